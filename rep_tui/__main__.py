@@ -1,0 +1,3 @@
+from rep_tui.cli import main
+
+main()

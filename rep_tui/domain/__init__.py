@@ -1,0 +1,1 @@
+"""Pure Python rules of the business: no database, no UI."""

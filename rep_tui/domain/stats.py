@@ -1,0 +1,108 @@
+"""Sales stats: each figure with the formula shown beside it on screen.
+
+Pure functions over `Outcome`s (one per resulted appointment); which result
+codes count as issued, demo or sale comes with each outcome from the
+result-code table, never from this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What stats need of one resulted appointment."""
+
+    issued: bool
+    demo: bool
+    sale: bool
+    sale_cents: int = 0
+    cancelled: bool = False  # the sale was cancelled afterwards
+    commission_cents: int = 0
+    commission_paid_cents: int = 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int | float | None  # None when the formula divides by zero
+    kind: str  # "count", "rate", "money"
+    formula: str
+    inputs: str  # the formula with this period's numbers in it
+
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "rate":
+            return f"{self.value * 100:.1f}%"
+        if self.kind == "money":
+            from rep_tui.domain.validation import format_money
+
+            return format_money(int(self.value))
+        return f"{self.value:,}"
+
+
+def _ratio(top: int, bottom: int) -> float | None:
+    return None if bottom == 0 else top / bottom
+
+
+def _cents_avg(total: int, count: int) -> int | None:
+    if count == 0:
+        return None
+    return int((Decimal(total) / count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _money(cents: int) -> str:
+    from rep_tui.domain.validation import format_money
+
+    return format_money(cents)
+
+
+FIGURE_KEYS = (
+    "issued", "demos", "sales", "demo_rate", "close_rate", "close_rate_issued",
+    "average_sale", "cancels", "cancel_rate", "gross", "net", "commission_earned", "commission_paid",
+)
+
+
+def compute(outcomes: Iterable[Outcome]) -> dict[str, Figure]:
+    issued = demos = sales = cancels = 0
+    gross = cancelled_cents = earned = paid = 0
+    for o in outcomes:
+        issued += o.issued
+        demos += o.demo
+        if o.sale:
+            sales += 1
+            gross += o.sale_cents
+            paid += o.commission_paid_cents
+            if o.cancelled:
+                cancels += 1
+                cancelled_cents += o.sale_cents
+            else:
+                earned += o.commission_cents
+    net = gross - cancelled_cents
+    figures = [
+        Figure("issued", "Issued", issued, "count",
+               "appointments run (any result except Reset or Cancel)", f"{issued}"),
+        Figure("demos", "Demos", demos, "count", "Sold + Demo No Sale + Be Back", f"{demos}"),
+        Figure("sales", "Sales", sales, "count", "appointments resulted Sold", f"{sales}"),
+        Figure("demo_rate", "Demo rate", _ratio(demos, issued), "rate", "demos ÷ issued", f"{demos} ÷ {issued}"),
+        Figure("close_rate", "Close rate", _ratio(sales, demos), "rate", "sales ÷ demos", f"{sales} ÷ {demos}"),
+        Figure("close_rate_issued", "Close rate (issued)", _ratio(sales, issued), "rate",
+               "sales ÷ issued", f"{sales} ÷ {issued}"),
+        Figure("average_sale", "Average sale", _cents_avg(gross, sales), "money",
+               "gross sold $ ÷ sales", f"{_money(gross)} ÷ {sales}"),
+        Figure("cancels", "Cancels", cancels, "count", "sales later cancelled", f"{cancels}"),
+        Figure("cancel_rate", "Cancel rate", _ratio(cancels, sales), "rate",
+               "cancelled sales ÷ sales", f"{cancels} ÷ {sales}"),
+        Figure("gross", "Gross sold", gross, "money", "sum of sale $ of all sales", _money(gross)),
+        Figure("net", "Net sold", net, "money", "gross sold $ − cancelled sale $",
+               f"{_money(gross)} − {_money(cancelled_cents)}"),
+        Figure("commission_earned", "Commission earned", earned, "money",
+               "commission on sales not cancelled", _money(earned)),
+        Figure("commission_paid", "Commission paid", paid, "money", "commission already paid out", _money(paid)),
+    ]
+    return {f.key: f for f in figures}

@@ -1,0 +1,137 @@
+"""Validation of what a rep types: phones, emails, zips, states, money.
+
+Each function returns the clean value or raises `Invalid` with a message a
+rep can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from rep_tui.domain.text import digits
+
+
+class Invalid(ValueError):
+    """A value a rep typed that cannot be saved; the message says why."""
+
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
+    "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split()
+)
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+def normalize_phone(text: str | None, region: str = "US") -> str | None:
+    """E.164 form of a phone as typed, or None when it is not a phone.
+
+    North American numbers take a fast path (10 digits, or 11 starting
+    with 1); everything else goes through phonenumbers."""
+    if not text or not text.strip():
+        return None
+    raw = digits(text)
+    if not text.strip().startswith("+") or text.strip().startswith("+1"):
+        if len(raw) == 11 and raw[0] == "1":
+            raw = raw[1:]
+        if len(raw) == 10 and raw[0] in "23456789" and raw[3] in "23456789":
+            return "+1" + raw
+        if len(raw) == 10 or len(raw) == 11:
+            return None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_phone(text: str | None) -> str | None:
+    """The phone as typed (trimmed) when valid, None when empty."""
+    if text is None or not text.strip():
+        return None
+    if normalize_phone(text) is None:
+        count = len(digits(text))
+        if count < 10:
+            raise Invalid(f"A phone needs 10 digits with the area code; this has {count}.")
+        raise Invalid("Not a valid phone number (check the area code and length).")
+    return text.strip()
+
+
+def format_phone(e164: str | None) -> str:
+    """(555) 123-4567 for North American numbers, E.164 otherwise."""
+    if not e164:
+        return ""
+    if e164.startswith("+1") and len(e164) == 12:
+        d = e164[2:]
+        return f"({d[:3]}) {d[3:6]}-{d[6:]}"
+    return e164
+
+
+def check_email(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        result = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(str(exc)) from None
+    return result.normalized
+
+
+def check_zip(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if not _ZIP.match(value):
+        raise Invalid("A ZIP code is 5 digits, or 5+4 like 60614-1234.")
+    return value
+
+
+def check_state(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    value = text.strip().upper()
+    if value not in US_STATES:
+        raise Invalid("Use the two-letter state code, like IL or TX.")
+    return value
+
+
+def parse_money(text: str | None) -> int | None:
+    """Dollars as typed ("$12,450.50") to integer cents."""
+    if text is None or not text.strip():
+        return None
+    cleaned = text.strip().replace("$", "").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise Invalid("An amount in dollars, like 12450 or 12,450.50.") from None
+    if amount < 0:
+        raise Invalid("An amount cannot be negative.")
+    if amount.as_tuple().exponent < -2:
+        raise Invalid("At most two decimals (cents).")
+    return int(amount * 100)
+
+
+def format_money(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}${cents // 100:,}" + (f".{cents % 100:02d}" if cents % 100 else "")
+
+
+def check_units(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise Invalid("Units is a whole number.") from None
+    if value < 0 or value > 999:
+        raise Invalid("Units must be between 0 and 999.")
+    return value

@@ -1,0 +1,298 @@
+"""Domain tables, declared once and used by both the app and the server.
+
+Every synced row has a client-made UUID key, the server `version` it was
+last seen at (0 = never synced) and a soft-delete flag, so sync can ship
+tombstones. Human numbers (PID, Job ID) are separate columns the server
+fills in on first sight. Money is integer cents.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from rep_tui.clock import utcnow
+from rep_tui.ids import new_id
+from rep_tui.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Synced:
+    """Columns every synced row carries."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- organisation -----------------------------------------------------------
+
+
+class Region(Synced, Base):
+    __tablename__ = "regions"
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class Office(Synced, Base):
+    __tablename__ = "offices"
+    name: Mapped[str] = mapped_column(String(80))
+    region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
+    city: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str | None] = mapped_column(String(2))
+
+
+class Team(Synced, Base):
+    __tablename__ = "teams"
+    name: Mapped[str] = mapped_column(String(80))
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+
+
+class User(Synced, Base):
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16), default="rep")  # rep | manager | admin
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    commission_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("8.00"))
+
+
+class ResultCode(Synced, Base):
+    __tablename__ = "result_codes"
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    label: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(1))
+    counts_as_issued: Mapped[bool] = mapped_column(Boolean)
+    counts_as_demo: Mapped[bool] = mapped_column(Boolean)
+    counts_as_sale: Mapped[bool] = mapped_column(Boolean)
+    needs_sale: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    reschedules: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- leads and what hangs off them -----------------------------------------
+
+
+class Lead(Synced, Base):
+    __tablename__ = "leads"
+    pid: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip: Mapped[str | None] = mapped_column(String(10))
+    county: Mapped[str | None] = mapped_column(String(80))
+    region: Mapped[str | None] = mapped_column(String(80))
+    home_phone: Mapped[str | None] = mapped_column(String(40))
+    cell_phone: Mapped[str | None] = mapped_column(String(40))
+    work_phone: Mapped[str | None] = mapped_column(String(40))
+    home_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    cell_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    work_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    alt_email: Mapped[str | None] = mapped_column(String(200))
+    invalid_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(40), default="call-center")  # self-gen, call-center, web, ...
+    product_interest: Mapped[str | None] = mapped_column(String(80))
+    rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    custom: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    jobs: Mapped[list[Job]] = relationship(back_populates="lead", order_by="Job.appointment_at")
+
+    __table_args__ = (
+        Index("ix_leads_last_first", "last_name", "first_name"),
+        Index("ix_leads_address", "address"),
+    )
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Job(Synced, Base):
+    __tablename__ = "jobs"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    job_number: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    product: Mapped[str | None] = mapped_column(String(80))
+    total_units: Mapped[int | None] = mapped_column(Integer)
+    sold_units: Mapped[int | None] = mapped_column(Integer)
+    result_code: Mapped[str | None] = mapped_column(String(12))
+    status: Mapped[str | None] = mapped_column(String(40))
+    contract_cents: Mapped[int | None] = mapped_column(BigInteger)
+    balance_cents: Mapped[int | None] = mapped_column(BigInteger)
+    payment_method: Mapped[str | None] = mapped_column(String(40))
+    account_notes: Mapped[str | None] = mapped_column(Text)
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sold_on: Mapped[date | None] = mapped_column(Date)
+    rto_on: Mapped[date | None] = mapped_column(Date)
+    ordered_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    scheduled_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    rercd_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+
+    lead: Mapped[Lead] = relationship(back_populates="jobs")
+
+
+class Payment(Synced, Base):
+    __tablename__ = "payments"
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str | None] = mapped_column(String(40))
+
+
+class Commission(Synced, Base):
+    __tablename__ = "commissions"
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
+    rep_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+
+
+class InvoiceItem(Synced, Base):
+    __tablename__ = "invoice_items"
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class Appointment(Synced, Base):
+    __tablename__ = "appointments"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/Chicago")
+    kind: Mapped[str] = mapped_column(String(16), default="new")  # new | rehash | reset | follow-up
+    result_code: Mapped[str | None] = mapped_column(String(12))
+    resulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    disregard_in_stats: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_appointments_rep_start", "rep_id", "starts_at"),)
+
+
+class Note(Synced, Base):
+    """Office notes: read-only for reps."""
+
+    __tablename__ = "notes"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(Synced, Base):
+    """Append-only remarks by reps and the office."""
+
+    __tablename__ = "comments"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(Synced, Base):
+    __tablename__ = "attachments"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # document | picture
+    filename: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(100))
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Contact(Synced, Base):
+    __tablename__ = "contacts"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[str | None] = mapped_column(String(80))
+    ownership_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    contact_type: Mapped[str | None] = mapped_column(String(40))
+    info: Mapped[str | None] = mapped_column(Text)
+
+
+class Engagement(Synced, Base):
+    __tablename__ = "engagements"
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    contacted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    contact_type: Mapped[str] = mapped_column(String(40))  # phone | visit | email | text
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    follow_up_assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeRecord(Base):
+    """Who changed which field of which row, when, from which device.
+
+    `kind` is "edit" for an ordinary change and "conflict" for a value that
+    lost a sync conflict (kept so the rep can see and re-apply it)."""
+
+    __tablename__ = "change_history"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    user_name: Mapped[str | None] = mapped_column(String(120))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(12), default="edit")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_change_history_row", "table_name", "row_id"),)
+
+
+SYNCED_TABLES: dict[str, type[Synced]] = {
+    cls.__tablename__: cls  # type: ignore[attr-defined]
+    for cls in (
+        Region, Office, Team, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
+        Appointment, Note, Comment, Attachment, Contact, Engagement,
+    )
+}
