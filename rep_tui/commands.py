@@ -1,0 +1,51 @@
+"""Command palette providers (Ctrl+P): every main screen, any lead, app actions."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ScreenCommands(Provider):
+    """Open a main screen, toggle the theme, show help."""
+
+    def _commands(self):
+        from rep_tui.app import MAIN_SCREENS
+
+        app = self.app
+        for mode, key, title, *_ in MAIN_SCREENS:
+            yield f"Open {title}", partial(app.switch_mode, mode), f"key {key}"
+        yield "Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"
+        yield "Help: keys of this screen", app.action_help, "?"
+        for name, action, help_text in getattr(app, "extra_commands", lambda: [])():
+            yield name, action, help_text
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class LeadCommands(Provider):
+    """Find a lead by name, phone, address, PID or Job ID and open it."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        from rep_tui.store.search import search
+
+        app = self.app
+        with app.store.session() as session:
+            hits = search(session, query, limit=8)
+        for hit in hits:
+            label = f"{hit.name} — {hit.city or hit.address}"
+            if hit.pid:
+                label += f" · PID {hit.pid}"
+            yield Hit(1.0, label, partial(app.open_lead, hit.lead_id), help=f"open lead (matched {hit.matched})")
