@@ -1,0 +1,100 @@
+"""A table of leads, one row each (or one per appointment), that says which
+lead the rep chose with Enter (or a click): `LeadTable.LeadChosen(lead_id)`.
+
+    table = LeadTable(("Name", 24), ("Phone", 16), ("Address", None))
+    table.show([(lead.id, (lead.name, lead.cell_phone, lead.address)), ...])
+
+The screen decides the columns and what the cells say; a column of width
+None shares what the fixed columns leave, so the table fills 80 or 200
+columns without cutting anything off. The table keeps the lead id of every
+row, so rows may repeat a lead (a drill-down of appointments).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Iterable, Sequence
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+Cell = str | Text
+LeadRow = tuple[uuid.UUID, Sequence[Cell]]
+MIN_FLEX_WIDTH = 10
+
+
+class LeadTable(DataTable):
+    """Rows of leads; Enter posts `LeadChosen`."""
+
+    DEFAULT_CSS = """
+    LeadTable {
+        height: 1fr;
+    }
+    """
+    BINDINGS = [Binding("enter", "select_cursor", "Open lead")]
+
+    class LeadChosen(Message):
+        """The rep picked a lead's row."""
+
+        def __init__(self, lead_id: uuid.UUID) -> None:
+            super().__init__()
+            self.lead_id = lead_id
+
+    def __init__(self, *columns: tuple[str, int | None], id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id, classes=classes)
+        self._column_spec = columns
+        self._rows: list[LeadRow] = []
+        self._flex_width = 0
+
+    @property
+    def lead_ids(self) -> list[uuid.UUID]:
+        """Lead ids in row order."""
+        return [lead_id for lead_id, _ in self._rows]
+
+    @property
+    def current_lead_id(self) -> uuid.UUID | None:
+        """The lead under the cursor, if any."""
+        if 0 <= self.cursor_row < len(self._rows):
+            return self._rows[self.cursor_row][0]
+        return None
+
+    def show(self, rows: Iterable[LeadRow]) -> None:
+        """Replace the rows, with the cursor at the top."""
+        self._rows = list(rows)
+        self._build()
+
+    def _flex(self) -> int:
+        """Width of each flexible column at the table's current width."""
+        flexible = sum(1 for _, width in self._column_spec if width is None)
+        if not flexible:
+            return 0
+        fixed = sum(width or 0 for _, width in self._column_spec)
+        padding = 2 * self.cell_padding * len(self._column_spec)
+        spare = self.scrollable_content_region.width - fixed - padding - 1
+        return max(MIN_FLEX_WIDTH, spare // flexible)
+
+    def _build(self) -> None:
+        self.clear(columns=True)
+        self._flex_width = self._flex()
+        for label, width in self._column_spec:
+            self.add_column(label, width=width or self._flex_width)
+        for number, (_lead_id, cells) in enumerate(self._rows):
+            self.add_row(*cells, key=str(number))
+
+    def on_mount(self) -> None:
+        self._build()
+
+    def on_resize(self) -> None:
+        if self._flex() != self._flex_width:
+            row = self.cursor_row
+            self._build()
+            self.move_cursor(row=row)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self._rows):
+            self.post_message(self.LeadChosen(self._rows[event.cursor_row][0]))

@@ -1,0 +1,153 @@
+"""A labelled one-line input that checks what is typed as it is typed and
+shows the problem right under the field, in words a rep can act on.
+
+    field = ValidatedInput("Cell", check_phone, id="cell_phone")
+    field.value          # the text as typed
+    field.error          # the message shown, or None
+    field.cleaned()      # the checked value (check's return) or raises Invalid
+    field.set_error(msg) # a rule the field cannot know alone ("name required")
+
+It posts `ValidatedInput.Changed` after every edit (with the error, if any);
+`Input.Submitted` bubbles unchanged so a form can move on with Enter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from rep_tui.domain.validation import Invalid
+
+Check = Callable[[str], Any]
+
+
+def _accept(text: str) -> str:
+    return text.strip()
+
+
+class ValidatedInput(Widget):
+    """Label, compact Input and an error line that appears only when needed."""
+
+    DEFAULT_CSS = """
+    ValidatedInput {
+        height: auto;
+        width: 1fr;
+    }
+    ValidatedInput > Horizontal {
+        height: 1;
+    }
+    ValidatedInput .field-label {
+        width: 11;
+        color: $text-muted;
+    }
+    ValidatedInput.-invalid .field-label {
+        color: $error;
+    }
+    ValidatedInput Input {
+        width: 1fr;
+    }
+    ValidatedInput .field-error {
+        display: none;
+        color: $error;
+        padding-left: 11;
+        height: auto;
+    }
+    ValidatedInput.-invalid .field-error {
+        display: block;
+    }
+    """
+
+    error: reactive[str | None] = reactive(None)
+
+    class Changed(Message):
+        """The text changed; `error` is the message now shown (None when fine)."""
+
+        def __init__(self, field: ValidatedInput, value: str, error: str | None) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+            self.error = error
+
+        @property
+        def control(self) -> ValidatedInput:
+            return self.field
+
+    def __init__(
+        self,
+        label: str,
+        check: Check | None = None,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        max_length: int = 0,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.check = check or _accept
+        self._initial = value
+        self._placeholder = placeholder
+        self._max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self.label, classes="field-label")
+            yield Input(self._initial, placeholder=self._placeholder, max_length=self._max_length, compact=True)
+        yield Static("", classes="field-error")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    def cleaned(self) -> Any:
+        """The checked value; raises `Invalid` with the message when it is wrong."""
+        return self.check(self.value)
+
+    def validate(self) -> bool:
+        """Check now and show the outcome; True when the value is fine."""
+        try:
+            self.cleaned()
+        except Invalid as exc:
+            self.error = str(exc)
+            return False
+        self.error = None
+        return True
+
+    def set_error(self, message: str | None) -> None:
+        self.error = message
+
+    def clear(self) -> None:
+        """Empty the field without flagging it (a fresh form is not an error)."""
+        with self.input.prevent(Input.Changed):
+            self.input.value = ""
+        self.error = None
+
+    def focus(self, scroll_visible: bool = True) -> ValidatedInput:
+        self.input.focus(scroll_visible)
+        return self
+
+    def watch_error(self, message: str | None) -> None:
+        self.set_class(message is not None, "-invalid")
+        self.query_one(".field-error", Static).update(message or "")
+
+    @on(Input.Changed)
+    def _check_as_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.validate()
+        self.post_message(self.Changed(self, event.value, self.error))
