@@ -59,6 +59,13 @@ def result_codes(session: Session) -> list[ResultCode]:
     )
 
 
+def lead_sources(session: Session) -> list[str]:
+    """Every lead source in use (self-gen, call-center, web, ...), for filters."""
+    return list(session.scalars(
+        select(Lead.source).where(Lead.deleted.is_(False)).distinct().order_by(Lead.source)
+    ))
+
+
 # --- time ------------------------------------------------------------------
 
 
