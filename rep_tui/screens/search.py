@@ -1,14 +1,260 @@
-"""Search (placeholder until its screen lands)."""
+"""Search: one input, results as you type over name, phone in any format,
+address, city, zip, PID, Job ID and email; each row names the field that
+matched and highlights the matched text. Filters (Ctrl+F) narrow by result
+code, source and appointment dates."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from rep_tui.domain.text import digits, strip_accents, words
+from rep_tui.store.search import SearchFilters, SearchHit
+from rep_tui.widgets.date_range import DateRange
+from rep_tui.widgets.lead_table import LeadTable
+
+DEBOUNCE_SECONDS = 0.15
+RESULT_LIMIT = 100
+EMPTY_HELP = (
+    "[b]Type anything you remember about the customer:[/b]\n"
+    "  a name — O'Brien, obrien, Jose, Nguyen\n"
+    "  a phone in any format — (555) 123-4567, 555.123.4567, or just the last 4\n"
+    "  an address, city or ZIP — 12 Oak, Naperville, 60540\n"
+    "  a PID, a Job ID or an email\n"
+    "[dim]Enter opens the top result · Down moves into the results · Ctrl+F filters[/dim]"
+)
+
+
+def highlight(cell: str, query: str) -> Text:
+    """The cell with every query word (or the query's digits) highlighted where
+    a word of the cell starts with it, ignoring case, accents and punctuation
+    inside words ("obrien" lights up "O'Brien")."""
+    text = Text(cell)
+    folded, origin = [], []  # letters and digits of the cell, folded, with their index in `cell`
+    for index, char in enumerate(cell):
+        for piece in strip_accents(char).lower():
+            if piece.isalnum():
+                folded.append(piece)
+                origin.append(index)
+    haystack = "".join(folded)
+    number = digits(query)
+    if number and not any(ch.isalpha() for ch in query):
+        needles = [number[1:] if len(number) == 11 and number.startswith("1") else number]
+    else:
+        needles = [w for w in words(query) if w]
+    for needle in needles:
+        start = haystack.find(needle)
+        while start != -1:
+            first = origin[start]
+            word_start = first == 0 or not cell[first - 1].isalnum() or needle.isdigit()
+            if word_start:
+                text.stylize("bold reverse", first, origin[start + len(needle) - 1] + 1)
+            start = haystack.find(needle, start + 1)
+    return text
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    filters: SearchFilters
 
 
 class SearchScreen(Screen):
+    """Find any lead and open it."""
+
     TITLE = "Search"
+    CSS_PATH = "../styles/search.tcss"
+    BINDINGS = [
+        Binding("ctrl+f", "toggle_filters", "Filters"),
+        Binding("down", "focus_results", "Results", show=False),
+        Binding("escape", "focus_query", "Search box", show=False),
+    ]
+
+    class ResultsReady(Message):
+        """A search finished (posted from the worker thread)."""
+
+        def __init__(self, query: _Query, hits: list[SearchHit]) -> None:
+            super().__init__()
+            self.query = query
+            self.hits = hits
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: _Query | None = None
+        self._open_top_when_ready = False
+        self._dates: tuple = (None, None)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Search")
+        yield Input(placeholder="Name, phone, address, city, ZIP, PID, Job ID or email", id="query")
+        with Horizontal(id="filters"):
+            yield Label("Result", classes="filter-label")
+            yield Select([], prompt="any", compact=True, id="result-filter")
+            yield Label("Source", classes="filter-label")
+            yield Select([], prompt="any", compact=True, id="source-filter")
+            yield DateRange(id="date-filter")
+        yield Static("", id="search-status", classes="muted")
+        yield LeadTable(
+            ("Name", 18), ("Matched", 12), ("Phone", 14), ("Address", None), ("PID", 7),
+            id="results",
+        )
+        yield Static(EMPTY_HELP, id="empty-help")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results", LeadTable).display = False
+        self._load_filter_choices()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    # --- filters -----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="search-choices")
+    def _load_filter_choices(self) -> None:
+        from rep_tui.store.queries import lead_sources, result_codes
+
+        with self.app.store.session() as session:
+            codes = [(c.label, c.code) for c in result_codes(session)]
+            sources = [(s, s) for s in lead_sources(session)]
+        self.app.call_from_thread(self._set_filter_choices, codes, sources)
+
+    def _set_filter_choices(self, codes: list[tuple[str, str]], sources: list[tuple[str, str]]) -> None:
+        self.query_one("#result-filter", Select).set_options(codes)
+        self.query_one("#source-filter", Select).set_options(sources)
+
+    def _filters(self) -> SearchFilters:
+        if not self.query_one("#filters").display:
+            return SearchFilters()
+        code = self.query_one("#result-filter", Select).value
+        source = self.query_one("#source-filter", Select).value
+        since, until = self._dates
+        return SearchFilters(
+            result_code=None if code is Select.NULL else code,
+            source=None if source is Select.NULL else source,
+            since=since,
+            until=until,
+        )
+
+    def action_toggle_filters(self) -> None:
+        filters = self.query_one("#filters")
+        filters.display = not filters.display
+        if filters.display:
+            self.query_one("#result-filter", Select).focus()
+        else:
+            self.query_one("#query", Input).focus()
+        self._search()
+
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self._search()
+
+    @on(DateRange.Changed)
+    def _dates_changed(self, event: DateRange.Changed) -> None:
+        self._dates = (event.since, event.until)
+        self._search()
+
+    # --- searching -----------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        self._search()
+
+    @on(Input.Submitted, "#query")
+    def _open_top(self) -> None:
+        wanted = self._current_query()
+        table = self.query_one("#results", LeadTable)
+        if self._shown == wanted and self._idle():
+            if table.row_count:
+                self.app.open_lead(table.lead_ids[0])
+            return
+        self._open_top_when_ready = True
+        self._search(debounce=False)
+
+    def _idle(self) -> bool:
+        return not any(w.group == "search" and w.is_running for w in self.workers)
+
+    def _current_query(self) -> _Query:
+        return _Query(self.query_one("#query", Input).value.strip(), self._filters())
+
+    def _search(self, debounce: bool = True) -> None:
+        self._run_search(self._current_query(), DEBOUNCE_SECONDS if debounce else 0.0)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, query: _Query, delay: float) -> None:
+        """Wait out fast typing, then search; a newer keystroke cancels this one."""
+        from rep_tui.store.search import search
+
+        worker = get_current_worker()
+        if delay:
+            import time
+
+            time.sleep(delay)
+        if worker.is_cancelled:
+            return
+        with self.app.store.session() as session:
+            hits = search(session, query.text, limit=RESULT_LIMIT, filters=query.filters)
+        if not worker.is_cancelled:
+            self.post_message(self.ResultsReady(query, hits))
+
+    @on(ResultsReady)
+    def _show_results(self, event: ResultsReady) -> None:
+        if event.query != self._current_query():
+            return  # typed on since; a newer search is on its way
+        self._shown = event.query
+        table = self.query_one("#results", LeadTable)
+        nothing_asked = not event.query.text and not event.query.filters.any()
+        table.display = not nothing_asked
+        self.query_one("#empty-help").display = nothing_asked
+        table.show(
+            (hit.lead_id, self._cells(hit, event.query.text)) for hit in event.hits
+        )
+        self.query_one("#search-status", Static).update(self._status(event))
+        if self._open_top_when_ready:
+            self._open_top_when_ready = False
+            if event.hits:
+                self.app.open_lead(event.hits[0].lead_id)
+
+    @staticmethod
+    def _cells(hit: SearchHit, query: str) -> tuple:
+        return (
+            highlight(hit.name, query),
+            Text(hit.matched, style="italic"),
+            highlight(hit.phone, query),
+            highlight(", ".join(part for part in (hit.address, hit.city) if part), query),
+            highlight(str(hit.pid or "—"), query),
+        )
+
+    @staticmethod
+    def _status(event: ResultsReady) -> str:
+        if not event.query.text and not event.query.filters.any():
+            return ""
+        count = len(event.hits)
+        shown = f"{count}+" if count >= RESULT_LIMIT else str(count)
+        what = f"“{event.query.text}”" if event.query.text else "the filters"
+        if count == 0:
+            return f"No lead matches {what}: try fewer letters or the last 4 digits of a phone."
+        return f"{shown} lead{'s' if count != 1 else ''} match {what}"
+
+    # --- focus ---------------------------------------------------------------
+
+    def action_focus_results(self) -> None:
+        table = self.query_one("#results", LeadTable)
+        if table.display and table.row_count:
+            table.focus()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    @on(LeadTable.LeadChosen)
+    def _open(self, event: LeadTable.LeadChosen) -> None:
+        self.app.open_lead(event.lead_id)
