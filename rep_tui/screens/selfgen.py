@@ -1,14 +1,238 @@
-"""Self Gen (placeholder until its screen lands)."""
+"""Self Gen: capture a lead the rep found themselves, offline. Fields are
+checked as typed, a lead that already has the phone, email or address is
+pointed out (Ctrl+O opens it), Ctrl+S saves, and the rep's self-gen leads
+are listed below with where each one stands."""
 
+from __future__ import annotations
+
+import time
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from rep_tui.store.queries import Duplicate
+from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
+from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.validated_input import ValidatedInput
+
+DEBOUNCE_SECONDS = 0.15
+NOT_SYNCED = "not synced"  # a lead gets its PID from the server on first sync
+DUPLICATE_FIELDS = {"home_phone", "cell_phone", "work_phone", "email", "address", "zip"}
+# (field, label, spans both columns)
+FIELDS = (
+    ("first_name", "First name", False),
+    ("last_name", "Last name", False),
+    ("home_phone", "Home phone", False),
+    ("cell_phone", "Cell phone", False),
+    ("work_phone", "Work phone", False),
+    ("email", "Email", False),
+    ("address", "Address", True),
+    ("city", "City", False),
+    ("state", "State", False),
+    ("zip", "ZIP", False),
+)
 
 
 class SelfGenScreen(Screen):
+    """A new-lead form and the rep's self-gen leads."""
+
     TITLE = "Self Gen"
+    CSS_PATH = "../styles/selfgen.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "open_duplicate", "Open duplicate"),
+        Binding("ctrl+n", "new_lead", "New lead"),
+        Binding("ctrl+l", "focus_list", "My leads"),
+    ]
+
+    class DuplicatesFound(Message):
+        """The duplicate check for `form` finished (posted from a worker)."""
+
+        def __init__(self, form: SelfGenForm, duplicates: list[Duplicate]) -> None:
+            super().__init__()
+            self.form = form
+            self.duplicates = duplicates
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._duplicates: list[Duplicate] = []
+        self._tried_save = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Self Gen")
+        yield Static("New self-gen lead", classes="section-title")
+        with Grid(id="form"):
+            for name, label, wide in FIELDS:
+                yield ValidatedInput(label, FIELD_CHECKS.get(name), id=name, classes="wide" if wide else None)
+            with Horizontal(id="product-row"):
+                yield Label("Product", classes="field-label")
+                yield Select([(p, p) for p in PRODUCTS], prompt="interested in…", compact=True, id="product")
+            yield ValidatedInput("Notes", id="notes", classes="wide", max_length=1000)
+        yield Static("", id="duplicates")
+        yield Static("Name, and a phone or an address, are needed. Ctrl+S saves.", id="form-status", classes="muted")
+        yield Static("My self-gen leads", classes="section-title")
+        yield LeadTable(
+            ("Name", 18), ("Phone", 14), ("Added", 6), ("PID", 10), ("Where it stands", None), id="my-leads"
+        )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#duplicates").display = False
+        self.query_one("#first_name", ValidatedInput).focus()
+        self._load_leads()
+
+    def on_screen_resume(self) -> None:
+        self._load_leads()
+
+    # --- the form ------------------------------------------------------------
+
+    def _fields(self) -> dict[str, ValidatedInput]:
+        return {field.id: field for field in self.query(ValidatedInput) if field.id}
+
+    def _form(self) -> SelfGenForm:
+        product = self.query_one("#product", Select).value
+        return SelfGenForm(
+            **{name: field.value for name, field in self._fields().items()},
+            product_interest=None if product is Select.NULL else product,
+        )
+
+    def _show_problems(self, found: dict[str, str]) -> None:
+        for name, field in self._fields().items():
+            field.set_error(found.get(name))
+
+    @on(ValidatedInput.Changed)
+    def _field_changed(self, event: ValidatedInput.Changed) -> None:
+        if self._tried_save:  # after a refused save, the required-field rules update as the rep types
+            self._show_problems(problems(self._form()))
+        if event.field.id in DUPLICATE_FIELDS:
+            self._check_duplicates(self._form())
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
+    def _check_duplicates(self, form: SelfGenForm) -> None:
+        from rep_tui.store.selfgen import possible_duplicates
+
+        worker = get_current_worker()
+        time.sleep(DEBOUNCE_SECONDS)
+        if worker.is_cancelled:
+            return
+        with self.app.store.session() as session:
+            found = possible_duplicates(session, form)
+        if not worker.is_cancelled:
+            self.post_message(self.DuplicatesFound(form, found))
+
+    @on(DuplicatesFound)
+    def _show_duplicates(self, event: DuplicatesFound) -> None:
+        if event.form != self._form():
+            return
+        self._duplicates = event.duplicates
+        panel = self.query_one("#duplicates", Static)
+        panel.display = bool(event.duplicates)
+        panel.update(self._duplicate_text(event.duplicates))
+        self.refresh_bindings()
+
+    @staticmethod
+    def _duplicate_text(duplicates: list[Duplicate]) -> Text:
+        text = Text("⚠ Already on file — ", style="bold")
+        for number, dup in enumerate(duplicates[:3]):
+            lead = dup.lead
+            where = ", ".join(p for p in (lead.address, lead.city) if p)
+            pid = f" PID {lead.pid}" if lead.pid else ""
+            text.append(f"\n  {dup.matched} matches {lead.name}{pid}" + (f" · {where}" if where else ""))
+            if number == 0:
+                text.append("  (Ctrl+O opens it)", style="italic")
+        if len(duplicates) > 3:
+            text.append(f"\n  and {len(duplicates) - 3} more")
+        return text
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open_duplicate":
+            return bool(self._duplicates)
+        return True
+
+    def action_open_duplicate(self) -> None:
+        if self._duplicates:
+            self.app.open_lead(self._duplicates[0].lead.id)
+
+    # --- saving --------------------------------------------------------------
+
+    def action_save(self) -> None:
+        form = self._form()
+        found = problems(form)
+        if found:
+            self._tried_save = True
+            self._show_problems(found)
+            self.query_one("#form-status", Static).update(
+                Text(f"Not saved: {len(found)} field{'s' if len(found) > 1 else ''} to fix (in red).", style="bold")
+            )
+            self._fields()[next(iter(found))].focus()
+            return
+        self._save(form)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, form: SelfGenForm) -> None:
+        from rep_tui.store.selfgen import create_self_gen_lead
+
+        actor = self.app.actor
+        with self.app.store.session() as session:
+            lead = create_self_gen_lead(session, actor, form)
+        self.app.call_from_thread(self._saved, lead.name)
+
+    def _saved(self, name: str) -> None:
+        self.action_new_lead()
+        self.query_one("#form-status", Static).update(
+            Text(f"Saved {name} — on this device, not synced yet.", style="bold")
+        )
+        self._load_leads()
+
+    def action_new_lead(self) -> None:
+        """Clear the form for the next lead."""
+        for field in self._fields().values():
+            field.clear()
+        self.query_one("#product", Select).clear()
+        self._tried_save = False
+        self._duplicates = []
+        self.query_one("#duplicates").display = False
+        self.refresh_bindings()
+        self.query_one("#first_name", ValidatedInput).focus()
+
+    # --- the list --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="selfgen-list")
+    def _load_leads(self) -> None:
+        from rep_tui.clock import zone
+        from rep_tui.store.queries import self_gen_leads
+
+        tz = zone(self.app.tz)
+        with self.app.store.session() as session:
+            leads = self_gen_leads(session, self.app.user.id)
+        rows = [
+            (
+                lead.id,
+                (
+                    lead.name,
+                    lead.cell_phone or lead.home_phone or lead.work_phone or "",
+                    lead.created_at.astimezone(tz).strftime("%b %-d"),
+                    str(lead.pid) if lead.pid else Text(NOT_SYNCED, style="bold"),
+                    stage.removesuffix(f" · {NOT_SYNCED}"),
+                ),
+            )
+            for lead, stage in leads
+        ]
+        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows)
+
+    def action_focus_list(self) -> None:
+        self.query_one("#my-leads", LeadTable).focus()
+
+    @on(LeadTable.LeadChosen)
+    def _open(self, event: LeadTable.LeadChosen) -> None:
+        self.app.open_lead(event.lead_id)

@@ -52,6 +52,10 @@ class ValidatedInput(Widget):
     }
     ValidatedInput Input {
         width: 1fr;
+        background: $boost;
+    }
+    ValidatedInput Input:focus {
+        background: $primary 25%;
     }
     ValidatedInput .field-error {
         display: none;
