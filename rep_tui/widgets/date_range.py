@@ -51,10 +51,15 @@ class DateRange(Widget):
     class Changed(Message):
         """Both dates are valid (None = not given) and the range is in order."""
 
-        def __init__(self, since: date | None, until: date | None) -> None:
+        def __init__(self, date_range: DateRange, since: date | None, until: date | None) -> None:
             super().__init__()
+            self.date_range = date_range
             self.since = since
             self.until = until
+
+        @property
+        def control(self) -> DateRange:
+            return self.date_range
 
     def compose(self) -> ComposeResult:
         yield ValidatedInput("From", check_day, placeholder="YYYY-MM-DD", max_length=10, id="since")
@@ -89,4 +94,4 @@ class DateRange(Widget):
         except Invalid as exc:
             self.until_field.set_error(str(exc))
             return
-        self.post_message(self.Changed(since, until))
+        self.post_message(self.Changed(self, since, until))
