@@ -1,5 +1,6 @@
 """Tables only the app's local database has: device identity, the outbox
-the sync engine drains, and the search index (created by migration)."""
+the sync engine drains, the sync quarantine, and the search index (created
+by migration)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import JSON, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rep_tui.clock import utcnow
+from rep_tui.ids import new_id
 from rep_tui.store.models import Base
 from rep_tui.store.types import UTCDateTime
 
@@ -33,5 +35,20 @@ class OutboxEntry(Base):
     op: Mapped[str] = mapped_column(String(10))  # insert | update | delete
     fields: Mapped[dict] = mapped_column(JSON)  # {field: [base, new]}
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | rejected
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending | acknowledged | rejected | quarantined
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class QuarantinedChange(Base):
+    """Unsynced local edits to a row that left this device (its lead was
+    reassigned or deleted on the server): kept, visible, never pushed."""
+
+    __tablename__ = "sync_quarantine"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    row: Mapped[dict] = mapped_column(JSON)  # the device's copy of the row when it left
+    changes: Mapped[list] = mapped_column(JSON)  # the outbox entries never pushed: [{seq, op, fields}]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,154 @@
+"""Signing in: argon2 password hashes, bearer tokens that expire and can be
+revoked, and a brake on guessing.
+
+An unknown user and a wrong password get the same answer (and cost the same
+hash check). After a few failures for one username or one address, further
+attempts are refused for a while that doubles with each failure."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import Connection, delete, select, update
+
+from rep_tui.clock import utcnow
+from rep_tui.server.models import LoginFailure, Password, Token
+from rep_tui.store.models import User
+
+WRONG = "Wrong username or password."
+FREE_FAILURES = {"user": 5, "ip": 20}
+MAX_LOCK = timedelta(minutes=15)
+FORGET_AFTER = timedelta(minutes=15)
+
+
+class AuthError(Exception):
+    def __init__(self, status: int, detail: str, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user a request acts for."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    role: str
+    team_id: uuid.UUID | None
+
+
+@lru_cache(maxsize=1)
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(secrets.token_hex(8))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def set_password(conn: Connection, user_id: uuid.UUID, password: str | None = None, *, hashed: str | None = None) -> None:
+    value = hashed or hash_password(password or "")
+    conn.execute(delete(Password).where(Password.user_id == user_id))
+    conn.execute(Password.__table__.insert().values(user_id=user_id, hash=value, updated_at=utcnow()))
+
+
+def _verify(hashed: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _keys(username: str, ip: str) -> list[tuple[str, str]]:
+    return [("user", f"user:{username.lower()}"), ("ip", f"ip:{ip}")]
+
+
+def _check_locks(conn: Connection, username: str, ip: str) -> None:
+    now = utcnow()
+    for _kind, key in _keys(username, ip):
+        locked = conn.execute(select(LoginFailure.locked_until).where(LoginFailure.key == key)).scalar()
+        if locked and locked > now:
+            wait = int((locked - now).total_seconds()) + 1
+            raise AuthError(429, f"Too many failed sign-ins; try again in {wait} s.", retry_after=wait)
+
+
+def _record_failure(conn: Connection, username: str, ip: str) -> None:
+    now = utcnow()
+    for kind, key in _keys(username, ip):
+        row = conn.execute(select(LoginFailure).where(LoginFailure.key == key)).first()
+        failures = 1 if row is None or now - row.last_at > FORGET_AFTER else row.failures + 1
+        over = failures - FREE_FAILURES[kind]
+        locked = now + min(timedelta(seconds=2 ** over), MAX_LOCK) if over >= 0 else None
+        values = {"failures": failures, "last_at": now, "locked_until": locked}
+        if row is None:
+            conn.execute(LoginFailure.__table__.insert().values(key=key, **values))
+        else:
+            conn.execute(update(LoginFailure).where(LoginFailure.key == key).values(**values))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(conn: Connection, user_id: uuid.UUID, ttl: timedelta) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + ttl
+    conn.execute(Token.__table__.insert().values(
+        token_hash=_token_hash(token), user_id=user_id, created_at=utcnow(), expires_at=expires))
+    return token, expires
+
+
+def login(conn: Connection, username: str, password: str, ip: str, ttl: timedelta) -> tuple[Principal, str, datetime]:
+    """Check a password; returns the user and a new token, or raises AuthError.
+    Failures are recorded by the caller's transaction, which must commit."""
+    _check_locks(conn, username, ip)
+    row = conn.execute(
+        select(User.id, User.username, User.full_name, User.role, User.team_id, Password.hash)
+        .join(Password, Password.user_id == User.id)
+        .where(User.username == username, User.active.is_(True), User.deleted.is_(False))
+    ).first()
+    ok = _verify(row.hash if row else _dummy_hash(), password)
+    if not (row and ok):
+        _record_failure(conn, username, ip)
+        raise AuthError(401, WRONG)
+    conn.execute(delete(LoginFailure).where(LoginFailure.key == _keys(username, ip)[0][1]))
+    token, expires = issue_token(conn, row.id, ttl)
+    return Principal(row.id, row.username, row.full_name, row.role, row.team_id), token, expires
+
+
+def authenticate(conn: Connection, token: str) -> Principal:
+    row = conn.execute(
+        select(User.id, User.username, User.full_name, User.role, User.team_id)
+        .join(Token, Token.user_id == User.id)
+        .where(Token.token_hash == _token_hash(token), Token.revoked_at.is_(None), Token.expires_at > utcnow(),
+               User.active.is_(True), User.deleted.is_(False))
+    ).first()
+    if row is None:
+        raise AuthError(401, "Sign in again: the token is unknown, expired or revoked.")
+    return Principal(*row)
+
+
+def revoke(conn: Connection, token: str) -> None:
+    conn.execute(update(Token).where(Token.token_hash == _token_hash(token)).values(revoked_at=utcnow()))
+
+
+def revoke_user(conn: Connection, user_id: uuid.UUID) -> None:
+    """Sign a user out everywhere (e.g. when they leave)."""
+    conn.execute(update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None)).values(revoked_at=utcnow()))

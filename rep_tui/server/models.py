@@ -1,0 +1,89 @@
+"""Tables only the server has: password hashes, tokens, login throttling, the
+version counter, each device's applied sequence, and the bookkeeping that
+decides which removals a device needs. They live in their own metadata so
+the app's database never gets them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, MetaData, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from rep_tui.clock import utcnow
+from rep_tui.store.models import NAMING
+from rep_tui.store.types import UTCDateTime
+
+
+class ServerBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Counter(ServerBase):
+    """The one row every push locks first: `value` is the last version given."""
+
+    __tablename__ = "server_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Password(ServerBase):
+    __tablename__ = "server_passwords"
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    hash: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Token(ServerBase):
+    """A bearer token, stored only as its SHA-256."""
+
+    __tablename__ = "server_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(ServerBase):
+    """Recent failed logins per "user:<name>" and "ip:<address>" key."""
+
+    __tablename__ = "server_login_failures"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClientSequence(ServerBase):
+    """The last mutation sequence applied per device, written in the same
+    transaction as the mutations, so each is applied exactly once."""
+
+    __tablename__ = "server_client_sequences"
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RowBirth(ServerBase):
+    """When (and by which device) a pushed row was created. A tombstone is
+    only sent to a device that may have had the row: rows born after its
+    cursor elsewhere are skipped. Rows without a birth are treated as old."""
+
+    __tablename__ = "server_row_births"
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ScopeExit(ServerBase):
+    """A lead left a rep (reassigned): their devices drop it on the next pull."""
+
+    __tablename__ = "server_scope_exits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    lead_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    old_rep_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)

@@ -1,0 +1,241 @@
+"""Applying a device's mutations: each exactly once, in order, field by field.
+
+One transaction per push holds the version lock; the device's last applied
+sequence is stored in it, so a retried push after a lost reply is harmless.
+Each mutation runs in a savepoint: a bad one is rejected with a reason and
+the rest go through. When the mutation's base value of a field is not the
+server's current value, the server's value stays; the losing value goes to
+the change history (kind "conflict") and back to the device."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from rep_tui.clock import utcnow
+from rep_tui.server import scoping
+from rep_tui.server.auth import Principal
+from rep_tui.server.db import Versions, locked_versions
+from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job
+from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
+from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
+from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
+
+NUMBER_START = {"pid": 100000, "job_number": 200000}
+
+
+class Rejected(Exception):
+    """A mutation the server will not apply; the message is shown to the rep."""
+
+
+@dataclass
+class Push:
+    conn: Connection
+    versions: Versions
+    user: Principal
+    client_id: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | None:
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    found = conn.execute(select(t).where(t.c.id == row_id)).mappings().first()
+    return dict(found) if found else None
+
+
+def _decode(table: str, fields: dict[str, list[Any]]) -> dict[str, tuple[Any, Any]]:
+    """{column: (base, new)} as column values, without what the server owns."""
+    cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+    out = {}
+    for name, pair in fields.items():
+        if name not in cols:
+            raise Rejected(f"{table} has no field {name!r}")
+        if name in SYNC_COLUMNS_EXCLUDED or name == SERVER_NUMBERS.get(table):
+            continue
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise Rejected(f"field {name!r} must be [base, new]")
+        try:
+            out[name] = (from_json(cols[name].type, pair[0]), from_json(cols[name].type, pair[1]))
+        except (TypeError, ValueError) as exc:
+            raise Rejected(f"bad value for {name!r}: {exc}") from None
+    return out
+
+
+def _record(push: Push, table: str, row_id: uuid.UUID, lead_id: Any, fld: str, old: Any, new: Any, kind: str) -> None:
+    push.history.append({
+        "table_name": table, "row_id": row_id, "lead_id": lead_id, "field": fld,
+        "old_value": None if old is None else str(to_json(old)),
+        "new_value": None if new is None else str(to_json(new)),
+        "user_id": push.user.id, "user_name": push.user.full_name, "device_id": push.client_id,
+        "kind": kind, "at": utcnow(),
+    })
+
+
+def _next_number(conn: Connection, table: str) -> int:
+    column = SERVER_NUMBERS[table]
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    top = conn.execute(select(func.max(t.c[column]))).scalar()
+    return (top or NUMBER_START[column]) + 1
+
+
+def touch(conn: Connection, versions: Versions, table: str, row_ids: list[uuid.UUID]) -> None:
+    """Give rows new versions so every device that may see them pulls them again."""
+    if not row_ids:
+        return
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    conn.execute(
+        update(t).where(t.c.id == bindparam("_id")).values(version=bindparam("_v")),
+        [{"_id": rid, "_v": versions.next()} for rid in row_ids],
+    )
+
+
+def _touch_lead_tree(push: Push, lead_id: uuid.UUID) -> None:
+    """A lead changed hands: its new owner's devices need everything under it."""
+    conn = push.conn
+    jobs = select(Job.id).where(Job.lead_id == lead_id)
+    for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
+        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+        where = t.c.lead_id == lead_id if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
+        touch(conn, push.versions, table, list(conn.execute(select(t.c.id).where(where)).scalars()))
+
+
+def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
+    conn, table = push.conn, m.table
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    values = {**values, "id": m.row_id, "version": push.versions.next(), "updated_at": utcnow()}
+    if table in SERVER_NUMBERS:
+        values[SERVER_NUMBERS[table]] = _next_number(conn, table)
+    conn.execute(insert(t).values(**values))
+    if not scoping.may_write_row(conn, push.user, table, values):
+        raise Rejected("that row is outside what you may change")
+    conn.execute(insert(RowBirth).values(table_name=table, row_id=m.row_id, version=values["version"],
+                                         client_id=push.client_id))
+    _record(push, table, m.row_id, scoping.lead_of(conn, table, values), "*", None, "created", "edit")
+
+
+def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
+    conn, table = push.conn, m.table
+    lead_id = scoping.lead_of(conn, table, current)
+    changes, conflicts = {}, []
+    for name, (base, new) in fields.items():
+        now = current[name]
+        if now == new:
+            continue
+        if now == base:
+            changes[name] = new
+            _record(push, table, m.row_id, lead_id, name, now, new, "edit")
+        else:
+            conflicts.append(Conflict(table=table, row_id=m.row_id, lead_id=lead_id, field=name,
+                                      lost=to_json(new), kept=to_json(now)))
+            _record(push, table, m.row_id, lead_id, name, now, new, "conflict")
+    if not (changes or conflicts):
+        return []
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    version = push.versions.next()
+    conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=version, updated_at=utcnow()))
+    if not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
+        raise Rejected("that change would move the row outside what you may change")
+    if table == "leads" and "rep_id" in changes:
+        conn.execute(insert(ScopeExit).values(version=version, lead_id=m.row_id, old_rep_id=current["rep_id"]))
+        _touch_lead_tree(push, m.row_id)
+    return conflicts
+
+
+def _delete(push: Push, m: Mutation, current: dict[str, Any]) -> None:
+    if current["deleted"]:
+        return
+    t = SYNCED_TABLES[m.table].__table__  # type: ignore[attr-defined]
+    push.conn.execute(update(t).where(t.c.id == m.row_id).values(
+        deleted=True, version=push.versions.next(), updated_at=utcnow()))
+    _record(push, m.table, m.row_id, scoping.lead_of(push.conn, m.table, current), "*", "present", "deleted", "edit")
+
+
+def apply(push: Push, m: Mutation) -> list[Conflict]:
+    """Apply one mutation or raise Rejected; returns the fields that lost."""
+    if m.table not in SYNCED_TABLES:
+        raise Rejected(f"unknown table {m.table!r}")
+    refusal = scoping.write_refusal(m.table, m.op, push.user)
+    if refusal:
+        raise Rejected(refusal)
+    fields = _decode(m.table, m.fields)
+    current = _row(push.conn, m.table, m.row_id)
+    if current is not None and not scoping.may_write_row(push.conn, push.user, m.table, current):
+        raise Rejected("that row is outside what you may change")
+    if m.op == "insert":
+        if current is None:
+            _insert(push, m, {name: new for name, (_base, new) in fields.items()})
+            return []
+        # A create the server already has (e.g. re-sent after a restore): same values are no change.
+        return _update(push, m, current, {name: (new, new) for name, (_base, new) in fields.items()})
+    if current is None:
+        raise Rejected(f"no such {m.table} row (deleted, or never synced)")
+    if m.op == "delete":
+        _delete(push, m, current)
+        return []
+    return _update(push, m, current, fields)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, Rejected):
+        return str(exc)
+    orig = getattr(exc, "orig", None) or exc
+    return f"the server could not store it: {str(orig).splitlines()[0][:200]}"
+
+
+def _apply_one(push: Push, m: Mutation) -> MutationResult:
+    savepoint = push.conn.begin_nested()
+    mark = len(push.history)
+    try:
+        conflicts = apply(push, m)
+    except (Rejected, DBAPIError, StatementError, ValueError) as exc:
+        savepoint.rollback()
+        del push.history[mark:]
+        _restore_device_copy(push, m)
+        return MutationResult(seq=m.seq, status="rejected", reason=_reason(exc))
+    savepoint.commit()
+    return MutationResult(seq=m.seq, status="applied", conflicts=conflicts)
+
+
+def _restore_device_copy(push: Push, m: Mutation) -> None:
+    """After a rejection, re-send the server's row so the device drops its change."""
+    if m.table not in SYNCED_TABLES:
+        return
+    current = _row(push.conn, m.table, m.row_id)
+    if current is not None and scoping.may_write_row(push.conn, push.user, m.table, current):
+        touch(push.conn, push.versions, m.table, [m.row_id])
+
+
+def _save_last_seq(conn: Connection, user: Principal, client_id: str, known: bool, last: int) -> None:
+    if known:
+        conn.execute(update(ClientSequence).where(
+            ClientSequence.user_id == user.id, ClientSequence.client_id == client_id).values(last_seq=last))
+    else:
+        conn.execute(insert(ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=last))
+
+
+def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+    with locked_versions(engine) as (conn, versions):
+        stored = conn.execute(select(ClientSequence.last_seq).where(
+            ClientSequence.user_id == user.id, ClientSequence.client_id == request.client_id)).scalar()
+        last = stored or 0
+        if request.acked_seq > last:
+            # We lost what we once acknowledged (restored from a backup): apply
+            # nothing out of order; the device re-sends everything after `last`.
+            return PushResponse(last_seq=last, behind=True)
+        state = Push(conn, versions, user, request.client_id)
+        results = []
+        for m in sorted(request.mutations, key=lambda m: m.seq):
+            if m.seq <= last:
+                results.append(MutationResult(seq=m.seq, status="duplicate"))
+                continue
+            results.append(_apply_one(state, m))
+            last = m.seq
+        if state.history:
+            conn.execute(insert(ChangeRecord), state.history)
+        _save_last_seq(conn, user, request.client_id, stored is not None, last)
+    return PushResponse(last_seq=last, results=results)

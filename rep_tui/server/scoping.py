@@ -1,0 +1,94 @@
+"""Who may see and change which rows, enforced in the server's queries.
+
+A rep sees the leads assigned to them and everything hanging off those
+leads; a manager sees their team's reps' leads (and their own); an admin
+sees all. Reference tables are readable by everyone, writable by admins.
+Notes, payments and commissions are office data: reps and managers read them
+only. Comments are append-only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, ColumnElement, Select, or_, select
+
+from rep_tui.server.auth import Principal
+from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
+from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+
+
+def visible_reps(user: Principal) -> Select | None:
+    """The users whose leads `user` sees; None means everyone's."""
+    if user.role == "admin":
+        return None
+    if user.role == "manager":
+        teams = select(Team.id).where(or_(Team.manager_id == user.id, Team.id == user.team_id))
+        return select(User.id).where(or_(User.team_id.in_(teams), User.id == user.id))
+    return select(User.id).where(User.id == user.id)
+
+
+def _lead_clause(user: Principal, lead_col: Any) -> ColumnElement | None:
+    reps = visible_reps(user)
+    if reps is None:
+        return None
+    if user.role == "rep":
+        return lead_col.in_(select(Lead.id).where(Lead.rep_id == user.id))
+    return lead_col.in_(select(Lead.id).where(Lead.rep_id.in_(reps)))
+
+
+def row_filter(table: str, user: Principal) -> ColumnElement | None:
+    """A WHERE clause limiting `table` to the rows `user` may see (None: all)."""
+    cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
+    if table in REFERENCE_TABLES or user.role == "admin":
+        return None
+    if table == "leads":
+        if user.role == "rep":
+            return cols.rep_id == user.id
+        return cols.rep_id.in_(visible_reps(user))
+    if table in LEAD_CHILDREN:
+        return _lead_clause(user, cols.lead_id)
+    if table in JOB_CHILDREN:
+        lead_clause = _lead_clause(user, Job.lead_id)
+        return cols.job_id.in_(select(Job.id).where(lead_clause))
+    raise KeyError(table)
+
+
+def lead_of(conn: Connection, table: str, values: dict[str, Any]) -> uuid.UUID | None:
+    """The lead a row (given by its column values) hangs off."""
+    if table == "leads":
+        return values.get("id")
+    if table in LEAD_CHILDREN:
+        return values.get("lead_id")
+    if table in JOB_CHILDREN:
+        return conn.execute(select(Job.lead_id).where(Job.id == values.get("job_id"))).scalar()
+    return None
+
+
+def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -> bool:
+    if lead_id is None:
+        return False
+    if user.role == "admin":
+        return conn.execute(select(Lead.id).where(Lead.id == lead_id)).first() is not None
+    clause = row_filter("leads", user)
+    return conn.execute(select(Lead.id).where(Lead.id == lead_id, clause)).first() is not None
+
+
+def write_refusal(table: str, op: str, user: Principal) -> str | None:
+    """Why `user` may not do `op` on `table` at all, or None."""
+    if user.role == "admin":
+        return None
+    if table in REFERENCE_TABLES:
+        return f"only an admin may change {table}"
+    if table in OFFICE_TABLES:
+        return f"{table} are office data: read-only for a {user.role}"
+    if table in APPEND_ONLY and op != "insert":
+        return f"{table} are append-only"
+    return None
+
+
+def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
+    """Whether a row with these values is inside what `user` may change."""
+    if user.role == "admin":
+        return True
+    return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -1,0 +1,179 @@
+"""Applying pulled pages to the device's store.
+
+Pages come in version order, not parent-before-child order, so a page is
+applied with foreign-key checks off on its connection; the server's data is
+consistent once every page is in. Local edits not yet pushed are laid back
+over the server's rows, so a rep never sees their change flicker away, and
+edits to rows that leave the device are kept in the quarantine table."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from rep_tui.store import search
+from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
+from rep_tui.store.db import Store
+from rep_tui.store.models import SYNCED_TABLES
+from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, column_type, from_json
+from rep_tui.sync.codec import decode_row, encode_row
+from rep_tui.sync.protocol import PullPage
+from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, ORDERED, SERVER_NUMBERS
+
+Key = tuple[str, uuid.UUID]
+REASONS = {"deleted": "deleted on the server", "out_of_scope": "the lead is no longer assigned to you",
+           "missing": "the server no longer has it"}
+
+
+def _table(name: str):
+    return SYNCED_TABLES[name].__table__  # type: ignore[attr-defined]
+
+
+@contextmanager
+def unchecked_session(store: Store) -> Iterator[Session]:
+    """One transaction with foreign-key checks off on its connection."""
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            with Session(bind=conn) as session, session.begin():
+                yield session
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+
+
+def _pending(session: Session) -> dict[Key, list[OutboxEntry]]:
+    out: dict[Key, list[OutboxEntry]] = defaultdict(list)
+    for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending").order_by(OutboxEntry.seq)):
+        out[(entry.table_name, entry.row_id)].append(entry)
+    return out
+
+
+def _ids(conn: Connection, table: str, where) -> list[uuid.UUID]:
+    return list(conn.execute(select(_table(table).c.id).where(where)).scalars())
+
+
+def _tree(conn: Connection, table: str, row_id: uuid.UUID) -> list[Key]:
+    """The row and everything that goes with it: children first."""
+    keys: list[Key] = []
+    job_ids = [row_id] if table == "jobs" else []
+    if table == "leads":
+        job_ids = _ids(conn, "jobs", _table("jobs").c.lead_id == row_id)
+        for child in LEAD_CHILDREN:
+            keys += [(child, i) for i in _ids(conn, child, _table(child).c.lead_id == row_id)]
+    if job_ids:
+        for child in JOB_CHILDREN:
+            keys += [(child, i) for i in _ids(conn, child, _table(child).c.job_id.in_(job_ids))]
+    return keys + [(table, row_id)]
+
+
+def _lead_of(conn: Connection, table: str, row: dict) -> uuid.UUID | None:
+    if table == "leads":
+        return row["id"]
+    if "lead_id" in row:
+        return row["lead_id"]
+    if "job_id" in row:
+        return conn.execute(select(_table("jobs").c.lead_id).where(_table("jobs").c.id == row["job_id"])).scalar()
+    return None
+
+
+def drop(session: Session, keys: Iterable[Key], reason: str, pending: dict[Key, list[OutboxEntry]]) -> set[uuid.UUID]:
+    """Delete rows from the device, quarantining unpushed edits to them.
+    Returns the leads touched."""
+    conn = session.connection()
+    leads: set[uuid.UUID] = set()
+    for table, row_id in keys:
+        t = _table(table)
+        row = conn.execute(select(t).where(t.c.id == row_id)).mappings().first()
+        if row is None:
+            continue
+        lead_id = _lead_of(conn, table, dict(row))
+        if lead_id:
+            leads.add(lead_id)
+        edits = [e for e in pending.pop((table, row_id), []) if e.op != "delete"]
+        if edits:
+            session.add(QuarantinedChange(
+                table_name=table, row_id=row_id, lead_id=lead_id, reason=REASONS[reason],
+                row=encode_row(table, row), changes=[{"seq": e.seq, "op": e.op, "fields": e.fields} for e in edits],
+            ))
+            for entry in edits:
+                entry.state, entry.error = "quarantined", REASONS[reason]
+        conn.execute(delete(t).where(t.c.id == row_id))
+    return leads
+
+
+def _upsert(conn: Connection, table: str, rows: list[dict]) -> None:
+    t = _table(table)
+    stmt = sqlite_insert(t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[t.c.id], set_={c.name: stmt.excluded[c.name] for c in t.columns if c.name != "id"})
+    conn.execute(stmt, [decode_row(table, row) for row in rows])
+
+
+def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
+    """Lay unpushed local edits back over a row the server just sent."""
+    model, t = SYNCED_TABLES[table], _table(table)
+    for entry in entries:
+        if entry.op == "delete":
+            values = {"deleted": True}
+        else:
+            values = {name: from_json(column_type(model, name), pair[1]) for name, pair in entry.fields.items()
+                      if name not in SYNC_COLUMNS_EXCLUDED and name != SERVER_NUMBERS.get(table)}
+        if values:
+            conn.execute(update(t).where(t.c.id == entry.row_id).values(**values))
+
+
+def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[Key] | None = None) -> set[uuid.UUID]:
+    """Apply one page and store its cursor, in one transaction. Returns the
+    leads whose rows changed."""
+    from rep_tui.sync.state import CURSOR, set_int
+
+    with unchecked_session(store) as session:
+        conn = session.connection()
+        pending = _pending(session)
+        touched: set[uuid.UUID] = set()
+        for removal in page.removals:
+            touched |= drop(session, _tree(conn, removal.table, removal.id), removal.reason, pending)
+        for table in ORDERED:
+            rows = page.upserts.get(table)
+            if not rows:
+                continue
+            _upsert(conn, table, rows)
+            ids = {uuid.UUID(row["id"]) for row in rows}
+            if seen is not None:
+                seen.update((table, i) for i in ids)
+            for key in [k for k in pending if k[0] == table and k[1] in ids]:
+                _overlay(conn, table, pending[key])
+            if table == "leads":
+                touched |= ids
+            elif table == "jobs":
+                touched |= {uuid.UUID(row["lead_id"]) for row in rows}
+        if reindex and touched:
+            search.index_leads(session, touched)
+        set_int(session, CURSOR, page.cursor)
+    return touched
+
+
+def drop_unseen(store: Store, seen: set[Key]) -> int:
+    """After a pull from cursor 0: rows the device had from the server that
+    the server no longer sent are gone (or not ours any more)."""
+    dropped = 0
+    with unchecked_session(store) as session:
+        conn = session.connection()
+        pending = _pending(session)
+        leads: set[uuid.UUID] = set()
+        for table in reversed(ORDERED):
+            t = _table(table)
+            gone = [(table, i) for i in _ids(conn, table, t.c.version > 0) if (table, i) not in seen]
+            leads |= drop(session, gone, "missing", pending)
+            dropped += len(gone)
+        if leads:
+            search.index_leads(session, leads)
+    return dropped

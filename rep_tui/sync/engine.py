@@ -1,0 +1,292 @@
+"""The device's side of sync: push the outbox in order, then pull pages
+after the cursor, then fetch attachment contents. No Textual here: the app
+runs `SyncLoop` in a worker and reads `SyncClient.status`."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+import httpx
+from sqlalchemy import select
+
+from rep_tui.clock import utcnow
+from rep_tui.store import search
+from rep_tui.store.db import Store
+from rep_tui.store.models import Attachment
+from rep_tui.store.queries import set_setting
+from rep_tui.sync import outbox, state
+from rep_tui.sync.apply import Key, apply_page, drop_unseen
+from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
+
+Progress = Callable[[str], None]
+
+
+class SyncError(Exception):
+    """Sync cannot go on until something changes (e.g. sign in again)."""
+
+
+class TransientError(SyncError):
+    """The network or the server failed for now: try again later."""
+
+
+class AuthRequired(SyncError):
+    """The token was refused: the rep must sign in again."""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    rejected: list[str] = field(default_factory=list)
+    conflicts: int = 0
+    resent: int = 0
+    lost: int = 0
+    pulled: int = 0
+    removed: int = 0
+    blobs_up: int = 0
+    blobs_down: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    def text(self) -> str:
+        lines = [f"Sent {self.pushed} change(s), received {self.pulled} row(s), removed {self.removed}, "
+                 f"in {self.seconds:.1f} s ({self.requests} request(s))."]
+        if self.blobs_up or self.blobs_down:
+            lines.append(f"Attachments: {self.blobs_up} sent, {self.blobs_down} received.")
+        if self.conflicts:
+            lines.append(f"{self.conflicts} field(s) changed on both sides: the office's value was kept; "
+                         "yours is in the change history.")
+        if self.resent:
+            lines.append(f"The server was behind (restored from a backup?): {self.resent} change(s) sent again.")
+        if self.lost:
+            lines.append(f"{self.lost} old change(s) were no longer on this device to send again.")
+        lines += [f"Rejected: {reason}" for reason in self.rejected]
+        if self.error:
+            lines.append(f"Error: {self.error}")
+        return "\n".join(lines)
+
+
+def blob_path(blobs_dir: Path, sha: str) -> Path:
+    return blobs_dir / sha[:2] / sha
+
+
+class SyncClient:
+    """Talks to one server for one store. Not thread-safe: one sync at a time."""
+
+    def __init__(self, store: Store, server_url: str, token: str, *, blobs_dir: Path | None = None,
+                 http: httpx.Client | None = None, page_size: int = 2000, batch_size: int = 500,
+                 keep_acknowledged: timedelta = timedelta(days=7), timeout: float = 30.0) -> None:
+        self.store = store
+        self.blobs_dir = blobs_dir
+        self.page_size = page_size
+        self.batch_size = batch_size
+        self.keep_acknowledged = keep_acknowledged
+        self.http = http or httpx.Client(base_url=server_url, timeout=timeout)
+        self.http.headers["Authorization"] = f"Bearer {token}"
+        self.running = False
+        self.last_error: str | None = None
+        self.offline = False
+        self.report = SyncReport()
+
+    # --- status -------------------------------------------------------------
+
+    @property
+    def status(self) -> state.SyncStatus:
+        with self.store.session() as session:
+            figures = state.counts(session)
+            last = state.last_sync(session)
+        if self.running:
+            kind = "syncing"
+        elif self.offline:
+            kind = "offline"
+        elif self.last_error:
+            kind = "error"
+        else:
+            kind = "waiting" if figures["waiting"] else "synced"
+        return state.SyncStatus(kind, last_sync_at=last, last_error=self.last_error, **figures)
+
+    # --- HTTP ---------------------------------------------------------------
+
+    def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        self.report.requests += 1
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except httpx.TransportError as exc:
+            raise TransientError(f"cannot reach the server ({type(exc).__name__})") from exc
+        if response.status_code == 401:
+            raise AuthRequired("the server refused the sign-in: sign in again")
+        if response.status_code == 429 or response.status_code >= 500:
+            raise TransientError(f"the server answered {response.status_code}")
+        if response.status_code >= 400 and response.status_code != 404:
+            raise SyncError(f"the server answered {response.status_code}: {response.text[:200]}")
+        return response
+
+    # --- one sync -------------------------------------------------------------
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        """Push, pull, blobs. Raises SyncError (TransientError: try again)."""
+        note = progress or (lambda _msg: None)
+        self.report = report = SyncReport()
+        started = time.perf_counter()
+        self.running = True
+        try:
+            self._push(report, note)
+            if self._pull(report, note):
+                self._push(report, note)
+                self._pull(report, note)
+            if self.blobs_dir is not None:
+                self._fetch_blobs(report)
+            with self.store.session() as session:
+                set_setting(session, state.LAST_SYNC, utcnow().isoformat())
+                outbox.prune(session, self.keep_acknowledged)
+            self.last_error, self.offline = None, False
+        except SyncError as exc:
+            self.last_error = report.error = str(exc)
+            self.offline = isinstance(exc, TransientError) and "reach" in str(exc)
+            raise
+        finally:
+            self.running = False
+            report.seconds = time.perf_counter() - started
+        return report
+
+    def _push(self, report: SyncReport, note: Progress) -> None:
+        while True:
+            with self.store.session() as session:
+                entries = outbox.pending(session, self.batch_size)
+                device = state.client_id(session)
+                acked = state.get_int(session, state.ACKED_SEQ)
+                top = outbox.max_seq(session)
+                mutations = outbox.to_mutations(entries)
+            if not mutations:
+                return
+            if self.blobs_dir is not None:
+                self._upload_blobs(entries, report)
+            body = PushRequest(client_id=device, acked_seq=acked, mutations=mutations)
+            answer = PushResponse.model_validate_json(
+                self._request("POST", "/sync/push", content=body.model_dump_json(),
+                              headers={"Content-Type": "application/json"}).content)
+            with self.store.session() as session:
+                if answer.behind:
+                    self._server_behind(session, answer.last_seq, report, note)
+                    continue
+                if answer.last_seq > top:
+                    # The server has seen more from this id than this database ever
+                    # made: the database is an old copy. Carry on under a new id.
+                    state.rotate_client_id(session)
+                    continue
+                outcome = outbox.PushOutcome()
+                outbox.record(session, answer, device, outcome)
+                state.set_int(session, state.ACKED_SEQ, answer.last_seq)
+            report.pushed += outcome.applied
+            report.rejected += outcome.rejected
+            report.conflicts += outcome.conflicts
+            note(f"sent {report.pushed} change(s)")
+
+    def _server_behind(self, session, last_seq: int, report: SyncReport, note: Progress) -> None:
+        """The server lost pushes it once acknowledged (restored from a backup):
+        queue what we still hold again and start pulling from scratch."""
+        requeued, missing = outbox.resend_after(session, last_seq)
+        report.resent += requeued
+        report.lost += missing
+        state.set_int(session, state.ACKED_SEQ, last_seq)
+        state.set_int(session, state.CURSOR, 0)
+        note(f"the server is behind: sending {requeued} change(s) again")
+
+    def _pull(self, report: SyncReport, note: Progress) -> bool:
+        """Pull every page; returns True when the server turned out to be
+        behind this device (so push and pull must run again)."""
+        with self.store.session() as session:
+            cursor = state.get_int(session, state.CURSOR)
+            device = state.client_id(session)
+            acked = state.get_int(session, state.ACKED_SEQ)
+        seen: set[Key] | None = set() if cursor == 0 else None
+        first = cursor == 0
+        while True:
+            response = self._request("GET", "/sync/pull",
+                                     params={"cursor": cursor, "client_id": device, "limit": self.page_size})
+            page = PullPage.model_validate_json(response.content)
+            if page.last_seq < acked:
+                with self.store.session() as session:
+                    self._server_behind(session, page.last_seq, report, note)
+                return True
+            if page.reset:
+                with self.store.session() as session:
+                    state.set_int(session, state.CURSOR, 0)
+                cursor, seen, first = 0, set(), True
+                continue
+            apply_page(self.store, page, reindex=not first, seen=seen)
+            report.pulled += sum(len(rows) for rows in page.upserts.values())
+            report.removed += len(page.removals)
+            cursor = page.cursor
+            note(f"received {report.pulled} row(s)")
+            if not page.more:
+                break
+        if seen is not None:
+            report.removed += drop_unseen(self.store, seen)
+        if first and report.pulled:
+            with self.store.session() as session:
+                search.rebuild_index(session.connection())
+        return False
+
+    # --- blobs ----------------------------------------------------------------
+
+    def _upload_blobs(self, entries, report: SyncReport) -> None:
+        for entry in entries:
+            if entry.table_name != "attachments" or entry.op != "insert":
+                continue
+            sha = (entry.fields.get("sha256") or [None, None])[1]
+            path = blob_path(self.blobs_dir, sha) if sha else None
+            if path is None or not path.exists():
+                continue
+            if self._request("HEAD", f"/blobs/{sha}").status_code == 200:
+                continue
+            self._request("PUT", f"/blobs/{sha}", content=path.read_bytes())
+            report.blobs_up += 1
+
+    def _fetch_blobs(self, report: SyncReport) -> None:
+        with self.store.session() as session:
+            wanted = set(session.scalars(select(Attachment.sha256).where(Attachment.deleted.is_(False))))
+        for sha in sorted(wanted):
+            path = blob_path(self.blobs_dir, sha)
+            if path.exists():
+                continue
+            response = self._request("GET", f"/blobs/{sha}")
+            if response.status_code == 404 or hashlib.sha256(response.content).hexdigest() != sha:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(response.content)
+            tmp.replace(path)
+            report.blobs_down += 1
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def run_sync(store: Store, server_url: str, token: str, progress: Progress | None = None, *,
+             blobs_dir: Path | None = None, attempts: int = 4) -> SyncReport:
+    """One headless sync (`rep-tui sync`), retrying transient failures with
+    backoff. Never raises: the report carries the error."""
+    from rep_tui.sync.loop import backoff_delays
+
+    client = SyncClient(store, server_url, token, blobs_dir=blobs_dir)
+    try:
+        for delay in [*backoff_delays(attempts - 1), None]:
+            try:
+                return client.sync(progress)
+            except TransientError as exc:
+                if delay is None:
+                    break
+                if progress:
+                    progress(f"{exc}; trying again in {delay:.0f} s")
+                time.sleep(delay)
+            except SyncError:
+                break
+        return client.report
+    finally:
+        client.close()

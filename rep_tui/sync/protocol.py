@@ -1,0 +1,98 @@
+"""The wire format between the app and the server, declared once so the two
+halves cannot drift. Row values are JSON values as made by
+`rep_tui.store.serialize.to_json`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Op = Literal["insert", "update", "delete"]
+PROTOCOL_VERSION = 1
+
+
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    user_id: uuid.UUID
+    username: str
+    full_name: str
+    role: str
+
+
+class Mutation(BaseModel):
+    """One outbox entry: `fields` maps a column to [base value, new value]."""
+
+    seq: int
+    table: str
+    row_id: uuid.UUID
+    op: Op
+    fields: dict[str, list[Any]] = Field(default_factory=dict)
+
+
+class PushRequest(BaseModel):
+    client_id: str
+    #: The highest sequence this client holds as acknowledged; a server that
+    #: remembers less was restored from a backup.
+    acked_seq: int = 0
+    mutations: list[Mutation]
+
+
+class Conflict(BaseModel):
+    """A field both sides changed: the server's value stayed, `lost` did not."""
+
+    table: str
+    row_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    field: str
+    lost: Any
+    kept: Any
+
+
+class MutationResult(BaseModel):
+    seq: int
+    status: Literal["applied", "duplicate", "rejected"]
+    reason: str | None = None
+    conflicts: list[Conflict] = Field(default_factory=list)
+
+
+class PushResponse(BaseModel):
+    #: The last sequence of this client the server has applied.
+    last_seq: int
+    #: True when the server knows less than the client says it acknowledged:
+    #: the client must re-send every entry after `last_seq` it still holds.
+    behind: bool = False
+    results: list[MutationResult] = Field(default_factory=list)
+
+
+class Removal(BaseModel):
+    """A row to drop from the device: deleted, or no longer the user's to see.
+    Removing a lead removes everything hanging off it."""
+
+    table: str
+    id: uuid.UUID
+    reason: Literal["deleted", "out_of_scope"]
+
+
+class PullPage(BaseModel):
+    """Changes after the asked cursor, up to `cursor`. `upserts` maps a table
+    to its rows (all columns, JSON values); `more` says another page waits.
+    `reset` asks the client to start over from cursor 0 (the server is
+    behind the client's cursor, e.g. restored from a backup). `last_seq` is
+    the last sequence of the asking device the server has applied: lower than
+    the device's acknowledged one means the server lost some of its pushes."""
+
+    cursor: int
+    last_seq: int = 0
+    more: bool = False
+    reset: bool = False
+    upserts: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    removals: list[Removal] = Field(default_factory=list)

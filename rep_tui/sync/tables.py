@@ -1,0 +1,28 @@
+"""Which synced table hangs off what, and who may write it.
+
+Shared by the server (scoping, push rules) and the client (applying pulls,
+quarantine), so the two halves cannot disagree about a table's role."""
+
+from __future__ import annotations
+
+from rep_tui.store.models import SYNCED_TABLES, Base
+
+#: Readable by everyone, written only by admins.
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes"})
+#: Rows reached through their `lead_id`.
+LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
+#: Rows reached through their `job_id` (and the job's lead).
+JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
+#: Office data a rep (and a manager) may read but not change.
+OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
+#: Append-only for everyone but admins.
+APPEND_ONLY = frozenset({"comments"})
+#: Human numbers the server hands out on first sight: {table: column}.
+SERVER_NUMBERS = {"leads": "pid", "jobs": "job_number"}
+#: Synced tables, parents before children (the order rows are created in).
+ORDERED = [t.name for t in Base.metadata.sorted_tables if t.name in SYNCED_TABLES]
+
+
+def lead_tree_tables() -> list[str]:
+    """The tables removed with a lead, children first."""
+    return [name for name in reversed(ORDERED) if name in LEAD_CHILDREN | JOB_CHILDREN] + ["leads"]
