@@ -174,7 +174,7 @@ def be_backs(session: Session, rep_id: uuid.UUID) -> list[BeBack]:
         )
         rows[lead.id] = BeBack(
             lead=lead,
-            follow_up_on=lead.follow_up_on or (appt.follow_up_on if appt else None),
+            follow_up_on=lead.follow_up_on,  # the date to act on: resulting sets it, the rep may clear it
             last_result=appt.result_code if appt else None,
             last_appointment=appt.starts_at if appt else None,
             quoted_cents=quoted,
