@@ -5,6 +5,7 @@ code, source and appointment dates."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -196,8 +197,6 @@ class SearchScreen(Screen):
 
         worker = get_current_worker()
         if delay:
-            import time
-
             time.sleep(delay)
         if worker.is_cancelled:
             return
