@@ -1,20 +1,452 @@
-"""Customer Information (placeholder until its screen lands)."""
+"""Customer Information: the lead's details (section 1) and its tabs
+(section 2) — Job, Notes, Comments, Documents, Pictures, Related, plus
+Contacts, Engagements and History.
 
+The frame paints at once; the lead's file loads in a thread and arrives as
+a message. Related leads, history and pictures load when their tab is first
+shown. Every write goes through `store.leads` and reloads the file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from rep_tui.store.leads import LeadFile
+from rep_tui.store.models import ChangeRecord
+from rep_tui.store.queries import RelatedLead
+from rep_tui.widgets.job_panel import JobPanel
+from rep_tui.widgets.lead_header import LeadHeader
+from rep_tui.widgets.tabs.pictures import PictureGallery
+from rep_tui.widgets.tabs.posts import PostList
+from rep_tui.widgets.tabs.tables import (
+    ChangeTable, ContactTable, DocumentTable, EngagementTable, RelatedTable,
+)
+
+# (tab id, tab label, key)
+TABS = (
+    ("job", "Job", "j"), ("notes", "Notes", "n"), ("comments", "Comments", "c"), ("documents", "Docs", "d"),
+    ("pictures", "Pictures", "p"), ("related", "Related", "r"), ("contacts", "Contacts", "o"),
+    ("engagements", "Engage", "g"), ("history", "History", "h"),
+)
+TAB_KEYS = Binding.Group("Tabs", compact=True)
+# Actions that only make sense on some tabs.
+ACTION_TABS = {
+    "add": ("comments", "contacts", "engagements"),
+    "delete": ("contacts", "engagements"),
+    "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
+    "other_job": ("job",),
+}
+
+
+@dataclass
+class LeadLoaded(Message):
+    lead_file: LeadFile | None
+    result_labels: dict[str, str]
+    users: list[tuple[str, uuid.UUID]]
+
+
+@dataclass
+class RelatedLoaded(Message):
+    related: list[RelatedLead]
+
+
+@dataclass
+class HistoryLoaded(Message):
+    changes: list[ChangeRecord]
 
 
 class CustomerScreen(Screen):
     TITLE = "Customer Information"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    CSS_PATH = "../styles/customer.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit_customer", "Edit Customer"),
+        Binding("m", "map", "Map"),
+        Binding("u", "upload", "Upload Files"),
+        *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
+        Binding("a,plus", "add", "Add", key_display="a/+"),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("y", "copy_notes", "Copy notes"),
+        Binding("v", "view_changes", "View changes"),
+        Binding("t", "attach", "Attach file"),
+        Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="["),
+        Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]"),
+    ]
 
-    def __init__(self, lead_id) -> None:
+    def __init__(self, lead_id: uuid.UUID) -> None:
         super().__init__()
         self.lead_id = lead_id
+        self.lead_file: LeadFile | None = None
+        self.job_index = 0
+        self.result_labels: dict[str, str] = {}
+        self.users: list[tuple[str, uuid.UUID]] = []
+        self.loaded_tabs: set[str] = set()
+
+    # --- frame ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(str(self.lead_id))
+        yield LeadHeader(id="lead-header")
+        with TabbedContent(id="customer-tabs"):
+            with TabPane("Job", id="job"):
+                yield JobPanel(id="job-panel")
+            with TabPane("Notes", id="notes"):
+                yield PostList("No notes from the office.", id="notes-list")
+            with TabPane("Comments", id="comments"):
+                yield Static("a / + adds a comment", classes="tab-hint")
+                yield PostList("No comments yet: a adds one.", id="comments-list")
+            with TabPane("Docs", id="documents"):
+                yield DocumentTable(id="documents-table")
+            with TabPane("Pictures", id="pictures"):
+                yield PictureGallery(id="picture-gallery")
+            with TabPane("Related", id="related"):
+                yield RelatedTable(id="related-table")
+            with TabPane("Contacts", id="contacts"):
+                yield ContactTable(id="contacts-table")
+            with TabPane("Engage", id="engagements"):
+                yield EngagementTable(id="engagements-table")
+                yield Static("", id="engagement-notes")
+            with TabPane("History", id="history"):
+                yield ChangeTable(id="history-table")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lead-header").loading = True
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the lead's file again (after a write, or on first show)."""
+        self.loaded_tabs.difference_update({"related", "history"})
+        self._load_lead()
+
+    @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
+    def _load_lead(self) -> None:
+        from rep_tui.store.leads import load_lead, rep_names
+        from rep_tui.store.queries import result_codes
+
+        with self.app.store.session() as session:
+            lead_file = load_lead(session, self.lead_id)
+            labels = {rc.code: rc.label for rc in result_codes(session)}
+            users = rep_names(session)
+        self.post_message(LeadLoaded(lead_file, labels, users))
+
+    async def on_lead_loaded(self, message: LeadLoaded) -> None:
+        header = self.query_one(LeadHeader)
+        header.loading = False
+        self.result_labels, self.users = message.result_labels, message.users
+        lead_file = self.lead_file = message.lead_file
+        if lead_file is None:
+            header.query_one("#lead-details", Static).update(
+                "This lead is not on this device any more (deleted or reassigned). Esc goes back.")
+            return
+        self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
+        self.sub_title = lead_file.lead.name
+        self._show_job()
+        tz = self.app.tz
+        await self.query_one("#notes-list", PostList).show_posts(
+            [(n.author_name, n.created_at, n.body) for n in lead_file.notes], tz)
+        await self.query_one("#comments-list", PostList).show_posts(
+            [(c.author_name, c.created_at, c.body) for c in lead_file.comments], tz)
+        self.query_one(DocumentTable).show(lead_file.documents, tz)
+        self.query_one(ContactTable).show(lead_file)
+        self.query_one(EngagementTable).show(lead_file, tz)
+        self._show_engagement_notes()
+        if "pictures" in self.loaded_tabs:
+            self._show_pictures()
+        self._load_active_tab()
+        self.refresh_bindings()
+
+    def _show_job(self) -> None:
+        lead_file = self.lead_file
+        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
+        self.query_one(LeadHeader).show_lead(lead_file.lead, job.job.job_number if job else None)
+        self.query_one(JobPanel).show_job(job, self.job_index, len(lead_file.jobs), self.app.tz, self.result_labels)
+
+    def _show_pictures(self) -> None:
+        self.query_one(PictureGallery).show(self.lead_file.pictures, self.app.settings.paths.blobs_dir, self.app.tz)
+
+    # --- tabs ----------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_show_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = tab
+        focusable = [w for w in tabs.get_pane(tab).query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self) -> None:
+        self._load_active_tab()
+        self.refresh_bindings()
+
+    def _load_active_tab(self) -> None:
+        """Related, History and Pictures load the first time they are shown."""
+        tab = self.active_tab
+        if self.lead_file is None or tab in self.loaded_tabs:
+            return
+        if tab == "related":
+            self.loaded_tabs.add(tab)
+            self.query_one(RelatedTable).loading = True
+            self._load_related()
+        elif tab == "history":
+            self.loaded_tabs.add(tab)
+            self.query_one(ChangeTable).loading = True
+            self._load_history()
+        elif tab == "pictures":
+            self.loaded_tabs.add(tab)
+            self._show_pictures()
+
+    @work(thread=True, exclusive=True, group="customer-related", exit_on_error=False)
+    def _load_related(self) -> None:
+        from rep_tui.store.queries import related_leads
+
+        with self.app.store.session() as session:
+            related = related_leads(session, self.lead_id)
+        self.post_message(RelatedLoaded(related))
+
+    def on_related_loaded(self, message: RelatedLoaded) -> None:
+        table = self.query_one(RelatedTable)
+        table.loading = False
+        table.show(message.related)
+
+    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
+    def _load_history(self) -> None:
+        from rep_tui.store.leads import lead_history
+
+        with self.app.store.session() as session:
+            changes = lead_history(session, self.lead_id)
+        self.post_message(HistoryLoaded(changes))
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        table = self.query_one(ChangeTable)
+        table.loading = False
+        table.show(message.changes, self.app.tz)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = ACTION_TABS.get(action)
+        if tabs is not None and (self.lead_file is None or self.active_tab not in tabs):
+            return False
+        if action == "other_job":
+            return len(self.lead_file.jobs) > 1
+        if action in ("edit_customer", "map", "upload") and self.lead_file is None:
+            return None
+        return True
+
+    # --- section 1: the buttons --------------------------------------------------
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_other_job(self, step: int) -> None:
+        self.job_index = (self.job_index + step) % len(self.lead_file.jobs)
+        self._show_job()
+
+    def action_edit_customer(self) -> None:
+        from rep_tui.screens.edit_customer import EditCustomerScreen
+
+        lead_file = self.lead_file
+        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
+        codes = list(self.result_labels.items())
+        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._save_customer)
+
+    def _save_customer(self, clean: dict | None) -> None:
+        if clean is None:
+            return
+        from rep_tui.store.leads import save_customer_edit
+
+        jobs = self.lead_file.jobs
+        job_id = jobs[self.job_index].job.id if jobs else None
+        with self.app.store.session() as session:
+            save_customer_edit(session, self.app.actor, self.lead_id, job_id, clean)
+        self.notify("Customer saved.")
+        self.reload()
+
+    def action_map(self) -> None:
+        from rep_tui.screens.open_external import full_address, map_url, runs_locally
+
+        lead = self.lead_file.lead
+        if not (lead.address or lead.city or lead.zip):
+            self.notify("This customer has no address to map.", severity="warning")
+            return
+        url = map_url(lead)
+        if runs_locally():
+            self.app.open_url(url)
+            self.notify("Map opened in your browser.")
+        else:
+            from rep_tui.screens.map_link import MapLinkScreen
+
+            self.app.push_screen(MapLinkScreen(full_address(lead), url))
+
+    def action_upload(self, description: str = "") -> None:
+        from rep_tui.screens.upload_files import UploadScreen
+
+        self.app.push_screen(UploadScreen(self.lead_id, description), self._uploaded)
+
+    def _uploaded(self, filename: str | None) -> None:
+        if filename:
+            self.notify(f"Uploaded {filename}.")
+            self.reload()
+
+    # --- section 2: what the tabs do -------------------------------------------
+
+    def action_add(self) -> None:
+        tab = self.active_tab
+        if tab == "comments":
+            from rep_tui.screens.comment_dialog import AddCommentScreen
+
+            self.app.push_screen(AddCommentScreen(), self._add_comment)
+        elif tab == "contacts":
+            self._edit_contact(None)
+        elif tab == "engagements":
+            self._edit_engagement(None)
+
+    def _add_comment(self, text: str | None) -> None:
+        if not text:
+            return
+        from rep_tui.store.leads import add_comment
+
+        with self.app.store.session() as session:
+            add_comment(session, self.app.actor, self.lead_id, text)
+        self.notify("Comment added.")
+        self.reload()
+
+    def _edit_contact(self, contact_id: uuid.UUID | None) -> None:
+        from rep_tui.screens.contact_dialog import ContactScreen
+        from rep_tui.store.leads import save_contact
+
+        contact = next((c for c in self.lead_file.contacts if c.id == contact_id), None)
+
+        def save(clean: dict | None) -> None:
+            if clean is None:
+                return
+            with self.app.store.session() as session:
+                save_contact(session, self.app.actor, self.lead_id, contact_id, clean)
+            self.notify("Contact saved.")
+            self.reload()
+
+        self.app.push_screen(ContactScreen(contact), save)
+
+    def _edit_engagement(self, engagement_id: uuid.UUID | None) -> None:
+        from rep_tui.screens.engagement_dialog import EngagementScreen
+        from rep_tui.store.leads import save_engagement
+
+        engagement = next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
+
+        def save(clean: dict | None) -> None:
+            if clean is None:
+                return
+            with self.app.store.session() as session:
+                save_engagement(session, self.app.actor, self.lead_id, engagement_id, clean)
+            self.notify("Engagement saved.")
+            self.reload()
+
+        screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz)
+        self.app.push_screen(screen, save)
+
+    def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
+        key = self.query_one(table).current_key()
+        return uuid.UUID(key) if key else None
+
+    def _current_engagement(self):
+        engagement_id = self._current_id(EngagementTable)
+        return next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
+
+    def action_delete(self) -> None:
+        from rep_tui.screens.confirm import ConfirmScreen
+        from rep_tui.store.leads import delete_row
+        from rep_tui.store.models import Contact, Engagement
+
+        if self.active_tab == "contacts":
+            row_id = self._current_id(ContactTable)
+            name = self.lead_file.contact_name(row_id)
+            model, question = Contact, f"Delete the contact {name}?"
+        else:
+            engagement = self._current_engagement()
+            row_id = engagement.id if engagement else None
+            model, question = Engagement, f"Delete the engagement “{engagement.subject if engagement else ''}”?"
+        if row_id is None:
+            self.notify("Nothing to delete here.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with self.app.store.session() as session:
+                delete_row(session, self.app.actor, model, row_id)
+            self.notify("Deleted.")
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_copy_notes(self) -> None:
+        engagement = self._current_engagement()
+        if engagement is None or not engagement.notes:
+            self.notify("This engagement has no notes to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(engagement.notes)
+        self.notify("Engagement notes copied to the clipboard.")
+
+    def action_view_changes(self) -> None:
+        from rep_tui.screens.history import ChangesScreen
+        from rep_tui.store.leads import row_history
+
+        engagement = self._current_engagement()
+        if engagement is None:
+            return
+        with self.app.store.session() as session:
+            changes = row_history(session, "engagements", engagement.id)
+        self.app.push_screen(ChangesScreen(engagement.subject, changes, self.app.tz))
+
+    def action_attach(self) -> None:
+        engagement = self._current_engagement()
+        if engagement is not None:
+            self.action_upload(f"Engagement “{engagement.subject}”: ")
+
+    @on(DataTable.RowHighlighted, "#engagements-table")
+    def _show_engagement_notes(self) -> None:
+        engagement = self._current_engagement() if self.lead_file else None
+        notes = engagement.notes if engagement and engagement.notes else ""
+        self.query_one("#engagement-notes", Static).update(notes and f"Notes: {notes}")
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: open a document, picture or related lead; edit a contact or engagement."""
+        row_id = uuid.UUID(event.row_key.value)
+        table_id = event.data_table.id
+        if table_id == "related-table":
+            self.app.open_lead(row_id)
+        elif table_id == "contacts-table":
+            self._edit_contact(row_id)
+        elif table_id == "engagements-table":
+            self._edit_engagement(row_id)
+        elif table_id in ("documents-table", "picture-table"):
+            self._open_attachment(row_id)
+
+    def _open_attachment(self, attachment_id: uuid.UUID) -> None:
+        from rep_tui.screens.attachment_view import DocumentTextScreen, PictureScreen
+        from rep_tui.screens.open_external import runs_locally, viewer_copy
+        from rep_tui.store.leads import blob_path
+
+        attachment = next(a for a in self.lead_file.attachments if a.id == attachment_id)
+        path = blob_path(self.app.settings.paths.blobs_dir, attachment.sha256)
+        title = f"{attachment.filename} — {attachment.description}"
+        if attachment.kind == "picture":
+            self.app.push_screen(PictureScreen(title, path))
+        elif runs_locally() and path.is_file():
+            self.app.open_url(viewer_copy(path, attachment.filename).as_uri())
+            self.notify(f"Opened {attachment.filename} in your viewer.")
+        else:
+            self.app.push_screen(DocumentTextScreen(title, path, attachment.mime))

@@ -1,0 +1,73 @@
+"""Add or edit an engagement: a call, visit, email or text with the
+customer, and its follow-up. Mandatory fields are marked with *."""
+
+from __future__ import annotations
+
+import uuid
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Select, TextArea
+
+from rep_tui.clock import local_today, zone
+from rep_tui.store.leads import CONTACT_TYPES, FormErrors, check_engagement
+from rep_tui.store.models import Contact, Engagement
+from rep_tui.screens.form_dialog import FormDialog
+from rep_tui.widgets.form_field import FormField, text_input
+
+
+def _picker(name: str, options: list[tuple[str, uuid.UUID | str]], value, prompt: str) -> Select:
+    return Select(options, id=name, prompt=prompt, compact=True, value=Select.NULL if value is None else value)
+
+
+class EngagementScreen(FormDialog[dict]):
+    """Dismisses with Engagement column values (see `leads.check_engagement`), or None."""
+
+    DEFAULT_CSS = """
+    EngagementScreen #notes { height: 4; }
+    """
+
+    def __init__(
+        self, engagement: Engagement | None, contacts: list[Contact], users: list[tuple[str, uuid.UUID]],
+        me: uuid.UUID, tz: str,
+    ) -> None:
+        super().__init__()
+        self.engagement = engagement
+        self.contacts = contacts
+        self.users = users
+        self.me = me
+        self.tz = tz
+        self.dialog_title = "Edit Engagement" if engagement else "Add Engagement"
+
+    def compose_body(self) -> ComposeResult:
+        e = self.engagement
+        when = e.occurred_at.astimezone(zone(self.tz)) if e else None
+        yield FormField("Subject", text_input("subject", e.subject if e else None), required=True)
+        yield FormField("Date", text_input("day", when.date() if when else local_today(self.tz), "2026-11-24"),
+                        required=True)
+        yield FormField("Time", text_input("at_time", when.strftime("%H:%M") if when else None, "14:30"))
+        yield FormField("Contact", _picker("contact_id", [(c.name, c.id) for c in self.contacts],
+                                           e.contact_id if e else None, "(the customer)"))
+        yield FormField("Duration", text_input("duration", e.duration_minutes if e else None, "45 or 1h30"))
+        yield FormField("Contacted By", _picker("contacted_by_id", self.users,
+                                                e.contacted_by_id if e else self.me, "(nobody)"))
+        yield FormField("Contact Type", _picker("contact_type", [(t.title(), t) for t in CONTACT_TYPES],
+                                                e.contact_type if e else None, "(pick one)"), required=True)
+        yield FormField("Follow Up", Checkbox("a follow-up is to happen", e.follow_up if e else False,
+                                              id="follow_up", compact=True))
+        yield FormField("Assignee", _picker("follow_up_assignee_id", self.users,
+                                            e.follow_up_assignee_id if e else None, "(nobody)"))
+        yield FormField("Follow-up Date", text_input("follow_up_on", e.follow_up_on if e else None, "2026-12-01"))
+        yield FormField("Completed", Checkbox("follow-up completed", e.completed if e else False,
+                                              id="completed", compact=True))
+        yield FormField("Notes", TextArea(e.notes or "" if e else "", id="notes", soft_wrap=True))
+
+    def on_mount(self) -> None:
+        self.query_one("#subject").focus()
+
+    def submit(self) -> None:
+        try:
+            clean = check_engagement(self.values(), self.tz)
+        except FormErrors as exc:
+            self.show_errors(exc.errors)
+            return
+        self.dismiss(clean)

@@ -1,0 +1,102 @@
+"""The frame every Customer Information dialog shares: a title with a close
+X, a scrolling body of FormFields, a message line, and Save/Cancel buttons.
+Escape, the X, Cancel and a click outside all close it without saving;
+ctrl+s or the Save button submits."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from rep_tui.widgets.form_field import FormField
+
+ResultT = TypeVar("ResultT")
+
+
+class FormDialog(ModalScreen[ResultT]):
+    """Subclasses give `dialog_title`, `compose_body()` and `submit()`."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save"),
+    ]
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > #dialog {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    FormDialog #dialog-title { height: 1; margin-bottom: 1; }
+    FormDialog #dialog-title Label { width: 1fr; text-style: bold; color: $primary; }
+    FormDialog #close { min-width: 3; width: 3; }
+    FormDialog #dialog-body { height: auto; max-height: 70vh; }
+    FormDialog #dialog-message { height: auto; color: $error; }
+    FormDialog #dialog-message:empty { display: none; }
+    FormDialog #dialog-buttons { height: 1; align-horizontal: right; margin-top: 1; }
+    FormDialog #dialog-buttons Button { margin-left: 2; }
+    """
+    dialog_title = ""
+    submit_label = "Save"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            with Horizontal(id="dialog-title"):
+                yield Label(self.dialog_title)
+                yield Button("✕", id="close", compact=True, tooltip="Close without saving (Esc)")
+            with VerticalScroll(id="dialog-body", can_focus=False):
+                yield from self.compose_body()
+            yield Static("", id="dialog-message")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(f"{self.submit_label} (ctrl+s)", id="submit", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def fields(self) -> dict[str, FormField]:
+        return {field.control.id: field for field in self.query(FormField)}
+
+    def values(self) -> dict[str, Any]:
+        return {name: field.value for name, field in self.fields().items()}
+
+    def show_errors(self, errors: dict[str, str], message: str = "") -> None:
+        """Mark each refused field with its reason and focus the first one."""
+        first = None
+        for name, field in self.fields().items():
+            field.set_error(errors.get(name))
+            if name in errors and first is None:
+                first = field
+        self.show_message(message or ("Nothing was saved: fix the fields marked in red." if errors else ""))
+        if first is not None:
+            first.control.focus()
+            first.scroll_visible()
+
+    def show_message(self, message: str) -> None:
+        self.query_one("#dialog-message", Static).update(message)
+
+    def action_submit(self) -> None:
+        self.submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.submit()
+
+    @on(Button.Pressed, "#cancel, #close")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is self:
+            self.dismiss(None)

@@ -1,0 +1,46 @@
+"""The map link shown in the terminal when no browser can open here (SSH):
+a clickable hyperlink, already copied to the clipboard with the address."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.style import Style
+from textual.widgets import Static
+
+
+class MapLinkScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    MapLinkScreen { align: center middle; }
+    MapLinkScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; border: round $primary; background: $surface; padding: 0 1;
+    }
+    MapLinkScreen .title { text-style: bold; color: $primary; margin-bottom: 1; }
+    MapLinkScreen #map-url { margin: 1 0; }
+    """
+
+    def __init__(self, address: str, url: str) -> None:
+        super().__init__()
+        self.address = address
+        self.url = url
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Map", classes="title")
+            yield Static(Content(self.address), id="map-address")
+            yield Static(Content("Open in Google Maps").stylize(Style(link=self.url, bold=True, underline=True)),
+                         id="map-url")
+            yield Static(Content(self.url), classes="muted")
+            yield Static("Copied to the clipboard (address and link). Esc closes.", classes="muted")
+
+    def on_mount(self) -> None:
+        self.app.copy_to_clipboard(f"{self.address}\n{self.url}")
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is self:
+            self.dismiss(None)

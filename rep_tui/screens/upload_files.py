@@ -1,0 +1,107 @@
+"""Upload Files: attach a document or picture to the lead.
+
+The file is hashed and copied into the blob store in a thread (see
+`leads.store_blob`), then an Attachment row is written; a description is
+required and files over the size limit are refused with their size."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DirectoryTree, Input, Static
+
+from rep_tui.domain.validation import Invalid
+from rep_tui.store.leads import UploadRefused, add_attachment, file_kind, human_size, store_blob
+from rep_tui.screens.form_dialog import FormDialog
+from rep_tui.widgets.form_field import FormField, text_input
+from rep_tui.widgets.path_suggester import PathSuggester
+
+
+class UploadScreen(FormDialog[str]):
+    """Dismisses with the uploaded file's name once it is stored, or None."""
+
+    dialog_title = "Upload Files"
+    submit_label = "Upload"
+    BINDINGS = [Binding("ctrl+b", "browse", "Browse files")]
+    DEFAULT_CSS = """
+    UploadScreen DirectoryTree { display: none; height: 10; margin-bottom: 1; }
+    UploadScreen.-browsing DirectoryTree { display: block; }
+    UploadScreen #file-kind { color: $text-muted; padding-left: 17; margin-bottom: 1; }
+    """
+
+    def __init__(self, lead_id: uuid.UUID, description: str = "") -> None:
+        super().__init__()
+        self.lead_id = lead_id
+        self.description = description
+
+    def compose_body(self) -> ComposeResult:
+        yield FormField("File", text_input("path", placeholder="~/Pictures/front.jpg  (→ completes, ctrl+b browses)",
+                                           suggester=PathSuggester()), required=True)
+        yield Static("Documents and pictures, up to "
+                     f"{human_size(self.app.settings.max_upload_bytes)}.", id="file-kind")
+        yield FormField("Description", text_input("description", self.description, "what is this file?"),
+                        required=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#path").focus()
+
+    @on(Input.Changed, "#path")
+    def _describe_file(self, event: Input.Changed) -> None:
+        path = Path(event.value).expanduser()
+        if event.value and path.is_file():
+            kind, mime = file_kind(path.name)
+            text = f"{kind.title()} ({mime}), {human_size(path.stat().st_size)}"
+        else:
+            text = f"Documents and pictures, up to {human_size(self.app.settings.max_upload_bytes)}."
+        self.query_one("#file-kind", Static).update(text)
+
+    def action_browse(self) -> None:
+        """Show a folder tree to pick the file from, starting where the typed path points."""
+        trees = self.query(DirectoryTree)
+        if not trees:
+            typed = Path(self.query_one("#path", Input).value or "~").expanduser()
+            start = typed if typed.is_dir() else typed.parent if typed.parent.is_dir() else Path.home()
+            tree = DirectoryTree(start)
+            self.query_one("#field-path").mount(tree)
+        self.add_class("-browsing")
+        self.query_one(DirectoryTree).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _file_picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#path", Input).value = str(event.path)
+        self.remove_class("-browsing")
+        self.query_one("#description").focus()
+
+    def submit(self) -> None:
+        values = self.values()
+        errors = {}
+        if not values["path"].strip():
+            errors["path"] = "Pick a file to upload."
+        if not values["description"].strip():
+            errors["description"] = "A description is required to upload a file."
+        if errors:
+            self.show_errors(errors)
+            return
+        self.show_errors({})
+        self.query_one("#dialog").loading = True
+        self._upload(Path(values["path"].strip()).expanduser(), values["description"])
+
+    @work(thread=True, exclusive=True, group="upload", exit_on_error=False)
+    def _upload(self, source: Path, description: str) -> None:
+        app = self.app
+        try:
+            sha, size = store_blob(app.settings.paths.blobs_dir, source, app.settings.max_upload_bytes)
+            with app.store.session() as session:
+                add_attachment(session, app.actor, self.lead_id, source.name, description, sha, size)
+        except (UploadRefused, Invalid, OSError) as exc:
+            app.call_from_thread(self._refused, str(exc))
+            return
+        app.call_from_thread(self.dismiss, source.name)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#dialog").loading = False
+        self.show_errors({"path": message}, "Nothing was uploaded.")

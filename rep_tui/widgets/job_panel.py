@@ -1,0 +1,93 @@
+"""The Job tab: job info, account notes (in red), pay, and every date of
+one job. A lead with several jobs shows which one and how to switch."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from rep_tui.clock import zone
+from rep_tui.domain.validation import format_money
+from rep_tui.store.leads import JobFile
+from rep_tui.widgets.when import clock_time, us_date
+
+LABEL_WIDTH = 14
+
+
+def _rows(*items: tuple[str, str | Content | None]) -> Content:
+    """Label/value lines; a missing value shows a muted dash so the layout stays put."""
+    lines = []
+    for label, value in items:
+        shown = value if isinstance(value, Content) else Content(value) if value else Content.styled("—", "$text-muted")
+        lines.append(Content.styled(label.ljust(LABEL_WIDTH), "$text-muted") + shown)
+    return Content("\n").join(lines)
+
+
+def units_text(job) -> str:
+    if job.total_units is None and job.sold_units is None:
+        return ""
+    return f"{job.total_units if job.total_units is not None else '?'} total / " \
+           f"{job.sold_units if job.sold_units is not None else '?'} sold"
+
+
+class JobPanel(VerticalScroll):
+    """Shows one JobFile; the screen decides which."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="job-picker")
+        with Horizontal(id="job-columns"):
+            with Vertical(classes="job-column"):
+                yield Static("Job Info", classes="section-title")
+                yield Static("", id="job-info", classes="job-section")
+                yield Static("Account Notes", classes="section-title")
+                yield Static("", id="account-notes", classes="job-section")
+                yield Static("Pay", classes="section-title")
+                yield Static("", id="job-pay", classes="job-section")
+            with Vertical(classes="job-column"):
+                yield Static("Dates", classes="section-title")
+                yield Static("", id="job-dates", classes="job-section")
+
+    def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str]) -> None:
+        picker = self.query_one("#job-picker", Static)
+        columns = self.query_one("#job-columns")
+        columns.display = job_file is not None
+        if job_file is None:
+            picker.display = True
+            picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
+            return
+        picker.display = count > 1
+        picker.update(Content.assemble(
+            f"Job {index + 1} of {count} · ", ("[", "bold"), " previous  ", ("]", "bold"), " next job"))
+        job = job_file.job
+        result = f"{job.result_code} · {result_labels[job.result_code]}" if job.result_code in result_labels \
+            else job.result_code
+        self.query_one("#job-info", Static).update(_rows(
+            ("Job ID", str(job.job_number) if job.job_number else "(not synced yet)"),
+            ("Product", job.product), ("Units", units_text(job)), ("Result", result), ("Status", job.status),
+        ))
+        notes = self.query_one("#account-notes", Static)
+        notes.update(job.account_notes or Content.styled("None", "$text-muted"))
+        notes.set_class(bool(job.account_notes), "account-notes")
+        payments = [
+            Content(f"{format_money(p.amount_cents):>11}  {us_date(p.paid_on)}" + (f"  {p.method}" if p.method else ""))
+            for p in job_file.payments
+        ]
+        pay = _rows(
+            ("Contract Amt", format_money(job.contract_cents)), ("Bal Due", format_money(job.balance_cents)),
+            ("MOP", job.payment_method),
+            ("Payments", Content("\n" + " " * LABEL_WIDTH).join(payments) if payments else None),
+            ("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
+            ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
+        )
+        self.query_one("#job-pay", Static).update(pay)
+        local = job.appointment_at.astimezone(zone(tz)) if job.appointment_at else None
+        self.query_one("#job-dates", Static).update(_rows(
+            ("App Date", us_date(local.date()) if local else None),
+            ("Appt Time", clock_time(job.appointment_at, tz) if local else None),
+            ("Sale", us_date(job.sold_on)), ("RTO", us_date(job.rto_on)), ("Ordered", us_date(job.ordered_on)),
+            ("Received", us_date(job.received_on)), ("Job Scheduled", us_date(job.scheduled_on)),
+            ("Completed", us_date(job.completed_on)), ("ReRCD Date", us_date(job.rercd_on)),
+            ("Cancelled", us_date(job.cancelled_on)),
+        ))

@@ -1,0 +1,1 @@
+"""The contents of Customer Information's tabs, one module per kind."""

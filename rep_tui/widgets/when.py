@@ -1,0 +1,22 @@
+"""Dates and times as a US rep reads them, in the company's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from rep_tui.clock import zone
+
+
+def us_date(day: date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else ""
+
+
+def clock_time(moment: datetime, tz: str) -> str:
+    return moment.astimezone(zone(tz)).strftime("%I:%M %p").lstrip("0")
+
+
+def local_stamp(moment: datetime | None, tz: str) -> str:
+    """11/24/2026 10:00 AM in the company's zone."""
+    if moment is None:
+        return ""
+    return f"{us_date(moment.astimezone(zone(tz)).date())} {clock_time(moment, tz)}"
