@@ -113,11 +113,16 @@ class SyncClient:
     # --- HTTP ---------------------------------------------------------------
 
     def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
-        self.report.requests += 1
-        try:
-            response = self.http.request(method, url, **kwargs)
-        except httpx.TransportError as exc:
-            raise TransientError(f"cannot reach the server ({type(exc).__name__})") from exc
+        # Every request is safe to repeat (pushes carry sequence numbers), so a
+        # connection the server dropped (e.g. a stale keep-alive) gets one retry.
+        for attempt in (1, 2):
+            self.report.requests += 1
+            try:
+                response = self.http.request(method, url, **kwargs)
+                break
+            except httpx.TransportError as exc:
+                if attempt == 2 or isinstance(exc, httpx.TimeoutException):
+                    raise TransientError(f"cannot reach the server ({type(exc).__name__})") from exc
         if response.status_code == 401:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:

@@ -1,0 +1,140 @@
+"""Processes die and replies get lost: nothing is lost, nothing is applied
+twice, and the outbox drains by itself afterwards."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from rep_tui.server import push as server_push
+from rep_tui.server.testing import Device, server_rows
+from rep_tui.store import writes
+from rep_tui.store.client_models import OutboxEntry
+from rep_tui.store.models import ChangeRecord, Comment, Lead
+from rep_tui.sync import outbox
+from rep_tui.sync.engine import TransientError
+
+
+class Killed(BaseException):
+    """The device's process dies here."""
+
+
+class DropReply(httpx.HTTPTransport):
+    """Delivers requests to `path` but loses the reply, `times` times."""
+
+    def __init__(self, path: str, times: int = 1) -> None:
+        super().__init__()
+        self.path, self.times = path, times
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path == self.path and self.times:
+            self.times -= 1
+            response.read()
+            response.close()
+            raise httpx.ReadError("connection reset", request=request)
+        return response
+
+
+def _add_comments(device, lead_id, n=3):
+    with device.store.session() as s:
+        return [writes.insert(s, device.actor, Comment(lead_id=lead_id, author_name="Ann", body=f"c{i}")).id
+                for i in range(n)]
+
+
+def _created_on_server(server, row_id) -> int:
+    with server.engine.connect() as conn:
+        return conn.execute(select(func.count()).where(ChangeRecord.row_id == row_id, ChangeRecord.field == "*")
+                            ).scalar()
+
+
+def _pending(device) -> int:
+    with device.store.session() as s:
+        return s.scalar(select(func.count()).where(OutboxEntry.state == "pending"))
+
+
+def test_a_create_whose_reply_is_lost_is_one_row(server, company, devices):
+    ann = devices("ann", http=httpx.Client(base_url=server.url, transport=DropReply("/sync/push", times=2)))
+    ann.sync()
+    lead = company.leads["ann"][0]
+    ids = _add_comments(ann, lead)
+    with pytest.raises(TransientError):
+        ann.sync()
+    assert _pending(ann) == 3  # still waiting: the device never heard back
+    report = ann.sync()  # retried: the server sees the same sequence numbers
+    assert report.pushed == 0 and _pending(ann) == 0
+    for row_id in ids:
+        assert _created_on_server(server, row_id) == 1
+    assert len(server_rows(server.engine, "comments", Comment.lead_id == lead)) == 3
+
+
+def test_killed_after_write_and_before_ack_then_restarted(server, company, devices, monkeypatch, tmp_path):
+    ann = devices("ann")
+    ann.sync()
+    ids = _add_comments(ann, company.leads["ann"][0])
+    ann.client.close()  # killed right after the local write: a new process starts
+
+    def killed(*args, **kwargs):
+        raise Killed()
+
+    restarted = Device.__new__(Device)
+    restarted.__dict__.update(ann.__dict__)
+    from rep_tui.sync.engine import SyncClient
+
+    restarted.client = SyncClient(ann.store, server.url, ann.client.http.headers["Authorization"].split()[1])
+    monkeypatch.setattr(outbox, "record", killed)  # sent, applied, but the ack is never stored
+    with pytest.raises(Killed):
+        restarted.client.sync()
+    monkeypatch.undo()
+    assert _pending(ann) == 3
+    restarted.client.sync()  # no new write: the outbox drains
+    assert _pending(ann) == 0
+    for row_id in ids:
+        assert _created_on_server(server, row_id) == 1
+    restarted.client.close()
+
+
+def test_server_killed_mid_push_rolls_back_and_the_retry_applies_once(server, company, devices, monkeypatch):
+    ann = devices("ann")
+    ann.sync()
+    ids = _add_comments(ann, company.leads["ann"][0])
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, company.leads["ann"][1]), city="Peoria")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("server died before commit")
+
+    monkeypatch.setattr(server_push, "_save_last_seq", crash)
+    with pytest.raises(TransientError):
+        ann.sync()
+    assert server_rows(server.engine, "comments", Comment.id.in_(ids)) == {}  # rolled back, nothing half-done
+    monkeypatch.undo()
+    ann.sync()
+    assert len(server_rows(server.engine, "comments", Comment.id.in_(ids))) == 3
+    assert server_rows(server.engine, "leads", Lead.id == company.leads["ann"][1])[company.leads["ann"][1]][
+        "city"] == "Peoria"
+    assert _pending(ann) == 0
+
+
+def test_server_restored_from_backup_gets_the_changes_again(server, company, devices):
+    ann = devices("ann")
+    ann.sync()
+    server.stop()
+    server.backend.backup()
+    server.start()
+    ids = _add_comments(ann, company.leads["ann"][0])
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, company.leads["ann"][0]), city="Joliet")
+    ann.sync()
+    server.stop()
+    server.backend.restore()  # the server forgets what it acknowledged
+    server.start()
+    assert server_rows(server.engine, "comments", Comment.id.in_(ids)) == {}
+    report = ann.sync()
+    assert report.resent == 4 and report.lost == 0
+    assert len(server_rows(server.engine, "comments", Comment.id.in_(ids))) == 3
+    assert server_rows(server.engine, "leads", Lead.id == company.leads["ann"][0])[company.leads["ann"][0]][
+        "city"] == "Joliet"
+    assert ann.rows("comments") == server_rows(server.engine, "comments", Comment.lead_id.in_(company.leads["ann"]))
+    assert ann.sync().requests == 1
