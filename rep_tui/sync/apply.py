@@ -49,9 +49,11 @@ def unchecked_session(store: Store) -> Iterator[Session]:
             conn.commit()
 
 
-def _pending(session: Session) -> dict[Key, list[OutboxEntry]]:
+def _unsynced(session: Session, *states: str) -> dict[Key, list[OutboxEntry]]:
+    """Outbox entries in these states, by row."""
     out: dict[Key, list[OutboxEntry]] = defaultdict(list)
-    for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending").order_by(OutboxEntry.seq)):
+    stmt = select(OutboxEntry).where(OutboxEntry.state.in_(states)).order_by(OutboxEntry.seq)
+    for entry in session.scalars(stmt):
         out[(entry.table_name, entry.row_id)].append(entry)
     return out
 
@@ -84,9 +86,11 @@ def _lead_of(conn: Connection, table: str, row: dict) -> uuid.UUID | None:
     return None
 
 
-def drop(session: Session, keys: Iterable[Key], reason: str, pending: dict[Key, list[OutboxEntry]]) -> set[uuid.UUID]:
-    """Delete rows from the device, quarantining unpushed edits to them.
-    Returns the leads touched."""
+def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
+    """Delete rows from the device, quarantining edits to them that the server
+    has not taken (pending, or rejected because the row had left). Returns
+    the leads touched."""
+    unsynced = _unsynced(session, "pending", "rejected")
     conn = session.connection()
     leads: set[uuid.UUID] = set()
     for table, row_id in keys:
@@ -97,7 +101,7 @@ def drop(session: Session, keys: Iterable[Key], reason: str, pending: dict[Key, 
         lead_id = _lead_of(conn, table, dict(row))
         if lead_id:
             leads.add(lead_id)
-        edits = [e for e in pending.pop((table, row_id), []) if e.op != "delete"]
+        edits = [e for e in unsynced.get((table, row_id), []) if e.op != "delete"]
         if edits:
             session.add(QuarantinedChange(
                 table_name=table, row_id=row_id, lead_id=lead_id, reason=REASONS[reason],
@@ -137,10 +141,10 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[Key] | 
 
     with unchecked_session(store) as session:
         conn = session.connection()
-        pending = _pending(session)
         touched: set[uuid.UUID] = set()
         for removal in page.removals:
-            touched |= drop(session, _tree(conn, removal.table, removal.id), removal.reason, pending)
+            touched |= drop(session, _tree(conn, removal.table, removal.id), removal.reason)
+        pending = _unsynced(session, "pending")
         for table in ORDERED:
             rows = page.upserts.get(table)
             if not rows:
@@ -167,12 +171,11 @@ def drop_unseen(store: Store, seen: set[Key]) -> int:
     dropped = 0
     with unchecked_session(store) as session:
         conn = session.connection()
-        pending = _pending(session)
         leads: set[uuid.UUID] = set()
         for table in reversed(ORDERED):
             t = _table(table)
             gone = [(table, i) for i in _ids(conn, table, t.c.version > 0) if (table, i) not in seen]
-            leads |= drop(session, gone, "missing", pending)
+            leads |= drop(session, gone, "missing")
             dropped += len(gone)
         if leads:
             search.index_leads(session, leads)
