@@ -242,7 +242,7 @@ def related_leads(session: Session, lead_id: uuid.UUID, limit: int = 200) -> lis
     if lead.last_name:
         conditions.append(func.lower(Lead.last_name) == lead.last_name.lower())
     if address:
-        conditions.append(func.lower(Lead.address) == address)
+        conditions.append(func.lower(func.trim(Lead.address)) == address)
     if phones:
         conditions += [col.in_(phones) for col in (Lead.home_phone_e164, Lead.cell_phone_e164, Lead.work_phone_e164)]
     if not conditions:
@@ -295,7 +295,7 @@ def find_duplicates(
         add(select(Lead).where(or_(func.lower(Lead.email) == email.lower(),
                                    func.lower(Lead.alt_email) == email.lower())), "email")
     if address and address.strip():
-        stmt = select(Lead).where(func.lower(Lead.address) == address.strip().lower())
+        stmt = select(Lead).where(func.lower(func.trim(Lead.address)) == address.strip().lower())
         if zip_code:
             stmt = stmt.where(Lead.zip == zip_code)
         add(stmt, "address")
