@@ -1,14 +1,151 @@
-"""Dashboard (placeholder until its screen lands)."""
+"""User Dashboard: the rep's day at a glance.
 
+Today's appointments; past appointments still missing a result (a nag, in
+red); follow-ups due today or overdue; this week's and this month's KPIs.
+Every row opens its lead with Enter; `r` results an appointment; Tab moves
+between sections. Data loads in a worker and reloads whenever the screen
+comes back (after resulting, after editing a lead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+from rep_tui.domain.dates import format_time
+from rep_tui.domain.stats import Figure
+from rep_tui.store.models import ResultCode
+from rep_tui.store.queries import AgendaRow, BeBack
+from rep_tui.widgets.agenda_table import AgendaTable
+from rep_tui.widgets.be_back_table import BeBackTable
+from rep_tui.widgets.kpi import KpiRow
+from rep_tui.widgets.row_table import TableSection
+
+KPI_FIGURES = (("issued", "Issued"), ("demos", "Demos"), ("sales", "Sales"), ("close_rate", "Close"),
+               ("gross", "Sold"))
+ROOMY = (110, 34)  # terminal size from which KPIs show as cards
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    today: date
+    now: datetime
+    codes: dict[str, ResultCode]
+    appointments: list[AgendaRow]
+    missing: list[AgendaRow]
+    follow_ups: list[BeBack]
+    periods: list[tuple[str, dict[str, Figure]]]  # (label, figures) for this week, this month
+
+
+def load_dashboard(store, rep_id, tz: str) -> DashboardData:
+    """Everything the dashboard shows, read in one session."""
+    from rep_tui.clock import local_today, utcnow
+    from rep_tui.store import queries
+
+    today, now = local_today(tz), utcnow()
+    with store.session() as session:
+        periods = []
+        for period, label in (("week", "This week"), ("month", "This month")):
+            start, end, _ = queries.period_bounds(period, today, tz)
+            periods.append((label, queries.stats_for(session, [rep_id], start, end)))
+        return DashboardData(
+            today=today,
+            now=now,
+            codes={c.code: c for c in queries.result_codes(session)},
+            appointments=queries.appointments_on(session, rep_id, today, tz),
+            missing=queries.missing_results(session, rep_id, now),
+            follow_ups=queries.follow_ups_due(session, rep_id, today),
+            periods=periods,
+        )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class DashboardScreen(Screen):
     TITLE = "Dashboard"
+    CSS_PATH = "../styles/dashboard.tcss"
+
+    class Loaded(Message):
+        def __init__(self, data: DashboardData) -> None:
+            super().__init__()
+            self.data = data
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Dashboard")
+        yield Static("", id="day-line")
+        with Vertical(id="kpis"):
+            yield KpiRow("This week", KPI_FIGURES, id="kpi-week")
+            yield KpiRow("This month", KPI_FIGURES, id="kpi-month")
+        with VerticalScroll(id="sections", can_focus=False):
+            yield TableSection("Today's appointments", AgendaTable(id="today"), "No appointments today.",
+                               id="today-section")
+            yield TableSection("Needs a result", AgendaTable(dated=True, id="missing"),
+                               "Every past appointment has its result.", id="missing-section")
+            yield TableSection("Follow-ups due", BeBackTable(id="follow-ups"), "No follow-ups due.",
+                               id="follow-ups-section")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sections").loading = True
+        self._fit(self.app.size.width, self.app.size.height)
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    def on_resize(self) -> None:
+        self._fit(self.size.width, self.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        compact = width < ROOMY[0] or height < ROOMY[1]
+        self.set_class(compact, "-compact")
+        for row in self.query(KpiRow):
+            row.compact = compact
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(load_dashboard(self.app.store, self.app.user.id, self.app.tz)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        data, tz = event.data, self.app.tz
+        for row, (label, figures) in zip(self.query(KpiRow), data.periods):
+            row.show(label, figures)
+        day = data.today.strftime("%A, %B %-d, %Y")
+        if data.appointments:
+            first = format_time(data.appointments[0].appointment.starts_at, tz)
+            day += f" · {_plural(len(data.appointments), 'appointment')}, first at {first}"
+        self.query_one("#day-line", Static).update(day)
+
+        today = self.query_one("#today", AgendaTable)
+        today.show_agenda(data.appointments, tz, data.codes, data.now)
+        self.query_one("#today-section", TableSection).show(f"Today's appointments ({len(data.appointments)})")
+
+        missing = self.query_one("#missing", AgendaTable)
+        missing.show_agenda(data.missing, tz, data.codes, data.now)
+        section = self.query_one("#missing-section", TableSection)
+        section.set_class(bool(data.missing), "-nag")
+        verb = "needs" if len(data.missing) == 1 else "need"
+        section.show(f"⚠ {_plural(len(data.missing), 'past appointment')} {verb} a result" if data.missing
+                     else "Needs a result")
+
+        follow_ups = self.query_one("#follow-ups", BeBackTable)
+        follow_ups.show_be_backs(data.follow_ups, data.today, tz, data.codes)
+        overdue = sum(1 for item in data.follow_ups if item.overdue(data.today))
+        title = f"Follow-ups due ({len(data.follow_ups)}"
+        self.query_one("#follow-ups-section", TableSection).show(
+            title + (f", {overdue} overdue)" if overdue else ")"))
+
+        self.query_one("#sections").loading = False
+        if self.focused is None:
+            first = next((t for t in (today, missing, follow_ups) if t.rows_shown), None)
+            if first is not None:
+                first.focus()

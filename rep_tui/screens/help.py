@@ -1,42 +1,72 @@
-"""The `?` screen: every key of the screen underneath, and the app-wide keys."""
+"""The `?` screen: every key of the screen underneath (including the focused
+widget's), then the keys that work everywhere. Read from the live bindings,
+so it is never out of date; keys doing the same thing share a row ("1, f1")."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+GROUPS = ("This screen", "Everywhere", "Moving around")
+
+
+def _textual_default(node, binding: Binding) -> bool:
+    """A binding Textual itself gives this kind of widget (cursor keys, Tab, copy)."""
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("textual.") and any(
+            isinstance(b, Binding) and (b.action, b.description) == (binding.action, binding.description)
+            for b in cls.__dict__.get("BINDINGS", ())
+        ):
+            return True
+    return False
+
+
+def key_rows(under: Screen) -> dict[str, list[tuple[str, str]]]:
+    """{group: [(keys, what they do)]} for the screen underneath, in GROUPS order."""
+    app = under.app
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {name: {} for name in GROUPS}
+    for active in under.active_bindings.values():
+        binding: Binding = active.binding
+        if not binding.description:
+            continue
+        if isinstance(active.node, App):
+            group = "Everywhere"
+        else:
+            group = "Moving around" if _textual_default(active.node, binding) else "This screen"
+        keys = groups[group].setdefault((binding.action, binding.description), [])
+        shown = app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return {
+        name: [(", ".join(keys), description) for (_action, description), keys in rows.items()]
+        for name, rows in groups.items()
+    }
+
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "../styles/help.tcss"
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-width: 100%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    HelpScreen DataTable { height: auto; }
-    """
 
     def __init__(self, under: Screen) -> None:
         super().__init__()
         self.under = under
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(f"[b]Keys — {self.under.title or type(self.under).__name__}[/b]  (Esc closes)")
-            yield DataTable(show_cursor=False, zebra_stripes=True)
+        title = self.under.title or type(self.under).__name__
+        with VerticalScroll(id="help") as scroll:
+            scroll.border_title = f"Keys — {title}"
+            scroll.border_subtitle = "Esc closes"
+            for number, name in enumerate(GROUPS):
+                yield Static(name, classes="section-title")
+                table = DataTable(show_cursor=False, zebra_stripes=True, id=f"keys-{number}")
+                table.can_focus = False  # the box scrolls with the arrow keys instead
+                yield table
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Does")
-        seen = set()
-        for key, active in self.under.active_bindings.items():
-            binding = active.binding
-            if not binding.description or (binding.description, key) in seen:
-                continue
-            seen.add((binding.description, key))
-            table.add_row(self.app.get_key_display(binding), binding.description)
-        table.add_row("Ctrl+P", "Command palette: screens, leads, actions")
+        for number, rows in enumerate(key_rows(self.under).values()):
+            table = self.query_one(f"#keys-{number}", DataTable)
+            table.add_columns("Key", "Does")
+            table.add_rows(rows or [("—", "no keys of its own")])

@@ -1,0 +1,1 @@
+"""Modal dialogs of the rep's day: resulting an appointment, setting a follow-up date."""

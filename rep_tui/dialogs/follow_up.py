@@ -1,0 +1,59 @@
+"""Set a lead's next follow-up date: type "+3", "tomorrow", "fri" or a date;
+the day it means is spelled out as you type. Dismisses with the date, or
+None when cancelled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from rep_tui.clock import local_today
+from rep_tui.domain.dates import DAY_HINT, format_day, parse_day, relative_day
+from rep_tui.widgets.validated_input import ValidatedInput
+
+
+class FollowUpDialog(ModalScreen[date | None]):
+    CSS_PATH = "../styles/follow_up_dialog.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "dismiss(None)", "Cancel"),
+    ]
+
+    def __init__(self, lead_name: str, current: date | None) -> None:
+        super().__init__()
+        self.lead_name = lead_name
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        today = local_today(self.app.tz)
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = f"Next follow-up · {self.lead_name}"
+            yield ValidatedInput("Follow-up", lambda text: parse_day(text, today), id="day",
+                                 value=str(self.current) if self.current else "", placeholder=DAY_HINT)
+            yield Static("", id="meaning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#day", ValidatedInput).focus()
+        self._spell_out()
+
+    @on(ValidatedInput.Changed)
+    def _spell_out(self) -> None:
+        field = self.query_one("#day", ValidatedInput)
+        meaning = f"Type {DAY_HINT}. Enter saves, Esc cancels."
+        if field.value.strip() and field.error is None:
+            day = field.cleaned()
+            meaning = f"[b]{format_day(day)}, {day.year}[/b] · {relative_day(day, local_today(self.app.tz))}"
+        self.query_one("#meaning", Static).update(meaning)
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        field = self.query_one("#day", ValidatedInput)
+        if field.validate():
+            self.dismiss(field.cleaned())

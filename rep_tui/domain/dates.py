@@ -1,0 +1,111 @@
+"""Dates and times as a rep types and reads them.
+
+Typed: "2026-12-01", "12/1", "+3" (in 3 days), "today", "tomorrow", "mon".."sun"
+(the next one after today); times "14:30", "2:30pm", "2 pm". Read: "Tue Nov 24",
+"9:00 AM", "3 days overdue". Pure functions; `today` is always passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from rep_tui.clock import zone
+from rep_tui.domain.validation import Invalid
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_HINT = "YYYY-MM-DD, 12/1, +3, tomorrow or mon…sun"
+TIME_HINT = "like 2:30pm or 14:30"
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([ap])?\.?m?\.?$")
+
+
+def parse_day(text: str, today: date, *, allow_past: bool = False) -> date:
+    """The date a rep typed, relative to `today`; raises `Invalid` saying what to type."""
+    value = text.strip().lower()
+    if not value:
+        raise Invalid(f"Type a date: {DAY_HINT}.")
+    day = _relative_day(value, today) or _calendar_day(value, today)
+    if day is None:
+        raise Invalid(f"Not a date. Use {DAY_HINT}.")
+    if not allow_past and day < today:
+        raise Invalid(f"{format_day(day)} is in the past.")
+    return day
+
+
+def _relative_day(value: str, today: date) -> date | None:
+    if value in ("today", "tod"):
+        return today
+    if value in ("tomorrow", "tmrw", "tom"):
+        return today + timedelta(days=1)
+    if re.fullmatch(r"\+\d{1,3}", value):
+        return today + timedelta(days=int(value[1:]))
+    if len(value) >= 3:
+        for index, name in enumerate(WEEKDAYS):
+            if name.startswith(value):
+                return today + timedelta(days=(index - today.weekday()) % 7 or 7)
+    return None
+
+
+def _calendar_day(value: str, today: date) -> date | None:
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+            year, month, day = (int(p) for p in value.split("-"))
+            return date(year, month, day)
+        match = _US_DATE.match(value)
+        if match:
+            month, day, year = match.groups()
+            if year is None:
+                guess = date(today.year, int(month), int(day))
+                return guess if guess >= today else guess.replace(year=today.year + 1)
+            full_year = int(year) + (2000 if len(year) == 2 else 0)
+            return date(full_year, int(month), int(day))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_time(text: str) -> time:
+    """A clock time as typed: "14:30", "2:30pm", "2 pm"."""
+    match = _TIME.match(text.strip().lower())
+    if not match:
+        raise Invalid(f"Not a time. Type it {TIME_HINT}.")
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            raise Invalid("With am/pm the hour is 1 to 12.")
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise Invalid(f"Not a time. Type it {TIME_HINT}.")
+    return time(hour, minute)
+
+
+def format_day(day: date) -> str:
+    """Tue Nov 24"""
+    return day.strftime("%a %b %-d")
+
+
+def format_time(moment: datetime, tz_name: str) -> str:
+    """9:00 AM in the company's time zone."""
+    return moment.astimezone(zone(tz_name)).strftime("%-I:%M %p")
+
+
+def format_hour(hour: int) -> str:
+    """8 AM, 12 PM, 8 PM"""
+    return time(hour % 24).strftime("%-I %p")
+
+
+def local_day(moment: datetime, tz_name: str) -> date:
+    return moment.astimezone(zone(tz_name)).date()
+
+
+def relative_day(day: date, today: date, past: str = "overdue") -> str:
+    """"today", "tomorrow", "in 3 days", "1 day overdue" (or "1 day ago" with past="ago")."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta > 1:
+        return f"in {delta} days"
+    return f"{-delta} day{'' if delta == -1 else 's'} {past}"

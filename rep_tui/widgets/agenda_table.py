@@ -1,0 +1,119 @@
+"""Appointments as table rows: time, customer, city, product, result.
+
+Used by the Dashboard (today, and past appointments still missing a result)
+and My Appointments (a day laid over the rep's work hours, free hours shown).
+`r` asks the app to result the appointment under the cursor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+from typing import Mapping, Sequence
+
+from textual.binding import Binding
+
+from rep_tui.clock import zone
+from rep_tui.domain.dates import format_time, local_day
+from rep_tui.domain.validation import format_phone
+from rep_tui.messages import ResultAppointment
+from rep_tui.store.models import Lead, ResultCode
+from rep_tui.store.queries import AgendaRow
+from rep_tui.widgets.row_table import Cell, Column, RowTable, TableRow, Toned
+
+FREE = "free-"  # key prefix of a free work hour
+
+
+def lead_phone(lead: Lead) -> str:
+    """The number a rep would call first: cell, then home, then work."""
+    for e164, typed in ((lead.cell_phone_e164, lead.cell_phone), (lead.home_phone_e164, lead.home_phone),
+                        (lead.work_phone_e164, lead.work_phone)):
+        if e164 or typed:
+            return format_phone(e164) or typed or ""
+    return ""
+
+
+def result_cell(row: AgendaRow, codes: Mapping[str, ResultCode], now: datetime) -> Cell:
+    """The result in words, toned: sold green, follow-ups amber, missing red."""
+    appt = row.appointment
+    if appt.result_code is None:
+        if appt.starts_at < now:
+            return Toned("needs result", "error")
+        return Toned(appt.kind if appt.kind != "new" else "—", "muted")
+    code = codes.get(appt.result_code)
+    if code is None:
+        return appt.result_code
+    if code.counts_as_sale:
+        return Toned(code.label, "success")
+    if code.needs_follow_up:
+        return Toned(code.label, "warning")
+    if not code.counts_as_issued:
+        return Toned(code.label, "muted")
+    return code.label
+
+
+class AgendaTable(RowTable):
+    """A rep's appointments; Enter opens the lead, `r` results the appointment."""
+
+    BINDINGS = [Binding("r", "result", "Result")]
+
+    def __init__(self, *, dated: bool = False, id: str | None = None, classes: str | None = None) -> None:
+        columns = (
+            Column("When" if dated else "Time", 14 if dated else 8),
+            Column("Customer", 18),
+            Column("Address", 26, wide_only=True),
+            Column("City", 12),
+            Column("Phone", 14, wide_only=True),
+            Column("Product", 10),
+            Column("Result", 12),
+        )
+        super().__init__(columns, id=id, classes=classes)
+        self.dated = dated
+        self.appointment_ids: dict[str, uuid.UUID] = {}
+
+    def agenda_row(self, row: AgendaRow, tz: str, codes: Mapping[str, ResultCode], now: datetime) -> TableRow:
+        appt, lead = row.appointment, row.lead
+        when = format_time(appt.starts_at, tz)
+        if self.dated:
+            when = f"{local_day(appt.starts_at, tz):%-m/%-d} {when}"
+        key = str(appt.id)
+        self.appointment_ids[key] = appt.id
+        cells = (when, lead.name, lead.address or "", lead.city or "", lead_phone(lead), row.product,
+                 result_cell(row, codes, now))
+        return TableRow(key, lead.id, cells)
+
+    def show_agenda(self, rows: Sequence[AgendaRow], tz: str, codes: Mapping[str, ResultCode],
+                    now: datetime) -> None:
+        self.appointment_ids = {}
+        self.show([self.agenda_row(row, tz, codes, now) for row in rows])
+
+    def show_day(self, rows: Sequence[AgendaRow], tz: str, codes: Mapping[str, ResultCode],
+                 now: datetime, work_hours: tuple[int, int]) -> None:
+        """The day from work start to work end, hour by hour: appointments in
+        their hour, free hours muted; appointments outside work hours still shown."""
+        self.appointment_ids = {}
+        booked: dict[int, list[TableRow]] = {}
+        for row in rows:
+            hour = row.appointment.starts_at.astimezone(zone(tz)).hour
+            booked.setdefault(hour, []).append(self.agenda_row(row, tz, codes, now))
+        self.show(_lay_out(booked, work_hours))
+
+    def action_result(self) -> None:
+        row = self.current
+        if row is None or row.key not in self.appointment_ids:
+            self.notify("Put the cursor on an appointment to result it.", severity="warning")
+            return
+        self.post_message(ResultAppointment(self.appointment_ids[row.key]))
+
+
+def _lay_out(booked: dict[int, list[TableRow]], work_hours: tuple[int, int]) -> list[TableRow]:
+    start, end = work_hours
+    hours = sorted(set(booked) | set(range(start, end)))
+    out: list[TableRow] = []
+    for hour in hours:
+        if hour in booked:
+            out.extend(booked[hour])
+        else:
+            free = Toned(time(hour).strftime("%-I:%M %p"), "muted")
+            out.append(TableRow(f"{FREE}{hour}", None, (free, Toned("free", "muted"), "", "", "", "", "")))
+    return out
