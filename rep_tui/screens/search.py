@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.text import digits, strip_accents, words
+from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.search import SearchFilters, SearchHit
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.lead_table import LeadTable
@@ -77,7 +78,7 @@ class SearchScreen(Screen):
     BINDINGS = [
         Binding("ctrl+f", "toggle_filters", "Filters"),
         Binding("down", "focus_results", "Results", show=False),
-        Binding("escape", "focus_query", "Search box", show=False),
+        Binding("escape", "leave_query", "Leave the box", show=False),
     ]
 
     class ResultsReady(Message):
@@ -228,7 +229,7 @@ class SearchScreen(Screen):
         return (
             highlight(hit.name, query),
             Text(hit.matched, style="italic"),
-            highlight(hit.phone, query),
+            highlight(format_phone(normalize_phone(hit.phone)) or hit.phone, query),
             highlight(", ".join(part for part in (hit.address, hit.city) if part), query),
             highlight(str(hit.pid or "—"), query),
         )
@@ -251,8 +252,18 @@ class SearchScreen(Screen):
         if table.display and table.row_count:
             table.focus()
 
-    def action_focus_query(self) -> None:
-        self.query_one("#query", Input).focus()
+    def action_leave_query(self) -> None:
+        """Escape: from the box to the results (or nowhere), so 1–6 switch screens again;
+        from anywhere else back to the box."""
+        query = self.query_one("#query", Input)
+        if not query.has_focus:
+            query.focus()
+            return
+        table = self.query_one("#results", LeadTable)
+        if table.display and table.row_count:
+            table.focus()
+        else:
+            self.set_focus(None)
 
     @on(LeadTable.LeadChosen)
     def _open(self, event: LeadTable.LeadChosen) -> None:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from rep_tui.domain.validation import format_phone
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
 from rep_tui.widgets.lead_table import LeadTable
@@ -48,7 +49,7 @@ class SelfGenScreen(Screen):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "open_duplicate", "Open duplicate"),
         Binding("ctrl+n", "new_lead", "New lead"),
-        Binding("ctrl+l", "focus_list", "My leads"),
+        Binding("ctrl+l,escape", "focus_list", "My leads"),
     ]
 
     class DuplicatesFound(Message):
@@ -220,7 +221,7 @@ class SelfGenScreen(Screen):
                 lead.id,
                 (
                     lead.name,
-                    lead.cell_phone or lead.home_phone or lead.work_phone or "",
+                    format_phone(lead.cell_phone_e164 or lead.home_phone_e164 or lead.work_phone_e164),
                     lead.created_at.astimezone(tz).strftime("%b %-d"),
                     str(lead.pid) if lead.pid else Text(NOT_SYNCED, style="bold"),
                     stage.removesuffix(f" · {NOT_SYNCED}"),

@@ -73,7 +73,8 @@ class LeadTable(DataTable):
             return 0
         fixed = sum(width or 0 for _, width in self._column_spec)
         padding = 2 * self.cell_padding * len(self._column_spec)
-        spare = self.scrollable_content_region.width - fixed - padding - 1
+        # keep room for the vertical scrollbar, which appears only once rows overflow
+        spare = self.content_region.width - self.styles.scrollbar_size_vertical - fixed - padding
         return max(MIN_FLEX_WIDTH, spare // flexible)
 
     def _build(self) -> None:
