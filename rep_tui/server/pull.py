@@ -25,23 +25,32 @@ from rep_tui.sync.tables import ORDERED
 MAX_PAGE = 5000
 
 
-def _changed_rows(conn: Connection, user: Principal, table: str, after: int, upto: int, limit: int):
-    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    stmt = select(t).where(t.c.version > after, t.c.version <= upto)
+def _scoped(stmt, table: str, user: Principal):
     clause = scoping.row_filter(table, user)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    return [(row["version"], table, row) for row in conn.execute(stmt.order_by(t.c.version).limit(limit)).mappings()]
+    return stmt if clause is None else stmt.where(clause)
 
 
-def _scope_exits(conn: Connection, user: Principal, after: int, upto: int, limit: int):
+def _versions(conn: Connection, user: Principal, table: str, after: int, upto: int, limit: int) -> list[int]:
+    """The first `limit` versions of visible changes (an index-only look)."""
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    stmt = _scoped(select(t.c.version).where(t.c.version > after, t.c.version <= upto), table, user)
+    return conn.execute(stmt.order_by(t.c.version).limit(limit)).scalars().all()
+
+
+def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) -> list:
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    stmt = _scoped(select(t).where(t.c.version > after, t.c.version <= upto), table, user)
+    return conn.execute(stmt).mappings().all()
+
+
+def _exits(user: Principal, after: int, upto: int):
+    """Leads that left one of the reps whose leads `user` sees."""
     reps = scoping.visible_reps(user)
     if reps is None:
-        return []
-    stmt = (select(ScopeExit.version, ScopeExit.lead_id)
+        return None
+    return (select(ScopeExit.version, ScopeExit.lead_id)
             .where(ScopeExit.version > after, ScopeExit.version <= upto, ScopeExit.old_rep_id.in_(reps))
-            .order_by(ScopeExit.version).limit(limit))
-    return [(version, "", {"id": lead_id}) for version, lead_id in conn.execute(stmt)]
+            .order_by(ScopeExit.version))
 
 
 def _unknown_to_device(conn: Connection, deleted: list[tuple[str, uuid.UUID]], after: int, client_id: str) -> set:
@@ -56,6 +65,18 @@ def _unknown_to_device(conn: Connection, deleted: list[tuple[str, uuid.UUID]], a
     return {(table, row_id) for table, row_id in conn.execute(stmt)}
 
 
+def _page_end(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> tuple[int, bool]:
+    """The highest version of this page, and whether more follow."""
+    sources = [_versions(conn, user, table, after, upto, limit) for table in ORDERED]
+    exits = _exits(user, after, upto)
+    if exits is not None:
+        sources.append([v for v, _lead in conn.execute(exits.limit(limit))])
+    merged = sorted(v for source in sources for v in source)
+    if len(merged) > limit or any(len(source) == limit for source in sources):
+        return merged[min(limit, len(merged)) - 1], True
+    return upto, False
+
+
 def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int = 2000) -> PullPage:
     limit = max(1, min(limit, MAX_PAGE))
     with engine.connect() as conn:
@@ -64,23 +85,22 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
             ClientSequence.user_id == user.id, ClientSequence.client_id == client_id)).scalar() or 0
         if after > upto:
             return PullPage(cursor=0, reset=True, last_seq=last_seq)
-        sources = [_changed_rows(conn, user, table, after, upto, limit) for table in ORDERED]
-        sources.append(_scope_exits(conn, user, after, upto, limit))
-        merged = sorted((item for source in sources for item in source), key=lambda item: item[0])
-        more = len(merged) > limit or any(len(source) == limit for source in sources)
-        page = merged[:limit]
-        cursor = page[-1][0] if more and page else upto
-        deleted = [(table, row["id"]) for _v, table, row in page if table and row["deleted"]]
-        skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)
+        end, more = _page_end(conn, user, after, upto, limit)
         upserts: dict[str, list[dict[str, Any]]] = {}
         removals = []
-        for _version, table, row in page:
-            if not table:
-                if not scoping.may_see_lead(conn, user, row["id"]):
-                    removals.append(Removal(table="leads", id=row["id"], reason="out_of_scope"))
-            elif row["deleted"]:
-                if (table, row["id"]) not in skip:
-                    removals.append(Removal(table=table, id=row["id"], reason="deleted"))
-            else:
-                upserts.setdefault(table, []).append(encode_row(table, row))
-    return PullPage(cursor=cursor, more=more, last_seq=last_seq, upserts=upserts, removals=removals)
+        deleted: list[tuple[str, uuid.UUID]] = []
+        for table in ORDERED:
+            for row in _rows(conn, user, table, after, end) if end > after else ():
+                if row["deleted"]:
+                    deleted.append((table, row["id"]))
+                else:
+                    upserts.setdefault(table, []).append(encode_row(table, row))
+        skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)
+        removals += [Removal(table=table, id=row_id, reason="deleted") for table, row_id in deleted
+                     if (table, row_id) not in skip]
+        exits = _exits(user, after, end)
+        for _version, lead_id in conn.execute(exits) if exits is not None else ():
+            if not scoping.may_see_lead(conn, user, lead_id):
+                removals.append(Removal(table="leads", id=lead_id, reason="out_of_scope"))
+    return PullPage.model_construct(cursor=end, more=more, reset=False, last_seq=last_seq, upserts=upserts,
+                                    removals=removals)

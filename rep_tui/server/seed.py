@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, bindparam, create_engine, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, insert, select, text, update
 
 from rep_tui.clock import utcnow
 from rep_tui.server import auth
@@ -56,6 +56,10 @@ def add_rows(engine: Engine, rows: dict[str, Iterable[dict[str, Any]]]) -> dict[
         for table, column, params in late:
             t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
             conn.execute(update(t).where(t.c.id == bindparam("_id")).values({column: bindparam("_v")}), params)
+    if engine.dialect.name == "postgresql" and sum(counts.values()) >= CHUNK:
+        with engine.connect() as conn:  # fresh statistics, or the planner guesses badly after a bulk load
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     return counts
 
 

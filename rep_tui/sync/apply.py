@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from sqlalchemy import Connection, delete, select, update
@@ -22,7 +23,7 @@ from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
 from rep_tui.store.db import Store
 from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, column_type, from_json
-from rep_tui.sync.codec import decode_row, encode_row
+from rep_tui.sync.codec import encode_row, sqlite_binders, sqlite_params
 from rep_tui.sync.protocol import PullPage
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, ORDERED, SERVER_NUMBERS
 
@@ -113,12 +114,16 @@ def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
     return leads
 
 
+@lru_cache(maxsize=None)
+def _upsert_sql(table: str) -> str:
+    names = [name for name, _bind in sqlite_binders(table)]
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
+    return (f'INSERT INTO {table} ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+            f'VALUES ({", ".join("?" * len(names))}) ON CONFLICT (id) DO UPDATE SET {updates}')
+
+
 def _upsert(conn: Connection, table: str, rows: list[dict]) -> None:
-    t = _table(table)
-    stmt = sqlite_insert(t)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[t.c.id], set_={c.name: stmt.excluded[c.name] for c in t.columns if c.name != "id"})
-    conn.execute(stmt, [decode_row(table, row) for row in rows])
+    conn.exec_driver_sql(_upsert_sql(table), sqlite_params(table, rows))
 
 
 def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
@@ -134,9 +139,9 @@ def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
             conn.execute(update(t).where(t.c.id == entry.row_id).values(**values))
 
 
-def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[Key] | None = None) -> set[uuid.UUID]:
-    """Apply one page and store its cursor, in one transaction. Returns the
-    leads whose rows changed."""
+def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None) -> None:
+    """Apply one page and store its cursor, in one transaction; re-index the
+    leads it touched if `reindex`. `seen` collects (table, id) of upserts."""
     from rep_tui.sync.state import CURSOR, set_int
 
     with unchecked_session(store) as session:
@@ -150,22 +155,20 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[Key] | 
             if not rows:
                 continue
             _upsert(conn, table, rows)
-            ids = {uuid.UUID(row["id"]) for row in rows}
             if seen is not None:
-                seen.update((table, i) for i in ids)
-            for key in [k for k in pending if k[0] == table and k[1] in ids]:
-                _overlay(conn, table, pending[key])
-            if table == "leads":
-                touched |= ids
-            elif table == "jobs":
-                touched |= {uuid.UUID(row["lead_id"]) for row in rows}
+                seen.update((table, row["id"]) for row in rows)
+            mine = {str(key[1]) for key in pending if key[0] == table}
+            for row in rows:
+                if row["id"] in mine:
+                    _overlay(conn, table, pending[(table, uuid.UUID(row["id"]))])
+            if reindex and table in ("leads", "jobs"):
+                touched |= {uuid.UUID(row["id" if table == "leads" else "lead_id"]) for row in rows}
         if reindex and touched:
             search.index_leads(session, touched)
         set_int(session, CURSOR, page.cursor)
-    return touched
 
 
-def drop_unseen(store: Store, seen: set[Key]) -> int:
+def drop_unseen(store: Store, seen: set[tuple[str, str]]) -> int:
     """After a pull from cursor 0: rows the device had from the server that
     the server no longer sent are gone (or not ours any more)."""
     dropped = 0
@@ -174,7 +177,7 @@ def drop_unseen(store: Store, seen: set[Key]) -> int:
         leads: set[uuid.UUID] = set()
         for table in reversed(ORDERED):
             t = _table(table)
-            gone = [(table, i) for i in _ids(conn, table, t.c.version > 0) if (table, i) not in seen]
+            gone = [(table, i) for i in _ids(conn, table, t.c.version > 0) if (table, str(i)) not in seen]
             leads |= drop(session, gone, "missing")
             dropped += len(gone)
         if leads:

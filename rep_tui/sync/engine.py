@@ -20,7 +20,7 @@ from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
-from rep_tui.sync.apply import Key, apply_page, drop_unseen
+from rep_tui.sync.apply import apply_page, drop_unseen
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
 
 Progress = Callable[[str], None]
@@ -209,7 +209,7 @@ class SyncClient:
             cursor = state.get_int(session, state.CURSOR)
             device = state.client_id(session)
             acked = state.get_int(session, state.ACKED_SEQ)
-        seen: set[Key] | None = set() if cursor == 0 else None
+        seen: set[tuple[str, str]] | None = set() if cursor == 0 else None
         first = cursor == 0
         while True:
             response = self._request("GET", "/sync/pull",

@@ -1,0 +1,216 @@
+"""Sync figures over loopback (prints them; asserts nothing).
+
+1. Initial sync of one rep's 100k rows into an empty device (rows/s; goal
+   ≥ 20,000), then a no-op sync (requests; goal 1).
+2. N simulated reps, each with its own async httpx client, pushing one edit
+   and pulling, round after round, against PostgreSQL (p50/p99 latency of a
+   whole sync and errors; goal 500 reps with p99 ≤ 300 ms on 2 cores).
+
+The server runs in its own process on 127.0.0.1; PostgreSQL is a throw-away
+cluster that is removed at the end.
+
+    .venv/bin/python bench/sync.py [--rows 100000] [--reps 500] [--rounds 3] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rep_tui.server import auth  # noqa: E402
+from rep_tui.server.db import make_engine, migrate  # noqa: E402
+from rep_tui.server.pgtemp import TempCluster, free_port  # noqa: E402
+from rep_tui.server.seed import add_rows  # noqa: E402
+from rep_tui.store.db import Store  # noqa: E402
+from rep_tui.sync.engine import SyncClient  # noqa: E402
+from rep_tui.sync.protocol import Mutation, PushRequest  # noqa: E402
+
+SERVE = """
+import sys, uvicorn
+from pathlib import Path
+from rep_tui.server.app import create_app
+uvicorn.run(create_app(sys.argv[1], blobs_dir=Path(sys.argv[2])), host="127.0.0.1", port=int(sys.argv[3]),
+            log_level="warning", access_log=False, backlog=4096, timeout_keep_alive=60)
+"""
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+class ServerProcess:
+    def __init__(self, db_url: str, blobs: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-c", SERVE, db_url, str(blobs), str(self.port)])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def make_org(engine, reps: int) -> tuple[list[uuid.UUID], uuid.UUID]:
+    team = uuid.uuid4()
+    users = [uuid.uuid4() for _ in range(reps)]
+    add_rows(engine, {
+        "teams": [{"id": team, "name": "Bench"}],
+        "users": [{"id": u, "username": f"rep{i}", "full_name": f"Rep {i}", "role": "rep", "team_id": team}
+                  for i, u in enumerate(users)],
+    })
+    return users, team
+
+
+def tokens(engine, users: list[uuid.UUID]) -> list[str]:
+    with engine.begin() as conn:  # issued directly: 500 argon2 checks would only measure argon2
+        return [auth.issue_token(conn, u, timedelta(hours=2))[0] for u in users]
+
+
+def rep_rows(rep: uuid.UUID, leads: int) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {"leads": [], "jobs": [], "appointments": [], "comments": [], "notes": []}
+    from datetime import datetime, timezone
+
+    start = datetime(2026, 1, 5, 15, tzinfo=timezone.utc)
+    for i in range(leads):
+        lead = uuid.uuid4()
+        rows["leads"].append({"id": lead, "first_name": f"First{i}", "last_name": f"Last{i % 997}",
+                              "address": f"{i} Main St", "city": "Springfield", "state": "IL", "zip": "62701",
+                              "home_phone": "217-555-0100", "home_phone_e164": "+12175550100",
+                              "email": f"c{i}@example.com", "rep_id": rep, "pid": 100000 + i, "custom": {}})
+        rows["jobs"].append({"id": uuid.uuid4(), "lead_id": lead, "job_number": 500000 + i, "product": "windows",
+                             "contract_cents": 1250000, "result_code": "SOLD"})
+        rows["appointments"].append({"id": uuid.uuid4(), "lead_id": lead, "rep_id": rep,
+                                     "starts_at": start + timedelta(hours=i % 500), "result_code": "DNS"})
+        rows["comments"].append({"id": uuid.uuid4(), "lead_id": lead, "author_name": "Rep", "body": "be back"})
+        rows["notes"].append({"id": uuid.uuid4(), "lead_id": lead, "author_name": "Office", "body": "call first"})
+    return rows
+
+
+def initial_sync(cluster: TempCluster, rows: int, tmp: Path) -> None:
+    url = cluster.create_database("bench_initial")
+    engine = make_engine(url)
+    migrate(engine)
+    users, _team = make_org(engine, 1)
+    started = time.perf_counter()
+    counts = add_rows(engine, rep_rows(users[0], rows // 5))
+    print(f"seeded {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
+    token = tokens(engine, users)[0]
+    engine.dispose()
+    server = ServerProcess(url, tmp / "blobs1")
+    try:
+        store = Store(tmp / "device.sqlite3")
+        client = SyncClient(store, server.url, token, page_size=5000)
+        report = client.sync()
+        total = report.pulled
+        print(f"initial sync: {total:,} rows in {report.seconds:.2f} s = {total / report.seconds:,.0f} rows/s "
+              f"({report.requests} requests; goal ≥ 20,000 rows/s)")
+        again = client.sync()
+        print(f"no-op sync: {again.requests} request(s) in {again.seconds * 1000:.1f} ms (goal 1)")
+        client.close()
+        store.close()
+    finally:
+        server.stop()
+
+
+async def one_rep(http: httpx.AsyncClient, token: str, lead: str, rounds: int, think: float,
+                  latencies: list[float], errors: list[str]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    client_id, cursor, seq = uuid.uuid4().hex, 0, 0
+    await asyncio.sleep(random.uniform(0, think))
+    for _ in range(rounds):
+        seq += 1
+        body = PushRequest(client_id=client_id, acked_seq=seq - 1, mutations=[Mutation(
+            seq=seq, table="leads", row_id=lead, op="update", fields={"city": [None, f"City {seq}"]})])
+        started = time.perf_counter()
+        try:
+            pushed = await http.post("/sync/push", content=body.model_dump_json(), headers={
+                **headers, "Content-Type": "application/json"})
+            pulled = await http.get("/sync/pull", params={"cursor": cursor, "client_id": client_id}, headers=headers)
+            if pushed.status_code != 200 or pulled.status_code != 200:
+                errors.append(f"{pushed.status_code}/{pulled.status_code}")
+            else:
+                cursor = pulled.json()["cursor"]
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
+        latencies.append(time.perf_counter() - started)
+        await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+
+
+async def many_reps(server_url: str, rep_tokens: list[str], leads: list[str], rounds: int, think: float) -> None:
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=len(rep_tokens) + 10, max_keepalive_connections=len(rep_tokens) + 10)
+    async with httpx.AsyncClient(base_url=server_url, timeout=60, limits=limits) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(one_rep(http, t, lead, rounds, think, latencies, errors)
+                               for t, lead in zip(rep_tokens, leads)))
+        elapsed = time.perf_counter() - started
+    syncs = len(latencies)
+    print(f"{len(rep_tokens)} reps × {rounds} rounds (think ~{think:.1f} s): {syncs} syncs (push + pull) in "
+          f"{elapsed:.1f} s = {syncs / elapsed:,.0f} syncs/s; p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+          f"p99 {percentile(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
+          f"errors {len(errors)} {sorted(set(errors))[:5]} (goal p99 ≤ 300 ms)")
+
+
+def concurrent_reps(cluster: TempCluster, reps: int, rounds: int, think: float, tmp: Path) -> None:
+    url = cluster.create_database("bench_reps")
+    engine = make_engine(url)
+    migrate(engine)
+    users, _team = make_org(engine, reps)
+    rows: dict[str, list[dict]] = {"leads": []}
+    leads = []
+    for i, user in enumerate(users):
+        for j in range(20):
+            lead = uuid.uuid4()
+            rows["leads"].append({"id": lead, "first_name": f"L{j}", "rep_id": user, "pid": 10 * 1000 * i + j,
+                                  "custom": {}})
+            if j == 0:
+                leads.append(str(lead))
+    add_rows(engine, rows)
+    rep_tokens = tokens(engine, users)
+    engine.dispose()
+    server = ServerProcess(url, tmp / "blobs2")
+    try:
+        asyncio.run(many_reps(server.url, rep_tokens, leads, rounds, think))
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between a rep's syncs (randomised)")
+    args = parser.parse_args()
+    cluster = TempCluster(name="reptui-bench", max_connections=300).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            initial_sync(cluster, args.rows, Path(tmp))
+            concurrent_reps(cluster, args.reps, args.rounds, args.think, Path(tmp))
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
