@@ -25,18 +25,18 @@ from rep_tui.widgets.validated_input import ValidatedInput
 DEBOUNCE_SECONDS = 0.15
 NOT_SYNCED = "not synced"  # a lead gets its PID from the server on first sync
 DUPLICATE_FIELDS = {"home_phone", "cell_phone", "work_phone", "email", "address", "zip"}
-# (field, label, spans both columns)
+# (field, label, placeholder, spans both columns)
 FIELDS = (
-    ("first_name", "First name", False),
-    ("last_name", "Last name", False),
-    ("home_phone", "Home phone", False),
-    ("cell_phone", "Cell phone", False),
-    ("work_phone", "Work phone", False),
-    ("email", "Email", False),
-    ("address", "Address", True),
-    ("city", "City", False),
-    ("state", "State", False),
-    ("zip", "ZIP", False),
+    ("first_name", "First name", "", False),
+    ("last_name", "Last name", "", False),
+    ("home_phone", "Home phone", "(630) 555-0123", False),
+    ("cell_phone", "Cell phone", "(630) 555-0123", False),
+    ("work_phone", "Work phone", "(630) 555-0123", False),
+    ("email", "Email", "name@example.com", False),
+    ("address", "Address", "number and street", True),
+    ("city", "City", "", False),
+    ("state", "State", "IL", False),
+    ("zip", "ZIP", "60540", False),
 )
 
 
@@ -69,12 +69,14 @@ class SelfGenScreen(Screen):
         yield Header()
         yield Static("New self-gen lead", classes="section-title")
         with Grid(id="form"):
-            for name, label, wide in FIELDS:
-                yield ValidatedInput(label, FIELD_CHECKS.get(name), id=name, classes="wide" if wide else None)
+            for name, label, placeholder, wide in FIELDS:
+                yield ValidatedInput(label, FIELD_CHECKS.get(name), placeholder=placeholder, id=name,
+                                     classes="wide" if wide else None)
             with Horizontal(id="product-row"):
                 yield Label("Product", classes="field-label")
                 yield Select([(p, p) for p in PRODUCTS], prompt="interested in…", compact=True, id="product")
-            yield ValidatedInput("Notes", id="notes", classes="wide", max_length=1000)
+            yield ValidatedInput("Notes", placeholder="saved as a comment on the lead", id="notes", classes="wide",
+                                 max_length=1000)
         yield Static("", id="duplicates")
         yield Static("Name, and a phone or an address, are needed. Ctrl+S saves.", id="form-status", classes="muted")
         yield Static("My self-gen leads", classes="section-title")

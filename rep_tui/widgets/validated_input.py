@@ -45,6 +45,7 @@ class ValidatedInput(Widget):
     }
     ValidatedInput .field-label {
         width: 11;
+        padding-right: 1;
         color: $text-muted;
     }
     ValidatedInput.-invalid .field-label {
