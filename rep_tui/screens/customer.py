@@ -66,12 +66,9 @@ class HistoryLoaded(Message):
 class CustomerScreen(Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
+    # The keys of the current tab come first so a narrow footer still shows them.
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("e", "edit_customer", "Edit Customer"),
-        Binding("m", "map", "Map"),
-        Binding("u", "upload", "Upload Files"),
-        *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("a,plus", "add", "Add", key_display="a/+"),
         Binding("x,delete", "delete", "Delete"),
         Binding("y", "copy_notes", "Copy notes"),
@@ -79,6 +76,10 @@ class CustomerScreen(Screen):
         Binding("t", "attach", "Attach file"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="["),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]"),
+        Binding("e", "edit_customer", "Edit Customer"),
+        Binding("m", "map", "Map"),
+        Binding("u", "upload", "Upload Files"),
+        *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:

@@ -29,9 +29,9 @@ class EditCustomerScreen(FormDialog[dict]):
     def compose_body(self) -> ComposeResult:
         lead, job = self.lead, self.job
         yield Static("Contact Information", classes="section-title")
-        yield FormField("Home Phone", text_input("home_phone", lead.home_phone, "(555) 123-4567"))
-        yield FormField("Cell Phone", text_input("cell_phone", lead.cell_phone, "(555) 123-4567"))
-        yield FormField("Work Phone", text_input("work_phone", lead.work_phone, "(555) 123-4567"))
+        yield FormField("Home Phone", text_input("home_phone", lead.home_phone, "area code + number"))
+        yield FormField("Cell Phone", text_input("cell_phone", lead.cell_phone, "area code + number"))
+        yield FormField("Work Phone", text_input("work_phone", lead.work_phone, "area code + number"))
         yield FormField("Email", text_input("email", lead.email, "name@example.com"))
         yield FormField("Email 2", text_input("alt_email", lead.alt_email))
         yield Static("Address & Location", classes="section-title")

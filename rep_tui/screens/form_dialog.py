@@ -36,8 +36,7 @@ class FormDialog(ModalScreen[ResultT]):
     FormDialog #dialog-title Label { width: 1fr; text-style: bold; color: $primary; }
     FormDialog #close { min-width: 3; width: 3; }
     FormDialog #dialog-body { height: auto; max-height: 70vh; }
-    FormDialog #dialog-message { height: auto; color: $error; }
-    FormDialog #dialog-message:empty { display: none; }
+    FormDialog #dialog-message { height: auto; color: $error; display: none; }
     FormDialog #dialog-buttons { height: 1; align-horizontal: right; margin-top: 1; }
     FormDialog #dialog-buttons Button { margin-left: 2; }
     """
@@ -81,7 +80,9 @@ class FormDialog(ModalScreen[ResultT]):
             first.scroll_visible()
 
     def show_message(self, message: str) -> None:
-        self.query_one("#dialog-message", Static).update(message)
+        line = self.query_one("#dialog-message", Static)
+        line.update(message)
+        line.display = bool(message)
 
     def action_submit(self) -> None:
         self.submit()

@@ -12,10 +12,13 @@ from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
 
 
+def _labelled(label: str, value: str) -> Content:
+    return Content.styled(label, "$text-muted") + Content(f" {value}")
+
+
 def _pairs(*items: tuple[str, str | None]) -> Content:
     """'Label value' pairs joined on one line, skipping empty values."""
-    parts = [Content.from_markup("[$text-muted]$label[/] $value", label=label, value=value)
-             for label, value in items if value]
+    parts = [_labelled(label, value) for label, value in items if value]
     return Content("   ").join(parts)
 
 
@@ -25,20 +28,20 @@ def _phone(typed: str | None, e164: str | None) -> str | None:
 
 def header_lines(lead: Lead, job_number: int | None) -> list[Content]:
     """The header's lines, each present only when it has something to show."""
-    name = Content.from_markup("[b]$name[/b]", name=lead.name or "(no name)")
+    name = Content.styled(lead.name or "(no name)", "bold")
     first = Content("   ").join([
         part for part in (
-            Content.from_markup("[$text-muted]PID[/] $pid", pid=str(lead.pid)) if lead.pid else None,
+            _labelled("PID", str(lead.pid)) if lead.pid else None,
             name,
-            Content.from_markup("[$text-muted]Job ID[/] $job", job=str(job_number)) if job_number else None,
+            _labelled("Job ID", str(job_number)) if job_number else None,
         ) if part
     ])
     street = ", ".join(part for part in (lead.address, lead.city) if part)
     email = None
     if lead.email:
-        email = Content.from_markup("[$text-muted]Email[/] $email", email=lead.email)
+        email = _labelled("Email", lead.email)
         if lead.invalid_email:
-            email += Content.from_markup(" [b $error]INVALID[/]")
+            email += Content(" ") + Content.styled("INVALID", "bold $error")
     lines = [
         first,
         Content("   ").join([part for part in (Content(street), _pairs(("Region", lead.region),
@@ -55,11 +58,14 @@ class LeadHeader(Horizontal):
     """The customer's details on the left, Edit Customer / Map / Upload Files on the right."""
 
     def compose(self) -> ComposeResult:
+        """The buttons are for the mouse; keys e, m and u do the same, so they never take focus."""
         yield Static("", id="lead-details")
         with Vertical(id="lead-buttons"):
-            yield Button("Edit Customer e", id="edit-customer", compact=True, action="screen.edit_customer")
-            yield Button("Map m", id="map", compact=True, action="screen.map")
-            yield Button("Upload Files u", id="upload", compact=True, action="screen.upload")
+            for label, name, action in (("Edit Customer e", "edit-customer", "edit_customer"), ("Map m", "map", "map"),
+                                        ("Upload Files u", "upload", "upload")):
+                button = Button(label, id=name, compact=True, action=f"screen.{action}")
+                button.can_focus = False
+                yield button
 
     def show_lead(self, lead: Lead, job_number: int | None) -> None:
         self.query_one("#lead-details", Static).update(Content("\n").join(header_lines(lead, job_number)))
