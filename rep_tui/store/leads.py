@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow, zone
@@ -129,17 +129,21 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     )
 
 
+# Changes written in one transaction share a timestamp; SQLite's rowid keeps the order they were made in.
+NEWEST_FIRST = (ChangeRecord.at.desc(), literal_column("change_history.rowid").desc())
+
+
 def lead_history(session: Session, lead_id: uuid.UUID, limit: int = 500) -> list[ChangeRecord]:
     """Every recorded change to the lead and its rows, newest first."""
     stmt = (select(ChangeRecord).where(ChangeRecord.lead_id == lead_id)
-            .order_by(ChangeRecord.at.desc(), ChangeRecord.id.desc()).limit(limit))
+            .order_by(*NEWEST_FIRST).limit(limit))
     return list(session.scalars(stmt))
 
 
 def row_history(session: Session, table_name: str, row_id: uuid.UUID) -> list[ChangeRecord]:
     """The changes of one row (an engagement's "view changes"), newest first."""
     stmt = (select(ChangeRecord).where(ChangeRecord.table_name == table_name, ChangeRecord.row_id == row_id)
-            .order_by(ChangeRecord.at.desc(), ChangeRecord.id.desc()))
+            .order_by(*NEWEST_FIRST))
     return list(session.scalars(stmt))
 
 
