@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import Connection, Float, String, select, text
+from sqlalchemy import Connection, Float, Integer, String, bindparam, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,6 @@ from rep_tui.store.models import Appointment, Job, Lead
 COLUMNS = ("name", "address", "contact", "ids", "phones")
 FIELD_LABELS = {"name": "name", "address": "address", "contact": "email", "ids": "PID / Job ID", "phones": "phone"}
 _PHONE_LIKE = re.compile(r"^[\d\s().+\-]+$")
-_MARK_OPEN, _MARK_CLOSE = "\x01", "\x02"
 
 
 @dataclass(frozen=True)
@@ -177,11 +176,67 @@ def _day_start(day: date, plus: int = 0):
     return datetime.combine(day + timedelta(days=plus), datetime.min.time(), tzinfo=timezone.utc)
 
 
-def _matched_field(marks: Sequence[str | None]) -> str:
-    for column, marked in zip(COLUMNS, marks):
-        if marked and _MARK_OPEN in marked:
-            return FIELD_LABELS[column]
-    return ""
+# Ranking with bm25 costs time for every match; past this many matches the
+# query is too broad for ranking to mean much, so name matches come first.
+BROAD_QUERY = 300
+
+
+def _fts_rows(conn: Connection, expression: str, filters: SearchFilters, limit: int, *, ranked: bool) -> list[tuple[int, str]]:
+    """(FTS rowid, lead hex id) of matches, best first when `ranked`."""
+    fts = (
+        text(
+            "SELECT lead_search.rowid AS key, k.lead_id AS lead_id, "
+            "bm25(lead_search, 10.0, 4.0, 3.0, 8.0, 8.0) AS rank "
+            "FROM lead_search JOIN search_keys k ON k.key = lead_search.rowid WHERE lead_search MATCH :q"
+        )
+        .bindparams(q=expression)
+        .columns(key=Integer, lead_id=String, rank=Float)
+        .subquery()
+    )
+    stmt = select(fts.c.key, fts.c.lead_id).limit(limit)
+    if ranked:
+        stmt = stmt.order_by(fts.c.rank)
+    if filters.any():
+        stmt = stmt.where(fts.c.lead_id.in_(_filtered_ids(filters)))
+    return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def _best_matches(conn: Connection, expression: str, filters: SearchFilters, limit: int) -> list[tuple[int, str]]:
+    probe = _fts_rows(conn, expression, filters, BROAD_QUERY + 1, ranked=False)
+    if len(probe) <= BROAD_QUERY:
+        return _fts_rows(conn, expression, filters, limit, ranked=True)
+    best = [] if expression.startswith("{") else _fts_rows(conn, f"{{name}} : ({expression})", filters, limit, ranked=False)
+    seen = {key for key, _ in best}
+    return (best + [row for row in probe if row[0] not in seen])[:limit]
+
+
+_TERM = re.compile(r'"([^"]+)"\*')
+_COLUMN_FILTER = re.compile(r"^\{([a-z ]+)\}")
+
+
+def _matched_fields(conn: Connection, expression: str, keys: list[int]) -> dict[int, str]:
+    """Which column matched, for the rows shown: the first column holding a
+    word that starts with a searched term. (FTS5's highlight() would re-run
+    the whole match; reading the rows by rowid does not.)"""
+    terms = _TERM.findall(expression)
+    only = _COLUMN_FILTER.match(expression)
+    allowed = set(only.group(1).split()) if only else set(COLUMNS)
+    rows = conn.execute(
+        text(f"SELECT rowid, {', '.join(COLUMNS)} FROM lead_search WHERE rowid IN :keys")
+        .bindparams(bindparam("keys", expanding=True)),
+        {"keys": keys},
+    )
+    out = {}
+    for key, *texts in rows:
+        for column, indexed in zip(COLUMNS, texts):
+            if column in allowed and any(w.startswith(t) for w in (indexed or "").split() for t in terms):
+                out[key] = FIELD_LABELS[column]
+                break
+    return out
+
+
+_HIT_COLUMNS = (Lead.id, Lead.pid, Lead.first_name, Lead.last_name, Lead.address, Lead.city, Lead.cell_phone,
+                Lead.home_phone, Lead.work_phone, Lead.email)
 
 
 def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
@@ -196,50 +251,32 @@ def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilt
         stmt = _filtered_ids(filters).order_by(Lead.created_at.desc()).limit(limit)
         ordered = [lid.hex for lid in session.scalars(stmt)]
     else:
-        highlights = ", ".join(
-            f"highlight(lead_search, {i}, '{_MARK_OPEN}', '{_MARK_CLOSE}') AS h{i}" for i in range(len(COLUMNS))
-        )
-        fts = (
-            text(
-                f"SELECT k.lead_id AS lead_id, {highlights}, bm25(lead_search, 10.0, 4.0, 3.0, 8.0, 8.0) AS rank "
-                "FROM lead_search JOIN search_keys k ON k.key = lead_search.rowid WHERE lead_search MATCH :q"
-            )
-            .bindparams(q=expression)
-            .columns(lead_id=String, **{f"h{i}": String for i in range(len(COLUMNS))}, rank=Float)
-            .subquery()
-        )
-        stmt = select(fts).order_by(fts.c.rank).limit(limit)
-        if filters.any():
-            stmt = stmt.where(fts.c.lead_id.in_(_filtered_ids(filters)))
         try:
-            rows = conn.execute(stmt).all()
+            rows = _best_matches(conn, expression, filters, limit)
+            fields = _matched_fields(conn, expression, [key for key, _ in rows]) if rows else {}
         except OperationalError as exc:  # a query FTS5 cannot parse finds nothing rather than failing
             if "fts5" in str(exc).lower():
                 return []
             raise
-        ordered = [r[0] for r in rows]
-        matched = {r[0]: _matched_field(r[1:6]) for r in rows}
+        ordered = [lead_hex for _, lead_hex in rows]
+        matched = {lead_hex: fields.get(key, "") for key, lead_hex in rows}
     if not ordered:
         return []
-    leads = {
-        lead.id.hex: lead
-        for lead in session.scalars(select(Lead).where(Lead.id.in_([uuid.UUID(h) for h in ordered])))
+    found = {
+        row.id.hex: row
+        for row in session.execute(select(*_HIT_COLUMNS).where(Lead.id.in_([uuid.UUID(h) for h in ordered])))
     }
-    hits = []
-    for lead_hex in ordered:
-        lead = leads.get(lead_hex)
-        if lead is None:
-            continue
-        hits.append(
-            SearchHit(
-                lead_id=lead.id,
-                pid=lead.pid,
-                name=lead.name,
-                address=lead.address or "",
-                city=lead.city or "",
-                phone=lead.cell_phone or lead.home_phone or lead.work_phone or "",
-                email=lead.email or "",
-                matched=matched.get(lead_hex, ""),
-            )
+    return [
+        SearchHit(
+            lead_id=row.id,
+            pid=row.pid,
+            name=f"{row.first_name} {row.last_name}".strip(),
+            address=row.address or "",
+            city=row.city or "",
+            phone=row.cell_phone or row.home_phone or row.work_phone or "",
+            email=row.email or "",
+            matched=matched.get(lead_hex, ""),
         )
-    return hits
+        for lead_hex in ordered
+        if (row := found.get(lead_hex)) is not None
+    ]
