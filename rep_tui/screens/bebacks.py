@@ -49,7 +49,7 @@ class BeBacksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield TableSection("", BeBackTable(id="be-backs"), "No be-backs and no follow-ups: nobody to go back to.",
-                           id="be-backs-section")
+                           fit_rows=False, id="be-backs-section")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -69,4 +69,6 @@ class HelpScreen(ModalScreen[None]):
         for number, rows in enumerate(key_rows(self.under).values()):
             table = self.query_one(f"#keys-{number}", DataTable)
             table.add_columns("Key", "Does")
-            table.add_rows(rows or [("—", "no keys of its own")])
+            rows = rows or [("—", "no keys of its own")]
+            table.add_rows(rows)
+            table.styles.height = len(rows) + 1  # known now; `auto` would wait for the table to measure itself

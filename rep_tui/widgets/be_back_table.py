@@ -29,7 +29,7 @@ class BeBackTable(RowTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         columns = (
             Column("Follow-up", 12),
-            Column("Due", 16, wide_only=True),
+            Column("Due", 15, wide_only=True),
             Column("Customer", 18),
             Column("City", 12),
             Column("Phone", 14, wide_only=True),

@@ -27,8 +27,11 @@ TONES = ("error", "warning", "success", "muted", "strong")
 
 @dataclass(frozen=True)
 class Column:
+    """A column of fixed width (longer text is cut with …), so the layout
+    never waits on measuring and does not jump when the data changes."""
+
     label: str
-    width: int | None = None  # longer text is cut with …
+    width: int
     wide_only: bool = False
 
 
@@ -91,7 +94,8 @@ class RowTable(DataTable):
         self._wide = self.app.size.width >= WIDE
         keep = [i for i, c in enumerate(self.all_columns) if self._wide or not c.wide_only]
         self.clear(columns=True)
-        self.add_columns(*(self.all_columns[i].label for i in keep))
+        for i in keep:
+            self.add_column(self.all_columns[i].label, width=self.all_columns[i].width)
         for row in self.rows_shown:
             self.add_row(*(self._cell(row.cells[i], self.all_columns[i]) for i in keep), key=row.key)
         keys = [row.key for row in self.rows_shown]
@@ -104,8 +108,7 @@ class RowTable(DataTable):
             text = Text(cell.text, style=self.get_component_rich_style(f"row-table--{cell.tone}", partial=True))
         else:
             text = Text(cell)
-        if column.width:
-            text.truncate(column.width, overflow="ellipsis")
+        text.truncate(column.width, overflow="ellipsis")
         return text
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -127,9 +130,11 @@ class TableSection(Vertical):
     TableSection > .section-empty { color: $text-muted; padding: 0 1 0 2; }
     """
 
-    def __init__(self, title: str, table: RowTable, empty: str, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, title: str, table: RowTable, empty: str, *, fit_rows: bool = True,
+                 id: str | None = None, classes: str | None = None) -> None:
+        """`fit_rows`: the table is as tall as its rows (up to its max-height); else the CSS decides."""
         super().__init__(id=id, classes=classes)
+        self.fit_rows = fit_rows
         self.title_label = Label(title, classes="section-title")
         self.table = table
         self.empty_line = Static(empty, classes="section-empty")
@@ -143,5 +148,7 @@ class TableSection(Vertical):
         """Retitle, and show the table or, when it has no rows, the empty line."""
         self.title_label.update(title)
         has_rows = bool(self.table.rows_shown)
+        if self.fit_rows:  # set, not `auto`: DataTable learns its height only when idle, too late for layout
+            self.table.styles.height = len(self.table.rows_shown) + 1
         self.table.display = has_rows
         self.empty_line.display = not has_rows
