@@ -44,7 +44,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=30, pool_recycle=1800)
 
 
 def alembic_config(engine: Engine):
@@ -76,10 +76,10 @@ class Versions:
     def __init__(self, conn: Connection) -> None:
         # A no-op UPDATE takes the row lock (PostgreSQL) or the write lock
         # (SQLite) before anything else is read, and keeps it until commit.
-        conn.execute(update(Counter).where(Counter.id == COUNTER_ID).values(value=Counter.value))
+        self.start = self.last = conn.execute(
+            update(Counter).where(Counter.id == COUNTER_ID).values(value=Counter.value).returning(Counter.value)
+        ).scalar_one()
         self._conn = conn
-        self.start = current_version(conn)
-        self.last = self.start
 
     def next(self) -> int:
         self.last += 1

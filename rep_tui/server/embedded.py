@@ -3,6 +3,7 @@ on 127.0.0.1 and a free port for the demo, tests and benchmarks."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -22,17 +23,35 @@ def default_blobs_dir() -> Path:
     return load_settings().paths.data_dir / "server-blobs"
 
 
+ENV_DB, ENV_BLOBS = "REP_TUI_SERVER_DB", "REP_TUI_SERVER_BLOBS"
+
+
+def app_from_env():
+    """The app of one worker process when serving with several workers."""
+    from rep_tui.server.app import create_app
+
+    return create_app(os.environ[ENV_DB], blobs_dir=Path(os.environ[ENV_BLOBS]))
+
+
 def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8765, tls_cert: str | None = None,
-        tls_key: str | None = None, blobs_dir: Path | None = None) -> None:
-    """Serve until interrupted (what `rep-tui serve` calls)."""
+        tls_key: str | None = None, blobs_dir: Path | None = None, *, workers: int = 1,
+        access_log: bool = True) -> None:
+    """Serve until interrupted (what `rep-tui serve` calls). Several worker
+    processes use several cores; migrations run once, here, first."""
     import uvicorn
 
-    from rep_tui.server.app import create_app
+    from rep_tui.server.db import make_engine, migrate
 
     if bool(tls_cert) != bool(tls_key):
         raise ValueError("give both --tls-cert and --tls-key, or neither")
-    app = create_app(db_url or default_db_url(), blobs_dir=blobs_dir or default_blobs_dir())
-    uvicorn.run(app, host=host, port=port, ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level="info")
+    os.environ[ENV_DB] = db_url or default_db_url()
+    os.environ[ENV_BLOBS] = str(blobs_dir or default_blobs_dir())
+    engine = make_engine(os.environ[ENV_DB])
+    migrate(engine)
+    engine.dispose()
+    uvicorn.run("rep_tui.server.embedded:app_from_env", factory=True, workers=workers, host=host, port=port,
+                ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level="info", access_log=access_log,
+                backlog=4096)
 
 
 class ServerThread:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, tuple_
+from sqlalchemy import Connection, Engine, literal, select, tuple_, union_all
 
 from rep_tui.server import scoping
 from rep_tui.server.auth import Principal
@@ -30,11 +30,21 @@ def _scoped(stmt, table: str, user: Principal):
     return stmt if clause is None else stmt.where(clause)
 
 
-def _versions(conn: Connection, user: Principal, table: str, after: int, upto: int, limit: int) -> list[int]:
-    """The first `limit` versions of visible changes (an index-only look)."""
-    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    stmt = _scoped(select(t.c.version).where(t.c.version > after, t.c.version <= upto), table, user)
-    return conn.execute(stmt.order_by(t.c.version).limit(limit)).scalars().all()
+def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> list[tuple[int, str]]:
+    """The first `limit + 1` visible changes after `after` as (version,
+    table), "" standing for a lead that left the user: one index-only query."""
+    parts = []
+    for table in ORDERED:
+        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+        stmt = _scoped(select(t.c.version, literal(table).label("t")).where(t.c.version > after, t.c.version <= upto),
+                       table, user)
+        parts.append(stmt.order_by(t.c.version).limit(limit + 1).subquery().select())
+    exits = _exits(user, after, upto)
+    if exits is not None:
+        sub = exits.limit(limit + 1).subquery()
+        parts.append(select(sub.c.version, literal("").label("t")))
+    merged = union_all(*parts).subquery()
+    return [tuple(row) for row in conn.execute(select(merged).order_by(merged.c.version).limit(limit + 1))]
 
 
 def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) -> list:
@@ -65,18 +75,6 @@ def _unknown_to_device(conn: Connection, deleted: list[tuple[str, uuid.UUID]], a
     return {(table, row_id) for table, row_id in conn.execute(stmt)}
 
 
-def _page_end(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> tuple[int, bool]:
-    """The highest version of this page, and whether more follow."""
-    sources = [_versions(conn, user, table, after, upto, limit) for table in ORDERED]
-    exits = _exits(user, after, upto)
-    if exits is not None:
-        sources.append([v for v, _lead in conn.execute(exits.limit(limit))])
-    merged = sorted(v for source in sources for v in source)
-    if len(merged) > limit or any(len(source) == limit for source in sources):
-        return merged[min(limit, len(merged)) - 1], True
-    return upto, False
-
-
 def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int = 2000) -> PullPage:
     limit = max(1, min(limit, MAX_PAGE))
     with engine.connect() as conn:
@@ -85,12 +83,15 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
             ClientSequence.user_id == user.id, ClientSequence.client_id == client_id)).scalar() or 0
         if after > upto:
             return PullPage(cursor=0, reset=True, last_seq=last_seq)
-        end, more = _page_end(conn, user, after, upto, limit)
+        changes = _changes(conn, user, after, upto, limit)
+        more = len(changes) > limit
+        end = changes[limit - 1][0] if more else upto
+        present = {table for version, table in changes if version <= end}
         upserts: dict[str, list[dict[str, Any]]] = {}
         removals = []
         deleted: list[tuple[str, uuid.UUID]] = []
-        for table in ORDERED:
-            for row in _rows(conn, user, table, after, end) if end > after else ():
+        for table in (t for t in ORDERED if t in present):
+            for row in _rows(conn, user, table, after, end):
                 if row["deleted"]:
                     deleted.append((table, row["id"]))
                 else:
@@ -98,7 +99,7 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
         skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)
         removals += [Removal(table=table, id=row_id, reason="deleted") for table, row_id in deleted
                      if (table, row_id) not in skip]
-        exits = _exits(user, after, end)
+        exits = _exits(user, after, end) if "" in present else None
         for _version, lead_id in conn.execute(exits) if exits is not None else ():
             if not scoping.may_see_lead(conn, user, lead_id):
                 removals.append(Removal(table="leads", id=lead_id, reason="out_of_scope"))

@@ -27,6 +27,8 @@ from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushReques
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
 
 NUMBER_START = {"pid": 100000, "job_number": 200000}
+#: Columns that decide who may see a row: changing one needs a new scope check.
+SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id"})
 
 
 class Rejected(Exception):
@@ -138,7 +140,7 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
     version = push.versions.next()
     conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=version, updated_at=utcnow()))
-    if not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
+    if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
         raise Rejected("that change would move the row outside what you may change")
     if table == "leads" and "rep_id" in changes:
         conn.execute(insert(ScopeExit).values(version=version, lead_id=m.row_id, old_rep_id=current["rep_id"]))

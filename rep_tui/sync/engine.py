@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -211,26 +212,35 @@ class SyncClient:
             acked = state.get_int(session, state.ACKED_SEQ)
         seen: set[tuple[str, str]] | None = set() if cursor == 0 else None
         first = cursor == 0
-        while True:
+
+        def fetch(after: int) -> PullPage:
             response = self._request("GET", "/sync/pull",
-                                     params={"cursor": cursor, "client_id": device, "limit": self.page_size})
-            page = PullPage.model_validate_json(response.content)
-            if page.last_seq < acked:
-                with self.store.session() as session:
-                    self._server_behind(session, page.last_seq, report, note)
-                return True
-            if page.reset:
-                with self.store.session() as session:
-                    state.set_int(session, state.CURSOR, 0)
-                cursor, seen, first = 0, set(), True
-                continue
-            apply_page(self.store, page, reindex=not first, seen=seen)
-            report.pulled += sum(len(rows) for rows in page.upserts.values())
-            report.removed += len(page.removals)
-            cursor = page.cursor
-            note(f"received {report.pulled} row(s)")
-            if not page.more:
-                break
+                                     params={"cursor": after, "client_id": device, "limit": self.page_size})
+            return PullPage.model_validate_json(response.content)
+
+        # The next page is fetched while this one is applied: server and device work at once.
+        with ThreadPoolExecutor(max_workers=1) as prefetch:
+            coming = prefetch.submit(fetch, cursor)
+            while True:
+                page = coming.result()
+                if page.last_seq < acked:
+                    with self.store.session() as session:
+                        self._server_behind(session, page.last_seq, report, note)
+                    return True
+                if page.reset:
+                    with self.store.session() as session:
+                        state.set_int(session, state.CURSOR, 0)
+                    seen, first = set(), True
+                    coming = prefetch.submit(fetch, 0)
+                    continue
+                if page.more:
+                    coming = prefetch.submit(fetch, page.cursor)
+                apply_page(self.store, page, reindex=not first, seen=seen)
+                report.pulled += sum(len(rows) for rows in page.upserts.values())
+                report.removed += len(page.removals)
+                note(f"received {report.pulled} row(s)")
+                if not page.more:
+                    break
         if seen is not None:
             report.removed += drop_unseen(self.store, seen)
         if first and report.pulled:
