@@ -308,21 +308,21 @@ class _Builder:
     def slots(self, rep: _Rep, lead_count: int) -> list[datetime]:
         """When this rep runs appointments: Monday to Saturday at the fixed start
         hours, about one per two of their leads, at most 2.5 a day. The demo rep
-        always has a full day today, something most weekdays ahead and a few
+        always has three today, something every weekday ahead and a few
         appointments in the last two days still waiting for a result."""
-        tz, today = rep.office.time_zone, self.today(rep.office)
+        tz, today, demo = rep.office.time_zone, self.today(rep.office), rep is self.reps[0]
         days = [today + timedelta(days=d) for d in range(-PAST_DAYS, FUTURE_DAYS + 1)]
         days = [d for d in days if d.weekday() != 6]
         forced: set[tuple[date, int]] = set()
         share = 0.55
-        if rep is self.reps[0]:
+        if demo:
             share = 0.9
             forced |= {(today, 9), (today, 12), (today, self.rng.choice((15, 18)))}
             for day in days:
                 recent = today - timedelta(days=3) < day < today
                 if recent or (day > today and day.weekday() < 5):
                     forced |= {(day, h) for h in self.rng.sample(SLOT_HOURS, self.rng.randint(1, 2))}
-        pool = [(d, h) for d in days for h in SLOT_HOURS if (d, h) not in forced]
+        pool = [(d, h) for d in days for h in SLOT_HOURS if (d, h) not in forced and not (demo and d == today)]
         wanted = min(round(lead_count * share), int(len(days) * 2.5)) - len(forced)
         chosen = sorted(forced) + self.rng.sample(pool, max(0, wanted))
         return sorted(_local(d, h, tz) for d, h in chosen)
