@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from rep_tui.commands import LeadCommands, ScreenCommands
+from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
+from rep_tui.messages import OpenLead, ResultAppointment
 
 if TYPE_CHECKING:
     from rep_tui.store.db import Store
@@ -43,7 +44,7 @@ class RepApp(App):
 
     TITLE = "rep-tui"
     CSS_PATH = "styles/app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands}
     MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS}
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -52,7 +53,7 @@ class RepApp(App):
           for i, (mode, _k, title, *_) in enumerate(MAIN_SCREENS, start=1)),
         Binding("slash", "app.switch_mode('search')", "Search", show=False),
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
-        Binding("ctrl+t", "app.toggle_theme", "Theme", show=False),
+        Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
     ]
 
     def __init__(self, store: Store, *, user_id: uuid.UUID | None = None) -> None:
@@ -90,6 +91,14 @@ class RepApp(App):
         from rep_tui.screens.customer import CustomerScreen
 
         self.push_screen(CustomerScreen(lead_id))
+
+    def on_open_lead(self, message: OpenLead) -> None:
+        self.open_lead(message.lead_id)
+
+    def on_result_appointment(self, message: ResultAppointment) -> None:
+        from rep_tui.dialogs.result import ResultDialog
+
+        self.push_screen(ResultDialog(message.appointment_id))
 
     def action_help(self) -> None:
         from rep_tui.screens.help import HelpScreen

@@ -7,7 +7,25 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-class ScreenCommands(Provider):
+class ListedCommands(Provider):
+    """A provider with a short list of (name, callback, help) commands, matched by name."""
+
+    def _commands(self):
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class ScreenCommands(ListedCommands):
     """Open a main screen, toggle the theme, show help."""
 
     def _commands(self):
@@ -21,16 +39,30 @@ class ScreenCommands(Provider):
         for name, action, help_text in getattr(app, "extra_commands", lambda: [])():
             yield name, action, help_text
 
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+class AppointmentCommands(ListedCommands):
+    """Result an appointment: any past one still missing its result, and today's."""
+
+    def _commands(self):
+        from rep_tui.clock import local_today, utcnow
+        from rep_tui.domain.dates import format_day, format_time, local_day
+        from rep_tui.messages import ResultAppointment
+        from rep_tui.store import queries
+
+        app = self.app
+        with app.store.session() as session:
+            rows = queries.missing_results(session, app.user.id, utcnow())
+            rows += queries.appointments_on(session, app.user.id, local_today(app.tz), app.tz)
+        seen = set()
+        for row in rows:
+            appointment = row.appointment
+            if appointment.id in seen or appointment.result_code is not None:
+                continue
+            seen.add(appointment.id)
+            start = appointment.starts_at
+            when = f"{format_day(local_day(start, app.tz))} {format_time(start, app.tz)}"
+            yield (f"Result {row.lead.name} — {when}", partial(app.post_message, ResultAppointment(appointment.id)),
+                   "open the Result dialog (r on Dashboard and My Appointments)")
 
 
 class LeadCommands(Provider):
