@@ -1,0 +1,150 @@
+"""The app shell, by keys only: 1–6 and F1–F6, `/`, `?`, Ctrl+P to screens,
+leads and actions, the theme toggle and who is signed in."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input
+
+from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_tui.app import RepApp
+from rep_tui.clock import utcnow
+from rep_tui.dialogs.result import ResultDialog
+from rep_tui.screens.appointments import AppointmentsScreen
+from rep_tui.screens.bebacks import BeBacksScreen
+from rep_tui.screens.customer import CustomerScreen
+from rep_tui.screens.dashboard import DashboardScreen
+from rep_tui.screens.help import HelpScreen
+from rep_tui.screens.search import SearchScreen
+from rep_tui.screens.selfgen import SelfGenScreen
+from rep_tui.screens.stats import StatsScreen
+from rep_tui.store import queries
+
+pytestmark = pytest.mark.anyio
+SCREENS = (DashboardScreen, SearchScreen, BeBacksScreen, AppointmentsScreen, SelfGenScreen, StatsScreen)
+
+
+async def test_digits_open_each_main_screen(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for number, screen in enumerate(SCREENS, start=1):
+            await pilot.press("f1")  # from the dashboard, where no text input has focus
+            await settle(pilot)
+            await pilot.press(str(number))
+            await settle(pilot)
+            assert isinstance(app.screen, screen), f"key {number}"
+
+
+async def test_function_keys_open_each_main_screen_even_from_a_text_input(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for number, screen in reversed(list(enumerate(SCREENS, start=1))):
+            await pilot.press("f2")
+            await settle(pilot)
+            assert isinstance(app.focused, Input)  # Search's box
+            await pilot.press(f"f{number}")
+            await settle(pilot)
+            assert isinstance(app.screen, screen), f"F{number}"
+
+
+async def test_slash_jumps_to_search_and_digits_then_type(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen) and isinstance(app.focused, Input)
+        await pilot.press("4")
+        assert isinstance(app.screen, SearchScreen) and app.focused.value == "4"
+
+
+async def test_question_mark_lists_the_keys_of_the_screen(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = {tuple(str(cell) for cell in table.get_row_at(i))
+                for table in app.screen.query(DataTable) for i in range(table.row_count)}
+        for expected in [("r", "Result"), ("⏎", "Open lead"), ("t", "Today"), ("←, [", "Prev day"),
+                         ("⇧→, }", "Next week"), ("1, f1", "Dashboard"), ("?", "Help"),
+                         ("^p", "palette"), ("^t", "Dark / light theme")]:
+            assert expected in rows
+        await pilot.press("escape")
+        assert isinstance(app.screen, AppointmentsScreen)
+
+
+async def palette_pick(pilot, text: str) -> None:
+    """Open the command palette, type, wait for hits, take the first."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*text)
+    for _ in range(50):  # the palette searches in the background
+        await settle(pilot)
+        if pilot.app.screen.query_one("CommandList").option_count:
+            break
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_palette_finds_a_lead_by_name_and_opens_it(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with store.session() as session:
+            lead = queries.be_backs(session, app.user.id)[0].lead
+        await palette_pick(pilot, f"{lead.first_name} {lead.last_name}")
+        assert isinstance(app.screen, CustomerScreen) and app.screen.lead_id == lead.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_palette_opens_a_screen_toggles_the_theme_and_results(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette_pick(pilot, "Open Be Backs")
+        assert isinstance(app.screen, BeBacksScreen)
+        await palette_pick(pilot, "Toggle dark")
+        assert app.theme == "textual-light"
+        with store.session() as session:
+            first_missing = queries.missing_results(session, app.user.id, utcnow())[0]
+        await palette_pick(pilot, f"Result {first_missing.lead.name}")
+        assert isinstance(app.screen, ResultDialog)
+        assert app.screen.appointment_id == first_missing.appointment.id
+
+
+async def test_ctrl_t_toggles_the_theme_and_back(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-dark"
+
+
+async def test_header_says_who_is_signed_in(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one("HeaderTitle")
+        assert "Dana Reyes" in str(header.render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_help_on_the_dashboard(snap_compare, store, size):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)
