@@ -111,3 +111,8 @@ def test_units_are_whole_numbers_in_range():
         check_units("1000")
     with pytest.raises(Invalid, match="Units must be between 0 and 999."):
         check_units("-1")
+
+
+@pytest.mark.parametrize("typed", ["312-555-0142 x5", "(312) 555-0142 ext. 4", "312.555.0142 x123", "3125550142 #7"])
+def test_an_extension_is_not_part_of_the_number(typed):
+    assert normalize_phone(typed) == "+13125550142"

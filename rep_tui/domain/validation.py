@@ -21,6 +21,7 @@ US_STATES = frozenset(
     "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split()
 )
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d+\s*$", re.IGNORECASE)
 
 
 def normalize_phone(text: str | None, region: str = "US") -> str | None:
@@ -30,6 +31,7 @@ def normalize_phone(text: str | None, region: str = "US") -> str | None:
     with 1); everything else goes through phonenumbers."""
     if not text or not text.strip():
         return None
+    text = _EXTENSION.sub("", text)  # "312-555-0142 x5": the extension is not part of the number
     raw = digits(text)
     if not text.strip().startswith("+") or text.strip().startswith("+1"):
         if len(raw) == 11 and raw[0] == "1":
