@@ -4,6 +4,7 @@ runs on the real server and the app syncs it like any rep would."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,19 @@ class SeedReport:
         return f"{total:,} rows copied ({self.users} users, password set for all)."
 
 
-def seed_from_store(client_db_path: Path, server_db_url: str, password: str = "demo") -> SeedReport:
-    """Copy a client store's domain rows into a (new) server database and give
-    every user `password`. The server hands out fresh versions."""
+def _copy_blobs(shas: Iterable[str], source: Path, target: Path) -> None:
+    for sha in shas:
+        src, dst = source / sha[:2] / sha, target / sha[:2] / sha
+        if src.exists() and not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+
+
+def seed_from_store(client_db_path: Path, server_db_url: str, password: str = "demo", *,
+                    client_blobs: Path | None = None, server_blobs: Path | None = None) -> SeedReport:
+    """Copy a client store's domain rows (and, given both directories, its
+    attachment blobs) into a new server database and give every user
+    `password`. The server hands out fresh versions."""
     source = create_engine(f"sqlite:///{client_db_path}")
     target = make_engine(server_db_url)
     try:
@@ -96,6 +107,8 @@ def seed_from_store(client_db_path: Path, server_db_url: str, password: str = "d
                 t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
                 rows[table] = [dict(r) for r in conn.execute(select(t).order_by(t.c.version, t.c.id)).mappings()]
         counts = add_rows(target, rows)
+        if client_blobs and server_blobs:
+            _copy_blobs({row["sha256"] for row in rows["attachments"]}, client_blobs, server_blobs)
         hashed = auth.hash_password(password)  # one hash, many users: the demo's users share a password
         with target.begin() as conn:
             for user in rows["users"]:

@@ -173,7 +173,7 @@ def company(server: Server) -> Company:
 class Device:
     """One rep's laptop: its own store, signed in for real, syncing over HTTP."""
 
-    def __init__(self, root: Path, server: Server, username: str, **options: Any) -> None:
+    def __init__(self, root: Path, server: Server, username: str, password: str = PASSWORD, **options: Any) -> None:
         from rep_tui.store import writes
         from rep_tui.store.db import Store
         from rep_tui.sync import credentials
@@ -181,7 +181,7 @@ class Device:
 
         root.mkdir(parents=True, exist_ok=True)
         self.store = Store(root / f"{username}.sqlite3")
-        answer = credentials.login(server.url, username, PASSWORD)
+        answer = credentials.login(server.url, username, password)
         self.user_id = answer.user_id
         self.actor = writes.Actor(answer.user_id, answer.full_name, device_id=username)
         self.blobs_dir = root / "blobs"
