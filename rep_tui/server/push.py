@@ -168,6 +168,8 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     current = _row(push.conn, m.table, m.row_id)
     if current is not None and not scoping.may_write_row(push.conn, push.user, m.table, current):
         raise Rejected("that row is outside what you may change")
+    if current is not None and current["deleted"] and m.op != "delete":
+        raise Rejected(f"that {m.table} row was deleted")
     if m.op == "insert":
         if current is None:
             _insert(push, m, {name: new for name, (_base, new) in fields.items()})

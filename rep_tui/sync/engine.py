@@ -35,6 +35,10 @@ class TransientError(SyncError):
     """The network or the server failed for now: try again later."""
 
 
+class Offline(TransientError):
+    """The server could not be reached at all."""
+
+
 class AuthRequired(SyncError):
     """The token was refused: the rep must sign in again."""
 
@@ -123,7 +127,7 @@ class SyncClient:
                 break
             except httpx.TransportError as exc:
                 if attempt == 2 or isinstance(exc, httpx.TimeoutException):
-                    raise TransientError(f"cannot reach the server ({type(exc).__name__})") from exc
+                    raise Offline(f"cannot reach the server ({type(exc).__name__})") from exc
         if response.status_code == 401:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:
@@ -153,7 +157,7 @@ class SyncClient:
             self.last_error, self.offline = None, False
         except SyncError as exc:
             self.last_error = report.error = str(exc)
-            self.offline = isinstance(exc, TransientError) and "reach" in str(exc)
+            self.offline = isinstance(exc, Offline)
             raise
         finally:
             self.running = False
@@ -287,16 +291,17 @@ def run_sync(store: Store, server_url: str, token: str, progress: Progress | Non
              blobs_dir: Path | None = None, attempts: int = 4) -> SyncReport:
     """One headless sync (`rep-tui sync`), retrying transient failures with
     backoff. Never raises: the report carries the error."""
-    from rep_tui.sync.loop import backoff_delays
+    from rep_tui.sync.loop import backoff
 
     client = SyncClient(store, server_url, token, blobs_dir=blobs_dir)
     try:
-        for delay in [*backoff_delays(attempts - 1), None]:
+        for attempt in range(attempts):
             try:
                 return client.sync(progress)
             except TransientError as exc:
-                if delay is None:
+                if attempt == attempts - 1:
                     break
+                delay = backoff(attempt)
                 if progress:
                     progress(f"{exc}; trying again in {delay:.0f} s")
                 time.sleep(delay)

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import random
 import threading
-from typing import Callable, Iterator
+from typing import Callable
 
 from rep_tui.sync.engine import AuthRequired, SyncClient, SyncError, SyncReport
 
 
-def backoff_delays(count: int, base: float = 1.0, max_delay: float = 300.0) -> Iterator[float]:
-    for attempt in range(count):
-        yield min(max_delay, base * 2 ** attempt) * random.uniform(0.5, 1.0)
+def backoff(failures: int, first: float = 1.0, max_delay: float = 300.0) -> float:
+    """How long to wait after `failures` failures in a row: 1, 2, 4 … seconds
+    (times `first`), at most `max_delay`, with jitter so devices spread out."""
+    return min(max_delay, first * 2.0 ** failures) * random.uniform(0.5, 1.0)
 
 
 class SyncLoop:
-    def __init__(self, client: SyncClient, *, interval: float = 60.0, max_delay: float = 300.0,
-                 on_report: Callable[[SyncReport | None], None] | None = None) -> None:
+    def __init__(self, client: SyncClient, *, interval: float = 60.0, first_delay: float = 1.0,
+                 max_delay: float = 300.0, on_report: Callable[[SyncReport | None], None] | None = None) -> None:
         self.client = client
         self.interval = interval
+        self.first_delay = first_delay
         self.max_delay = max_delay
         self.on_report = on_report or (lambda _report: None)
         self._wake = threading.Event()
@@ -47,7 +49,7 @@ class SyncLoop:
             except AuthRequired:
                 wait = self.max_delay  # nothing to gain by asking again until the rep signs in
             except SyncError:
-                wait = next(backoff_delays(1, base=min(2.0 ** failures, self.max_delay), max_delay=self.max_delay))
+                wait = backoff(failures, self.first_delay, self.max_delay)
                 failures += 1
             self.on_report(report)
             self._wake.wait(wait)
