@@ -10,7 +10,7 @@
 The server runs in its own process on 127.0.0.1; PostgreSQL is a throw-away
 cluster that is removed at the end.
 
-    .venv/bin/python bench/sync.py [--rows 100000] [--reps 500] [--rounds 3] [--think 1.0]
+    .venv/bin/python bench/sync.py [--rows 100000] [--reps 500] [--rounds 3] [--think 20] [--workers 2]
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds between a rep's syncs (randomised)")
+    parser.add_argument("--think", type=float, default=20.0, help="seconds between a rep's syncs (randomised)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes for the many-reps part")
     args = parser.parse_args()
     cluster = TempCluster(name="reptui-bench", max_connections=300).start()

@@ -38,12 +38,15 @@ class Mutation(BaseModel):
     fields: dict[str, list[Any]] = Field(default_factory=dict)
 
 
+MAX_BATCH = 1000
+
+
 class PushRequest(BaseModel):
-    client_id: str
+    client_id: str = Field(min_length=1, max_length=64)
     #: The highest sequence this client holds as acknowledged; a server that
     #: remembers less was restored from a backup.
     acked_seq: int = 0
-    mutations: list[Mutation]
+    mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 
 
 class Conflict(BaseModel):
