@@ -80,10 +80,11 @@ class RowBirth(ServerBase):
 
 
 class ScopeExit(ServerBase):
-    """A lead left a rep (reassigned): their devices drop it on the next pull."""
+    """A user can no longer see a lead (it was reassigned, the rep changed
+    team, the team changed manager): their devices drop it on the next pull."""
 
     __tablename__ = "server_scope_exits"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     version: Mapped[int] = mapped_column(BigInteger, index=True)
     lead_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    old_rep_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)

@@ -54,12 +54,11 @@ def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) 
 
 
 def _exits(user: Principal, after: int, upto: int):
-    """Leads that left one of the reps whose leads `user` sees."""
-    reps = scoping.visible_reps(user)
-    if reps is None:
+    """Leads `user` stopped seeing (admins see all, always)."""
+    if user.role == "admin":
         return None
     return (select(ScopeExit.version, ScopeExit.lead_id)
-            .where(ScopeExit.version > after, ScopeExit.version <= upto, ScopeExit.old_rep_id.in_(reps))
+            .where(ScopeExit.version > after, ScopeExit.version <= upto, ScopeExit.user_id == user.id)
             .order_by(ScopeExit.version))
 
 

@@ -21,14 +21,14 @@ from rep_tui.server import scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import Versions, locked_versions
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
 
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
-SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id"})
+SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id"})
 
 
 class Rejected(Exception):
@@ -97,13 +97,49 @@ def touch(conn: Connection, versions: Versions, table: str, row_ids: list[uuid.U
 
 
 def _touch_lead_tree(push: Push, lead_id: uuid.UUID) -> None:
-    """A lead changed hands: its new owner's devices need everything under it."""
+    """A lead changed hands: its new viewers' devices need everything under it."""
     conn = push.conn
+    touch(conn, push.versions, "leads", [lead_id])
     jobs = select(Job.id).where(Job.lead_id == lead_id)
     for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
         t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
         where = t.c.lead_id == lead_id if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
         touch(conn, push.versions, table, list(conn.execute(select(t.c.id).where(where)).scalars()))
+
+
+def _reps_behind(conn: Connection, table: str, current: dict[str, Any], changes: dict[str, Any]) -> list:
+    """Reps whose leads may change viewers with this change."""
+    if table == "users" and "team_id" in changes:
+        return [current["id"]]
+    if table == "teams" and "manager_id" in changes:
+        return list(conn.execute(select(User.id).where(User.team_id == current["id"])).scalars())
+    if table == "leads" and "rep_id" in changes:
+        return [current["rep_id"], changes["rep_id"]]
+    return []
+
+
+def _move_leads(push: Push, leads: list[uuid.UUID], before: set, after: set) -> None:
+    """Leads whose viewers changed: those who lost them get removals, and the
+    leads' trees get new versions so those who gained them pull them."""
+    lost = before - after
+    if not (lost or after - before):
+        return
+    for lead_id in leads:
+        _touch_lead_tree(push, lead_id)
+        if lost:
+            version = push.versions.next()
+            push.conn.execute(insert(ScopeExit), [{"version": version, "lead_id": lead_id, "user_id": u} for u in lost])
+
+
+def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> None:
+    conn = push.conn
+    if table == "leads":
+        old_rep, new_rep = before
+        _move_leads(push, [row_id], before[old_rep], scoping.viewers(conn, new_rep))
+        return
+    for rep, seen_by in before.items():
+        leads = list(conn.execute(select(Lead.id).where(Lead.rep_id == rep)).scalars())
+        _move_leads(push, leads, seen_by, scoping.viewers(conn, rep))
 
 
 def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
@@ -138,13 +174,13 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
     if not (changes or conflicts):
         return []
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    version = push.versions.next()
-    conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=version, updated_at=utcnow()))
+    before = {rep: scoping.viewers(conn, rep) for rep in _reps_behind(conn, table, current, changes)}
+    conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=push.versions.next(),
+                                                             updated_at=utcnow()))
     if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
         raise Rejected("that change would move the row outside what you may change")
-    if table == "leads" and "rep_id" in changes:
-        conn.execute(insert(ScopeExit).values(version=version, lead_id=m.row_id, old_rep_id=current["rep_id"]))
-        _touch_lead_tree(push, m.row_id)
+    if before:
+        _update_scope(push, table, m.row_id, before)
     return conflicts
 
 

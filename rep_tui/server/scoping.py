@@ -28,6 +28,21 @@ def visible_reps(user: Principal) -> Select | None:
     return select(User.id).where(User.id == user.id)
 
 
+def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
+    """Who sees the leads of `rep_id` besides admins: the rep and the
+    managers of the rep's team (the inverse of `visible_reps`)."""
+    if rep_id is None:
+        return set()
+    team = conn.execute(select(User.team_id).where(User.id == rep_id)).scalar()
+    if team is None:
+        return {rep_id}
+    managers = conn.execute(
+        select(Team.manager_id).where(Team.id == team, Team.manager_id.is_not(None))
+        .union(select(User.id).where(User.team_id == team, User.role == "manager"))
+    ).scalars()
+    return {rep_id, *managers}
+
+
 def _lead_clause(user: Principal, lead_col: Any) -> ColumnElement | None:
     reps = visible_reps(user)
     if reps is None:

@@ -110,3 +110,25 @@ def test_deleted_rows_leave_devices_that_had_them_only(server, company, devices)
     assert made.id not in maria.rows("leads") and company.leads["ann"][0] not in maria.rows("leads")
     with ann.store.session() as s:
         assert s.get(Lead, company.leads["ann"][0]) is None  # the tombstone is gone once shipped
+
+
+def test_team_changes_move_leads_between_managers(server, company, devices):
+    maria, admin = devices("maria"), devices("ada")
+    maria.sync()
+    admin.sync()
+    south = next(i for i, t in admin.rows("teams").items() if t["name"] == "South")
+    from rep_tui.store.models import Team, User
+
+    with admin.store.session() as s:  # ann moves to the South team: maria no longer manages her
+        writes.update(s, admin.actor, s.get(User, company.users["ann"]), team_id=south)
+    admin.sync()
+    maria.sync()
+    assert set(maria.rows("leads")) == set(company.leads["bob"])
+    assert all(n["lead_id"] in {str(i) for i in company.leads["bob"]} for n in maria.rows("notes").values())
+    with admin.store.session() as s:  # then maria takes the South team over as well
+        writes.update(s, admin.actor, s.get(Team, south), manager_id=company.users["maria"])
+    admin.sync()
+    maria.sync()
+    everyone = set(company.leads["ann"] + company.leads["bob"] + company.leads["carl"])
+    assert set(maria.rows("leads")) == everyone
+    assert {j["lead_id"] for j in maria.rows("jobs").values()} == {str(i) for i in everyone}

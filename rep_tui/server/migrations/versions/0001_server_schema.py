@@ -414,11 +414,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.Column('lead_id', sa.Uuid(), nullable=False),
-    sa.Column('old_rep_id', sa.Uuid(), nullable=True),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_server_scope_exits'))
     )
     with op.batch_alter_table('server_scope_exits', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_server_scope_exits_old_rep_id'), ['old_rep_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_server_scope_exits_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_server_scope_exits_version'), ['version'], unique=False)
 
     op.create_table('server_tokens',
@@ -443,7 +443,7 @@ def downgrade() -> None:
     op.drop_table('server_tokens')
     with op.batch_alter_table('server_scope_exits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_server_scope_exits_version'))
-        batch_op.drop_index(batch_op.f('ix_server_scope_exits_old_rep_id'))
+        batch_op.drop_index(batch_op.f('ix_server_scope_exits_user_id'))
 
     op.drop_table('server_scope_exits')
     op.drop_table('server_row_births')
