@@ -61,7 +61,9 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def set_password(conn: Connection, user_id: uuid.UUID, password: str | None = None, *, hashed: str | None = None) -> None:
+def set_password(conn: Connection, user_id: uuid.UUID, password: str | None = None, *,
+                 hashed: str | None = None) -> None:
+    """Give a user a password (or an already made hash, e.g. one shared by demo users)."""
     value = hashed or hash_password(password or "")
     conn.execute(delete(Password).where(Password.user_id == user_id))
     conn.execute(Password.__table__.insert().values(user_id=user_id, hash=value, updated_at=utcnow()))

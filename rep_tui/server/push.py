@@ -128,14 +128,16 @@ def _move_leads(push: Push, leads: list[uuid.UUID], before: set, after: set) -> 
         _touch_lead_tree(push, lead_id)
         if lost:
             version = push.versions.next()
-            push.conn.execute(insert(ScopeExit), [{"version": version, "lead_id": lead_id, "user_id": u} for u in lost])
+            push.conn.execute(insert(ScopeExit), [{"version": version, "lead_id": lead_id, "user_id": user}
+                                                  for user in lost])
 
 
 def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> None:
+    """After a change of who-sees-what; `before` maps reps to their viewers then."""
     conn = push.conn
-    if table == "leads":
-        old_rep, new_rep = before
-        _move_leads(push, [row_id], before[old_rep], scoping.viewers(conn, new_rep))
+    if table == "leads":  # before = {old rep: viewers, new rep: viewers}
+        (_old_rep, seen_by), (new_rep, _) = before.items()
+        _move_leads(push, [row_id], seen_by, scoping.viewers(conn, new_rep))
         return
     for rep, seen_by in before.items():
         leads = list(conn.execute(select(Lead.id).where(Lead.rep_id == rep)).scalars())

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Iterable, Iterator
 
 from sqlalchemy import Connection, delete, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from rep_tui.store import search

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from rep_tui.store import writes
 from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
-from rep_tui.store.models import ChangeRecord, Comment, Lead
+from rep_tui.store.models import ChangeRecord, Lead
 
 
 def test_reassigned_lead_leaves_the_old_rep_and_reaches_the_new_one(server, company, devices):
