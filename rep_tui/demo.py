@@ -216,7 +216,7 @@ class _Builder:
 
     # --- leads -------------------------------------------------------------------
 
-    def leads(self, count: int) -> None:
+    def leads(self, count: int, *, showcase_rep: bool = False) -> None:
         related = round(count * RELATED_SHARE)
         base = count - related
         demo = self.reps[0]
@@ -228,6 +228,10 @@ class _Builder:
         showcase = self.rng.sample(self.rows[Lead], min(base, len(SHOWCASE_NAMES)))
         for lead, (first, last) in zip(showcase, SHOWCASE_NAMES):
             self.rename(lead, first, last)
+        if showcase_rep:  # a device signed in as the demo rep syncs only the demo rep's leads
+            theirs = [lead for lead in self.rows[Lead] if lead["rep_id"] == demo.id and lead not in showcase]
+            for lead, (first, last) in zip(theirs[::3], SHOWCASE_NAMES):
+                self.rename(lead, first, last)
         self.appointments()
         self.related_leads(related)
         self.dates_and_numbers()
@@ -651,11 +655,14 @@ def _pdf(lines: Sequence[str]) -> bytes:
     return out
 
 
-def build_demo(store: Store, *, leads: int = 3000, seed: int = 7, blobs_dir: Path | None = None) -> DemoSummary:
-    """Fill an empty store with a demo company and sign its demo rep in."""
+def build_demo(store: Store, *, leads: int = 3000, seed: int = 7, blobs_dir: Path | None = None,
+               showcase_rep: bool = False) -> DemoSummary:
+    """Fill an empty store with a demo company and sign its demo rep in.
+    `showcase_rep` also gives the showcase names (O'Brien, Nguyễn, …) to some
+    of the demo rep's own leads, for a demo that syncs only the rep's territory."""
     builder = _Builder(seed, utcnow())
     builder.organisation()
-    builder.leads(leads)
+    builder.leads(leads, showcase_rep=showcase_rep)
     builder.writings()
     builder.attachments(blobs_dir or store.path.parent / "blobs")
     settings = {"current_user": str(builder.reps[0].id), "device_id": DEVICE_ID}
