@@ -3,16 +3,22 @@ command palette, and the signed-in user. Screens live in `screens/`."""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
 
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
 from rep_tui.messages import OpenLead, ResultAppointment
 
 if TYPE_CHECKING:
+    from rep_tui.device_link import SyncTarget
     from rep_tui.store.db import Store
     from rep_tui.store.writes import Actor
 
@@ -54,10 +60,28 @@ class RepApp(App):
         Binding("slash", "app.switch_mode('search')", "Search", show=False),
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
         Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
+        Binding("f7", "app.sync_status", "Sync status", show=False),
     ]
 
-    def __init__(self, store: Store, *, user_id: uuid.UUID | None = None) -> None:
+    #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
+    sync_status: reactive[Any] = reactive(None, init=False)
+
+    @dataclass
+    class SyncStatusChanged(Message):
+        """The background sync has news (posted from its thread)."""
+
+        status: Any
+
+    class OutboxGrew(Message):
+        """A local write queued changes to send (posted from the writing thread)."""
+
+    def __init__(self, store: Store, *, user_id: uuid.UUID | None = None, sync: SyncTarget | None = None) -> None:
         super().__init__()
+        self.sync_target = sync
+        self._sync_client = None
+        self._sync_loop = None
+        self._sync_stopping = threading.Event()
+        self._stop_watching_outbox = None
         from rep_tui.config import load_settings
 
         self.settings = load_settings()
@@ -108,3 +132,89 @@ class RepApp(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    # --- sync ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.sync_target is None:
+            return
+        from rep_tui.device_link import on_outbox_grow
+        from rep_tui.sync.state import SyncStatus
+
+        self.sync_status = SyncStatus("syncing")
+        self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
+        self.call_after_refresh(self._attach_sync_indicator, self.screen)
+        self._stop_watching_outbox = on_outbox_grow(self.store, lambda: self.post_message(self.OutboxGrew()))
+        self._sync_in_background()
+
+    def on_unmount(self) -> None:
+        self._sync_stopping.set()
+        if self._sync_loop is not None:
+            self._sync_loop.stop()
+        if self._stop_watching_outbox is not None:
+            self._stop_watching_outbox()
+
+    def _attach_sync_indicator(self, screen) -> None:
+        """Put the indicator on the right of a screen's header, once per screen
+        (screens compose their own Header; the app adds the sync state to it)."""
+        from textual.widgets import Header
+
+        from rep_tui.widgets.sync_indicator import SyncIndicator
+
+        def attach(tries: int) -> None:
+            headers = screen.query(Header)
+            if not headers and tries and screen.is_attached:  # the screen may still be composing
+                screen.call_after_refresh(attach, tries - 1)
+            for header in headers:
+                if not header.query(SyncIndicator):
+                    header.add_class("-with-sync")
+                    header.mount(SyncIndicator())
+
+        screen.call_after_refresh(attach, 20)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync_in_background(self) -> None:
+        """Sync now, then every minute, on every local write and on "Sync now";
+        retry with backoff while offline. Never touches widgets: it posts."""
+        from rep_tui.sync.engine import SyncClient
+        from rep_tui.sync.loop import SyncLoop
+
+        target = self.sync_target
+        client = SyncClient(self.store, target.url, target.token, blobs_dir=target.blobs_dir)
+        self._sync_client = client
+        self._sync_loop = loop = SyncLoop(
+            client, interval=target.interval, first_delay=target.first_delay, max_delay=target.max_delay,
+            on_report=lambda _report: self.post_message(self.SyncStatusChanged(client.status)))
+        try:
+            if not self._sync_stopping.is_set():
+                loop.run()
+        finally:
+            client.close()
+
+    def on_rep_app_sync_status_changed(self, message: SyncStatusChanged) -> None:
+        self.sync_status = message.status
+
+    def on_rep_app_outbox_grew(self, _message: OutboxGrew) -> None:
+        """Count the new change at once (a quick local query), then wake the sync."""
+        if self._sync_client is not None:
+            self.sync_status = self._sync_client.status
+        if self._sync_loop is not None:
+            self._sync_loop.nudge()
+
+    def action_sync_now(self) -> None:
+        if self._sync_loop is not None:
+            self._sync_loop.nudge()
+            self.notify("Syncing now.", timeout=2)
+        else:
+            self.notify("This device is not linked to a server: run `rep-tui login SERVER`.", severity="warning")
+
+    def action_sync_status(self) -> None:
+        from rep_tui.screens.sync_status import SyncStatusScreen
+
+        if not isinstance(self.screen, SyncStatusScreen):
+            self.push_screen(SyncStatusScreen())
+
+    def extra_commands(self):
+        """Sync commands for the palette (see `commands.ScreenCommands`)."""
+        yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
+        yield "Sync now", self.action_sync_now, "send and fetch changes now"

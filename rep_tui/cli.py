@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -20,19 +21,53 @@ def _store():
         raise click.ClickException(str(exc)) from None
 
 
-def _signed_in(session):
+def _current_user(session):
     from rep_tui.store.queries import current_user
 
-    user = current_user(session)
+    return current_user(session)
+
+
+def _signed_in(session):
+    user = _current_user(session)
     if user is None:
         raise click.ClickException("No user is signed in on this device: run `rep-tui demo` first.")
     return user
 
 
-def _run_app(store) -> None:
+def _run_app(store, sync=None) -> None:
     from rep_tui.app import RepApp
 
-    RepApp(store).run()
+    RepApp(store, sync=sync).run()
+
+
+class _Progress:
+    """Progress of a long sync on one terminal line, overwritten in place;
+    silent when stderr is not a terminal (cron)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"\r\x1b[K{message}", err=True, nl=False)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+
+
+@contextmanager
+def _linked(store, demo: bool = False, **options):
+    """The device's server link while the block runs (see `device_link`), its
+    failures as clean command-line errors."""
+    from rep_tui.device_link import LinkError, demo_link, linked
+
+    try:
+        with (demo_link(store, **options) if demo else linked(store, **options)) as link:
+            yield link
+    except LinkError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(invoke_without_command=True)
@@ -41,7 +76,9 @@ def _run_app(store) -> None:
 def main(ctx: click.Context) -> None:
     """A sales rep's day in the terminal: appointments, leads, results, stats."""
     if ctx.invoked_subcommand is None:
-        _run_app(_store())
+        store = _store()
+        with _linked(store) as (target, _report):
+            _run_app(store, target)
 
 
 @main.command()
@@ -49,25 +86,102 @@ def main(ctx: click.Context) -> None:
 @click.option("--seed", default=7, show_default=True, help="Same seed, same company.")
 @click.option("--open/--no-open", "open_app", default=True, help="Open the app afterwards.")
 def demo(leads: int, seed: int, open_app: bool) -> None:
-    """Make a demo company (once) and open the app signed in as its demo rep."""
+    """Make a demo company on its own server database (once), start that
+    server, sign in as the demo rep, sync, and open the app."""
+    import time
+
+    from rep_tui.config import load_settings
+    from rep_tui.device_link import build_demo_server, demo_server_exists
+
+    paths = load_settings().paths
     store = _store()
-    with store.session() as session:
-        from rep_tui.store.queries import current_user
-
-        exists = current_user(session) is not None
-    if exists:
-        click.echo(f"Demo data already in {store.path}")
+    if demo_server_exists(paths):
+        click.echo(f"Demo data already in {paths.data_dir}")
     else:
-        import time
-
-        from rep_tui.demo import build_demo
-
+        with store.session() as session:
+            if _current_user(session) is not None:
+                raise click.ClickException(
+                    f"{store.path} already holds data that did not come from the demo's server (an older demo?): "
+                    "remove that directory, or point REP_TUI_HOME elsewhere, and run the demo again.")
         started = time.perf_counter()
-        summary = build_demo(store, leads=leads, seed=seed)
-        click.echo(f"Demo company with {leads:,} leads made in {time.perf_counter() - started:.1f} s "
-                   f"({store.path}); signed in as {summary.demo_rep}.")
-    if open_app:
-        _run_app(store)
+        build_demo_server(paths, leads=leads, seed=seed)
+        click.echo(f"Demo company with {leads:,} leads made on its server in {time.perf_counter() - started:.1f} s "
+                   f"({paths.data_dir}).")
+    progress = _Progress()
+    started = time.perf_counter()
+    with _linked(store, demo=True, progress=progress) as (target, report):
+        progress.done()
+        with store.session() as session:
+            user = _signed_in(session)
+        click.echo(f"Synced in {time.perf_counter() - started:.1f} s ({report.pulled:,} rows); "
+                   f"signed in as {user.full_name} ({user.username}).")
+        if open_app:
+            _run_app(store, target)
+
+
+@main.command()
+@click.option("--db", "db_url", metavar="URL", help="SQLAlchemy URL of the server database, e.g. "
+              "postgresql+psycopg://user:pw@host/rep_tui  [default: SQLite in the data directory]")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
+@click.option("--workers", default=1, show_default=True, help="Worker processes (use several cores).")
+@click.option("--blobs", "blobs_dir", type=click.Path(file_okay=False), help="Where attachment contents are kept "
+              "[default: server-blobs in the data directory].")
+def serve(db_url: str | None, host: str, port: int, tls_cert: str | None, tls_key: str | None, workers: int,
+          blobs_dir: str | None) -> None:
+    """Run the company's server (until Ctrl+C). Migrations run first."""
+    from pathlib import Path
+
+    try:
+        from rep_tui.server.embedded import run
+    except ImportError as exc:
+        raise click.ClickException(f"The server needs its extras: pip install 'rep-tui[server]' ({exc}).") from None
+    if bool(tls_cert) != bool(tls_key):
+        raise click.UsageError("Give both --tls-cert and --tls-key, or neither.")
+    if host not in ("127.0.0.1", "localhost", "::1") and not tls_cert:
+        click.echo("Warning: serving without TLS on a network address; passwords and tokens travel in clear.",
+                   err=True)
+    run(db_url, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key, workers=workers,
+        blobs_dir=Path(blobs_dir) if blobs_dir else None)
+
+
+@main.command()
+@click.argument("server")
+@click.option("--username", "-u", prompt="Username", help="Your user name on the server.")
+@click.option("--password", prompt="Password", hide_input=True, help="Asked for when not given.")
+def login(server: str, username: str, password: str) -> None:
+    """Sign in to SERVER (e.g. https://sales.example.com), keep the token on
+    this device, and pull your leads."""
+    from rep_tui.device_link import LinkError, sign_in
+
+    url = server if "://" in server else f"https://{server}"
+    store = _store()
+    progress = _Progress()
+    try:
+        answer, report = sign_in(store, url.rstrip("/"), username, password, progress=progress)
+    except LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.done()
+    click.echo(f"Signed in as {answer.full_name} ({answer.role}).")
+    click.echo(report.text())
+
+
+@main.command("sync")
+def sync_command() -> None:
+    """Send this device's changes and fetch the server's, once (for cron).
+    Exits non-zero when the sync failed."""
+    store = _store()
+    progress = _Progress()
+    with _linked(store, sync_first=True, progress=progress) as (target, report):
+        progress.done()
+        if target is None:
+            raise click.ClickException("This device is not signed in to a server: run `rep-tui login SERVER`.")
+        click.echo(report.text())
+        if report.error:
+            sys.exit(1)
 
 
 @main.command("search")

@@ -1,0 +1,215 @@
+"""This device's link to a server: where it syncs, signing in, and the
+demo's embedded server.
+
+The demo is the real system: its company lives in a server database under
+the data directory (the same one `rep-tui serve` uses by default), an
+embedded server serves it on 127.0.0.1 while a command runs, and the device
+signs in as the demo rep and syncs its territory like any rep would. A demo
+device saves `EMBEDDED` as its server, so every later command knows to start
+that server first. Nothing heavy is imported at module level."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from rep_tui.config import Paths
+    from rep_tui.store.db import Store
+    from rep_tui.sync.engine import SyncReport
+    from rep_tui.sync.protocol import LoginResponse
+
+EMBEDDED = "embedded:demo"
+DEMO_PASSWORD = "demo"
+Progress = Callable[[str], None]
+
+
+class LinkError(Exception):
+    """Signing in or reaching the server failed; the message says why, for the rep."""
+
+
+@dataclass(frozen=True)
+class SyncTarget:
+    """Where the app's background sync goes, and how often it tries."""
+
+    url: str
+    token: str
+    blobs_dir: Path
+    interval: float = 60.0
+    first_delay: float = 1.0
+    max_delay: float = 60.0
+
+
+# --- the demo company on its own server ----------------------------------------
+
+
+def server_db_path(paths: Paths) -> Path:
+    return paths.data_dir / "server.sqlite3"
+
+
+def server_blobs_dir(paths: Paths) -> Path:
+    return paths.data_dir / "server-blobs"
+
+
+def demo_server_exists(paths: Paths) -> bool:
+    return server_db_path(paths).exists()
+
+
+def build_demo_server(paths: Paths, *, leads: int, seed: int) -> None:
+    """Make the demo company in a scratch client store, then copy it (with its
+    attachments) into a new server database. The database appears under its
+    final name only when complete, so an interrupted build starts over."""
+    from rep_tui.demo import build_demo
+    from rep_tui.server.seed import seed_from_store
+    from rep_tui.store.db import Store
+
+    scratch = paths.data_dir / "demo-build"
+    shutil.rmtree(scratch, ignore_errors=True)
+    target = server_db_path(paths)
+    building = target.with_name(target.name + ".building")
+    building.unlink(missing_ok=True)
+    try:
+        source = Store(scratch / "company.sqlite3")
+        try:
+            build_demo(source, leads=leads, seed=seed, blobs_dir=scratch / "blobs", showcase_rep=True)
+        finally:
+            source.close()
+        seed_from_store(scratch / "company.sqlite3", f"sqlite:///{building}", DEMO_PASSWORD,
+                        client_blobs=scratch / "blobs", server_blobs=server_blobs_dir(paths))
+        building.replace(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        building.unlink(missing_ok=True)
+
+
+@contextmanager
+def embedded_server(paths: Paths) -> Iterator[str]:
+    """The demo's server on 127.0.0.1 and a free port while the block runs; yields its URL."""
+    from rep_tui.server.app import create_app
+    from rep_tui.server.embedded import ServerThread
+
+    app = create_app(f"sqlite:///{server_db_path(paths)}", blobs_dir=server_blobs_dir(paths))
+    thread = ServerThread(app).start()
+    try:
+        yield thread.url
+    finally:
+        thread.stop()
+        app.state.engine.dispose()
+
+
+# --- signing in and syncing ------------------------------------------------------
+
+
+def sign_in(store: Store, url: str, username: str, password: str, *, saved_url: str | None = None,
+            progress: Progress | None = None) -> tuple[LoginResponse, SyncReport]:
+    """Get a token, keep it (0600, config dir), pull the user's territory and
+    make them this device's user. Raises LinkError with the reason."""
+    import httpx
+
+    from rep_tui.config import load_settings
+    from rep_tui.store.models import User
+    from rep_tui.store.queries import get_setting, set_setting
+    from rep_tui.sync import credentials, state
+    from rep_tui.sync.engine import run_sync
+
+    try:
+        answer = credentials.login(url, username, password)
+    except credentials.LoginFailed as exc:
+        raise LinkError(f"Sign-in refused: {exc}") from None
+    except httpx.HTTPError as exc:
+        raise LinkError(f"Cannot reach {url}: {exc}") from None
+    with store.session() as session:
+        previous = get_setting(session, "current_user")
+        if previous and previous != str(answer.user_id):
+            waiting = state.counts(session)["waiting"]
+            if waiting:
+                raise LinkError(f"{waiting} change(s) made on this device by another user have not been sent: "
+                                "sign in as that user and run `rep-tui sync` first.")
+            state.set_int(session, state.CURSOR, 0)  # the next pull replaces the other user's rows
+    credentials.save(saved_url or url, answer)
+    report = run_sync(store, url, answer.token, progress, blobs_dir=load_settings().paths.blobs_dir)
+    with store.session() as session:
+        if session.get(User, answer.user_id) is None:
+            raise LinkError(f"Signed in, but the first sync did not bring your user record: {report.error}")
+        set_setting(session, "current_user", str(answer.user_id))
+        set_setting(session, "device_id", state.client_id(session))
+    return answer, report
+
+
+@contextmanager
+def linked(store: Store, *, sync_first: bool = False,
+           progress: Progress | None = None) -> Iterator[tuple[SyncTarget | None, SyncReport | None]]:
+    """The device's sync target while the block runs (None when it has never
+    signed in), and with `sync_first` the report of one sync run first."""
+    from rep_tui.config import load_settings
+
+    paths = load_settings().paths
+    if not (paths.config_dir / "credentials.json").exists():  # a local-only device does not import httpx
+        yield None, None
+        return
+    from rep_tui.sync import credentials
+    from rep_tui.sync.engine import run_sync
+
+    saved = credentials.load()
+    if saved is None:
+        yield None, None
+    elif saved.server_url == EMBEDDED:
+        with demo_link(store, saved.username, sync_first=sync_first, progress=progress) as link:
+            yield link
+    else:
+        report = run_sync(store, saved.server_url, saved.token, progress, blobs_dir=paths.blobs_dir) \
+            if sync_first else None
+        yield SyncTarget(saved.server_url, saved.token, paths.blobs_dir), report
+
+
+@contextmanager
+def demo_link(store: Store, username: str | None = None, *, sync_first: bool = True,
+              progress: Progress | None = None) -> Iterator[tuple[SyncTarget, SyncReport | None]]:
+    """Start the demo's server and sign its rep in (again: the saved token may
+    have expired); with `sync_first`, pull before yielding."""
+    from rep_tui.config import load_settings
+    from rep_tui.demo_names import DEMO_REP
+    from rep_tui.sync import credentials
+
+    paths = load_settings().paths
+    if not demo_server_exists(paths):
+        raise LinkError(f"This is a demo device but the demo's server database is missing "
+                        f"({server_db_path(paths)}): run `rep-tui demo` to make it again.")
+    username = username or DEMO_REP[0]
+    with embedded_server(paths) as url:
+        if sync_first:
+            answer, report = sign_in(store, url, username, DEMO_PASSWORD, saved_url=EMBEDDED, progress=progress)
+        else:
+            answer, report = credentials.login(url, username, DEMO_PASSWORD), None
+            credentials.save(EMBEDDED, answer)
+        yield SyncTarget(url, answer.token, paths.blobs_dir), report
+
+
+def on_outbox_grow(store: Store, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call `callback` after every commit on `store` that queued changes to
+    send (from any thread), so the app can count them and wake the sync at
+    once, whichever screen wrote. Returns a function that stops watching."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from rep_tui.store.client_models import OutboxEntry
+
+    def flushed(session: Session, _context) -> None:
+        if session.bind is store.engine and any(isinstance(obj, OutboxEntry) for obj in session.new):
+            session.info["outbox_grew"] = True
+
+    def committed(session: Session) -> None:
+        if session.info.pop("outbox_grew", False):
+            callback()
+
+    event.listen(Session, "after_flush", flushed)
+    event.listen(Session, "after_commit", committed)
+
+    def stop() -> None:
+        event.remove(Session, "after_flush", flushed)
+        event.remove(Session, "after_commit", committed)
+
+    return stop

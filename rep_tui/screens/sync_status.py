@@ -1,0 +1,207 @@
+"""Sync status (F7): where this device stands with the server; each change it
+queued and what became of it (pending, sent, rejected with the reason); the
+rep's values that lost a conflict, with `a` to apply one again as a new edit;
+and the quarantine of edits to leads that left the device. Reads the local
+store only: nothing here waits on the network."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from rep_tui.store.sync_review import LostValue, Quarantined, QueuedChange, field_label, noun
+from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
+from rep_tui.widgets.sync_indicator import describe, when
+
+STATE_TONES = {"pending": "warning", "rejected": "error", "sent": "muted", "quarantined": "error"}
+
+
+@dataclass(frozen=True)
+class SyncReview:
+    changes: list[QueuedChange]
+    conflicts: list[LostValue]
+    quarantine: list[Quarantined]
+
+
+def _title(name: str, *notes: str) -> str:
+    return " · ".join([name, *(note for note in notes if note)])
+
+
+def _value(text: str | None) -> str:
+    return "(empty)" if text is None else text
+
+
+class SyncStatusScreen(Screen):
+    TITLE = "Sync status"
+    CSS_PATH = "../styles/sync_status.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "app.sync_now", "Sync now"),
+        Binding("a", "apply_mine", "Apply mine again"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, review: SyncReview) -> None:
+            super().__init__()
+            self.review = review
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.review = SyncReview([], [], [])
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="sync-summary")
+        with VerticalScroll(id="sync-body"):
+            yield TableSection("Changes to send", RowTable((
+                Column("#", 4), Column("When", 10), Column("Change", 24), Column("Customer", 16), Column("State", 14),
+                Column("Why", 30, wide_only=True),
+            ), id="sync-changes"), "This device has queued no changes.", id="sync-changes-section")
+            yield TableSection("Conflicts", RowTable((
+                Column("When", 10), Column("Customer", 16), Column("Field", 12), Column("Yours (lost)", 14),
+                Column("Kept", 12), Column("Now", 6, wide_only=True),
+            ), id="sync-conflicts"), "No conflicts: nothing you changed was changed by the office too.",
+                id="sync-conflicts-section")
+            yield TableSection("Quarantine", RowTable((
+                Column("When", 10), Column("Customer", 16), Column("Change", 20), Column("Why", 20),
+            ), id="sync-quarantine"), "Nothing in quarantine.", id="sync-quarantine-section")
+        yield Static(id="sync-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-body").loading = True
+        self.watch(self.app, "sync_status", self._status_changed, init=True)
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    def _status_changed(self, status) -> None:
+        words, kind = describe(status, self.app.tz)
+        summary = self.query_one("#sync-summary", Static)
+        if status is None:
+            summary.update("[b]Local only[/]: this device is not signed in to a server, so changes stay here. "
+                           "Run [b]rep-tui login SERVER[/] to sync.")
+        else:
+            server = self.app.sync_target.url if self.app.sync_target else ""
+            error = f" — {status.last_error}" if status.last_error else ""
+            summary.update(f"[b]{words[:1].upper()}{words[1:]}[/]{error} · {server}")
+        summary.set_class(kind in ("error", "offline"), "-trouble")
+        if self.is_current:
+            self._load()
+
+    @work(thread=True, exclusive=True, group="sync-review", exit_on_error=False)
+    def _load(self) -> None:
+        from rep_tui.store import sync_review
+
+        with self.app.store.session() as session:
+            review = SyncReview(sync_review.queued_changes(session), sync_review.lost_values(session),
+                                sync_review.quarantined(session))
+        self.post_message(self.Loaded(review))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        self.review = review = event.review
+        tz = self.app.tz
+        pending = sum(c.state == "pending" for c in review.changes)
+        rejected = sum(c.state == "rejected" for c in review.changes)
+        sections = (
+            ("#sync-changes", [self._change_row(c, tz) for c in review.changes],
+             _title("Changes to send", f"{pending} pending" if pending else "", f"{rejected} rejected" if rejected
+                    else "")),
+            ("#sync-conflicts", [self._conflict_row(c, tz) for c in review.conflicts],
+             _title("Conflicts", "the office's value was kept; a: apply yours again" if review.conflicts else "")),
+            ("#sync-quarantine", [self._quarantine_row(q, tz) for q in review.quarantine],
+             _title("Quarantine", "edits to leads no longer on this device, kept here" if review.quarantine
+                    else "")),
+        )
+        for table_id, rows, title in sections:
+            self.query_one(table_id, RowTable).show(rows)
+            self.query_one(f"{table_id}-section", TableSection).show(title)
+        self.query_one("#sync-body").loading = False
+        if not isinstance(self.focused, RowTable):
+            for table_id, rows, _heading in sections:
+                if rows:
+                    self.query_one(table_id, RowTable).focus()
+                    break
+        self._show_detail()
+
+    @staticmethod
+    def _change_row(change: QueuedChange, tz: str) -> TableRow:
+        return TableRow(f"c{change.seq}", change.lead_id, (
+            str(change.seq), when(change.at, tz), change.what, change.customer,
+            Toned(change.state, STATE_TONES.get(change.state, "muted")), change.reason or "",
+        ))
+
+    @staticmethod
+    def _conflict_row(conflict: LostValue, tz: str) -> TableRow:
+        return TableRow(str(conflict.id), conflict.lead_id, (
+            when(conflict.at, tz), conflict.customer, field_label(conflict.field),
+            Toned(_value(conflict.yours), "strong"), _value(conflict.kept),
+            Toned("yours", "success") if conflict.yours_now else Toned("kept", "muted"),
+        ))
+
+    @staticmethod
+    def _quarantine_row(item: Quarantined, tz: str) -> TableRow:
+        return TableRow(str(item.id), None, (when(item.at, tz), item.customer, item.what, item.reason))
+
+    # --- the highlighted row in full ---------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        self.query_one("#sync-detail", Static).update(self._detail())
+
+    def _detail(self) -> str:
+        table = self.focused if isinstance(self.focused, RowTable) else None
+        row = table.current if table else None
+        if row is None:
+            return ""
+        if table.id == "sync-changes":
+            change = next(c for c in self.review.changes if f"c{c.seq}" == row.key)
+            why = f": {change.reason}" if change.reason else ""
+            return f"#{change.seq} {change.what} — {change.customer or 'no customer'} — {change.state}{why}"
+        if table.id == "sync-conflicts":
+            c = next(c for c in self.review.conflicts if str(c.id) == row.key)
+            now = "it is yours again" if c.yours_now else "a: make it yours again"
+            return (f"{noun(c.table)} {field_label(c.field)}: yours {_value(c.yours)!r}, "
+                    f"the office kept {_value(c.kept)!r} — {now}")
+        item = next(q for q in self.review.quarantine if str(q.id) == row.key)
+        return f"{item.customer}: {item.what} ({item.details}) — {item.reason}"
+
+    # --- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply_mine":
+            return isinstance(self.focused, RowTable) and self.focused.id == "sync-conflicts"
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+        self._show_detail()
+
+    def action_apply_mine(self) -> None:
+        row = self.query_one("#sync-conflicts", RowTable).current
+        if row is not None:
+            self._apply_mine(uuid.UUID(row.key))
+
+    @work(thread=True, group="sync-review-write", exit_on_error=False)
+    def _apply_mine(self, conflict_id: uuid.UUID) -> None:
+        from rep_tui.store import sync_review
+
+        app = self.app
+        try:
+            with app.store.session() as session:
+                changed = sync_review.reapply(session, app.actor, conflict_id)
+        except sync_review.CannotReapply as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return
+        message = "Your value is back; it syncs like any edit." if changed else "That field already holds your value."
+        app.call_from_thread(app.notify, message)
+        app.call_from_thread(self._load)
