@@ -163,7 +163,7 @@ class StatsScreen(Screen):
                 yield DataTable(cursor_type="row", zebra_stripes=True, cell_padding=0, id="reps", classes="team-only")
                 yield Static("Leaderboard — net sold $", classes="section-title team-only")
                 yield Static("", id="leaderboard", classes="team-only")
-                yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks ($k)", id="chart")
+                yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
         yield Static("", id="formula")
         yield Footer()
 
