@@ -97,6 +97,9 @@ async def test_a_custom_range_is_typed_as_two_dates(store):
         assert "Sep 1, 2026 – Oct 15, 2026" in _period_bar(screen)
         assert _figures_shown(screen) == {key: f.display() for key, f in expected.items()}
         assert app.focused is screen.query_one("#figures")
+        await pilot.press("c", "escape")
+        assert not screen.query_one("#custom-range").display
+        assert app.focused is screen.query_one("#figures")
 
 
 async def test_each_figure_explains_its_formula_and_drills_down_to_a_lead(store):

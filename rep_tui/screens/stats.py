@@ -131,6 +131,7 @@ class StatsScreen(Screen):
         Binding("p", "shift(-1)", "Prev"),
         Binding("n", "shift(1)", "Next"),
         Binding("t", "toggle_team", "Me/Team"),
+        Binding("escape", "close_custom", "Close the date range", show=False),
     ]
 
     period: reactive[Period | None] = reactive(None, init=False)
@@ -196,14 +197,17 @@ class StatsScreen(Screen):
     def action_period(self, kind: str) -> None:
         from rep_tui.clock import local_today
 
-        self.query_one("#custom-range").display = False
+        self.action_close_custom()
         self.period = Period(kind, local_today(self.app.tz))
-        self.query_one("#figures").focus()
 
     def action_custom(self) -> None:
         custom = self.query_one("#custom-range", DateRange)
         custom.display = True
         custom.focus()
+
+    def action_close_custom(self) -> None:
+        self.query_one("#custom-range").display = False
+        self.query_one("#figures").focus()
 
     def action_shift(self, step: int) -> None:
         self.period = self.period.shifted(step)
