@@ -117,6 +117,12 @@ def leaderboard(reps: list[RepLine], bar_width: int = 10) -> Text:
     return text if text else Text("No reps on this team yet.")
 
 
+class FigureTable(DataTable):
+    """The figures; Enter lists the appointments behind the one under the cursor."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Behind the number")]
+
+
 class StatsScreen(Screen):
     """Figures with formulas, a drill-down, weekly chart, and the team view."""
 
@@ -158,7 +164,7 @@ class StatsScreen(Screen):
         yield DateRange(id="custom-range")
         with Horizontal(id="stats-body"):
             with Vertical(id="figures-pane"):
-                yield DataTable(cursor_type="row", zebra_stripes=True, id="figures")
+                yield FigureTable(cursor_type="row", zebra_stripes=True, id="figures")
             with VerticalScroll(id="side-pane"):
                 yield Static("Team", classes="section-title team-only")
                 yield DataTable(cursor_type="row", zebra_stripes=True, cell_padding=0, id="reps", classes="team-only")
