@@ -7,13 +7,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from rep_tui.screens.form_dialog import Dialog
 from rep_tui.widgets.picture import picture_widget
 
 TEXT_LIMIT = 512 * 1024
@@ -36,24 +36,15 @@ def document_text(path: Path, mime: str) -> str:
     return f"A {mime} file cannot be shown in the terminal; open it on a computer with a viewer."
 
 
-class _ViewerScreen(ModalScreen[None]):
+class _ViewerScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
     DEFAULT_CSS = """
-    _ViewerScreen { align: center middle; }
-    _ViewerScreen > Vertical {
-        width: 100%; height: 100%; border: round $primary; background: $surface; padding: 0 1;
-    }
-    _ViewerScreen .title { text-style: bold; color: $primary; }
     _ViewerScreen TextArea, _ViewerScreen .full-picture { height: 1fr; }
     """
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.viewer_title = title
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:
-            self.dismiss(None)
 
 
 class DocumentTextScreen(_ViewerScreen):
@@ -65,8 +56,8 @@ class DocumentTextScreen(_ViewerScreen):
         self.mime = mime
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"{self.viewer_title}  (Esc closes)", classes="title", markup=False)
+        with Vertical(classes="dialog-box"):
+            yield Static(f"{self.viewer_title}  (Esc closes)", classes="dialog-title", markup=False)
             yield TextArea("", read_only=True, soft_wrap=True, id="document-text")
 
     def on_mount(self) -> None:
@@ -91,6 +82,6 @@ class PictureScreen(_ViewerScreen):
         self.path = path
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"{self.viewer_title}  (Esc closes)", classes="title", markup=False)
+        with Vertical(classes="dialog-box"):
+            yield Static(f"{self.viewer_title}  (Esc closes)", classes="dialog-title", markup=False)
             yield picture_widget(self.path, classes="full-picture")

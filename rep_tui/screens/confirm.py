@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from rep_tui.screens.form_dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Dismisses with True only on Yes (y); No, n, Escape or a click outside say no."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
+    closed_result = False
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 56; max-width: 100%; height: auto; border: round $warning; background: $surface; padding: 0 1;
-    }
     ConfirmScreen Static { margin-bottom: 1; }
     ConfirmScreen Horizontal { height: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
@@ -32,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog-box"):
             yield Static(self.question)
             with Horizontal():
                 yield Button("Yes (y)", id="yes", variant="error", compact=True)
@@ -47,7 +45,3 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:
-            self.dismiss(False)

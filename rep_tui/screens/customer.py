@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +30,9 @@ from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
     ChangeTable, ContactTable, DocumentTable, EngagementTable, RelatedTable,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # (tab id, tab label, key)
 TABS = (
@@ -114,7 +118,7 @@ class CustomerScreen(Screen):
                 yield ContactTable(id="contacts-table")
             with TabPane("Engage", id="engagements"):
                 yield EngagementTable(id="engagements-table")
-                yield Static("", id="engagement-notes")
+                yield Static("", id="engagement-details", markup=False)
             with TabPane("History", id="history"):
                 yield ChangeTable(id="history-table")
         yield Footer()
@@ -145,8 +149,7 @@ class CustomerScreen(Screen):
         self.result_labels, self.users = message.result_labels, message.users
         lead_file = self.lead_file = message.lead_file
         if lead_file is None:
-            header.query_one("#lead-details", Static).update(
-                "This lead is not on this device any more (deleted or reassigned). Esc goes back.")
+            header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
         self.sub_title = lead_file.lead.name
@@ -156,10 +159,10 @@ class CustomerScreen(Screen):
             [(n.author_name, n.created_at, n.body) for n in lead_file.notes], tz)
         await self.query_one("#comments-list", PostList).show_posts(
             [(c.author_name, c.created_at, c.body) for c in lead_file.comments], tz)
-        self.query_one(DocumentTable).show(lead_file.documents, tz)
-        self.query_one(ContactTable).show(lead_file)
-        self.query_one(EngagementTable).show(lead_file, tz)
-        self._show_engagement_notes()
+        self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
+        self.query_one(ContactTable).show_contacts(lead_file)
+        self.query_one(EngagementTable).show_engagements(lead_file, tz)
+        self._show_engagement_details()
         if "pictures" in self.loaded_tabs:
             self._show_pictures()
         self._load_active_tab()
@@ -220,7 +223,7 @@ class CustomerScreen(Screen):
     def on_related_loaded(self, message: RelatedLoaded) -> None:
         table = self.query_one(RelatedTable)
         table.loading = False
-        table.show(message.related)
+        table.show_related(message.related)
 
     @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
     def _load_history(self) -> None:
@@ -233,7 +236,7 @@ class CustomerScreen(Screen):
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         table = self.query_one(ChangeTable)
         table.loading = False
-        table.show(message.changes, self.app.tz)
+        table.show_changes(message.changes, self.app.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
@@ -261,19 +264,26 @@ class CustomerScreen(Screen):
         lead_file = self.lead_file
         job = lead_file.jobs[self.job_index] if lead_file.jobs else None
         codes = list(self.result_labels.items())
-        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._save_customer)
-
-    def _save_customer(self, clean: dict | None) -> None:
-        if clean is None:
-            return
         from rep_tui.store.leads import save_customer_edit
 
-        jobs = self.lead_file.jobs
-        job_id = jobs[self.job_index].job.id if jobs else None
-        with self.app.store.session() as session:
-            save_customer_edit(session, self.app.actor, self.lead_id, job_id, clean)
-        self.notify("Customer saved.")
-        self.reload()
+        job_id = job.job.id if job else None
+        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._then_write(
+            "Customer saved.", lambda session, clean: save_customer_edit(session, self.app.actor, self.lead_id,
+                                                                         job_id, clean)))
+
+    def _then_write(self, done: str, write: Callable[[Session, Any], object]) -> Callable[[Any], None]:
+        """A dialog's callback: unless it was cancelled, write its answer (in one
+        session), say `done` and show the lead's file again."""
+
+        def answered(answer: Any) -> None:
+            if not answer:
+                return
+            with self.app.store.session() as session:
+                write(session, answer)
+            self.notify(done)
+            self.reload()
+
+        return answered
 
     def action_map(self) -> None:
         from rep_tui.screens.open_external import full_address, map_url, runs_locally
@@ -308,54 +318,35 @@ class CustomerScreen(Screen):
         if tab == "comments":
             from rep_tui.screens.comment_dialog import AddCommentScreen
 
-            self.app.push_screen(AddCommentScreen(), self._add_comment)
+            from rep_tui.store.leads import add_comment
+
+            self.app.push_screen(AddCommentScreen(), self._then_write(
+                "Comment added.", lambda session, text: add_comment(session, self.app.actor, self.lead_id, text)))
         elif tab == "contacts":
             self._edit_contact(None)
         elif tab == "engagements":
             self._edit_engagement(None)
 
-    def _add_comment(self, text: str | None) -> None:
-        if not text:
-            return
-        from rep_tui.store.leads import add_comment
+    def _save_row(self, model, row_id: uuid.UUID | None, done: str) -> Callable[[Any], None]:
+        from rep_tui.store.leads import save_row
 
-        with self.app.store.session() as session:
-            add_comment(session, self.app.actor, self.lead_id, text)
-        self.notify("Comment added.")
-        self.reload()
+        return self._then_write(
+            done, lambda session, clean: save_row(session, self.app.actor, model, self.lead_id, row_id, clean))
 
     def _edit_contact(self, contact_id: uuid.UUID | None) -> None:
         from rep_tui.screens.contact_dialog import ContactScreen
-        from rep_tui.store.leads import save_contact
+        from rep_tui.store.models import Contact
 
         contact = next((c for c in self.lead_file.contacts if c.id == contact_id), None)
-
-        def save(clean: dict | None) -> None:
-            if clean is None:
-                return
-            with self.app.store.session() as session:
-                save_contact(session, self.app.actor, self.lead_id, contact_id, clean)
-            self.notify("Contact saved.")
-            self.reload()
-
-        self.app.push_screen(ContactScreen(contact), save)
+        self.app.push_screen(ContactScreen(contact), self._save_row(Contact, contact_id, "Contact saved."))
 
     def _edit_engagement(self, engagement_id: uuid.UUID | None) -> None:
         from rep_tui.screens.engagement_dialog import EngagementScreen
-        from rep_tui.store.leads import save_engagement
+        from rep_tui.store.models import Engagement
 
         engagement = next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-
-        def save(clean: dict | None) -> None:
-            if clean is None:
-                return
-            with self.app.store.session() as session:
-                save_engagement(session, self.app.actor, self.lead_id, engagement_id, clean)
-            self.notify("Engagement saved.")
-            self.reload()
-
         screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz)
-        self.app.push_screen(screen, save)
+        self.app.push_screen(screen, self._save_row(Engagement, engagement_id, "Engagement saved."))
 
     def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
         key = self.query_one(table).current_key()
@@ -381,16 +372,8 @@ class CustomerScreen(Screen):
         if row_id is None:
             self.notify("Nothing to delete here.", severity="warning")
             return
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            with self.app.store.session() as session:
-                delete_row(session, self.app.actor, model, row_id)
-            self.notify("Deleted.")
-            self.reload()
-
-        self.app.push_screen(ConfirmScreen(question), answered)
+        self.app.push_screen(ConfirmScreen(question), self._then_write(
+            "Deleted.", lambda session, _yes: delete_row(session, self.app.actor, model, row_id)))
 
     def action_copy_notes(self) -> None:
         engagement = self._current_engagement()
@@ -417,10 +400,19 @@ class CustomerScreen(Screen):
             self.action_upload(f"Engagement “{engagement.subject}”: ")
 
     @on(DataTable.RowHighlighted, "#engagements-table")
-    def _show_engagement_notes(self) -> None:
+    def _show_engagement_details(self) -> None:
+        """Under the table, the highlighted engagement's who, how long, follow-up and notes
+        (a narrow terminal leaves those columns out)."""
+        from rep_tui.widgets.tabs.tables import duration, follow_up_text
+
         engagement = self._current_engagement() if self.lead_file else None
-        notes = engagement.notes if engagement and engagement.notes else ""
-        self.query_one("#engagement-notes", Static).update(notes and f"Notes: {notes}")
+        details = ""
+        if engagement is not None:
+            follow_up = follow_up_text(engagement, self.lead_file)
+            parts = (self.lead_file.user_name(engagement.contacted_by_id), duration(engagement.duration_minutes),
+                     follow_up and f"Follow-up {follow_up}", engagement.notes and f"Notes: {engagement.notes}")
+            details = " · ".join(part for part in parts if part)
+        self.query_one("#engagement-details", Static).update(details)
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -1,7 +1,10 @@
-"""The frame every Customer Information dialog shares: a title with a close
-X, a scrolling body of FormFields, a message line, and Save/Cancel buttons.
-Escape, the X, Cancel and a click outside all close it without saving;
-ctrl+s or the Save button submits."""
+"""The frames of Customer Information's dialogs.
+
+`Dialog`: a box over the dimmed screen (styles/dialogs.tcss); a click
+outside closes it. `FormDialog`: a title with a close X, a scrolling body of
+FormFields, a message line, and Save/Cancel buttons. Escape, the X, Cancel
+and a click outside all close it without saving; ctrl+s or the Save button
+submits."""
 
 from __future__ import annotations
 
@@ -19,7 +22,19 @@ from rep_tui.widgets.form_field import FormField
 ResultT = TypeVar("ResultT")
 
 
-class FormDialog(ModalScreen[ResultT]):
+class Dialog(ModalScreen[ResultT]):
+    """Subclasses compose a `.dialog-box` container; `closed_result` is what a click outside it answers."""
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    DEFAULT_CLASSES = "dialog"
+    closed_result: Any = None
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is self:
+            self.dismiss(self.closed_result)
+
+
+class FormDialog(Dialog[ResultT]):
     """Subclasses give `dialog_title`, `compose_body()` and `submit()`."""
 
     BINDINGS = [
@@ -27,26 +42,22 @@ class FormDialog(ModalScreen[ResultT]):
         Binding("ctrl+s", "submit", "Save"),
     ]
     DEFAULT_CSS = """
-    FormDialog { align: center middle; }
-    FormDialog > #dialog {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
     FormDialog #dialog-title { height: 1; margin-bottom: 1; }
-    FormDialog #dialog-title Label { width: 1fr; text-style: bold; color: $primary; }
+    FormDialog #dialog-title Label { width: 1fr; }
     FormDialog #close { min-width: 3; width: 3; }
-    FormDialog #dialog-body { height: auto; max-height: 70vh; }
-    FormDialog #dialog-message { height: auto; color: $error; display: none; }
+    FormDialog #dialog-body { height: auto; }
+    FormDialog #dialog-message { height: auto; color: $text-error; display: none; }
     FormDialog #dialog-buttons { height: 1; align-horizontal: right; margin-top: 1; }
     FormDialog #dialog-buttons Button { margin-left: 2; }
     """
     dialog_title = ""
     submit_label = "Save"
+    CHROME = 7  # rows around the body: borders, title, buttons, a message line
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="dialog-box"):
             with Horizontal(id="dialog-title"):
-                yield Label(self.dialog_title)
+                yield Label(self.dialog_title, classes="dialog-title")
                 yield Button("✕", id="close", compact=True, tooltip="Close without saving (Esc)")
             with VerticalScroll(id="dialog-body", can_focus=False):
                 yield from self.compose_body()
@@ -54,6 +65,10 @@ class FormDialog(ModalScreen[ResultT]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.submit_label} (ctrl+s)", id="submit", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The body scrolls within what the screen leaves after the frame, so Save stays in view."""
+        self.query_one("#dialog-body").styles.max_height = max(3, event.size.height - self.CHROME)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -97,7 +112,3 @@ class FormDialog(ModalScreen[ResultT]):
     @on(Button.Pressed, "#cancel, #close")
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:
-            self.dismiss(None)

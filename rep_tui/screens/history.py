@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rep_tui.screens.form_dialog import Dialog
 from rep_tui.store.models import ChangeRecord
 from rep_tui.widgets.tabs.tables import ChangeTable
 
 
-class ChangesScreen(ModalScreen[None]):
+class ChangesScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
     DEFAULT_CSS = """
-    ChangesScreen { align: center middle; }
-    ChangesScreen > Vertical {
-        width: 100%; max-width: 110; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    ChangesScreen .title { text-style: bold; color: $primary; }
     ChangesScreen ChangeTable { height: auto; max-height: 20; }
     """
 
@@ -32,15 +25,11 @@ class ChangesScreen(ModalScreen[None]):
         self.tz = tz
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"Changes — {self.changes_title}  (Esc closes)", classes="title", markup=False)
+        with Vertical(classes="dialog-box"):
+            yield Static(f"Changes — {self.changes_title}  (Esc closes)", classes="dialog-title", markup=False)
             yield ChangeTable()
 
     def on_mount(self) -> None:
         table = self.query_one(ChangeTable)
-        table.show(self.changes, self.tz)
+        table.show_changes(self.changes, self.tz)
         table.focus()
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:
-            self.dismiss(None)

@@ -3,24 +3,20 @@ a clickable hyperlink, already copied to the clipboard with the address."""
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
+from rep_tui.screens.form_dialog import Dialog
 
-class MapLinkScreen(ModalScreen[None]):
+
+class MapLinkScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
     DEFAULT_CSS = """
-    MapLinkScreen { align: center middle; }
-    MapLinkScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; border: round $primary; background: $surface; padding: 0 1;
-    }
-    MapLinkScreen .title { text-style: bold; color: $primary; margin-bottom: 1; }
+    MapLinkScreen .dialog-title { margin-bottom: 1; }
     MapLinkScreen #map-url { margin: 1 0; }
     """
 
@@ -30,8 +26,8 @@ class MapLinkScreen(ModalScreen[None]):
         self.url = url
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Map", classes="title")
+        with Vertical(classes="dialog-box"):
+            yield Static("Map", classes="dialog-title")
             yield Static(Content(self.address), id="map-address")
             yield Static(Content("Open in Google Maps").stylize(Style(link=self.url, bold=True, underline=True)),
                          id="map-url")
@@ -40,7 +36,3 @@ class MapLinkScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.app.copy_to_clipboard(f"{self.address}\n{self.url}")
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:
-            self.dismiss(None)

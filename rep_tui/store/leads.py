@@ -262,17 +262,6 @@ def check_contact(values: dict[str, str]) -> dict[str, Any]:
     return _collect(values, CONTACT_CHECKS)
 
 
-def save_contact(
-    session: Session, actor: writes.Actor, lead_id: uuid.UUID, contact_id: uuid.UUID | None, clean: dict[str, Any]
-) -> Contact:
-    """Add a contact (contact_id None) or change one, from checked values."""
-    if contact_id is None:
-        return writes.insert(session, actor, Contact(lead_id=lead_id, **clean))
-    contact = session.get(Contact, contact_id)
-    writes.update(session, actor, contact, **clean)
-    return contact
-
-
 def parse_date(value: str) -> date | None:
     """A date as a rep types it: 2026-11-24, 11/24/2026 or 11/24/26."""
     if not value or not value.strip():
@@ -349,14 +338,14 @@ def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
     }
 
 
-def save_engagement(
-    session: Session, actor: writes.Actor, lead_id: uuid.UUID, engagement_id: uuid.UUID | None, clean: dict[str, Any]
-) -> Engagement:
-    if engagement_id is None:
-        return writes.insert(session, actor, Engagement(lead_id=lead_id, **clean))
-    engagement = session.get(Engagement, engagement_id)
-    writes.update(session, actor, engagement, **clean)
-    return engagement
+def save_row(session: Session, actor: writes.Actor, model, lead_id: uuid.UUID, row_id: uuid.UUID | None,
+             clean: dict[str, Any]):
+    """Add a contact or engagement of the lead (row_id None) or change one, from checked values."""
+    if row_id is None:
+        return writes.insert(session, actor, model(lead_id=lead_id, **clean))
+    row = session.get(model, row_id)
+    writes.update(session, actor, row, **clean)
+    return row
 
 
 def delete_row(session: Session, actor: writes.Actor, model, row_id: uuid.UUID) -> None:

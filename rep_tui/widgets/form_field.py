@@ -1,5 +1,10 @@
 """A labelled form control with its error shown right under it, so a rep
-sees why a value was refused next to the value itself."""
+sees why a value was refused next to the value itself.
+
+`FormField` holds any control (Input, Select, TextArea, Checkbox) and shows
+the errors a whole-form check finds (Customer Information's dialogs).
+`ValidatedInput` (widgets/validated_input.py) is a FormField around an Input
+that checks each value as it is typed."""
 
 from __future__ import annotations
 
@@ -12,21 +17,23 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 
 class FormField(Vertical):
-    """Label (with * when mandatory), control, and a hidden error line."""
+    """Label (with * when mandatory), control, and an error line shown only when there is an error."""
 
     DEFAULT_CSS = """
     FormField { height: auto; }
     FormField > Horizontal { height: auto; }
-    FormField .form-label { width: 17; padding-right: 1; color: $text-muted; }
-    FormField .form-label.-required { color: $text; text-style: bold; }
+    FormField .field-label { width: 17; padding-right: 1; color: $text-muted; }
+    FormField .field-label.-required { color: $text; text-style: bold; }
+    FormField.-invalid .field-label { color: $text-error; }
     FormField .form-control { width: 1fr; }
-    FormField .form-error { display: none; color: $error; padding-left: 17; }
-    FormField.-invalid .form-error { display: block; }
-    FormField.-invalid .form-control { background-tint: $error 20%; }
+    FormField .field-error { display: none; color: $text-error; padding-left: 17; height: auto; }
+    FormField.-invalid .field-error { display: block; }
     """
 
-    def __init__(self, label: str, control: Widget, *, required: bool = False) -> None:
-        super().__init__(id=f"field-{control.id}")
+    def __init__(self, label: str, control: Widget, *, required: bool = False, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """The field's id, unless given, is `field-<control id>`."""
+        super().__init__(id=id or (control.id and f"field-{control.id}"), classes=classes)
         self.label = label
         self.control = control
         self.required = required
@@ -35,9 +42,9 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(f"{self.label} *" if self.required else self.label,
-                        classes="form-label -required" if self.required else "form-label")
+                        classes="field-label -required" if self.required else "field-label")
             yield self.control
-        yield Static("", classes="form-error")
+        yield Static("", classes="field-error")
 
     @property
     def value(self) -> Any:
@@ -51,7 +58,8 @@ class FormField(Vertical):
         raise TypeError(f"FormField cannot read a {type(control).__name__}")
 
     def set_error(self, message: str | None) -> None:
-        self.query_one(".form-error", Static).update(message or "")
+        """Show `message` under the field (None clears it)."""
+        self.query_one(".field-error", Static).update(message or "")
         self.set_class(bool(message), "-invalid")
 
 

@@ -70,18 +70,20 @@ class JobPanel(VerticalScroll):
         notes = self.query_one("#account-notes", Static)
         notes.update(job.account_notes or Content.styled("None", "$text-muted"))
         notes.set_class(bool(job.account_notes), "account-notes")
+        # Payments under their own label, indented, so a line fits half of an 80-column screen.
         payments = [
-            Content(f"{format_money(p.amount_cents):>11}  {us_date(p.paid_on)}" + (f"  {p.method}" if p.method else ""))
+            Content(f"  {format_money(p.amount_cents):>9}  {us_date(p.paid_on)}" + (f"  {p.method}" if p.method else ""))
             for p in job_file.payments
         ]
-        pay = _rows(
-            ("Contract Amt", format_money(job.contract_cents)), ("Bal Due", format_money(job.balance_cents)),
-            ("MOP", job.payment_method),
-            ("Payments", Content("\n" + " " * LABEL_WIDTH).join(payments) if payments else None),
-            ("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
-            ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
-        )
-        self.query_one("#job-pay", Static).update(pay)
+        pay = [
+            _rows(("Contract Amt", format_money(job.contract_cents)), ("Bal Due", format_money(job.balance_cents)),
+                  ("MOP", job.payment_method)),
+            Content("\n").join([Content.styled("Payments", "$text-muted"), *payments]) if payments
+            else _rows(("Payments", None)),
+            _rows(("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
+                  ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None)),
+        ]
+        self.query_one("#job-pay", Static).update(Content("\n").join(pay))
         local = job.appointment_at.astimezone(zone(tz)) if job.appointment_at else None
         self.query_one("#job-dates", Static).update(_rows(
             ("App Date", us_date(local.date()) if local else None),

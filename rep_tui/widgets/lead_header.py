@@ -1,57 +1,101 @@
 """Section 1 of Customer Information: who the customer is and how to reach
-them. A field with no data is left out entirely, labels and all."""
+them. A field with no data is left out entirely, labels and all.
+
+The fields come in groups (who, where, phones, emails), one group a line.
+A group too long for the width goes on over the next line, breaking only
+between fields, so a label is never parted from its value."""
 
 from __future__ import annotations
+
+import re
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import Button
 
 from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
 
+GAP = Content("   ")
+EXTENSION = re.compile(r"(?:x|ext\.?)\s*(\d+)\s*$", re.IGNORECASE)
+
 
 def _labelled(label: str, value: str) -> Content:
-    return Content.styled(label, "$text-muted") + Content(f" {value}")
-
-
-def _pairs(*items: tuple[str, str | None]) -> Content:
-    """'Label value' pairs joined on one line, skipping empty values."""
-    parts = [_labelled(label, value) for label, value in items if value]
-    return Content("   ").join(parts)
+    return Content.styled(f"{label} ", "$text-muted") + Content(value)
 
 
 def _phone(typed: str | None, e164: str | None) -> str | None:
-    return format_phone(e164) if e164 else typed
+    """(815) 654-7714, keeping an extension typed after the number (x3211)."""
+    if not e164:
+        return typed
+    extension = EXTENSION.search(typed or "")
+    return format_phone(e164) + (f" x{extension.group(1)}" if extension else "")
 
 
-def header_lines(lead: Lead, job_number: int | None) -> list[Content]:
-    """The header's lines, each present only when it has something to show."""
-    name = Content.styled(lead.name or "(no name)", "bold")
-    first = Content("   ").join([
-        part for part in (
-            _labelled("PID", str(lead.pid)) if lead.pid else None,
-            name,
-            _labelled("Job ID", str(job_number)) if job_number else None,
-        ) if part
-    ])
-    street = ", ".join(part for part in (lead.address, lead.city) if part)
+def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
+    """The header's fields in groups, each field present only when it has a value."""
     email = None
     if lead.email:
         email = _labelled("Email", lead.email)
         if lead.invalid_email:
-            email += Content(" ") + Content.styled("INVALID", "bold $error")
-    lines = [
-        first,
-        Content("   ").join([part for part in (Content(street), _pairs(("Region", lead.region),
-                                                                       ("County", lead.county))) if part]),
-        _pairs(("Home", _phone(lead.home_phone, lead.home_phone_e164)),
-               ("Cell", _phone(lead.cell_phone, lead.cell_phone_e164)),
-               ("Work", _phone(lead.work_phone, lead.work_phone_e164))),
-        Content("   ").join([part for part in (email, _pairs(("Alt", lead.alt_email))) if part]),
+            email += Content(" ") + Content.styled("INVALID", "bold $text-error")
+    street = ", ".join(part for part in (lead.address, lead.city) if part)
+    groups = [
+        [_labelled("PID", str(lead.pid)) if lead.pid else None, Content.styled(lead.name or "(no name)", "bold"),
+         _labelled("Job ID", str(job_number)) if job_number else None],
+        [Content(street) if street else None, lead.region and _labelled("Region", lead.region),
+         lead.county and _labelled("County", lead.county)],
+        [phone and _labelled(label, phone) for label, phone in (
+            ("Home", _phone(lead.home_phone, lead.home_phone_e164)),
+            ("Cell", _phone(lead.cell_phone, lead.cell_phone_e164)),
+            ("Work", _phone(lead.work_phone, lead.work_phone_e164)))],
+        [email, lead.alt_email and _labelled("Alt Email", lead.alt_email)],
     ]
-    return [line for line in lines if line]
+    return [fields for fields in ([f for f in group if f] for group in groups) if fields]
+
+
+def pack_lines(groups: list[list[Content]], width: int) -> list[Content]:
+    """One line per group, going on over more lines where the group is too
+    wide; a single field wider than the whole width is wrapped on its own."""
+    lines: list[Content] = []
+    for group in groups:
+        line: Content | None = None
+        for field in group:
+            if line is not None and line.cell_length + GAP.cell_length + field.cell_length <= width:
+                line = line + GAP + field
+                continue
+            if line is not None:
+                lines.append(line)
+            line = field
+            if field.cell_length > width:
+                *full, line = field.wrap(width)
+                lines.extend(full)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+class FieldLines(Widget):
+    """Groups of fields laid out for the width it has, as tall as it needs."""
+
+    DEFAULT_CSS = "FieldLines { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.groups: list[list[Content]] = []
+
+    def show(self, groups: list[list[Content]]) -> None:
+        self.groups = groups
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(pack_lines(self.groups, width)))
+
+    def render(self) -> Content:
+        return Content("\n").join(pack_lines(self.groups, self.content_size.width))
 
 
 class LeadHeader(Horizontal):
@@ -59,7 +103,7 @@ class LeadHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         """The buttons are for the mouse; keys e, m and u do the same, so they never take focus."""
-        yield Static("", id="lead-details")
+        yield FieldLines(id="lead-details")
         with Vertical(id="lead-buttons"):
             for label, name, action in (("Edit Customer e", "edit-customer", "edit_customer"), ("Map m", "map", "map"),
                                         ("Upload Files u", "upload", "upload")):
@@ -68,4 +112,8 @@ class LeadHeader(Horizontal):
                 yield button
 
     def show_lead(self, lead: Lead, job_number: int | None) -> None:
-        self.query_one("#lead-details", Static).update(Content("\n").join(header_lines(lead, job_number)))
+        self.query_one(FieldLines).show(header_groups(lead, job_number))
+
+    def show_message(self, text: str) -> None:
+        """A sentence instead of the details (the lead is gone)."""
+        self.query_one(FieldLines).show([[Content(text)]])

@@ -15,8 +15,13 @@ def clock_time(moment: datetime, tz: str) -> str:
     return moment.astimezone(zone(tz)).strftime("%I:%M %p").lstrip("0")
 
 
+def local_date(moment: datetime | None, tz: str) -> str:
+    """11/24/2026: the day it was in the company's zone."""
+    return us_date(moment.astimezone(zone(tz)).date()) if moment else ""
+
+
 def local_stamp(moment: datetime | None, tz: str) -> str:
     """11/24/2026 10:00 AM in the company's zone."""
     if moment is None:
         return ""
-    return f"{us_date(moment.astimezone(zone(tz)).date())} {clock_time(moment, tz)}"
+    return f"{local_date(moment, tz)} {clock_time(moment, tz)}"

@@ -13,12 +13,8 @@ from textual.widgets import DataTable, Static
 from rep_tui.store.leads import blob_path, human_size
 from rep_tui.store.models import Attachment
 from rep_tui.widgets.picture import picture_widget
-from rep_tui.widgets.tabs.tables import RowTable
-from rep_tui.widgets.when import local_stamp
-
-
-class PictureTable(RowTable):
-    COLUMNS = ("Filename", "Description", "Size", "Date", "On device")
+from rep_tui.widgets.tabs.tables import PictureTable
+from rep_tui.widgets.when import local_date
 
 
 class PictureGallery(Horizontal):
@@ -39,7 +35,7 @@ class PictureGallery(Horizontal):
         self.blobs_dir = blobs_dir
         self.pictures = {str(p.id): p for p in pictures}
         self.query_one(PictureTable).fill([
-            (str(p.id), (p.filename, p.description, human_size(p.size), local_stamp(p.created_at, tz),
+            (str(p.id), (p.description, local_date(p.created_at, tz), p.filename,
                          "yes" if blob_path(blobs_dir, p.sha256).is_file() else "not yet"))
             for p in pictures
         ])
@@ -57,7 +53,7 @@ class PictureGallery(Horizontal):
         preview = self.query_one("#picture-preview", Vertical)
         preview.remove_children()
         preview.mount(picture_widget(blob_path(self.blobs_dir, picture.sha256), classes="thumbnail"),
-                      Static(picture.description, classes="caption", markup=False))
+                      Static(f"{picture.description} · {human_size(picture.size)}", classes="caption", markup=False))
 
     def current(self) -> Attachment | None:
         key = self.query_one(PictureTable).current_key()

@@ -1,108 +1,132 @@
-"""The table tabs of Customer Information: documents, related leads,
-contacts, engagements and the change history. Each row's key is the id of
-the row it shows, so the screen can act on the highlighted one."""
+"""The table tabs of Customer Information: documents, pictures, related
+leads, contacts, engagements and the change history.
+
+Each is a `RowTable` (widgets/row_table.py): fixed column widths, and the
+less needed columns (`wide_only`) only on a wide terminal, so nothing scrolls
+sideways at 80 columns. Each row's key is the id of the row it shows, so
+the screen can act on the highlighted one."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from rep_tui.domain.validation import format_phone
+from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.leads import LeadFile, human_size
-from rep_tui.store.models import Attachment, ChangeRecord
+from rep_tui.store.models import Attachment, ChangeRecord, Engagement
 from rep_tui.store.queries import RelatedLead
+from rep_tui.widgets.row_table import Column, RowTable, TableRow, Toned
 from rep_tui.widgets.when import local_stamp, us_date
 
+STAMP = 19  # "11/24/2026 10:00 AM"
 
-class RowTable(DataTable):
-    """A row-cursor table that refills itself and keeps the cursor on the same row."""
 
-    COLUMNS: tuple[str, ...] = ()
+class RecordTable(RowTable):
+    """Rows of one lead's records. Enter reaches the screen as
+    `DataTable.RowSelected`: the screen knows what a row opens."""
+
+    COLUMNS: tuple[Column, ...] = ()
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self.add_columns(*self.COLUMNS)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(self.COLUMNS, id=id, classes=classes)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Keep RowTable from taking Enter as "open this row's lead"; the event still bubbles."""
+        event.prevent_default()
 
     def fill(self, rows: list[tuple[str, tuple]]) -> None:
         """Replace the rows: (key, cells) pairs."""
-        current = self.current_key()
-        self.clear()
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
-        if current is not None and current in self.rows:
-            self.move_cursor(row=self.get_row_index(current))
+        self.show([TableRow(key, None, cells) for key, cells in rows])
 
     def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.current.key if self.current else None
 
 
-class DocumentTable(RowTable):
-    COLUMNS = ("Filename", "Description", "Size", "Date")
+class DocumentTable(RecordTable):
+    COLUMNS = (Column("Filename", 20), Column("Description", 28), Column("Size", 9, wide_only=True),
+               Column("Date", STAMP))
 
-    def show(self, attachments: list[Attachment], tz: str) -> None:
+    def show_documents(self, attachments: list[Attachment], tz: str) -> None:
         self.fill([
             (str(a.id), (a.filename, a.description, human_size(a.size), local_stamp(a.created_at, tz)))
             for a in attachments
         ])
 
 
-def _lead_phone(lead) -> str:
+class PictureTable(RecordTable):
+    """Beside a preview, so narrower: the description is what a rep reads."""
+
+    COLUMNS = (Column("Description", 24), Column("Date", 10), Column("Filename", 18, wide_only=True),
+               Column("On device", 9, wide_only=True))
+
+
+def lead_phone(lead) -> str:
     e164 = lead.home_phone_e164 or lead.cell_phone_e164 or lead.work_phone_e164
     return format_phone(e164) if e164 else (lead.home_phone or lead.cell_phone or lead.work_phone or "")
 
 
-class RelatedTable(RowTable):
-    COLUMNS = ("Name", "Address", "City", "Phone", "PID", "Matched on")
+class RelatedTable(RecordTable):
+    COLUMNS = (Column("Name", 18), Column("Address", 18), Column("City", 14, wide_only=True), Column("Phone", 14),
+               Column("PID", 6, wide_only=True), Column("Matched on", 18))
 
-    def show(self, related: list[RelatedLead]) -> None:
+    def show_related(self, related: list[RelatedLead]) -> None:
         self.fill([
-            (str(r.lead.id), (r.lead.name, r.lead.address or "", r.lead.city or "", _lead_phone(r.lead),
+            (str(r.lead.id), (r.lead.name, r.lead.address or "", r.lead.city or "", lead_phone(r.lead),
                               str(r.lead.pid or ""), ", ".join(r.reasons)))
             for r in related
         ])
 
 
-class ContactTable(RowTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Edit")]
-    COLUMNS = ("Name", "Phone", "Position", "Own %", "Type", "Info")
+def typed_phone(text: str | None) -> str:
+    """A phone as (555) 123-4567 when it is one, else as typed."""
+    e164 = normalize_phone(text) if text else None
+    return format_phone(e164) if e164 else text or ""
 
-    def show(self, lead_file: LeadFile) -> None:
+
+class ContactTable(RecordTable):
+    BINDINGS = [Binding("enter", "select_cursor", "Edit")]
+    COLUMNS = (Column("Name", 18), Column("Phone", 14), Column("Position", 12), Column("Own %", 5),
+               Column("Type", 10), Column("Info", 24, wide_only=True))
+
+    def show_contacts(self, lead_file: LeadFile) -> None:
         self.fill([
-            (str(c.id), (c.name, c.phone or "", c.position or "",
-                         f"{c.ownership_pct.normalize():f}" if c.ownership_pct is not None else "", c.contact_type or "",
-                         c.info or ""))
+            (str(c.id), (c.name, typed_phone(c.phone), c.position or "",
+                         f"{c.ownership_pct.normalize():f}" if c.ownership_pct is not None else "",
+                         c.contact_type or "", c.info or ""))
             for c in lead_file.contacts
         ])
 
 
-def _duration(minutes: int | None) -> str:
+def duration(minutes: int | None) -> str:
     if minutes is None:
         return ""
     return f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes}m"
 
 
-class EngagementTable(RowTable):
-    """Completed engagements are greyed out."""
+def follow_up_text(engagement: Engagement, lead_file: LeadFile) -> str:
+    if not engagement.follow_up:
+        return ""
+    return " ".join(x for x in (us_date(engagement.follow_up_on),
+                                lead_file.user_name(engagement.follow_up_assignee_id)) if x) or "yes"
+
+
+class EngagementTable(RecordTable):
+    """Completed engagements are greyed out. At 80 columns the screen shows
+    the hidden columns of the highlighted one under the table."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
-    COLUMNS = ("Date", "Subject", "Contact", "Dur.", "By", "Type", "Follow-up", "Done")
+    COLUMNS = (Column("Date", STAMP), Column("Subject", 20), Column("Contact", 12), Column("Dur.", 5, wide_only=True),
+               Column("By", 12, wide_only=True), Column("Type", 6), Column("Follow-up", 21, wide_only=True),
+               Column("Done", 4))
 
-    def show(self, lead_file: LeadFile, tz: str) -> None:
+    def show_engagements(self, lead_file: LeadFile, tz: str) -> None:
         rows = []
         for e in lead_file.engagements:
-            follow = ""
-            if e.follow_up:
-                follow = " ".join(x for x in ("⚑", lead_file.user_name(e.follow_up_assignee_id),
-                                              us_date(e.follow_up_on)) if x)
             cells = (local_stamp(e.occurred_at, tz), e.subject, lead_file.contact_name(e.contact_id),
-                     _duration(e.duration_minutes), lead_file.user_name(e.contacted_by_id), e.contact_type.title(),
-                     follow, "✓" if e.completed else "")
-            style = "dim" if e.completed else ""
-            rows.append((str(e.id), tuple(Text(str(c), style=style) for c in cells)))
+                     duration(e.duration_minutes), lead_file.user_name(e.contacted_by_id), e.contact_type.title(),
+                     follow_up_text(e, lead_file), "✓" if e.completed else "")
+            rows.append((str(e.id), tuple(Toned(c, "muted") if e.completed else c for c in cells)))
         self.fill(rows)
 
 
@@ -120,13 +144,14 @@ FIELD_LABELS = {
 }
 
 
-class ChangeTable(RowTable):
+class ChangeTable(RecordTable):
     """Who changed which field and when; values that lost a sync conflict are marked."""
 
     BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
-    COLUMNS = ("When", "Who", "What", "Field", "Old", "New")
+    COLUMNS = (Column("When", STAMP), Column("Who", 12), Column("What", 10, wide_only=True), Column("Field", 18),
+               Column("Old", 18, wide_only=True), Column("New", 16))
 
-    def show(self, changes: list[ChangeRecord], tz: str) -> None:
+    def show_changes(self, changes: list[ChangeRecord], tz: str) -> None:
         rows = []
         for c in changes:
             what = TABLE_LABELS.get(c.table_name, c.table_name)

@@ -1,0 +1,75 @@
+"""Snapshots of Customer Information on the fixed demo company: the header,
+every tab and the Edit Customer, Upload, Add Comment and Map dialogs, at
+80×24 and 120×40, and the Job tab in the light theme; leads from
+`customer_leads`."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from customer_leads import files_lead, sale_lead
+
+from rep_tui.app import RepApp
+
+# name: (lead, keys pressed once the lead is shown)
+CASES = {
+    "job": ("sale", ()),
+    "notes": ("sale", ("n",)),
+    "comments": ("sale", ("c",)),
+    "documents": ("files", ("d",)),
+    "pictures": ("files", ("p",)),
+    "related": ("sale", ("r",)),
+    "contacts": ("files", ("o",)),
+    "engagements": ("sale", ("g",)),
+    # an edit first, so History shows a change made here (at the fixed clock)
+    "history": ("sale", ("e", "end", *["backspace"] * 40, *"(312) 555-0177", "ctrl+s", "h")),
+    "edit_customer": ("sale", ("e",)),
+    "upload": ("sale", ("u",)),
+    "add_comment": ("sale", ("c", "a")),
+}
+
+
+LEADS = {"sale": sale_lead, "files": files_lead}
+
+
+def showing(lead_id: uuid.UUID, keys: tuple[str, ...], theme: str | None = None):
+    """A `run_before` that opens the lead, presses the keys and waits until all is drawn."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        if theme:
+            app.theme = theme
+        app.open_lead(lead_id)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press(*keys)
+        await app.workers.wait_for_complete()
+        app.clear_notifications()  # a toast lives 5 s: on a busy machine it may be gone before the picture
+        for field in app.screen.query("Input, TextArea"):
+            field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_customer_information(snap_compare, store, case, size):
+    lead, keys = CASES[case]
+    with store.session() as session:
+        lead_id = LEADS[lead](session)
+    assert snap_compare(RepApp(store), terminal_size=size, run_before=showing(lead_id, keys))
+
+
+def test_customer_information_light(snap_compare, store):
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, (), "textual-light"))
+
+
+def test_map_link_over_ssh(snap_compare, store, monkeypatch):
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, ("m",)))
