@@ -9,6 +9,7 @@ shows the problem right under the field, in words a rep can act on.
 
 It posts `ValidatedInput.Changed` after every edit (with the error, if any);
 `Input.Submitted` bubbles unchanged so a form can move on with Enter.
+The label, Input and error line are a `FormField`'s.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from textual import on
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from rep_tui.domain.validation import Invalid
+from rep_tui.widgets.form_field import FormField
 
 Check = Callable[[str], Any]
 
@@ -32,40 +31,28 @@ def _accept(text: str) -> str:
     return text.strip()
 
 
-class ValidatedInput(Widget):
+class ValidatedInput(FormField):
     """Label, compact Input and an error line that appears only when needed."""
 
     DEFAULT_CSS = """
-    ValidatedInput {
-        height: auto;
-        width: 1fr;
-    }
     ValidatedInput > Horizontal {
         height: 1;
     }
     ValidatedInput .field-label {
         width: 11;
-        padding-right: 1;
-        color: $text-muted;
     }
     ValidatedInput.-invalid .field-label {
         color: $error;
     }
     ValidatedInput Input {
-        width: 1fr;
         background: $boost;
     }
     ValidatedInput Input:focus {
         background: $primary 25%;
     }
     ValidatedInput .field-error {
-        display: none;
         color: $error;
         padding-left: 11;
-        height: auto;
-    }
-    ValidatedInput.-invalid .field-error {
-        display: block;
     }
     """
 
@@ -95,22 +82,13 @@ class ValidatedInput(Widget):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.label = label
+        super().__init__(label, Input(value, placeholder=placeholder, max_length=max_length, compact=True),
+                         id=id, classes=classes)
         self.check = check or _accept
-        self._initial = value
-        self._placeholder = placeholder
-        self._max_length = max_length
-
-    def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Label(self.label, classes="field-label")
-            yield Input(self._initial, placeholder=self._placeholder, max_length=self._max_length, compact=True)
-        yield Static("", classes="field-error")
 
     @property
     def input(self) -> Input:
-        return self.query_one(Input)
+        return self.control
 
     @property
     def value(self) -> str:
@@ -148,8 +126,7 @@ class ValidatedInput(Widget):
         return self
 
     def watch_error(self, message: str | None) -> None:
-        self.set_class(message is not None, "-invalid")
-        self.query_one(".field-error", Static).update(message or "")
+        super().set_error(message)
 
     @on(Input.Changed)
     def _check_as_typed(self, event: Input.Changed) -> None:
