@@ -61,7 +61,7 @@ class AgendaTable(RowTable):
         columns = (
             Column("When" if dated else "Time", 14 if dated else 8),
             Column("Customer", 18),
-            Column("Address", 26, wide_only=True),
+            Column("Address", 22, wide_only=True),
             Column("City", 12),
             Column("Phone", 14, wide_only=True),
             Column("Product", 10),
