@@ -89,3 +89,14 @@ def test_edits_reach_the_search_index(empty_store):
         writes.delete(s, ACTOR, s.get(Lead, lead.id))
     with empty_store.session() as s:
         assert search(s, "ohara") == []
+
+
+def test_a_phone_that_is_not_a_valid_number_is_found_by_its_digits(empty_store):
+    from rep_tui.store.search import search
+
+    with empty_store.session() as s:
+        lead = writes.insert(s, ACTOR, Lead(first_name="Bo", last_name="Dee", home_phone="(555) 123-4567"))
+    assert normalize_phone("(555) 123-4567") is None
+    with empty_store.session() as s:
+        for typed in ("555.123.4567", "123-4567", "4567"):
+            assert [(h.lead_id, h.matched) for h in search(s, typed)] == [(lead.id, "phone")], typed

@@ -39,10 +39,18 @@ class SearchHit:
     matched: str  # which field matched, in a rep's words
 
 
-def _phone_tokens(e164: str | None) -> list[str]:
-    if not e164:
+PHONE_FIELDS = ("home_phone", "cell_phone", "work_phone")
+
+
+def _phone_tokens(e164: str | None, typed: str | None) -> list[str]:
+    """10 digits, last 7 and last 4 of a phone; a phone that is not a valid
+    number (no E.164) is still found by the digits it was typed with."""
+    if e164:
+        national = e164[2:] if e164.startswith("+1") else e164.lstrip("+")
+    else:
+        national = digits(typed or "")[-10:]
+    if not national:
         return []
-    national = e164[2:] if e164.startswith("+1") else e164.lstrip("+")
     return [national, national[-7:], national[-4:]]
 
 
@@ -57,7 +65,7 @@ def document(lead: dict, job_numbers: Iterable[int | None]) -> tuple[str, str, s
     contact += " " + " ".join(re.sub(r"[^0-9a-z]", "", e.split("@")[0].lower()) for e in emails)
     ids = " ".join(str(n) for n in [lead.get("pid"), *job_numbers] if n)
     phones = " ".join(
-        tok for k in ("home_phone_e164", "cell_phone_e164", "work_phone_e164") for tok in _phone_tokens(lead.get(k))
+        tok for k in PHONE_FIELDS for tok in _phone_tokens(lead.get(f"{k}_e164"), lead.get(k))
     )
     return name, place, contact.strip(), ids, phones
 
@@ -108,7 +116,7 @@ def rebuild_index(conn: Connection) -> int:
     for lead_hex, number in conn.execute(text("SELECT lead_id, job_number FROM jobs WHERE deleted = 0")):
         jobs.setdefault(lead_hex, []).append(number)
     cols = ("first_name", "last_name", "address", "city", "state", "zip", "county", "email", "alt_email",
-            "pid", "home_phone_e164", "cell_phone_e164", "work_phone_e164")
+            "pid", *PHONE_FIELDS, *(f"{k}_e164" for k in PHONE_FIELDS))
     rows = conn.execute(text(f"SELECT id, {', '.join(cols)} FROM leads WHERE deleted = 0 ORDER BY id"))
     count = 0
     keys, docs = [], []
