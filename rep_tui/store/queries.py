@@ -195,6 +195,7 @@ def self_gen_leads(session: Session, rep_id: uuid.UUID) -> list[tuple[Lead, str]
             .order_by(Lead.created_at.desc())
         )
     )
+    labels = {c.code: c.label for c in session.scalars(select(ResultCode))}
     out = []
     for lead in leads:
         appt = session.scalars(
@@ -204,7 +205,7 @@ def self_gen_leads(session: Session, rep_id: uuid.UUID) -> list[tuple[Lead, str]
         if appt is None:
             stage = "New — no appointment yet"
         elif appt.result_code:
-            stage = f"Resulted {appt.result_code}"
+            stage = labels.get(appt.result_code, appt.result_code)
         else:
             stage = "Appointment set"
         if lead.pid is None:
