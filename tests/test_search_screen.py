@@ -61,6 +61,26 @@ async def test_typing_obrien_and_enter_opens_the_top_obrien(store):
         assert app.screen.lead_id == expected[0].lead_id
 
 
+async def test_back_from_a_lead_lands_on_the_results_so_digits_switch_screens(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", *"obrien", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert app.focused is screen.query_one("#results", LeadTable)
+        assert screen.query_one("#query", Input).value == "obrien"
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.current_mode == "appointments"
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#query", Input)
+
+
 async def test_results_show_which_field_matched_and_down_enter_opens_a_row(store):
     expected = _hits(store, "obrien")
     app = RepApp(store)

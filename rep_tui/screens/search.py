@@ -93,6 +93,7 @@ class SearchScreen(Screen):
         super().__init__()
         self._shown: _Query | None = None
         self._open_top_when_ready = False
+        self._back_from_lead = False
         self._dates: tuple = (None, None)
 
     def compose(self) -> ComposeResult:
@@ -117,7 +118,18 @@ class SearchScreen(Screen):
         self._load_filter_choices()
 
     def on_screen_resume(self) -> None:
-        self.query_one("#query", Input).focus()
+        """Back from a lead opened here: stay on the results, so 1-6 switch
+        screens and Up/Down pick the next lead; otherwise type a new search."""
+        table = self.query_one("#results", LeadTable)
+        if self._back_from_lead and table.row_count:
+            table.focus()
+        else:
+            self.query_one("#query", Input).focus()
+        self._back_from_lead = False
+
+    def _open(self, lead_id) -> None:
+        self._back_from_lead = True
+        self.app.open_lead(lead_id)
 
     # --- filters -----------------------------------------------------------
 
@@ -177,7 +189,7 @@ class SearchScreen(Screen):
         table = self.query_one("#results", LeadTable)
         if self._shown == wanted and self._idle():
             if table.row_count:
-                self.app.open_lead(table.lead_ids[0])
+                self._open(table.lead_ids[0])
             return
         self._open_top_when_ready = True
         self._search(debounce=False)
@@ -222,7 +234,7 @@ class SearchScreen(Screen):
         if self._open_top_when_ready:
             self._open_top_when_ready = False
             if event.hits:
-                self.app.open_lead(event.hits[0].lead_id)
+                self._open(event.hits[0].lead_id)
 
     @staticmethod
     def _cells(hit: SearchHit, query: str) -> tuple:
@@ -266,5 +278,5 @@ class SearchScreen(Screen):
             self.set_focus(None)
 
     @on(LeadTable.LeadChosen)
-    def _open(self, event: LeadTable.LeadChosen) -> None:
-        self.app.open_lead(event.lead_id)
+    def _lead_chosen(self, event: LeadTable.LeadChosen) -> None:
+        self._open(event.lead_id)
