@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import quote_plus, urlparse
 
@@ -358,3 +359,26 @@ async def test_document_on_the_reps_machine_opens_in_the_viewer(store, monkeypat
     path = Path(urlparse(opened[0]).path)
     assert path.name == document.filename  # the viewer knows the kind of file by its name
     assert path.read_bytes() == content
+
+
+async def test_editing_an_engagement_records_only_what_changed(store):
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lead(pilot, lead_id)
+        await pilot.press("g")
+        engagement_id = uuid.UUID(app.screen.query_one("#engagements-table").current_key())
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("end", *" (called back)", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChangesScreen"
+        table = app.screen.query_one("#changes-table")
+        field = [str(column.label) for column in table.columns.values()].index("Field")
+        assert [str(table.get_row_at(i)[field]) for i in range(table.row_count)] == ["Subject"]
+    with store.session() as session:
+        changes = session.scalars(select(ChangeRecord).where(ChangeRecord.row_id == engagement_id)).all()
+        assert [(c.field, c.new_value.endswith(" (called back)")) for c in changes] == [("subject", True)]

@@ -70,4 +70,7 @@ class EngagementScreen(FormDialog[dict]):
         except FormErrors as exc:
             self.show_errors(exc.errors)
             return
+        e = self.engagement
+        if e is not None and clean["occurred_at"] == e.occurred_at.replace(second=0, microsecond=0):
+            clean["occurred_at"] = e.occurred_at  # the form shows minutes: an untouched time keeps its seconds
         self.dismiss(clean)

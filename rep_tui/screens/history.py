@@ -27,9 +27,13 @@ class ChangesScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(f"Changes — {self.changes_title}  (Esc closes)", classes="dialog-title", markup=False)
-            yield ChangeTable()
+            yield ChangeTable(id="changes-table")
+            yield Static("No changes recorded: it has not been edited since it came to this device.",
+                         classes="muted", id="no-changes")
 
     def on_mount(self) -> None:
         table = self.query_one(ChangeTable)
         table.show_changes(self.changes, self.tz)
+        table.display = bool(self.changes)
+        self.query_one("#no-changes").display = not self.changes
         table.focus()

@@ -141,6 +141,11 @@ FIELD_LABELS = {
     "address": "Address", "zip": "Zip Code", "city": "City", "state": "State", "county": "County",
     "result_code": "Result", "product": "Product", "total_units": "Total Units", "sold_units": "Sold Units",
     "contract_cents": "Sale (cents)", "follow_up_on": "Follow-up Date", "completed": "Completed",
+    "subject": "Subject", "occurred_at": "Date (UTC)", "duration_minutes": "Duration (min)",
+    "contact_type": "Contact Type", "contact_id": "Contact", "contacted_by_id": "Contacted By",
+    "follow_up": "Follow Up", "follow_up_assignee_id": "Assignee", "notes": "Notes",
+    "name": "Name", "phone": "Phone", "position": "Position", "ownership_pct": "Ownership %", "info": "Info",
+    "body": "Text", "description": "Description", "filename": "File Name",
 }
 
 
