@@ -100,3 +100,9 @@ def test_a_phone_that_is_not_a_valid_number_is_found_by_its_digits(empty_store):
     with empty_store.session() as s:
         for typed in ("555.123.4567", "123-4567", "4567"):
             assert [(h.lead_id, h.matched) for h in search(s, typed)] == [(lead.id, "phone")], typed
+
+
+def test_head_read_from_the_files_matches_alembic():
+    from rep_tui.store.db import _head_revision
+
+    assert _head_revision() == _head()
