@@ -63,7 +63,7 @@ class SyncStatusScreen(Screen):
         with VerticalScroll(id="sync-body"):
             yield TableSection("Changes to send", RowTable((
                 Column("#", 4), Column("When", 10), Column("Change", 24), Column("Customer", 16), Column("State", 14),
-                Column("Why", 30, wide_only=True),
+                Column("Why", 36, wide_only=True),
             ), id="sync-changes"), "This device has queued no changes.", id="sync-changes-section")
             yield TableSection("Conflicts", RowTable((
                 Column("When", 10), Column("Customer", 16), Column("Field", 12), Column("Yours (lost)", 14),

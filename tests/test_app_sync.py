@@ -1,0 +1,131 @@
+"""The app syncing in the background with a real server on 127.0.0.1: an
+edit shows as waiting, then synced, and reaches the server; with the server
+gone the app says offline, keeps the change, and catches up when the server
+is back, without the rep doing anything. Without a server: local only."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from rep_pilot import anyio_backend  # noqa: F401  (a fixture)
+from rep_tui.app import RepApp
+from rep_tui.config import resolve_paths
+from rep_tui.device_link import SyncTarget
+from rep_tui.screens.dashboard import DashboardScreen
+from rep_tui.screens.sync_status import SyncStatusScreen
+from rep_tui.store import writes
+from rep_tui.store.db import Store
+from rep_tui.store.models import Comment, Lead
+from rep_tui.sync import credentials
+from rep_tui.widgets.sync_indicator import SyncIndicator
+from sync_demo import demo_system, demo_system_template, live_server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.anyio
+
+
+async def settle(pilot) -> None:
+    """`rep_pilot.settle`, but not waiting for the sync worker, which runs for the app's life."""
+    for _ in range(2):
+        await pilot.pause()
+        others = [w for w in pilot.app.workers if w.group != "sync"]
+        if others:  # an empty list would mean "all"
+            await pilot.app.workers.wait_for_complete(others)
+    await pilot.pause()
+
+
+async def wait_for(pilot, predicate, timeout: float = 30.0) -> None:
+    """Let the app run until `predicate()` holds (the sync thread makes it true)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+def shown(app) -> str:
+    return str(app.screen.query_one(SyncIndicator).render())
+
+
+def add_comment(app, body: str) -> None:
+    """A write in the app's store, as any screen makes one."""
+    with app.store.session() as session:
+        lead_id = session.scalars(select(Lead.id).order_by(Lead.pid)).first()
+        writes.insert(session, app.actor, Comment(lead_id=lead_id, author_name=app.user.full_name, body=body))
+
+
+@pytest.fixture
+def linked_app(live_server):
+    store = Store(resolve_paths().database)
+    token = credentials.login(live_server.url, "demo", "demo").token
+    target = SyncTarget(live_server.url, token, resolve_paths().blobs_dir, interval=3600, first_delay=0.05,
+                        max_delay=0.2)
+    yield RepApp(store, sync=target)
+    store.close()
+
+
+async def test_an_edit_waits_then_syncs_then_survives_the_server_going_away(linked_app, live_server):
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced" and app.screen.query(SyncIndicator))
+        assert shown(app) == "synced 10:00 AM"
+        seen: list[str] = []
+        indicator = app.screen.query_one(SyncIndicator)
+        indicator.watch(app, "sync_status", lambda _status: seen.append(str(indicator.render())), init=False)
+
+        add_comment(app, "Called back, wants a quote for the bay window")
+        await wait_for(pilot, lambda: "Called back, wants a quote for the bay window" in live_server.comments())
+        await wait_for(pilot, lambda: shown(app) == "synced 10:00 AM")
+        assert seen[0] == "1 change waiting · synced 10:00 AM"  # counted at once, before the sync sent it
+
+        live_server.stop()
+        add_comment(app, "Written on the road")
+        await wait_for(pilot, lambda: shown(app).startswith("offline"))
+        assert shown(app) == "offline · 1 change waiting · last sync 10:00 AM"
+        assert "-offline" in indicator.classes
+        assert "Written on the road" not in live_server.comments()
+
+        live_server.start()  # nobody writes anything: the retrying loop finds the server again
+        await wait_for(pilot, lambda: "Written on the road" in live_server.comments())
+        await wait_for(pilot, lambda: shown(app) == "synced 10:00 AM")
+
+
+async def test_every_screen_header_carries_the_indicator_and_f7_shows_the_sent_change(linked_app, live_server):
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced")
+        add_comment(app, "Measured the back door")
+        await wait_for(pilot, lambda: "Measured the back door" in live_server.comments())
+        for key in ("2", "escape", "3", "6"):
+            await pilot.press(key)
+            await settle(pilot)
+        await wait_for(pilot, lambda: bool(app.screen.query(SyncIndicator)))
+        assert shown(app).startswith("synced")
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncStatusScreen)
+        await wait_for(pilot, lambda: app.screen.review.changes)
+        change = app.screen.review.changes[0]
+        assert (change.what, change.state) == ("comment added", "sent")
+        assert "comment added" in str(app.screen.query_one("#sync-detail").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SyncStatusScreen)
+
+
+async def test_without_a_server_the_app_is_local_only(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.sync_status is None
+        assert not app.screen.query(SyncIndicator)  # the header is as it always was
+        await pilot.press("f7")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#sync-summary").render())
+        assert summary.startswith("Local only") and "rep-tui login SERVER" in summary
+        add_comment(app, "Stays here")
+        await pilot.press("n")  # Sync now: nothing to sync with, and it says so
+        await settle(pilot)
+        assert any("not linked to a server" in str(n.message) for n in app._notifications)
+        await settle(pilot)
