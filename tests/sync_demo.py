@@ -13,12 +13,12 @@ from typing import Iterator
 
 import pytest
 
-from conftest import NOW
 from rep_tui.config import resolve_paths, reset_settings_cache
 from rep_tui.device_link import EMBEDDED, build_demo_server, embedded_server, server_blobs_dir, server_db_path, sign_in
 from rep_tui.store.db import Store
 
 DEMO_SYSTEM_LEADS = 300
+NOW = "2026-11-24T16:00:00+00:00"  # the fixed clock of tests/conftest.py (not importable: tests/sync has one too)
 
 
 @pytest.fixture(scope="session")
