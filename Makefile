@@ -20,6 +20,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) .demo
