@@ -26,7 +26,7 @@ class ListedCommands(Provider):
 
 
 class ScreenCommands(ListedCommands):
-    """Open a main screen, toggle the theme, show help."""
+    """Open a main screen, toggle the theme, show help, and the actions of the screen underneath."""
 
     def _commands(self):
         from rep_tui.app import MAIN_SCREENS
@@ -38,6 +38,7 @@ class ScreenCommands(ListedCommands):
         yield "Help: keys of this screen", app.action_help, "?"
         for name, action, help_text in getattr(app, "extra_commands", lambda: [])():
             yield name, action, help_text
+        yield from getattr(self.screen, "palette_commands", lambda: [])()
 
 
 class AppointmentCommands(ListedCommands):

@@ -148,3 +148,20 @@ def test_snapshot_help_on_the_dashboard(snap_compare, store, size):
         await settle(pilot)
 
     assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)
+
+
+async def test_palette_adds_a_comment_on_the_open_lead(store):
+    from rep_tui.screens.comment_dialog import AddCommentScreen
+
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with store.session() as session:
+            lead = queries.be_backs(session, app.user.id)[0].lead
+        app.open_lead(lead.id)
+        await settle(pilot)
+        await palette_pick(pilot, "Add comment")
+        assert isinstance(app.screen, AddCommentScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.active_tab == "comments"

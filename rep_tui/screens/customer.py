@@ -313,6 +313,19 @@ class CustomerScreen(Screen):
 
     # --- section 2: what the tabs do -------------------------------------------
 
+    def palette_commands(self):
+        """This lead's actions, for the command palette."""
+        return [
+            ("Add comment", self.action_add_comment, "a on the Comments tab"),
+            ("Edit Customer", self.action_edit_customer, "e"),
+            ("Map: the customer's address", self.action_map, "m"),
+            ("Upload Files", self.action_upload, "u"),
+        ]
+
+    def action_add_comment(self) -> None:
+        self.action_show_tab("comments")
+        self.action_add()
+
     def action_add(self) -> None:
         tab = self.active_tab
         if tab == "comments":
