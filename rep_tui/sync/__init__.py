@@ -3,7 +3,7 @@ the app's start-up does not pay for httpx and pydantic until it syncs."""
 
 from __future__ import annotations
 
-from typing import Any
+from rep_tui.lazy import lazy_exports
 
 _EXPORTS = {
     "SyncClient": "rep_tui.sync.engine",
@@ -14,12 +14,5 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
-
-
+__getattr__ = lazy_exports(_EXPORTS)
 __all__ = list(_EXPORTS)
