@@ -212,7 +212,7 @@ def concurrent_reps(cluster: TempCluster, reps: int, rounds: int, think: float, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--reps", type=int, default=500)
+    parser.add_argument("--reps", type=int, default=500, help="simulated reps in part 2 (0 skips part 2)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--think", type=float, default=20.0, help="seconds between a rep's syncs (randomised)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes for the many-reps part")
@@ -221,7 +221,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             initial_sync(cluster, args.rows, Path(tmp))
-            concurrent_reps(cluster, args.reps, args.rounds, args.think, args.workers, Path(tmp))
+            if args.reps:
+                concurrent_reps(cluster, args.reps, args.rounds, args.think, args.workers, Path(tmp))
     finally:
         cluster.stop()
 
