@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow
 from rep_tui.store import writes
-from rep_tui.store.models import Appointment, Job, Lead, ResultCode
+from rep_tui.store.models import Appointment, Job, Lead, Payment, ResultCode
 
 DEFAULT_LENGTH = timedelta(hours=2)
 
@@ -58,6 +58,26 @@ def _check_complete(code: ResultCode, entry: ResultEntry) -> None:
         raise ValueError(f"{code.label} needs a new date and time")
 
 
+def _unsold(session: Session, appointment: Appointment, job: Job) -> dict:
+    """The sale fields to clear when this appointment's sale is re-resulted as no sale.
+
+    Only the sale this appointment made is undone (a rehash of a job sold
+    earlier leaves that sale alone). A sale the office has already worked
+    (paid, ordered, cancelled) is theirs to undo, so it is refused rather
+    than quietly rewritten."""
+    was_sale = session.scalar(select(ResultCode.counts_as_sale).where(ResultCode.code == appointment.result_code))
+    if not (was_sale and job.result_code == appointment.result_code):
+        return {}
+    worked = [what for what, done in (
+        ("payments", session.scalar(select(Payment.id).where(Payment.job_id == job.id,
+                                                            Payment.deleted.is_(False)).limit(1))),
+        ("an order date", job.ordered_on), ("a cancel date", job.cancelled_on),
+    ) if done]
+    if worked:
+        raise ValueError(f"this sale already has {' and '.join(worked)}; ask the office to cancel it")
+    return {"contract_cents": None, "sold_units": None, "sold_on": None, "balance_cents": None}
+
+
 def record_result(
     session: Session, actor: writes.Actor, appointment_id: uuid.UUID, entry: ResultEntry, tz_name: str,
 ) -> ResultOutcome:
@@ -82,7 +102,7 @@ def record_result(
             contract_cents=entry.sale_cents, sold_on=local_day(appointment.starts_at, tz_name),
         )
     elif job is not None:
-        writes.update(session, actor, job, result_code=code.code)
+        writes.update(session, actor, job, result_code=code.code, **_unsold(session, appointment, job))
 
     writes.update(
         session, actor, appointment,
