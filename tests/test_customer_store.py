@@ -98,3 +98,53 @@ def test_file_kind_from_name():
     assert file_kind("porch.JPG") == ("picture", "image/jpeg")
     assert file_kind("contract.pdf") == ("document", "application/pdf")
     assert file_kind("notes") == ("document", "application/octet-stream")
+
+
+def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(tmp_path):
+    """A device's database at the previous head (0002) with a lead, an engagement and a file
+    opens with this version: the rows are all there, the file belongs to no engagement
+    yet, and can then be linked to one."""
+    import sqlite3
+    import uuid
+
+    from alembic import command
+
+    from rep_tui.store import writes
+    from rep_tui.store.db import Store, _alembic_config, make_engine
+    from rep_tui.store.leads import add_attachment, load_lead
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(path)
+    command.upgrade(_alembic_config(engine), "0002")
+    engine.dispose()
+    lead_id, engagement_id, attachment_id = (uuid.uuid4().hex for _ in range(3))
+    now = "2026-11-24 16:00:00.000000"
+    with sqlite3.connect(path) as conn:  # the old schema has no engagement_id: write it as that version did
+        conn.execute("INSERT INTO leads (id, first_name, last_name, source, invalid_email, custom, created_at, "
+                     "version, deleted, updated_at) VALUES (?, 'Ann', 'Lee', 'web', 0, '{}', ?, 3, 0, ?)",
+                     (lead_id, now, now))
+        conn.execute("INSERT INTO engagements (id, lead_id, subject, occurred_at, contact_type, follow_up, completed, "
+                     "version, deleted, updated_at) VALUES (?, ?, 'Measure visit', ?, 'visit', 0, 0, 4, 0, ?)",
+                     (engagement_id, lead_id, now, now))
+        conn.execute("INSERT INTO attachments (id, lead_id, kind, filename, description, sha256, size, mime, "
+                     "created_at, version, deleted, updated_at) "
+                     "VALUES (?, ?, 'picture', 'porch.png', 'Back porch', ?, 3, 'image/png', ?, 5, 0, ?)",
+                     (attachment_id, lead_id, "ab" * 32, now, now))
+    store = Store(path)
+    try:
+        with store.session() as session:
+            lead_file = load_lead(session, uuid.UUID(lead_id))
+            old = lead_file.attachments[0]
+            assert (old.id.hex, old.filename, old.description, old.size, old.version, old.engagement_id) == (
+                attachment_id, "porch.png", "Back porch", 3, 5, None)
+            assert [e.subject for e in lead_file.engagements] == ["Measure visit"]
+            add_attachment(session, writes.Actor(None, "Dana Reyes", "dev"), uuid.UUID(lead_id), "quote.pdf",
+                           "Signed quote", "cd" * 32, 9, engagement_id=uuid.UUID(engagement_id))
+        with store.session() as session:
+            lead_file = load_lead(session, uuid.UUID(lead_id))
+            assert [a.filename for a in lead_file.engagement_files(uuid.UUID(engagement_id))] == ["quote.pdf"]
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()

@@ -86,6 +86,13 @@ class LeadFile:
     def pictures(self) -> list[Attachment]:
         return [a for a in self.attachments if a.kind == "picture"]
 
+    def engagement_files(self, engagement_id: uuid.UUID) -> list[Attachment]:
+        """The files attached to one engagement of this lead."""
+        return [a for a in self.attachments if a.engagement_id == engagement_id]
+
+    def engagement_subject(self, engagement_id: uuid.UUID | None) -> str:
+        return next((e.subject for e in self.engagements if e.id == engagement_id), "")
+
     @property
     def current_job(self) -> JobFile | None:
         """The latest job: the one a rep is working on now."""
@@ -111,7 +118,9 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     payments = _live(session, Payment, Payment.job_id.in_(job_ids), order=(Payment.paid_on,))
     commissions = _live(session, Commission, Commission.job_id.in_(job_ids))
     engagements = _live(session, Engagement, Engagement.lead_id == lead_id, order=(Engagement.occurred_at.desc(),))
+    attachments = _live(session, Attachment, Attachment.lead_id == lead_id, order=(Attachment.created_at.desc(),))
     user_ids = {e.contacted_by_id for e in engagements} | {e.follow_up_assignee_id for e in engagements}
+    user_ids |= {a.uploaded_by for a in attachments}
     user_ids.discard(None)
     users = session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))) if user_ids else []
     return LeadFile(
@@ -122,7 +131,7 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
         ],
         notes=_live(session, Note, Note.lead_id == lead_id, order=(Note.created_at.desc(),)),
         comments=_live(session, Comment, Comment.lead_id == lead_id, order=(Comment.created_at.desc(),)),
-        attachments=_live(session, Attachment, Attachment.lead_id == lead_id, order=(Attachment.created_at.desc(),)),
+        attachments=attachments,
         contacts=_live(session, Contact, Contact.lead_id == lead_id, order=(Contact.name,)),
         engagements=engagements,
         user_names={uid: name for uid, name in users},
@@ -412,13 +421,15 @@ def store_blob(blobs_dir: Path, source: Path, max_bytes: int) -> tuple[str, int]
 
 
 def add_attachment(
-    session: Session, actor: writes.Actor, lead_id: uuid.UUID, filename: str, description: str, sha256: str, size: int
+    session: Session, actor: writes.Actor, lead_id: uuid.UUID, filename: str, description: str, sha256: str, size: int,
+    engagement_id: uuid.UUID | None = None,
 ) -> Attachment:
+    """A file of the lead, or of one of its engagements when `engagement_id` is given."""
     if not description or not description.strip():
         raise Invalid("A description is required to upload a file.")
     kind, mime = file_kind(filename)
     attachment = Attachment(
         lead_id=lead_id, kind=kind, filename=filename, description=description.strip(), sha256=sha256, size=size,
-        mime=mime, uploaded_by=actor.user_id, created_at=utcnow(),
+        mime=mime, uploaded_by=actor.user_id, created_at=utcnow(), engagement_id=engagement_id,
     )
     return writes.insert(session, actor, attachment)

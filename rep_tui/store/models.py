@@ -237,6 +237,8 @@ class Attachment(Synced, Base):
     mime: Mapped[str] = mapped_column(String(100))
     uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A file attached to one engagement of the lead (the reference's "Attach" button); None: to the lead.
+    engagement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("engagements.id"), index=True)
 
 
 class Contact(Synced, Base):
