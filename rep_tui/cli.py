@@ -119,16 +119,22 @@ def demo(leads: int, seed: int, open_app: bool) -> None:
             _run_app(store, target)
 
 
+_db_option = click.option(
+    "--db", "db_url", metavar="URL", help="SQLAlchemy URL of the server database, e.g. "
+    "postgresql+psycopg://user:pw@host/rep_tui  [default: SQLite in the data directory]")
+_blobs_option = click.option(
+    "--blobs", "blobs_dir", type=click.Path(file_okay=False), help="Where attachment contents are kept "
+    "[default: server-blobs in the data directory].")
+
+
 @main.command()
-@click.option("--db", "db_url", metavar="URL", help="SQLAlchemy URL of the server database, e.g. "
-              "postgresql+psycopg://user:pw@host/rep_tui  [default: SQLite in the data directory]")
+@_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, help="Port to listen on.")
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
 @click.option("--workers", default=1, show_default=True, help="Worker processes (use several cores).")
-@click.option("--blobs", "blobs_dir", type=click.Path(file_okay=False), help="Where attachment contents are kept "
-              "[default: server-blobs in the data directory].")
+@_blobs_option
 def serve(db_url: str | None, host: str, port: int, tls_cert: str | None, tls_key: str | None, workers: int,
           blobs_dir: str | None) -> None:
     """Run the company's server (until Ctrl+C). Migrations run first."""
@@ -145,6 +151,174 @@ def serve(db_url: str | None, host: str, port: int, tls_cert: str | None, tls_ke
                    err=True)
     run(db_url, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key, workers=workers,
         blobs_dir=Path(blobs_dir) if blobs_dir else None)
+
+
+@main.group()
+@_db_option
+@click.pass_context
+def admin(ctx: click.Context, db_url: str | None) -> None:
+    """Run the company on the server database itself (on the server's box):
+    users, teams, importing and assigning leads, clean-up. Devices get every
+    change on their next sync."""
+    ctx.obj = {"db_url": db_url}
+
+
+@contextmanager
+def _server_db():
+    """The admin's server database while the block runs; bad input as clean errors."""
+    try:
+        from rep_tui.server import admin as server_admin
+        from rep_tui.server.embedded import default_db_url
+    except ImportError as exc:
+        raise click.ClickException(f"Admin needs the server's extras: pip install 'rep-tui[server]' ({exc}).") \
+            from None
+    engine = server_admin.open_server(click.get_current_context().obj["db_url"] or default_db_url())
+    try:
+        yield server_admin, engine
+    except server_admin.AdminError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+_password_stdin_option = click.option("--password-stdin", is_flag=True,
+                                      help="Read the password from the first line of stdin (for scripts).")
+
+
+@admin.group("users")
+def admin_users() -> None:
+    """Who may sign in, with which role and team."""
+
+
+@admin_users.command("list")
+def users_list() -> None:
+    """Every user: username, name, role, team, and whether disabled."""
+    with _server_db() as (server_admin, engine):
+        users = server_admin.list_users(engine)
+    for u in users:
+        click.echo(f"{u.username:<16.16} {u.full_name:<24.24} {u.role:<8} {u.team:<16.16}"
+                   f"{'' if u.active else ' disabled'}".rstrip())
+    if not users:
+        click.echo("No users yet: add one with `rep-tui admin users add USERNAME --role admin`.")
+
+
+@admin_users.command("add")
+@click.argument("username")
+@click.option("--name", "full_name", help="Full name as shown in the app [default: the username].")
+@click.option("--role", type=click.Choice(["rep", "manager", "admin"]), default="rep", show_default=True)
+@click.option("--team", help="Name of the user's team (see `admin teams list`).")
+@_password_stdin_option
+def users_add(username: str, full_name: str | None, role: str, team: str | None, password_stdin: bool) -> None:
+    """Add a user who signs in with USERNAME and a password (asked for, not echoed)."""
+    with _server_db() as (server_admin, engine):
+        server_admin.add_user(engine, username, _new_password(password_stdin), full_name=full_name, role=role,
+                              team=team)
+    click.echo(f"Added {username} ({role}{f', team {team}' if team else ''}).")
+
+
+@admin_users.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Stop USERNAME signing in and sign them out on every device. Their leads stay theirs until assigned."""
+    with _server_db() as (server_admin, engine):
+        was_active, revoked = server_admin.disable_user(engine, username)
+    click.echo(f"{'Disabled' if was_active else 'Already disabled:'} {username}; {revoked} sign-in(s) revoked.")
+
+
+@admin_users.command("password")
+@click.argument("username")
+@_password_stdin_option
+def users_password(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME (their devices stay signed in)."""
+    with _server_db() as (server_admin, engine):
+        server_admin.set_user_password(engine, username, _new_password(password_stdin))
+    click.echo(f"New password set for {username}.")
+
+
+@admin.group("teams")
+def admin_teams() -> None:
+    """Teams of reps and the manager who sees their leads."""
+
+
+@admin_teams.command("list")
+def teams_list() -> None:
+    """Every team: name, office, manager, number of members."""
+    with _server_db() as (server_admin, engine):
+        teams = server_admin.list_teams(engine)
+    for t in teams:
+        click.echo(f"{t.name:<20.20} {t.office:<16.16} {t.manager or '(no manager)':<16.16} {t.members} member(s)")
+    if not teams:
+        click.echo("No teams yet: add one with `rep-tui admin teams add NAME`.")
+
+
+@admin_teams.command("add")
+@click.argument("name")
+@click.option("--manager", help="Username of the team's manager.")
+@click.option("--office", help="Name of an existing office.")
+def teams_add(name: str, manager: str | None, office: str | None) -> None:
+    """Add a team; put users in it with `admin users add --team`."""
+    with _server_db() as (server_admin, engine):
+        server_admin.add_team(engine, name, manager=manager, office=office)
+    click.echo(f"Added team {name}.")
+
+
+@admin.group("import")
+def admin_import() -> None:
+    """Bring rows in from files."""
+
+
+@admin_import.command("leads")
+@click.argument("csv_file", metavar="FILE.csv", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--rep", help="Username who gets the leads (a rep column, where filled, wins).")
+@click.option("--skip-bad", is_flag=True, help="Write the good lines even when some are bad.")
+@click.option("--skip-duplicates", is_flag=True, help="Leave out leads sharing a phone or email with an earlier one.")
+def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: bool) -> None:
+    """Import leads from a CSV file with a header row (first_name, last_name,
+    address, city, state, zip, home_phone, cell_phone, work_phone, email,
+    source, ..., rep, notes). Every line is checked first; by default nothing
+    is written if any line is bad. Exits 1 when lines were bad."""
+    with _server_db() as (server_admin, engine):
+        report = server_admin.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
+                                           skip_duplicates=skip_duplicates)
+    click.echo(report.text())
+    if report.bad_lines:
+        sys.exit(1)
+
+
+@admin.command("assign")
+@click.option("--lead", "pid", type=int, help="PID of the lead to give away.")
+@click.option("--from", "from_user", metavar="USERNAME", help="Give away all of this user's leads.")
+@click.option("--to", "to_user", metavar="USERNAME", required=True, help="Who gets the leads.")
+def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
+    """Give leads to another rep, with their open appointments: they leave
+    the old rep's devices and arrive on the new rep's on the next sync."""
+    with _server_db() as (server_admin, engine):
+        moved = server_admin.assign(engine, to_user, pid=pid, from_user=from_user)
+    click.echo(f"{moved} lead(s) assigned to {to_user}.")
+
+
+@admin.command("prune")
+@click.option("--older-than", "days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
+              help="Remove tokens that expired or were revoked this many days ago.")
+@_blobs_option
+def prune(days: int, blobs_dir: str | None) -> None:
+    """Remove bookkeeping nobody needs: old expired or revoked tokens, stale
+    failed sign-ins, and blob files no attachment names (older than a day)."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from rep_tui.server.embedded import default_blobs_dir
+
+    with _server_db() as (server_admin, engine):
+        report = server_admin.prune(engine, Path(blobs_dir) if blobs_dir else default_blobs_dir(),
+                                    timedelta(days=days))
+    click.echo(report.text())
 
 
 @main.command()
@@ -167,6 +341,44 @@ def login(server: str, username: str, password: str) -> None:
         progress.done()
     click.echo(f"Signed in as {answer.full_name} ({answer.role}).")
     click.echo(report.text())
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Sign out even though changes made here are not sent yet "
+              "(they stay on this device and go after the next sign-in as the same user).")
+def logout(force: bool) -> None:
+    """Forget this device's sign-in (its token), once nothing is left unsent."""
+    from rep_tui.sync import credentials, state
+
+    saved = credentials.load()
+    if saved is None:
+        click.echo("This device is not signed in.")
+        return
+    with _store().session() as session:
+        waiting = state.counts(session)["waiting"]
+    if waiting and not force:
+        raise click.ClickException(f"{waiting} change(s) made on this device are not sent yet: run `rep-tui sync` "
+                                   "first, or `rep-tui logout --force` to sign out anyway (they stay here).")
+    credentials.forget()
+    click.echo(f"Signed out {saved.username} from {saved.server_url}: {_revoked_text(saved)}")
+    if waiting:
+        click.echo(f"{waiting} change(s) not sent stay on this device; sign in as {saved.username} to send them.")
+
+
+def _revoked_text(saved) -> str:
+    """Ask the server to revoke the token too, so a copy of it is worthless."""
+    import httpx
+
+    from rep_tui.device_link import EMBEDDED
+
+    if saved.server_url == EMBEDDED:
+        return "the demo's token is forgotten."
+    try:
+        httpx.post(f"{saved.server_url}/auth/logout", headers={"Authorization": f"Bearer {saved.token}"},
+                   timeout=10).raise_for_status()
+    except httpx.HTTPError:
+        return f"the server could not be reached, so the token stays valid there until {saved.expires_at}."
+    return "the token is revoked on the server."
 
 
 @main.command("sync")

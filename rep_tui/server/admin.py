@@ -1,0 +1,497 @@
+"""Running a company from the server's box: users, teams, CSV imports of
+leads, reassigning leads, and clearing bookkeeping nobody needs any more.
+
+Works on the server database directly (no HTTP, no Textual). Every row
+change goes through the server's own push path as a one-shot admin device,
+so admin rows get versions, PIDs, births and change history exactly like a
+rep's pushed rows, and a reassigned lead leaves the old rep's devices: every
+device sees the change on its next sync."""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+from sqlalchemy import Connection, Engine, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from rep_tui.clock import utcnow
+from rep_tui.domain.dates import parse_day
+from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_zip, normalize_phone
+from rep_tui.server import auth
+from rep_tui.server.auth import Principal
+from rep_tui.server.db import make_engine, migrate
+from rep_tui.server.models import ClientSequence, LoginFailure, Token
+from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
+from rep_tui.store.queries import find_duplicates
+from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
+from rep_tui.store.serialize import to_json
+from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
+
+#: Who admin changes are recorded as in the change history (not a user row).
+ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
+                  full_name="rep-tui admin", role="admin", team_id=None)
+ROLES = ("rep", "manager", "admin")
+MIN_PASSWORD = 8
+#: An upload comes before the attachment row that names it: younger blobs are kept.
+BLOB_GRACE = timedelta(days=1)
+
+
+class AdminError(Exception):
+    """Input the admin must fix; nothing was written. The message says what."""
+
+
+def open_server(url: str) -> Engine:
+    """The server database at `url`, migrated (so the first admin can be made before serving)."""
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+# --- writing through the push path ----------------------------------------------
+
+
+@dataclass
+class Change:
+    """One row change; `fields` maps a column to (base, new) column values."""
+
+    table: str
+    row_id: uuid.UUID
+    op: str
+    fields: dict[str, tuple[Any, Any]]
+    label: str = ""
+
+
+def _apply(engine: Engine, changes: list[Change]) -> None:
+    """Push `changes` as a one-shot admin device, in batches; raises
+    AdminError naming the changes the server refused."""
+    from rep_tui.server.push import push
+
+    client_id = f"admin-{uuid.uuid4().hex}"
+    try:
+        for start in range(0, len(changes), MAX_BATCH):
+            batch = changes[start:start + MAX_BATCH]
+            response = push(engine, ADMIN, PushRequest(client_id=client_id, acked_seq=start, mutations=[
+                Mutation(seq=start + i + 1, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
+                         fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
+                for i, c in enumerate(batch)]))
+            refused = [f"{batch[r.seq - start - 1].label or batch[r.seq - start - 1].table}: {r.reason}"
+                       for r in response.results if r.status == "rejected"]
+            if refused:
+                raise AdminError(f"The server refused {len(refused)} change(s) ({start + len(batch) - len(refused)} "
+                                 "written before it stopped):\n  " + "\n  ".join(refused))
+    finally:
+        with engine.begin() as conn:  # a one-shot device never re-sends: its sequence is not needed
+            conn.execute(delete(ClientSequence).where(ClientSequence.user_id == ADMIN.id,
+                                                      ClientSequence.client_id == client_id))
+
+
+def _insert(table: str, values: dict[str, Any], label: str = "") -> Change:
+    return Change(table, uuid.uuid4(), "insert", {k: (None, v) for k, v in values.items()}, label)
+
+
+def _user(conn: Connection, username: str) -> Any:
+    row = conn.execute(select(User.__table__).where(User.username == username, User.deleted.is_(False))).first()
+    if row is None:
+        raise AdminError(f"No user named {username!r} (see `rep-tui admin users list`).")
+    return row
+
+
+def _one_named(conn: Connection, model: Any, kind: str, name: str) -> Any:
+    rows = conn.execute(select(model.id).where(model.name == name, model.deleted.is_(False))).scalars().all()
+    if len(rows) != 1:
+        known = ", ".join(conn.execute(select(model.name).where(model.deleted.is_(False))
+                                       .order_by(model.name)).scalars()) or "none yet"
+        problem = "Several" if rows else "No"
+        raise AdminError(f"{problem} {kind}s named {name!r} (known: {known}).")
+    return rows[0]
+
+
+# --- users and teams --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserLine:
+    username: str
+    full_name: str
+    role: str
+    team: str
+    active: bool
+
+
+def list_users(engine: Engine) -> list[UserLine]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(User.username, User.full_name, User.role, Team.name, User.active)
+            .outerjoin(Team, Team.id == User.team_id).where(User.deleted.is_(False)).order_by(User.username))
+        return [UserLine(u, n, r, t or "", a) for u, n, r, t, a in rows]
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AdminError(f"A password needs at least {MIN_PASSWORD} characters.")
+    return password
+
+
+def add_user(engine: Engine, username: str, password: str, *, full_name: str | None = None, role: str = "rep",
+             team: str | None = None) -> uuid.UUID:
+    username = username.strip()
+    if not username or any(ch.isspace() for ch in username):
+        raise AdminError("A username is one word, like jsmith.")
+    if role not in ROLES:
+        raise AdminError(f"A role is one of {', '.join(ROLES)}.")
+    check_password(password)
+    with engine.connect() as conn:
+        if conn.execute(select(User.id).where(User.username == username)).first():
+            raise AdminError(f"A user named {username!r} already exists.")
+        team_id = _one_named(conn, Team, "team", team) if team else None
+    change = _insert("users", {"username": username, "full_name": (full_name or username).strip(), "role": role,
+                               "team_id": team_id, "active": True}, label=f"user {username}")
+    _apply(engine, [change])
+    with engine.begin() as conn:
+        auth.set_password(conn, change.row_id, password)
+    return change.row_id
+
+
+def disable_user(engine: Engine, username: str) -> tuple[bool, int]:
+    """Stop a user signing in and sign them out everywhere; returns whether
+    they were active, and the tokens revoked."""
+    with engine.connect() as conn:
+        user = _user(conn, username)
+        live = conn.execute(select(func.count()).select_from(Token).where(
+            Token.user_id == user.id, Token.revoked_at.is_(None), Token.expires_at > utcnow())).scalar_one()
+    if user.active:
+        _apply(engine, [Change("users", user.id, "update", {"active": (True, False)}, f"user {username}")])
+    with engine.begin() as conn:
+        auth.revoke_user(conn, user.id)
+    return user.active, live
+
+
+def set_user_password(engine: Engine, username: str, password: str) -> None:
+    check_password(password)
+    with engine.begin() as conn:
+        auth.set_password(conn, _user(conn, username).id, password)
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    name: str
+    office: str
+    manager: str
+    members: int
+
+
+def list_teams(engine: Engine) -> list[TeamLine]:
+    members = select(User.team_id, func.count().label("n")).where(User.deleted.is_(False)) \
+        .group_by(User.team_id).subquery()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Team.name, Office.name, User.username, members.c.n)
+            .outerjoin(Office, Office.id == Team.office_id).outerjoin(User, User.id == Team.manager_id)
+            .outerjoin(members, members.c.team_id == Team.id).where(Team.deleted.is_(False)).order_by(Team.name))
+        return [TeamLine(t, o or "", m or "", n or 0) for t, o, m, n in rows]
+
+
+def add_team(engine: Engine, name: str, *, manager: str | None = None, office: str | None = None) -> uuid.UUID:
+    name = name.strip()
+    if not name:
+        raise AdminError("A team needs a name.")
+    with engine.connect() as conn:
+        if conn.execute(select(Team.id).where(Team.name == name, Team.deleted.is_(False))).first():
+            raise AdminError(f"A team named {name!r} already exists.")
+        manager_id = None
+        if manager:
+            boss = _user(conn, manager)
+            if boss.role == "rep":
+                raise AdminError(f"{manager} is a rep: a team's manager has the role manager (or admin).")
+            manager_id = boss.id
+        office_id = _one_named(conn, Office, "office", office) if office else None
+    change = _insert("teams", {"name": name, "manager_id": manager_id, "office_id": office_id}, f"team {name}")
+    _apply(engine, [change])
+    return change.row_id
+
+
+# --- importing leads ------------------------------------------------------------------
+
+
+#: The CSV columns an import understands (a header row names them, in any order).
+LEAD_COLUMNS = ("first_name", "last_name", "address", "city", "state", "zip", "county", "region", "home_phone",
+                "cell_phone", "work_phone", "email", "alt_email", "source", "product_interest", "follow_up_on")
+EXTRA_COLUMNS = ("rep", "notes")
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    bad_lines: int = 0
+    written: int = 0
+    problems: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    skipped_duplicates: int = 0
+    pids: list[int] = field(default_factory=list)
+    held_back: bool = False  # bad lines, and not told to skip them: nothing written
+
+    def text(self) -> str:
+        out = [*self.problems, *self.duplicates]
+        if self.held_back:
+            out.append(f"Nothing written: {self.bad_lines} bad line(s) of {self.lines}. Fix them, or use "
+                       f"--skip-bad to write the {self.lines - self.bad_lines} good one(s).")
+            return "\n".join(out)
+        span = f" (PIDs {self.pids[0]}–{self.pids[-1]})" if self.pids else ""
+        skipped = f", {self.skipped_duplicates} skipped" if self.skipped_duplicates else ""
+        out.append(f"{self.written} lead(s) written{span} of {self.lines} line(s); {self.bad_lines} bad line(s) "
+                   f"left out; {len(self.duplicates)} possible duplicate(s){skipped}.")
+        return "\n".join(out)
+
+
+def _header(names: list[str]) -> list[str]:
+    cleaned = [n.strip().lower().replace(" ", "_").replace("-", "_") for n in names]
+    unknown = [raw for raw, name in zip(names, cleaned) if name not in LEAD_COLUMNS + EXTRA_COLUMNS]
+    if unknown:
+        raise AdminError(f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; a lead import knows "
+                         f"{', '.join(LEAD_COLUMNS + EXTRA_COLUMNS)}.")
+    twice = sorted({n for n in cleaned if cleaned.count(n) > 1})
+    if twice:
+        raise AdminError(f"line 1: column(s) given twice: {', '.join(twice)}.")
+    return cleaned
+
+
+class _LineChecker:
+    """Turns one CSV line into a lead's column values with the app's own
+    checks (those of a self-gen lead), and says what is wrong, by column."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._reps: dict[str, uuid.UUID | str] = {}
+        self._today = utcnow().date()
+
+    def rep(self, username: str) -> uuid.UUID:
+        """The id of an active user, or Invalid saying why not."""
+        if not username:
+            raise Invalid("no rep: fill the rep column, or give --rep USERNAME")
+        if username not in self._reps:
+            row = self._conn.execute(select(User.id, User.active).where(
+                User.username == username, User.deleted.is_(False))).first()
+            if row is None:
+                self._reps[username] = f"no user named {username!r}"
+            else:
+                self._reps[username] = row.id if row.active else f"{username} is disabled"
+        found = self._reps[username]
+        if isinstance(found, str):
+            raise Invalid(found)
+        return found
+
+    def _value(self, name: str, value: str) -> dict[str, Any]:
+        limit = getattr(Lead.__table__.c[name].type, "length", None)
+        if limit and len(value) > limit:
+            raise Invalid(f"at most {limit} characters")
+        if name.endswith("_phone"):
+            return {name: check_phone(value), f"{name}_e164": normalize_phone(value)}
+        if name in ("email", "alt_email"):
+            return {name: check_email(value)}
+        if name == "state":
+            return {name: check_state(value)}
+        if name == "zip":
+            return {name: check_zip(value)}
+        if name == "follow_up_on":
+            return {name: parse_day(value, self._today, allow_past=True)}
+        return {name: value}
+
+    def check(self, cells: dict[str, str], rep: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """(lead column values, {column: problem})."""
+        found = problems(SelfGenForm(**{k: v for k, v in cells.items() if k in FORM_FIELDS and k != "notes"}))
+        values: dict[str, Any] = {}
+        for name in LEAD_COLUMNS:
+            value = cells.get(name, "").strip()
+            if value and name not in found:
+                try:
+                    values.update(self._value(name, value))
+                except Invalid as exc:
+                    found[name] = str(exc)
+        try:
+            values["rep_id"] = self.rep(cells.get("rep", "").strip() or rep)
+        except Invalid as exc:
+            found["rep"] = str(exc)
+        return values, found
+
+
+def _duplicate_of(session: Session, values: dict[str, Any], seen: dict[str, int]) -> str | None:
+    """What an earlier lead (in the database, or an earlier line) shares with this one."""
+    phones = {values[f"{p}_e164"] for p in ("home_phone", "cell_phone", "work_phone") if values.get(f"{p}_e164")}
+    email = values.get("email")
+    keys = [f"phone {p}" for p in phones] + ([f"email {email.lower()}"] if email else [])
+    earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None)
+    if earlier is None:
+        hits = find_duplicates(session, phones=phones, email=email)
+        if hits:
+            lead = hits[0].lead
+            earlier = f"PID {lead.pid} {lead.name} ({hits[0].matched})"
+    return earlier
+
+
+def _read_lines(source: TextIO) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header's column names and (line number, cells) per non-empty line."""
+    reader = csv.reader(source)
+    try:
+        header = _header(next(reader))
+        return header, [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    except StopIteration:
+        raise AdminError("The file is empty: its first line names the columns.") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise AdminError(f"Not a readable CSV file: {exc}") from None
+
+
+def _problem(line: int, cells: dict[str, str], column: str, message: str) -> str:
+    value = cells.get(column, "").strip()
+    return f"line {line}, {column}: " + (f"{value!r}: " if value else "") + message
+
+
+def _keys(values: dict[str, Any]) -> list[str]:
+    """What makes two leads the same person: their phones and email."""
+    phones = [f"phone {values[p]}" for p in ("home_phone_e164", "cell_phone_e164", "work_phone_e164")
+              if values.get(p)]
+    return phones + ([f"email {values['email'].lower()}"] if values.get("email") else [])
+
+
+def _duplicate_of(session: Session, values: dict[str, Any], seen: dict[str, int]) -> str | None:
+    """What an earlier lead (an earlier line, or one in the database) shares with this one."""
+    earlier = next((f"line {seen[key]} ({key.split()[0]})" for key in _keys(values) if key in seen), None)
+    if earlier:
+        return earlier
+    phones = {values[p] for p in ("home_phone_e164", "cell_phone_e164", "work_phone_e164") if values.get(p)}
+    hits = find_duplicates(session, phones=phones, email=values.get("email"))
+    return f"PID {hits[0].lead.pid} {hits[0].lead.name} ({hits[0].matched})" if hits else None
+
+
+def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
+                 skip_duplicates: bool = False) -> ImportReport:
+    """Check every line of a CSV of leads, then write them all (or, with
+    `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
+    problem names its line and column; leads sharing a phone or email with
+    an earlier one are reported (and with `skip_duplicates` left out)."""
+    header, lines = _read_lines(source)
+    report, changes, seen = ImportReport(lines=len(lines)), [], {}
+    with engine.connect() as conn, Session(bind=conn) as session:
+        checker = _LineChecker(conn)
+        if "rep" not in header:
+            if not rep:
+                raise AdminError("Whose leads are these? Give --rep USERNAME, or a rep column.")
+            try:
+                checker.rep(rep)
+            except Invalid as exc:
+                raise AdminError(f"--rep: {exc}.") from None
+        for number, row in lines:
+            if len(row) > len(header):
+                report.problems.append(f"line {number}: {len(row)} cells, but the header names {len(header)}")
+                report.bad_lines += 1
+                continue
+            cells = dict(zip(header, row))
+            values, found = checker.check(cells, rep or "")
+            if found:
+                report.problems += [_problem(number, cells, column, message) for column, message in found.items()]
+                report.bad_lines += 1
+                continue
+            earlier = _duplicate_of(session, values, seen)
+            for key in _keys(values):
+                seen.setdefault(key, number)
+            if earlier:
+                report.duplicates.append(f"line {number}: may be a duplicate of {earlier}"
+                                         + (" — skipped" if skip_duplicates else ""))
+                if skip_duplicates:
+                    report.skipped_duplicates += 1
+                    continue
+            lead = _insert("leads", values, label=f"line {number}")
+            changes.append(lead)
+            if cells.get("notes", "").strip():
+                changes.append(_insert("notes", {"lead_id": lead.row_id, "author_name": "Import",
+                                                 "body": cells["notes"].strip()}, label=f"line {number}, notes"))
+    if report.bad_lines and not skip_bad:
+        report.held_back = True
+        return report
+    _apply(engine, changes)
+    lead_ids = [c.row_id for c in changes if c.table == "leads"]
+    report.written = len(lead_ids)
+    if lead_ids:
+        with engine.connect() as conn:
+            report.pids = sorted(conn.execute(select(Lead.pid).where(Lead.id.in_(lead_ids))).scalars())
+    return report
+
+
+# --- reassigning leads --------------------------------------------------------------------
+
+
+def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | None = None) -> int:
+    """Give one lead (by PID) or all of a rep's leads to another rep; their
+    open appointments go along. Returns the number of leads moved."""
+    if (pid is None) == (from_user is None):
+        raise AdminError("Say which leads: --lead PID, or --from USERNAME for all of a rep's leads.")
+    with engine.connect() as conn:
+        target = _user(conn, to)
+        if not target.active:
+            raise AdminError(f"{to} is disabled: leads can only go to an active user.")
+        live = Lead.deleted.is_(False)
+        if pid is not None:
+            leads = conn.execute(select(Lead.id, Lead.rep_id).where(Lead.pid == pid, live)).all()
+            if not leads:
+                raise AdminError(f"No lead with PID {pid}.")
+        else:
+            leads = conn.execute(select(Lead.id, Lead.rep_id).where(Lead.rep_id == _user(conn, from_user).id, live)
+                                 .order_by(Lead.pid)).all()
+        moving = [(lead_id, rep_id) for lead_id, rep_id in leads if rep_id != target.id]
+        appointments = conn.execute(select(Appointment.id, Appointment.rep_id).where(
+            Appointment.lead_id.in_([lead_id for lead_id, _ in moving]), Appointment.result_code.is_(None),
+            Appointment.deleted.is_(False), Appointment.rep_id.is_not(None),
+            Appointment.rep_id != target.id)).all() if moving else []
+    changes = [Change("leads", lead_id, "update", {"rep_id": (rep_id, target.id)}) for lead_id, rep_id in moving]
+    changes += [Change("appointments", a_id, "update", {"rep_id": (rep_id, target.id)})
+                for a_id, rep_id in appointments]
+    _apply(engine, changes)
+    return len(moving)
+
+
+# --- pruning ----------------------------------------------------------------------------
+
+
+@dataclass
+class PruneReport:
+    tokens: int = 0
+    login_failures: int = 0
+    blobs: list[str] = field(default_factory=list)
+    blob_bytes: int = 0
+
+    def text(self) -> str:
+        return (f"Removed {self.tokens} expired or revoked token(s), {self.login_failures} old failed-sign-in "
+                f"record(s), and {len(self.blobs)} unreferenced blob file(s) ({self.blob_bytes:,} bytes)."
+                + "".join(f"\n  {name}" for name in self.blobs))
+
+
+def prune(engine: Engine, blobs_dir: Path | None, older_than: timedelta) -> PruneReport:
+    """Remove tokens expired or revoked more than `older_than` ago, stale
+    failed-sign-in counts, and files in the blob directory that no
+    attachment row (live or deleted) names and that are older than a day."""
+    now, report = utcnow(), PruneReport()
+    cutoff = now - older_than
+    with engine.begin() as conn:
+        report.tokens = conn.execute(delete(Token).where(
+            or_(Token.expires_at < cutoff, Token.revoked_at < cutoff))).rowcount
+        report.login_failures = conn.execute(delete(LoginFailure).where(
+            LoginFailure.last_at < now - auth.FORGET_AFTER,
+            or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now))).rowcount
+    if blobs_dir is None or not blobs_dir.is_dir():
+        return report
+    with engine.connect() as conn:
+        referenced = set(conn.execute(select(Attachment.sha256).distinct()).scalars())
+    young = (now - BLOB_GRACE).timestamp()
+    for path in sorted(p for p in blobs_dir.glob("*/*") if p.is_file()):
+        stat = path.stat()
+        if path.name in referenced or stat.st_mtime >= young:
+            continue
+        os.unlink(path)
+        report.blobs.append(str(path.relative_to(blobs_dir)))
+        report.blob_bytes += stat.st_size
+    return report
