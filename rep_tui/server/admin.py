@@ -342,7 +342,9 @@ def _read_lines(source: TextIO) -> tuple[list[str], list[tuple[int, list[str]]]]
         return header, [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
     except StopIteration:
         raise AdminError("The file is empty: its first line names the columns.") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise AdminError(f"The file is not UTF-8 text (byte {exc.start + 1}): save it as \"CSV UTF-8\".") from None
+    except csv.Error as exc:
         raise AdminError(f"Not a readable CSV file: {exc}") from None
 
 

@@ -1,0 +1,192 @@
+"""`rep-tui admin` and `rep-tui logout` as an admin and a rep type them:
+click's runner on real SQLite server databases, the real entry point in a
+subprocess on PostgreSQL, and a real server on 127.0.0.1 for signing out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, func, select
+
+from rep_tui.cli import main
+from rep_tui.config import resolve_paths
+from rep_tui.device_link import server_db_path
+from rep_tui.server.testing import PASSWORD, Backend, Server, make_company, pg_cluster  # noqa: F401  (fixture)
+from rep_tui.store import writes
+from rep_tui.store.db import Store
+from rep_tui.store.models import Comment, Lead, User
+from rep_tui.store.queries import current_user
+from rep_tui.sync import credentials
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'company.sqlite3'}"
+
+
+def admin(db_url: str, *args: str, input: str | None = None):
+    return run("admin", "--db", db_url, *args, input=input)
+
+
+def test_users_and_teams_from_an_empty_database(db_url):
+    made = admin(db_url, "users", "add", "boss", "--name", "Pat Boss", "--role", "manager",
+                 input="hunter2-long\nhunter2-long\n")
+    assert made.exit_code == 0, made.output
+    assert "Added boss (manager)." in made.output and "hunter2" not in made.output  # asked hidden, twice
+    assert admin(db_url, "teams", "add", "North", "--manager", "boss").output == "Added team North.\n"
+    added = admin(db_url, "users", "add", "ann", "--team", "North", "--password-stdin", input="from-a-script\n")
+    assert added.output == "Added ann (rep, team North).\n"
+
+    listed = admin(db_url, "users", "list").output.splitlines()
+    assert [line.split() for line in listed] == [["ann", "ann", "rep", "North"], ["boss", "Pat", "Boss", "manager"]]
+    assert admin(db_url, "teams", "list").output.split() == ["North", "boss", "1", "member(s)"]
+
+    again = admin(db_url, "users", "add", "ann", "--password-stdin", input="another-one\n")
+    assert again.exit_code == 1 and "A user named 'ann' already exists." in again.output
+    short = admin(db_url, "users", "password", "ann", "--password-stdin", input="short\n")
+    assert short.exit_code == 1 and "at least 8 characters" in short.output
+    assert admin(db_url, "users", "password", "ann", "--password-stdin", input="a-new-one!\n").exit_code == 0
+    disabled = admin(db_url, "users", "disable", "ann")
+    assert disabled.output == "Disabled ann; 0 sign-in(s) revoked.\n"
+    assert "disabled" in admin(db_url, "users", "list").output.splitlines()[0]
+    bad_role = admin(db_url, "users", "add", "x", "--role", "boss", "--password-stdin", input="long-enough\n")
+    assert bad_role.exit_code == 2 and "'boss' is not one of 'rep', 'manager', 'admin'" in bad_role.output
+
+
+def test_import_assign_and_prune(db_url, tmp_path):
+    for name in ("ann", "bob"):
+        admin(db_url, "users", "add", name, "--password-stdin", input="long-enough\n")
+    bad = tmp_path / "leads.csv"
+    bad.write_text("first_name,last_name,cell_phone,address,rep\n"
+                   "Jane,Doe,312-555-0142,1 Main St,\n"
+                   "John,Roe,555-12,2 Main St,bob\n", encoding="utf-8-sig")  # as Excel saves it
+    refused = admin(db_url, "import", "leads", str(bad), "--rep", "ann")
+    assert refused.exit_code == 1
+    assert refused.output.splitlines() == [
+        "line 3, cell_phone: '555-12': A phone needs 10 digits with the area code; this has 5.",
+        "Nothing written: 1 bad line(s) of 2. Fix them, or use --skip-bad to write the 1 good one(s).",
+    ]
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(Lead)).scalar_one() == 0
+        written = admin(db_url, "import", "leads", str(bad), "--rep", "ann", "--skip-bad")
+        assert written.exit_code == 1  # bad lines were left out: a script should notice
+        assert "1 lead(s) written (PIDs 100001–100001) of 2 line(s); 1 bad line(s) left out" in written.output
+
+        moved = admin(db_url, "assign", "--lead", "100001", "--to", "bob")
+        assert moved.output == "1 lead(s) assigned to bob.\n"
+        with engine.connect() as conn:
+            owner = conn.execute(select(User.username).join(Lead, Lead.rep_id == User.id)).scalar_one()
+        assert owner == "bob"
+        nobody = admin(db_url, "assign", "--from", "ann", "--to", "carl")
+        assert nobody.exit_code == 1 and "No user named 'carl'" in nobody.output
+    finally:
+        engine.dispose()
+    missing = admin(db_url, "import", "leads", str(tmp_path / "nope.csv"), "--rep", "ann")
+    assert missing.exit_code == 2 and "No such file or directory" in missing.output
+
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("first_name,last_name,address\nJosé,Núñez,1 Elm\n".encode("latin-1"))
+    unreadable = admin(db_url, "import", "leads", str(latin1), "--rep", "ann")
+    assert unreadable.exit_code == 1 and "The file is not UTF-8 text (byte 33): save it as \"CSV UTF-8\"." in unreadable.output
+
+    pruned = admin(db_url, "prune", "--older-than", "7", "--blobs", str(tmp_path / "blobs"))
+    assert pruned.exit_code == 0
+    assert pruned.output.startswith("Removed 0 expired or revoked token(s), 0 old failed-sign-in record(s), and 0 ")
+
+
+def test_without_db_admin_uses_the_database_serve_uses(rep_env):
+    made = run("admin", "users", "add", "boss", "--role", "admin", "--password-stdin", input="long-enough\n")
+    assert made.exit_code == 0, made.output
+    engine = create_engine(f"sqlite:///{server_db_path(resolve_paths())}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(User.role).where(User.username == "boss")).scalar_one() == "admin"
+    finally:
+        engine.dispose()
+
+
+def test_the_real_command_on_postgresql(pg_cluster, tmp_path):  # noqa: F811
+    url = pg_cluster.create_database("admin_cli")
+    env = {**os.environ, "REP_TUI_HOME": str(tmp_path / "home")}
+
+    def rep_tui(*args: str, input: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rep_tui", "admin", "--db", url, *args], input=input, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    assert rep_tui("users", "add", "ann", "--password-stdin", input="long-enough\n").returncode == 0
+    leads = tmp_path / "leads.csv"
+    leads.write_text("First Name,Last Name,Home Phone,Email\nJane,Doe,(312) 555-0142,jane@example.com\n")
+    done = rep_tui("import", "leads", str(leads), "--rep", "ann")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "1 lead(s) written (PIDs 100001–100001) of 1 line(s); 0 bad line(s) left out; " \
+                          "0 possible duplicate(s).\n"
+    twice = rep_tui("import", "leads", str(leads), "--rep", "ann", "--skip-duplicates")
+    assert twice.stdout.splitlines()[0] == "line 2: may be a duplicate of PID 100001 Jane Doe (phone) — skipped"
+
+
+# --- signing out ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def company_server(tmp_path: Path):
+    srv = Server(Backend("sqlite", f"sqlite:///{tmp_path / 'server.sqlite3'}"), tmp_path / "server-blobs").start()
+    company = make_company(srv.engine)
+    yield srv, company
+    srv.stop()
+
+
+def test_logout_when_not_signed_in(rep_env):
+    out = run("logout")
+    assert (out.exit_code, out.output) == (0, "This device is not signed in.\n")
+
+
+def test_logout_refuses_while_changes_wait_then_force_revokes_the_token(company_server, rep_env):
+    srv, company = company_server
+    assert run("login", srv.url, "-u", "ann", "--password", PASSWORD).exit_code == 0
+    token = credentials.load().token
+    store = Store(resolve_paths().database)
+    try:
+        with store.session() as s:
+            ann = current_user(s)
+            writes.insert(s, writes.Actor(ann.id, ann.full_name, "test"),
+                          Comment(lead_id=company.leads["ann"][0], author_name=ann.full_name, body="Unsent"))
+    finally:
+        store.close()
+
+    refused = run("logout")
+    assert refused.exit_code == 1
+    assert "1 change(s) made on this device are not sent yet: run `rep-tui sync` first" in refused.output
+    assert credentials.load() is not None
+
+    forced = run("logout", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.output.splitlines() == [
+        f"Signed out ann from {srv.url}: the token is revoked on the server.",
+        "1 change(s) not sent stay on this device; sign in as ann to send them.",
+    ]
+    assert credentials.load() is None
+    assert httpx.get(f"{srv.url}/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_logout_with_nothing_waiting_and_the_server_gone(company_server, rep_env):
+    srv, _company = company_server
+    assert run("login", srv.url, "-u", "bob", "--password", PASSWORD).exit_code == 0
+    expires = credentials.load().expires_at
+    srv.stop()
+    out = run("logout")
+    assert out.exit_code == 0
+    assert out.output == (f"Signed out bob from {srv.url}: the server could not be reached, so the token stays "
+                          f"valid there until {expires}.\n")
+    assert credentials.load() is None
