@@ -382,3 +382,142 @@ async def test_editing_an_engagement_records_only_what_changed(store):
     with store.session() as session:
         changes = session.scalars(select(ChangeRecord).where(ChangeRecord.row_id == engagement_id)).all()
         assert [(c.field, c.new_value.endswith(" (called back)")) for c in changes] == [("subject", True)]
+
+
+def add_pictures(store, lead_id, blobs_dir, descriptions: dict[str, bool]) -> None:
+    """Pictures of the lead; each True one has its file on this device, each False one only its row
+    (synced metadata whose blob has not come down yet)."""
+    import random
+
+    from rep_tui.demo_files import house_png
+    from rep_tui.store import writes
+    from rep_tui.store.leads import add_attachment, store_blob
+
+    with store.session() as session, tempfile.TemporaryDirectory() as folder:
+        for n, (description, on_device) in enumerate(descriptions.items()):
+            source = Path(folder) / f"extra-{n}.png"
+            source.write_bytes(house_png(random.Random(n)))
+            sha, size = store_blob(blobs_dir, source, 1 << 20) if on_device else ("0f" * 32, 1234)
+            add_attachment(session, writes.Actor(None, "Dana Reyes", "test"), lead_id, source.name, description,
+                           sha, size)
+
+
+def picture_title(app) -> str:
+    return str(app.screen.query_one("#picture-title").render())
+
+
+async def test_pictures_grid_moves_opens_the_full_view_and_steps_through(store):
+    from textual_image.widget import HalfcellImage
+
+    from rep_tui.widgets.tabs.pictures import PictureCell, PictureGallery
+
+    app = RepApp(store)
+    with store.session() as session:
+        lead_id = files_lead(session)
+    add_pictures(store, lead_id, app.settings.paths.blobs_dir, {"Side yard": True, "Not synced yet": False})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lead(pilot, lead_id)
+        await pilot.press("p")
+        await settle(pilot)
+        gallery = app.screen.query_one(PictureGallery)
+        assert app.focused is gallery and gallery.columns == 3 and len(gallery.pictures) == 4
+        descriptions = [p.description for p in gallery.pictures]
+        cells = list(gallery.query(PictureCell))
+        missing = descriptions.index("Not synced yet")
+        for index, cell in enumerate(cells):  # a thumbnail for each file on the device, a sentence for the other
+            drawn = cell.query(HalfcellImage)
+            assert (len(drawn) == 0) == (index == missing)
+        assert "Not downloaded yet" in str(cells[missing].query_one(".picture-problem").render())
+        assert [cell.has_class("-cursor") for cell in cells] == [True, False, False, False]
+
+        await pilot.press("right", "l", "down")  # 0 → 1 → 2, then the row below has only index 3
+        assert gallery.cursor == 3
+        await pilot.press("k", "h", "left", "j", "up")  # up to 0 (column 0), left stops at 0, down to 3, up to 0
+        assert gallery.cursor == 0
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert picture_title(app) == f"Picture 2 of 4 — {descriptions[1]}"
+        await pilot.press("right")
+        await settle(pilot)
+        assert picture_title(app) == f"Picture 3 of 4 — {descriptions[2]}"
+        await pilot.press("left", "left", "left")  # back past the first to the last
+        await settle(pilot)
+        assert picture_title(app) == f"Picture 4 of 4 — {descriptions[3]}"
+        facts = str(app.screen.query_one("#picture-facts").render())
+        picture = gallery.pictures[3]
+        assert facts.startswith(f"{picture.filename} · ") and "uploaded by" in facts
+        full = app.screen.query_one("#full-picture")
+        if missing == 3:
+            assert "Not downloaded yet" in str(full.query_one(".picture-problem").render())
+        else:
+            image = full.query_one(HalfcellImage)
+            assert image.styles.width.value > 20  # drawn large, not at thumbnail size
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerScreen"
+        assert gallery.cursor == 3 and app.focused is gallery
+
+
+async def test_pictures_grid_reflows_with_the_width(store):
+    from rep_tui.widgets.tabs.pictures import PictureGallery
+
+    app = RepApp(store)
+    with store.session() as session:
+        lead_id = files_lead(session)
+    add_pictures(store, lead_id, app.settings.paths.blobs_dir, {f"Window {n}": True for n in range(5)})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lead(pilot, lead_id)
+        await pilot.press("p")
+        await settle(pilot)
+        gallery = app.screen.query_one(PictureGallery)
+        grid = gallery.query_one("#picture-grid")
+        assert (gallery.columns, grid.styles.grid_size_columns) == (3, 3)
+        await pilot.press("down")
+        assert gallery.cursor == 3
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert (gallery.columns, grid.styles.grid_size_columns) == (4, 4)
+        await pilot.press("down")  # 7 pictures in rows of 4: from 3 (row 0, column 3) down to 7? only 6 is left
+        assert gallery.cursor == 6
+
+
+async def test_a_file_attached_from_an_engagement_is_listed_on_it_and_in_documents(store, tmp_path, monkeypatch):
+    from rep_tui.widgets.tabs.tables import DocumentTable, EngagementTable
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")  # documents show in the terminal
+    quote = tmp_path / "signed-quote.txt"
+    quote.write_text("Signed quote: 12 windows\n")
+    app = RepApp(store)
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_lead(pilot, lead_id)
+        await pilot.press("g")
+        await settle(pilot)
+        table = app.screen.query_one(EngagementTable)
+        engagement_id = uuid.UUID(table.current_key())
+        await pilot.press("t")
+        await settle(pilot)
+        assert "Attach a file to the engagement" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press(*str(quote), "tab", *"Signed quote", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerScreen"
+        with store.session() as session:
+            row = session.scalars(select(Attachment).where(Attachment.filename == quote.name)).one()
+            assert (row.lead_id, row.engagement_id, row.description) == (lead_id, engagement_id, "Signed quote")
+        assert str(table.get_row(str(engagement_id))[-1]) == "1"  # the 📎 column counts it
+        assert quote.name in str(app.screen.query_one("#engagement-details").render())
+
+        await pilot.press("enter")  # the engagement's dialog lists its files; Enter opens one
+        await settle(pilot)
+        await pilot.press("ctrl+f", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DocumentTextScreen"
+        assert "12 windows" in app.screen.query_one("#document-text").text
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+
+        await pilot.press("d")
+        await settle(pilot)
+        documents = app.screen.query_one(DocumentTable)
+        assert str(row.id) in {key.value for key in documents.rows}

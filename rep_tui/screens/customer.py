@@ -34,6 +34,8 @@ from rep_tui.widgets.tabs.tables import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from rep_tui.store.models import Engagement
+
 # (tab id, tab label, key)
 TABS = (
     ("job", "Job", "j"), ("notes", "Notes", "n"), ("comments", "Comments", "c"), ("documents", "Docs", "d"),
@@ -301,10 +303,10 @@ class CustomerScreen(Screen):
 
             self.app.push_screen(MapLinkScreen(full_address(lead), url))
 
-    def action_upload(self, description: str = "") -> None:
+    def action_upload(self, engagement: Engagement | None = None) -> None:
         from rep_tui.screens.upload_files import UploadScreen
 
-        self.app.push_screen(UploadScreen(self.lead_id, description), self._uploaded)
+        self.app.push_screen(UploadScreen(self.lead_id, engagement=engagement), self._uploaded)
 
     def _uploaded(self, filename: str | None) -> None:
         if filename:
@@ -358,7 +360,9 @@ class CustomerScreen(Screen):
         from rep_tui.store.models import Engagement
 
         engagement = next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-        screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz)
+        files = self.lead_file.engagement_files(engagement_id) if engagement else []
+        screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz,
+                                  files, self._open_attachment)
         self.app.push_screen(screen, self._save_row(Engagement, engagement_id, "Engagement saved."))
 
     def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
@@ -410,7 +414,7 @@ class CustomerScreen(Screen):
     def action_attach(self) -> None:
         engagement = self._current_engagement()
         if engagement is not None:
-            self.action_upload(f"Engagement “{engagement.subject}”: ")
+            self.action_upload(engagement)
 
     @on(DataTable.RowHighlighted, "#engagements-table")
     def _show_engagement_details(self) -> None:
@@ -422,8 +426,10 @@ class CustomerScreen(Screen):
         details = ""
         if engagement is not None:
             follow_up = follow_up_text(engagement, self.lead_file)
+            files = ", ".join(a.filename for a in self.lead_file.engagement_files(engagement.id))
             parts = (self.lead_file.user_name(engagement.contacted_by_id), duration(engagement.duration_minutes),
-                     follow_up and f"Follow-up {follow_up}", engagement.notes and f"Notes: {engagement.notes}")
+                     follow_up and f"Follow-up {follow_up}", engagement.notes and f"Notes: {engagement.notes}",
+                     files and f"📎 {files} (Enter lists them)")
             details = " · ".join(part for part in parts if part)
         self.query_one("#engagement-details", Static).update(details)
 
@@ -438,11 +444,23 @@ class CustomerScreen(Screen):
             self._edit_contact(row_id)
         elif table_id == "engagements-table":
             self._edit_engagement(row_id)
-        elif table_id in ("documents-table", "picture-table"):
+        elif table_id == "documents-table":
             self._open_attachment(row_id)
 
+    @on(PictureGallery.Chosen)
+    def _picture_chosen(self, message: PictureGallery.Chosen) -> None:
+        self._show_picture(message.index)
+
+    def _show_picture(self, index: int) -> None:
+        """The full view; the grid's cursor follows the picture it was left on."""
+        from rep_tui.screens.attachment_view import PictureScreen
+
+        gallery = self.query_one(PictureGallery)
+        self.app.push_screen(PictureScreen(self.lead_file, index, self.app.settings.paths.blobs_dir, self.app.tz),
+                             lambda shown: setattr(gallery, "cursor", shown))
+
     def _open_attachment(self, attachment_id: uuid.UUID) -> None:
-        from rep_tui.screens.attachment_view import DocumentTextScreen, PictureScreen
+        from rep_tui.screens.attachment_view import DocumentTextScreen
         from rep_tui.screens.open_external import runs_locally, viewer_copy
         from rep_tui.store.leads import blob_path
 
@@ -450,7 +468,7 @@ class CustomerScreen(Screen):
         path = blob_path(self.app.settings.paths.blobs_dir, attachment.sha256)
         title = f"{attachment.filename} — {attachment.description}"
         if attachment.kind == "picture":
-            self.app.push_screen(PictureScreen(title, path))
+            self._show_picture(self.lead_file.pictures.index(attachment))
         elif runs_locally() and path.is_file():
             self.app.open_url(viewer_copy(path, attachment.filename).as_uri())
             self.notify(f"Opened {attachment.filename} in your viewer.")

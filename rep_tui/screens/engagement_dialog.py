@@ -1,16 +1,24 @@
 """Add or edit an engagement: a call, visit, email or text with the
-customer, and its follow-up. Mandatory fields are marked with *."""
+customer, and its follow-up. Mandatory fields are marked with *. An
+engagement being edited also lists the files attached to it; Enter on one
+opens it (ctrl+f jumps to the list)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Callable
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Select, TextArea
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.widgets import Checkbox, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 
 from rep_tui.clock import local_today, zone
-from rep_tui.store.leads import CONTACT_TYPES, FormErrors, check_engagement
-from rep_tui.store.models import Contact, Engagement
+from rep_tui.store.leads import CONTACT_TYPES, FormErrors, check_engagement, human_size
+from rep_tui.store.models import Attachment, Contact, Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
 
@@ -22,16 +30,21 @@ def _picker(name: str, options: list[tuple[str, uuid.UUID | str]], value, prompt
 class EngagementScreen(FormDialog[dict]):
     """Dismisses with Engagement column values (see `leads.check_engagement`), or None."""
 
+    BINDINGS = [Binding("ctrl+f", "files", "Files")]
     DEFAULT_CSS = """
     EngagementScreen #notes { height: 4; }
+    EngagementScreen #engagement-files-row { height: auto; margin-top: 1; }
+    EngagementScreen #engagement-files { width: 1fr; height: auto; max-height: 6; }
     """
 
     def __init__(
         self, engagement: Engagement | None, contacts: list[Contact], users: list[tuple[str, uuid.UUID]],
-        me: uuid.UUID, tz: str,
+        me: uuid.UUID, tz: str, files: list[Attachment] = (), open_file: Callable[[uuid.UUID], None] | None = None,
     ) -> None:
         super().__init__()
         self.engagement = engagement
+        self.files = files
+        self.open_file = open_file
         self.contacts = contacts
         self.users = users
         self.me = me
@@ -60,9 +73,27 @@ class EngagementScreen(FormDialog[dict]):
         yield FormField("Completed", Checkbox("follow-up completed", e.completed if e else False,
                                               id="completed", compact=True))
         yield FormField("Notes", TextArea(e.notes or "" if e else "", id="notes", soft_wrap=True))
+        if e is not None:
+            with Horizontal(id="engagement-files-row"):
+                yield Label("Files", classes="field-label")
+                if self.files:
+                    yield OptionList(*(Option(escape(f"📎 {a.filename} — {a.description} ({human_size(a.size)})"), str(a.id))
+                                       for a in self.files), id="engagement-files", compact=True)
+                else:
+                    yield Static("None yet: t on the Engagements tab attaches one.", classes="muted")
 
     def on_mount(self) -> None:
         self.query_one("#subject").focus()
+
+    def action_files(self) -> None:
+        for files in self.query("#engagement-files"):
+            files.focus()
+            files.scroll_visible()
+
+    @on(OptionList.OptionSelected, "#engagement-files")
+    def _open_file(self, event: OptionList.OptionSelected) -> None:
+        if self.open_file is not None:
+            self.open_file(uuid.UUID(event.option.id))
 
     def submit(self) -> None:
         try:

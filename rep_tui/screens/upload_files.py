@@ -1,4 +1,5 @@
-"""Upload Files: attach a document or picture to the lead.
+"""Upload Files: attach a document or picture to the lead, or to one of its
+engagements (the engagement's "attach file").
 
 The file is hashed and copied into the blob store in a thread (see
 `leads.store_blob`), then an Attachment row is written; a description is
@@ -12,10 +13,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.widgets import DirectoryTree, Input, Static
 
 from rep_tui.domain.validation import Invalid
 from rep_tui.store.leads import UploadRefused, add_attachment, file_kind, human_size, store_blob
+from rep_tui.store.models import Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.path_suggester import PathSuggester
@@ -33,17 +36,19 @@ class UploadScreen(FormDialog[str]):
     UploadScreen #file-kind { color: $text-muted; padding-left: 17; margin-bottom: 1; }
     """
 
-    def __init__(self, lead_id: uuid.UUID, description: str = "") -> None:
+    def __init__(self, lead_id: uuid.UUID, engagement: Engagement | None = None) -> None:
         super().__init__()
         self.lead_id = lead_id
-        self.description = description
+        self.engagement_id = engagement.id if engagement else None
+        if engagement is not None:
+            self.dialog_title = f"Attach a file to the engagement “{escape(engagement.subject)}”"
 
     def compose_body(self) -> ComposeResult:
         yield FormField("File", text_input("path", placeholder="~/Pictures/front.jpg  (→ completes, ctrl+b browses)",
                                            suggester=PathSuggester()), required=True)
         yield Static("Documents and pictures, up to "
                      f"{human_size(self.app.settings.max_upload_bytes)}.", id="file-kind")
-        yield FormField("Description", text_input("description", self.description, "what is this file?"),
+        yield FormField("Description", text_input("description", None, "what is this file?"),
                         required=True)
 
     def on_mount(self) -> None:
@@ -96,7 +101,8 @@ class UploadScreen(FormDialog[str]):
         try:
             sha, size = store_blob(app.settings.paths.blobs_dir, source, app.settings.max_upload_bytes)
             with app.store.session() as session:
-                add_attachment(session, app.actor, self.lead_id, source.name, description, sha, size)
+                add_attachment(session, app.actor, self.lead_id, source.name, description, sha, size,
+                               engagement_id=self.engagement_id)
         except (UploadRefused, Invalid, OSError) as exc:
             app.call_from_thread(self._refused, str(exc))
             return

@@ -54,13 +54,6 @@ class DocumentTable(RecordTable):
         ])
 
 
-class PictureTable(RecordTable):
-    """Beside a preview, so narrower: the description is what a rep reads."""
-
-    COLUMNS = (Column("Description", 24), Column("Date", 10), Column("Filename", 18, wide_only=True),
-               Column("On device", 9, wide_only=True))
-
-
 def lead_phone(lead) -> str:
     e164 = lead.home_phone_e164 or lead.cell_phone_e164 or lead.work_phone_e164
     return format_phone(e164) if e164 else (lead.home_phone or lead.cell_phone or lead.work_phone or "")
@@ -112,20 +105,21 @@ def follow_up_text(engagement: Engagement, lead_file: LeadFile) -> str:
 
 
 class EngagementTable(RecordTable):
-    """Completed engagements are greyed out. At 80 columns the screen shows
-    the hidden columns of the highlighted one under the table."""
+    """Completed engagements are greyed out; 📎 counts the files attached to each.
+    At 80 columns the screen shows the hidden columns of the highlighted one under the table."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
     COLUMNS = (Column("Date", STAMP), Column("Subject", 20), Column("Contact", 12), Column("Dur.", 5, wide_only=True),
                Column("By", 12, wide_only=True), Column("Type", 6), Column("Follow-up", 21, wide_only=True),
-               Column("Done", 4))
+               Column("Done", 4), Column("📎", 3))
 
     def show_engagements(self, lead_file: LeadFile, tz: str) -> None:
         rows = []
         for e in lead_file.engagements:
+            files = len(lead_file.engagement_files(e.id))
             cells = (local_stamp(e.occurred_at, tz), e.subject, lead_file.contact_name(e.contact_id),
                      duration(e.duration_minutes), lead_file.user_name(e.contacted_by_id), e.contact_type.title(),
-                     follow_up_text(e, lead_file), "✓" if e.completed else "")
+                     follow_up_text(e, lead_file), "✓" if e.completed else "", str(files) if files else "")
             rows.append((str(e.id), tuple(Toned(c, "muted") if e.completed else c for c in cells)))
         self.fill(rows)
 
