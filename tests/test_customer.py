@@ -409,7 +409,7 @@ def picture_title(app) -> str:
 async def test_pictures_grid_moves_opens_the_full_view_and_steps_through(store):
     from textual_image.widget import HalfcellImage
 
-    from rep_tui.widgets.tabs.pictures import PictureCell, PictureGallery
+    from rep_tui.widgets.tabs.pictures import THUMB_COLS, PictureCell, PictureGallery
 
     app = RepApp(store)
     with store.session() as session:
@@ -447,15 +447,15 @@ async def test_pictures_grid_moves_opens_the_full_view_and_steps_through(store):
         picture = gallery.pictures[3]
         assert facts.startswith(f"{picture.filename} · ") and "uploaded by" in facts
         full = app.screen.query_one("#full-picture")
-        if missing == 3:
-            assert "Not downloaded yet" in str(full.query_one(".picture-problem").render())
-        else:
-            image = full.query_one(HalfcellImage)
-            assert image.styles.width.value > 20  # drawn large, not at thumbnail size
+        assert full.query_one(HalfcellImage).styles.width.value > THUMB_COLS  # drawn large, not at thumbnail size
+        await pilot.press(*["right"] * (missing + 1))  # on past the last to the one not downloaded
+        await settle(pilot)
+        assert picture_title(app) == f"Picture {missing + 1} of 4 — Not synced yet"
+        assert "Not downloaded yet" in str(full.query_one(".picture-problem").render())
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "CustomerScreen"
-        assert gallery.cursor == 3 and app.focused is gallery
+        assert gallery.cursor == missing and app.focused is gallery
 
 
 async def test_pictures_grid_reflows_with_the_width(store):
@@ -505,7 +505,7 @@ async def test_a_file_attached_from_an_engagement_is_listed_on_it_and_in_documen
         with store.session() as session:
             row = session.scalars(select(Attachment).where(Attachment.filename == quote.name)).one()
             assert (row.lead_id, row.engagement_id, row.description) == (lead_id, engagement_id, "Signed quote")
-        assert str(table.get_row(str(engagement_id))[-1]) == "1"  # the 📎 column counts it
+        assert str(table.get_row(str(engagement_id))[-1]) == "1"  # the Files column counts it
         assert quote.name in str(app.screen.query_one("#engagement-details").render())
 
         await pilot.press("enter")  # the engagement's dialog lists its files; Enter opens one

@@ -1,5 +1,5 @@
 """Snapshots of Customer Information on the fixed demo company: the header,
-every tab and the Edit Customer, Upload, Add Comment and Map dialogs, at
+every tab, a picture's full view and the Edit Customer, Upload, Add Comment and Map dialogs, at
 80×24 and 120×40, and the Job tab in the light theme; leads from
 `customer_leads`."""
 
@@ -19,6 +19,7 @@ CASES = {
     "comments": ("sale", ("c",)),
     "documents": ("files", ("d",)),
     "pictures": ("files", ("p",)),
+    "picture_view": ("files", ("p", "right", "enter")),
     "related": ("sale", ("r",)),
     "contacts": ("files", ("o",)),
     "engagements": ("sale", ("g",)),

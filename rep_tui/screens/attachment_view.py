@@ -126,11 +126,12 @@ class PictureScreen(_ViewerScreen[int]):
     def _show(self) -> None:
         picture = self.lead_file.pictures[self.index]
         count = len(self.lead_file.pictures)
-        self.query_one("#picture-title", Static).update(f"Picture {self.index + 1} of {count} — {picture.description}")
-        facts = (picture.filename, human_size(picture.size),
-                 f"uploaded by {self.lead_file.user_name(picture.uploaded_by) or 'the office'}",
-                 local_stamp(picture.created_at, self.tz),
-                 picture.engagement_id and f"engagement “{self.lead_file.engagement_subject(picture.engagement_id)}”")
+        title = f"Picture {self.index + 1} of {count} — {picture.description}"
+        self.query_one("#picture-title", Static).update(title)
+        uploader = self.lead_file.user_name(picture.uploaded_by)
+        engagement = self.lead_file.engagement_subject(picture.engagement_id)
+        facts = (picture.filename, human_size(picture.size), uploader and f"uploaded by {uploader}",
+                 local_stamp(picture.created_at, self.tz), engagement and f"engagement “{engagement}”")
         self.query_one("#picture-facts", Static).update(" · ".join(filter(None, facts)))
         self._draw(blob_path(self.blobs_dir, picture.sha256))
 

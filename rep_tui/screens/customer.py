@@ -429,7 +429,7 @@ class CustomerScreen(Screen):
             files = ", ".join(a.filename for a in self.lead_file.engagement_files(engagement.id))
             parts = (self.lead_file.user_name(engagement.contacted_by_id), duration(engagement.duration_minutes),
                      follow_up and f"Follow-up {follow_up}", engagement.notes and f"Notes: {engagement.notes}",
-                     files and f"📎 {files} (Enter lists them)")
+                     files and f"Files: {files} (Enter lists them)")
             details = " · ".join(part for part in parts if part)
         self.query_one("#engagement-details", Static).update(details)
 

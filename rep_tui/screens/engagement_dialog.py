@@ -77,8 +77,9 @@ class EngagementScreen(FormDialog[dict]):
             with Horizontal(id="engagement-files-row"):
                 yield Label("Files", classes="field-label")
                 if self.files:
-                    yield OptionList(*(Option(escape(f"📎 {a.filename} — {a.description} ({human_size(a.size)})"), str(a.id))
-                                       for a in self.files), id="engagement-files", compact=True)
+                    options = [Option(escape(f"{a.filename} — {a.description} ({human_size(a.size)})"), str(a.id))
+                               for a in self.files]
+                    yield OptionList(*options, id="engagement-files", compact=True)
                 else:
                     yield Static("None yet: t on the Engagements tab attaches one.", classes="muted")
 

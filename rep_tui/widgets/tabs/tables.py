@@ -105,13 +105,13 @@ def follow_up_text(engagement: Engagement, lead_file: LeadFile) -> str:
 
 
 class EngagementTable(RecordTable):
-    """Completed engagements are greyed out; 📎 counts the files attached to each.
+    """Completed engagements are greyed out; Files counts the files attached to each.
     At 80 columns the screen shows the hidden columns of the highlighted one under the table."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
-    COLUMNS = (Column("Date", STAMP), Column("Subject", 20), Column("Contact", 12), Column("Dur.", 5, wide_only=True),
+    COLUMNS = (Column("Date", STAMP), Column("Subject", 17), Column("Contact", 11), Column("Dur.", 5, wide_only=True),
                Column("By", 12, wide_only=True), Column("Type", 6), Column("Follow-up", 21, wide_only=True),
-               Column("Done", 4), Column("📎", 3))
+               Column("Done", 4), Column("Files", 5))
 
     def show_engagements(self, lead_file: LeadFile, tz: str) -> None:
         rows = []
