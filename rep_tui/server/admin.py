@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select
-from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.dates import parse_day
@@ -28,7 +27,6 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
 from rep_tui.server.models import ClientSequence, LoginFailure, Token
 from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
-from rep_tui.store.queries import find_duplicates
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
 from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
@@ -320,20 +318,6 @@ class _LineChecker:
         return values, found
 
 
-def _duplicate_of(session: Session, values: dict[str, Any], seen: dict[str, int]) -> str | None:
-    """What an earlier lead (in the database, or an earlier line) shares with this one."""
-    phones = {values[f"{p}_e164"] for p in ("home_phone", "cell_phone", "work_phone") if values.get(f"{p}_e164")}
-    email = values.get("email")
-    keys = [f"phone {p}" for p in phones] + ([f"email {email.lower()}"] if email else [])
-    earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None)
-    if earlier is None:
-        hits = find_duplicates(session, phones=phones, email=email)
-        if hits:
-            lead = hits[0].lead
-            earlier = f"PID {lead.pid} {lead.name} ({hits[0].matched})"
-    return earlier
-
-
 def _read_lines(source: TextIO) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header's column names and (line number, cells) per non-empty line."""
     reader = csv.reader(source)
@@ -353,21 +337,31 @@ def _problem(line: int, cells: dict[str, str], column: str, message: str) -> str
     return f"line {line}, {column}: " + (f"{value!r}: " if value else "") + message
 
 
+PHONE_COLUMNS = (Lead.home_phone_e164, Lead.cell_phone_e164, Lead.work_phone_e164)
+EMAIL_COLUMNS = (Lead.email, Lead.alt_email)
+CHUNK = 500
+
+
 def _keys(values: dict[str, Any]) -> list[str]:
-    """What makes two leads the same person: their phones and email."""
-    phones = [f"phone {values[p]}" for p in ("home_phone_e164", "cell_phone_e164", "work_phone_e164")
-              if values.get(p)]
+    """What makes two leads the same person (as the app's duplicate check
+    says): a phone, or the email."""
+    phones = [f"phone {values[c.key]}" for c in PHONE_COLUMNS if values.get(c.key)]
     return phones + ([f"email {values['email'].lower()}"] if values.get("email") else [])
 
 
-def _duplicate_of(session: Session, values: dict[str, Any], seen: dict[str, int]) -> str | None:
-    """What an earlier lead (an earlier line, or one in the database) shares with this one."""
-    earlier = next((f"line {seen[key]} ({key.split()[0]})" for key in _keys(values) if key in seen), None)
-    if earlier:
-        return earlier
-    phones = {values[p] for p in ("home_phone_e164", "cell_phone_e164", "work_phone_e164") if values.get(p)}
-    hits = find_duplicates(session, phones=phones, email=values.get("email"))
-    return f"PID {hits[0].lead.pid} {hits[0].lead.name} ({hits[0].matched})" if hits else None
+def _existing(conn: Connection, keys: set[str]) -> dict[str, str]:
+    """Which of these phone/email keys live leads already have, each with the
+    first such lead (in a few queries for a whole file, not one per line)."""
+    found: dict[str, str] = {}
+    for kind, columns, fold in (("phone", PHONE_COLUMNS, lambda c: c), ("email", EMAIL_COLUMNS, func.lower)):
+        wanted = sorted(k.split(" ", 1)[1] for k in keys if k.startswith(kind + " "))
+        for start in range(0, len(wanted), CHUNK):
+            for column in columns:
+                rows = conn.execute(select(fold(column), Lead.pid, Lead.first_name, Lead.last_name).where(
+                    fold(column).in_(wanted[start:start + CHUNK]), Lead.deleted.is_(False)).order_by(Lead.pid))
+                for value, pid, first, last in rows:
+                    found.setdefault(f"{kind} {value}", f"PID {pid} {f'{first} {last}'.strip()} ({kind})")
+    return found
 
 
 def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
@@ -375,10 +369,11 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
     """Check every line of a CSV of leads, then write them all (or, with
     `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
     problem names its line and column; leads sharing a phone or email with
-    an earlier one are reported (and with `skip_duplicates` left out)."""
+    an earlier one (in the database or the file) are reported, and with
+    `skip_duplicates` left out."""
     header, lines = _read_lines(source)
-    report, changes, seen = ImportReport(lines=len(lines)), [], {}
-    with engine.connect() as conn, Session(bind=conn) as session:
+    report, good = ImportReport(lines=len(lines)), []
+    with engine.connect() as conn:
         checker = _LineChecker(conn)
         if "rep" not in header:
             if not rep:
@@ -397,30 +392,37 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
             if found:
                 report.problems += [_problem(number, cells, column, message) for column, message in found.items()]
                 report.bad_lines += 1
+            else:
+                good.append((number, cells, values))
+        existing = _existing(conn, {key for _n, _c, values in good for key in _keys(values)})
+    changes, seen = [], {}
+    for number, cells, values in good:
+        keys = _keys(values)
+        earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None) \
+            or next((existing[k] for k in keys if k in existing), None)
+        for key in keys:
+            seen.setdefault(key, number)
+        if earlier:
+            report.duplicates.append(f"line {number}: may be a duplicate of {earlier}"
+                                     + (" — skipped" if skip_duplicates else ""))
+            if skip_duplicates:
+                report.skipped_duplicates += 1
                 continue
-            earlier = _duplicate_of(session, values, seen)
-            for key in _keys(values):
-                seen.setdefault(key, number)
-            if earlier:
-                report.duplicates.append(f"line {number}: may be a duplicate of {earlier}"
-                                         + (" — skipped" if skip_duplicates else ""))
-                if skip_duplicates:
-                    report.skipped_duplicates += 1
-                    continue
-            lead = _insert("leads", values, label=f"line {number}")
-            changes.append(lead)
-            if cells.get("notes", "").strip():
-                changes.append(_insert("notes", {"lead_id": lead.row_id, "author_name": "Import",
-                                                 "body": cells["notes"].strip()}, label=f"line {number}, notes"))
+        lead = _insert("leads", values, label=f"line {number}")
+        changes.append(lead)
+        if cells.get("notes", "").strip():
+            changes.append(_insert("notes", {"lead_id": lead.row_id, "author_name": "Import",
+                                             "body": cells["notes"].strip()}, label=f"line {number}, notes"))
     if report.bad_lines and not skip_bad:
         report.held_back = True
         return report
     _apply(engine, changes)
     lead_ids = [c.row_id for c in changes if c.table == "leads"]
     report.written = len(lead_ids)
-    if lead_ids:
-        with engine.connect() as conn:
-            report.pids = sorted(conn.execute(select(Lead.pid).where(Lead.id.in_(lead_ids))).scalars())
+    with engine.connect() as conn:
+        for start in range(0, len(lead_ids), CHUNK):
+            report.pids += conn.execute(select(Lead.pid).where(Lead.id.in_(lead_ids[start:start + CHUNK]))).scalars()
+    report.pids.sort()
     return report
 
 
