@@ -172,13 +172,14 @@ def _server_db():
     except ImportError as exc:
         raise click.ClickException(f"Admin needs the server's extras: pip install 'rep-tui[server]' ({exc}).") \
             from None
-    engine = server_admin.open_server(click.get_current_context().obj["db_url"] or default_db_url())
     try:
-        yield server_admin, engine
+        engine = server_admin.open_server(click.get_current_context().obj["db_url"] or default_db_url())
+        try:
+            yield server_admin, engine
+        finally:
+            engine.dispose()
     except server_admin.AdminError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
 
 
 def _new_password(from_stdin: bool) -> str:

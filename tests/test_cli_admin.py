@@ -190,3 +190,11 @@ def test_logout_with_nothing_waiting_and_the_server_gone(company_server, rep_env
     assert out.output == (f"Signed out bob from {srv.url}: the server could not be reached, so the token stays "
                           f"valid there until {expires}.\n")
     assert credentials.load() is None
+
+
+def test_a_database_that_cannot_be_opened_is_a_clear_error_without_its_password(rep_env):
+    out = run("admin", "--db", "postgresql+psycopg://boss:s3cret@127.0.0.1:1/company", "users", "list")
+    assert out.exit_code == 1
+    assert out.output.startswith("Error: Cannot open the server database postgresql+psycopg://boss:***@127.0.0.1:1/"
+                                 "company: (psycopg.OperationalError) connection failed")
+    assert "s3cret" not in out.output

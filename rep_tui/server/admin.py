@@ -46,8 +46,15 @@ class AdminError(Exception):
 
 def open_server(url: str) -> Engine:
     """The server database at `url`, migrated (so the first admin can be made before serving)."""
-    engine = make_engine(url)
-    migrate(engine)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        raise AdminError(f"Cannot open the server database {shown}: {str(exc).splitlines()[0]}") from None
     return engine
 
 
