@@ -10,6 +10,8 @@ _NON_WORD = re.compile(r"[^0-9a-z@]+")
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # the common case: an index rebuild folds every lead
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.replace("đ", "d").replace("Đ", "D").replace("ø", "o").replace("ß", "ss")
@@ -26,6 +28,9 @@ def words(text: str) -> list[str]:
     plain = strip_accents(text).lower()
     out: list[str] = []
     for chunk in plain.split():
+        if chunk.isalnum() and chunk.isascii():  # nothing to fold or split
+            out.append(chunk)
+            continue
         parts = _NON_WORD.sub(" ", _JOINERS.sub(" ", chunk)).split()
         out.extend(parts)
         joined = _NON_WORD.sub("", _JOINERS.sub("", chunk))

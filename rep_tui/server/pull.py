@@ -18,7 +18,7 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import current_version
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
 from rep_tui.store.models import SYNCED_TABLES
-from rep_tui.sync.codec import encode_row
+from rep_tui.sync.codec import encode_rows, wire_columns
 from rep_tui.sync.protocol import PullPage, Removal
 from rep_tui.sync.tables import ORDERED
 
@@ -44,13 +44,13 @@ def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: in
         sub = exits.limit(limit + 1).subquery()
         parts.append(select(sub.c.version, literal("").label("t")))
     merged = union_all(*parts).subquery()
-    return [tuple(row) for row in conn.execute(select(merged).order_by(merged.c.version).limit(limit + 1))]
+    return [tuple(row) for row in conn.execute(select(merged).order_by(merged.c.version).limit(limit + 1)).all()]
 
 
 def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) -> list:
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    stmt = _scoped(select(t).where(t.c.version > after, t.c.version <= upto), table, user)
-    return conn.execute(stmt).mappings().all()
+    stmt = _scoped(select(*wire_columns(table, conn.dialect.name)).where(t.c.version > after, t.c.version <= upto), table, user)
+    return conn.execute(stmt).all()
 
 
 def _exits(user: Principal, after: int, upto: int):
@@ -90,11 +90,11 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
         removals = []
         deleted: list[tuple[str, uuid.UUID]] = []
         for table in (t for t in ORDERED if t in present):
-            for row in _rows(conn, user, table, after, end):
-                if row["deleted"]:
-                    deleted.append((table, row["id"]))
-                else:
-                    upserts.setdefault(table, []).append(encode_row(table, row))
+            rows = _rows(conn, user, table, after, end)
+            deleted += [(table, uuid.UUID(str(row.id))) for row in rows if row.deleted]  # text on PostgreSQL
+            live = encode_rows(table, [row for row in rows if not row.deleted])
+            if live:
+                upserts[table] = live
         skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)
         removals += [Removal(table=table, id=row_id, reason="deleted") for table, row_id in deleted
                      if (table, row_id) not in skip]

@@ -108,32 +108,29 @@ def index_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
     _write_documents(conn, docs)
 
 
+_INDEXED = ("first_name", "last_name", "address", "city", "state", "zip", "county", "email", "alt_email", "pid",
+            *PHONE_FIELDS, *(f"{k}_e164" for k in PHONE_FIELDS))
+
+
 def rebuild_index(conn: Connection) -> int:
-    """Index every lead from scratch (after a bulk load). Returns the count."""
-    conn.execute(text("DELETE FROM lead_search"))
-    conn.execute(text("DELETE FROM search_keys"))
+    """Index every lead from scratch (after a bulk load, e.g. an initial
+    sync): keys numbered in SQL, documents written with one executemany.
+    Returns the count."""
+    conn.exec_driver_sql("DELETE FROM lead_search")
+    conn.exec_driver_sql("DELETE FROM search_keys")
+    conn.exec_driver_sql("INSERT INTO search_keys (key, lead_id) "
+                         "SELECT row_number() OVER (ORDER BY id), id FROM leads WHERE deleted = 0")
     jobs: dict[str, list[int]] = {}
-    for lead_hex, number in conn.execute(text("SELECT lead_id, job_number FROM jobs WHERE deleted = 0")):
+    for lead_hex, number in conn.exec_driver_sql("SELECT lead_id, job_number FROM jobs WHERE deleted = 0"):
         jobs.setdefault(lead_hex, []).append(number)
-    cols = ("first_name", "last_name", "address", "city", "state", "zip", "county", "email", "alt_email",
-            "pid", *PHONE_FIELDS, *(f"{k}_e164" for k in PHONE_FIELDS))
-    rows = conn.execute(text(f"SELECT id, {', '.join(cols)} FROM leads WHERE deleted = 0 ORDER BY id"))
-    count = 0
-    keys, docs = [], []
-    for row in rows:
-        count += 1
-        lead = dict(zip(cols, row[1:]))
-        keys.append({"k": count, "id": row[0]})
-        doc = document(lead, jobs.get(row[0], ()))
-        docs.append({"k": count, "a": doc[0], "b": doc[1], "c": doc[2], "d": doc[3], "e": doc[4]})
-    conn.execute(text("INSERT INTO search_keys (key, lead_id) VALUES (:k, :id)"), keys) if keys else None
+    rows = conn.exec_driver_sql(f"SELECT k.key, k.lead_id, {', '.join('l.' + c for c in _INDEXED)} "
+                                "FROM search_keys k JOIN leads l ON l.id = k.lead_id ORDER BY k.key")
+    docs = [(key, *document(dict(zip(_INDEXED, lead)), jobs.get(lead_hex, ()))) for key, lead_hex, *lead in rows]
     if docs:
-        conn.execute(
-            text("INSERT INTO lead_search (rowid, name, address, contact, ids, phones) VALUES (:k, :a, :b, :c, :d, :e)"),
-            docs,
-        )
-    conn.execute(text("INSERT INTO lead_search (lead_search) VALUES ('optimize')"))
-    return count
+        conn.exec_driver_sql("INSERT INTO lead_search (rowid, name, address, contact, ids, phones) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", docs)
+    conn.exec_driver_sql("INSERT INTO lead_search (lead_search) VALUES ('optimize')")
+    return len(docs)
 
 
 def match_expression(query: str) -> str | None:

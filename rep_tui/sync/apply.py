@@ -167,6 +167,13 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
         set_int(session, CURSOR, page.cursor)
 
 
+def holds_server_rows(store: Store) -> bool:
+    """Whether the device has any row a pull brought (those carry a version)."""
+    with store.engine.connect() as conn:
+        return any(conn.execute(select(_table(table).c.id).where(_table(table).c.version > 0).limit(1)).first()
+                   for table in ORDERED)
+
+
 def drop_unseen(store: Store, seen: set[tuple[str, str]]) -> int:
     """After a pull from cursor 0: rows the device had from the server that
     the server no longer sent are gone (or not ours any more)."""

@@ -8,9 +8,12 @@ objects in between."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable
+from operator import itemgetter
+from typing import Any, Callable, Iterable, Sequence
 
+from sqlalchemy import ColumnElement, cast, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text, Uuid
 
@@ -46,6 +49,49 @@ def encode_row(table: str, row: Any) -> dict[str, Any]:
     return out
 
 
+def _naive_utc_iso(value: datetime) -> str:
+    """What `to_json` makes of the aware datetime, from the naive UTC one stored."""
+    return value.isoformat() + "+00:00"
+
+
+@lru_cache(maxsize=None)
+def wire_columns(table: str, dialect: str) -> tuple[ColumnElement, ...]:
+    """The columns of a synced table to select for `encode_rows`: UTC
+    timestamps as stored (naive), saving an aware datetime per value, and on
+    PostgreSQL UUIDs as text, saving a UUID object per value."""
+    cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+
+    def wire(col):
+        if isinstance(col.type, UTCDateTime):
+            return type_coerce(col, DateTime()).label(col.key)
+        if isinstance(col.type, Uuid) and dialect == "postgresql":
+            return cast(col, String).label(col.key)
+        return col
+
+    return tuple(wire(c) for c in cols)
+
+
+@lru_cache(maxsize=None)
+def _wire_encoders(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, Converter], ...]]:
+    cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+    encoders = [_naive_utc_iso if isinstance(c.type, UTCDateTime) else _encode_for(c.type) for c in cols]
+    return tuple(c.key for c in cols), tuple((i, enc) for i, enc in enumerate(encoders) if enc is not None)
+
+
+def encode_rows(table: str, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows selected as `wire_columns(table)` as JSON values, the same as
+    `encode_row` makes: the pull's hot loop, so only converted columns are touched."""
+    names, converted = _wire_encoders(table)
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, enc in converted:
+            if (value := values[i]) is not None:
+                values[i] = enc(value)
+        out.append(dict(zip(names, values)))
+    return out
+
+
 def _through_objects(col_type: Any) -> Converter:
     dialect = sqlite.dialect()
     process = col_type.dialect_impl(dialect).bind_processor(dialect)
@@ -53,11 +99,13 @@ def _through_objects(col_type: Any) -> Converter:
 
 
 def _utc_text(value: str) -> str:
-    """'2026-01-05T15:00:00.5+00:00' -> '2026-01-05 15:00:00.500000', as SQLite keeps it."""
-    if value.endswith("+00:00") and len(value) >= 25:
-        clock = value[11:-6]
-        whole, _, fraction = clock.partition(".")
-        return f"{value[:10]} {whole}.{fraction.ljust(6, '0')}"
+    """'2026-01-05T15:00:00+00:00' -> '2026-01-05 15:00:00.000000', as SQLite
+    keeps it; the two shapes `datetime.isoformat` gives for UTC go the short way."""
+    if value.endswith("+00:00"):
+        if len(value) == 25:
+            return f"{value[:10]} {value[11:19]}.000000"
+        if len(value) == 32:
+            return f"{value[:10]} {value[11:26]}"
     return _utc_slow(value)
 
 
@@ -84,6 +132,20 @@ def sqlite_binders(table: str) -> tuple[tuple[str, Converter | None], ...]:
 
 
 def sqlite_params(table: str, rows: list[dict[str, Any]]) -> list[tuple]:
+    """Executemany parameters for rows of JSON values, in `sqlite_binders` order;
+    a column a row lacks is NULL."""
     binders = sqlite_binders(table)
-    return [tuple(v if (v := row.get(name)) is None or bind is None else bind(v) for name, bind in binders)
-            for row in rows]
+    names = [name for name, _bind in binders]
+    every = itemgetter(*names)
+    converted = [(i, bind) for i, (_name, bind) in enumerate(binders) if bind is not None]
+    out = []
+    for row in rows:
+        try:
+            values = list(every(row))
+        except KeyError:
+            values = [row.get(name) for name in names]
+        for i, bind in converted:
+            if (value := values[i]) is not None:
+                values[i] = bind(value)
+        out.append(tuple(values))
+    return out

@@ -21,7 +21,7 @@ from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
-from rep_tui.sync.apply import apply_page, drop_unseen
+from rep_tui.sync.apply import apply_page, drop_unseen, holds_server_rows
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
 
 Progress = Callable[[str], None]
@@ -214,7 +214,8 @@ class SyncClient:
             cursor = state.get_int(session, state.CURSOR)
             device = state.client_id(session)
             acked = state.get_int(session, state.ACKED_SEQ)
-        seen: set[tuple[str, str]] | None = set() if cursor == 0 else None
+        # Pulling from scratch into a device that already has server rows: what is not sent again is gone.
+        seen: set[tuple[str, str]] | None = set() if cursor == 0 and holds_server_rows(self.store) else None
         first = cursor == 0
 
         def fetch(after: int) -> PullPage:
