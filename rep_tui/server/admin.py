@@ -88,8 +88,9 @@ def _apply(engine: Engine, changes: list[Change]) -> None:
             refused = [f"{batch[r.seq - start - 1].label or batch[r.seq - start - 1].table}: {r.reason}"
                        for r in response.results if r.status == "rejected"]
             if refused:
-                raise AdminError(f"The server refused {len(refused)} change(s) ({start + len(batch) - len(refused)} "
-                                 "written before it stopped):\n  " + "\n  ".join(refused))
+                written, unsent = start + len(batch) - len(refused), len(changes) - start - len(batch)
+                raise AdminError(f"The server refused {len(refused)} change(s); {written} written, {unsent} not "
+                                 "sent:\n  " + "\n  ".join(refused))
     finally:
         with engine.begin() as conn:  # a one-shot device never re-sends: its sequence is not needed
             conn.execute(delete(ClientSequence).where(ClientSequence.user_id == ADMIN.id,

@@ -305,3 +305,19 @@ def test_imported_notes_become_office_notes_of_their_lead(db):
         notes = conn.execute(select(Note.lead_id, Note.author_name, Note.body)).all()
     assert (imported(engine, "Notes").id, "Import", "gate code 42") in notes
     assert all(lead_id != imported(engine, "Plain").id for lead_id, _a, _b in notes)
+
+
+def test_a_change_the_server_refuses_is_named_and_the_rest_are_counted(db):
+    engine, company = db
+    lead = company.leads["ann"][0]
+    changes = [admin.Change("leads", lead, "update", {"city": (None, "Oak Park")}, "first"),
+               admin.Change("leads", lead, "update", {"shoe_size": (None, 9)}, "line 9"),
+               admin.Change("leads", uuid.uuid4(), "update", {"city": (None, "Cicero")})]
+    with pytest.raises(admin.AdminError) as refused:
+        admin._apply(engine, changes)
+    assert str(refused.value) == ("The server refused 2 change(s); 1 written, 0 not sent:\n"
+                                  "  line 9: leads has no field 'shoe_size'\n"
+                                  "  leads: no such leads row (deleted, or never synced)")
+    with engine.connect() as conn:
+        assert conn.execute(select(Lead.city).where(Lead.id == lead)).scalar_one() == "Oak Park"
+        assert conn.execute(select(ClientSequence).where(ClientSequence.user_id == admin.ADMIN.id)).first() is None
