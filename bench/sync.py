@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import subprocess
 import sys
@@ -171,15 +172,17 @@ async def many_reps(server_url: str, rep_tokens: list[str], leads: list[str], cu
     errors: list[str] = []
     limits = httpx.Limits(max_connections=len(rep_tokens) + 10, max_keepalive_connections=len(rep_tokens) + 10)
     async with httpx.AsyncClient(base_url=server_url, timeout=60, limits=limits) as http:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one_rep(http, t, lead, cursor, rounds, think, latencies, errors)
                                for t, lead in zip(rep_tokens, leads)))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
     syncs = len(latencies)
     print(f"{len(rep_tokens)} reps × {rounds} rounds (think ~{think:.1f} s): {syncs} syncs (push + pull) in "
           f"{elapsed:.1f} s = {syncs / elapsed:,.0f} syncs/s; p50 {percentile(latencies, 50) * 1000:.0f} ms, "
-          f"p99 {percentile(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
-          f"errors {len(errors)} {sorted(set(errors))[:5]} (goal p99 ≤ 300 ms)")
+          f"p95 {percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
+          f"errors {len(errors)} {sorted(set(errors))[:5]} (goal p99 ≤ 300 ms); "
+          f"bench client CPU {cpu:.1f} s = {cpu / elapsed:.0%} of one core")
 
 
 def concurrent_reps(cluster: TempCluster, reps: int, rounds: int, think: float, workers: int, tmp: Path) -> None:
@@ -216,11 +219,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--think", type=float, default=20.0, help="seconds between a rep's syncs (randomised)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes for the many-reps part")
+    parser.add_argument("--skip-initial", action="store_true", help="only the many-reps part")
     args = parser.parse_args()
+    print("load average at start: {:.2f} {:.2f} {:.2f} ({} cores)".format(*os.getloadavg(), os.cpu_count()))
     cluster = TempCluster(name="reptui-bench", max_connections=300).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            initial_sync(cluster, args.rows, Path(tmp))
+            if not args.skip_initial:
+                initial_sync(cluster, args.rows, Path(tmp))
             if args.reps:
                 concurrent_reps(cluster, args.reps, args.rounds, args.think, args.workers, Path(tmp))
     finally:

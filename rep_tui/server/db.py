@@ -1,9 +1,11 @@
 """The server's database: SQLite for one box, PostgreSQL for a company.
 
 Migrations (their own Alembic tree: domain tables + server tables) run on
-start. Every push transaction begins by locking the one counter row, so
-versions are handed out and committed in order on both backends and a pull
-of "after N" can never skip a row."""
+start. Versions come from the one counter row, and whoever takes them holds
+its lock until commit, so versions are committed in order on both backends
+and a pull of "after N" can never skip a row. A push writes its rows first
+(with the PENDING placeholder) and takes the lock only at its end, so pushes
+run side by side and queue only for their last few statements."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from rep_tui.server.models import Counter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 COUNTER_ID = 1
+#: The version of a row a running push wrote: pulls ask for versions above a
+#: cursor ≥ 0, so it is never shipped, and the push replaces it before commit.
+PENDING = -1
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:
@@ -32,7 +37,9 @@ def _sqlite_connect(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A writer takes the write lock at BEGIN: one that read first and wrote
+    # later could fail at once ("database is locked") instead of waiting.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -68,6 +75,24 @@ def migrate(engine: Engine) -> None:
 
 def current_version(conn: Connection) -> int:
     return conn.execute(select(Counter.value).where(Counter.id == COUNTER_ID)).scalar_one()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes (SQLite: holding the write lock from its start)."""
+    with engine.connect() as conn:
+        conn.execution_options(writer=True)
+        with conn.begin():
+            yield conn
+
+
+def take_versions(conn: Connection, count: int) -> int:
+    """The first of `count` new versions, in one statement that advances the
+    counter and locks it until the transaction ends. Take it last: it queues
+    every other writer behind this transaction's commit."""
+    return conn.execute(
+        update(Counter).where(Counter.id == COUNTER_ID).values(value=Counter.value + count).returning(Counter.value)
+    ).scalar_one() - count + 1
 
 
 class Versions:

@@ -1,25 +1,35 @@
 """Applying a device's mutations: each exactly once, in order, field by field.
 
-One transaction per push holds the version lock; the device's last applied
-sequence is stored in it, so a retried push after a lost reply is harmless.
-Each mutation runs in a savepoint: a bad one is rejected with a reason and
-the rest go through. When the mutation's base value of a field is not the
+One transaction per push, which first locks the device's sequence row (a
+retry while the first attempt still runs waits for it) and stores the last
+applied sequence, so a retried push after a lost reply is harmless. Each
+mutation runs in a savepoint: a bad one is rejected with a reason and the
+rest go through. When the mutation's base value of a field is not the
 server's current value, the server's value stays; the losing value goes to
-the change history (kind "conflict") and back to the device."""
+the change history (kind "conflict") and back to the device.
+
+Rows are written with the PENDING version; only at the end does the push
+take the version lock, give every row it wrote (and every scope exit and
+human number) its value in a few bulk statements, and commit. Pushes thus
+run side by side and are serialised only for that last step."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
 from rep_tui.server import scoping
 from rep_tui.server.auth import Principal
-from rep_tui.server.db import Versions, locked_versions
+from rep_tui.server.db import PENDING, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
@@ -29,6 +39,10 @@ from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
 SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id"})
+#: PostgreSQL's deadlock_detected and serialization_failure: two pushes
+#: locked the same rows in opposite orders; the loser rolls back and retries.
+TRANSIENT_STATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 5
 
 
 class Rejected(Exception):
@@ -37,11 +51,25 @@ class Rejected(Exception):
 
 @dataclass
 class Push:
+    """One push transaction and what it must finish before commit."""
+
     conn: Connection
-    versions: Versions
     user: Principal
     client_id: str
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: (table, row id) of every row written with the PENDING version.
+    stamped: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+    #: ScopeExit rows (lead_id, user_id) and RowBirth rows (table_name, row_id), each to get a version.
+    exits: list[dict[str, Any]] = field(default_factory=list)
+    births: list[dict[str, Any]] = field(default_factory=list)
+
+    def mark(self) -> tuple[int, ...]:
+        return len(self.history), len(self.stamped), len(self.exits), len(self.births)
+
+    def undo(self, mark: tuple[int, ...]) -> None:
+        """Forget what a rolled-back savepoint recorded."""
+        for items, size in zip((self.history, self.stamped, self.exits, self.births), mark):
+            del items[size:]
 
 
 def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | None:
@@ -78,33 +106,26 @@ def _record(push: Push, table: str, row_id: uuid.UUID, lead_id: Any, fld: str, o
     })
 
 
-def _next_number(conn: Connection, table: str) -> int:
-    column = SERVER_NUMBERS[table]
-    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    top = conn.execute(select(func.max(t.c[column]))).scalar()
-    return (top or NUMBER_START[column]) + 1
-
-
-def touch(conn: Connection, versions: Versions, table: str, row_ids: list[uuid.UUID]) -> None:
-    """Give rows new versions so every device that may see them pulls them again."""
+def touch(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
+    """Give rows new versions so every device that may see them pulls them again
+    (writing the placeholder locks them now; the version comes at the end)."""
     if not row_ids:
         return
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    conn.execute(
-        update(t).where(t.c.id == bindparam("_id")).values(version=bindparam("_v")),
-        [{"_id": rid, "_v": versions.next()} for rid in row_ids],
-    )
+    push.conn.execute(update(t).where(t.c.id == bindparam("_id")).values(version=PENDING),
+                      [{"_id": rid} for rid in row_ids])
+    push.stamped.extend((table, rid) for rid in row_ids)
 
 
 def _touch_lead_tree(push: Push, lead_id: uuid.UUID) -> None:
     """A lead changed hands: its new viewers' devices need everything under it."""
     conn = push.conn
-    touch(conn, push.versions, "leads", [lead_id])
+    touch(push, "leads", [lead_id])
     jobs = select(Job.id).where(Job.lead_id == lead_id)
     for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
         t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
         where = t.c.lead_id == lead_id if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
-        touch(conn, push.versions, table, list(conn.execute(select(t.c.id).where(where)).scalars()))
+        touch(push, table, list(conn.execute(select(t.c.id).where(where)).scalars()))
 
 
 def _reps_behind(conn: Connection, table: str, current: dict[str, Any], changes: dict[str, Any]) -> list:
@@ -126,10 +147,7 @@ def _move_leads(push: Push, leads: list[uuid.UUID], before: set, after: set) -> 
         return
     for lead_id in leads:
         _touch_lead_tree(push, lead_id)
-        if lost:
-            version = push.versions.next()
-            push.conn.execute(insert(ScopeExit), [{"version": version, "lead_id": lead_id, "user_id": user}
-                                                  for user in lost])
+        push.exits.extend({"lead_id": lead_id, "user_id": user} for user in lost)
 
 
 def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> None:
@@ -147,14 +165,12 @@ def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> No
 def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
     conn, table = push.conn, m.table
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    values = {**values, "id": m.row_id, "version": push.versions.next(), "updated_at": utcnow()}
-    if table in SERVER_NUMBERS:
-        values[SERVER_NUMBERS[table]] = _next_number(conn, table)
+    values = {**values, "id": m.row_id, "version": PENDING, "updated_at": utcnow()}
     conn.execute(insert(t).values(**values))
+    push.stamped.append((table, m.row_id))
     if not scoping.may_write_row(conn, push.user, table, values):
         raise Rejected("that row is outside what you may change")
-    conn.execute(insert(RowBirth).values(table_name=table, row_id=m.row_id, version=values["version"],
-                                         client_id=push.client_id))
+    push.births.append({"table_name": table, "row_id": m.row_id, "client_id": push.client_id})
     _record(push, table, m.row_id, scoping.lead_of(conn, table, values), "*", None, "created", "edit")
 
 
@@ -177,8 +193,8 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
         return []
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
     before = {rep: scoping.viewers(conn, rep) for rep in _reps_behind(conn, table, current, changes)}
-    conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=push.versions.next(),
-                                                             updated_at=utcnow()))
+    conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=PENDING, updated_at=utcnow()))
+    push.stamped.append((table, m.row_id))
     if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
         raise Rejected("that change would move the row outside what you may change")
     if before:
@@ -190,8 +206,8 @@ def _delete(push: Push, m: Mutation, current: dict[str, Any]) -> None:
     if current["deleted"]:
         return
     t = SYNCED_TABLES[m.table].__table__  # type: ignore[attr-defined]
-    push.conn.execute(update(t).where(t.c.id == m.row_id).values(
-        deleted=True, version=push.versions.next(), updated_at=utcnow()))
+    push.conn.execute(update(t).where(t.c.id == m.row_id).values(deleted=True, version=PENDING, updated_at=utcnow()))
+    push.stamped.append((m.table, m.row_id))
     _record(push, m.table, m.row_id, scoping.lead_of(push.conn, m.table, current), "*", "present", "deleted", "edit")
 
 
@@ -231,12 +247,14 @@ def _reason(exc: Exception) -> str:
 
 def _apply_one(push: Push, m: Mutation) -> MutationResult:
     savepoint = push.conn.begin_nested()
-    mark = len(push.history)
+    mark = push.mark()
     try:
         conflicts = apply(push, m)
     except (Rejected, DBAPIError, StatementError, ValueError) as exc:
+        if transient(exc):
+            raise  # not the mutation's fault: the whole push is tried again
         savepoint.rollback()
-        del push.history[mark:]
+        push.undo(mark)
         _restore_device_copy(push, m)
         return MutationResult(seq=m.seq, status="rejected", reason=_reason(exc))
     savepoint.commit()
@@ -249,27 +267,78 @@ def _restore_device_copy(push: Push, m: Mutation) -> None:
         return
     current = _row(push.conn, m.table, m.row_id)
     if current is not None and scoping.may_write_row(push.conn, push.user, m.table, current):
-        touch(push.conn, push.versions, m.table, [m.row_id])
+        touch(push, m.table, [m.row_id])
 
 
-def _save_last_seq(conn: Connection, user: Principal, client_id: str, known: bool, last: int) -> None:
-    if known:
-        conn.execute(update(ClientSequence).where(
-            ClientSequence.user_id == user.id, ClientSequence.client_id == client_id).values(last_seq=last))
-    else:
-        conn.execute(insert(ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=last))
+def transient(exc: Exception) -> bool:
+    """A deadlock or serialisation failure between pushes: worth a retry."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in TRANSIENT_STATES
 
 
-def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
-    with locked_versions(engine) as (conn, versions):
-        stored = conn.execute(select(ClientSequence.last_seq).where(
-            ClientSequence.user_id == user.id, ClientSequence.client_id == request.client_id)).scalar()
-        last = stored or 0
+def _lock_sequence(conn: Connection, user: Principal, client_id: str) -> int:
+    """The device's last applied sequence, its row locked (made if new) until
+    commit: a second push of the same device waits here, then sees the first's."""
+    dialect_insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[conn.dialect.name]
+    stmt = dialect_insert(ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=0)
+    stmt = stmt.on_conflict_do_update(index_elements=[ClientSequence.user_id, ClientSequence.client_id],
+                                      set_={"last_seq": ClientSequence.last_seq})
+    return conn.execute(stmt.returning(ClientSequence.last_seq)).scalar_one()
+
+
+def _save_last_seq(conn: Connection, user: Principal, client_id: str, last: int) -> None:
+    conn.execute(update(ClientSequence).where(
+        ClientSequence.user_id == user.id, ClientSequence.client_id == client_id).values(last_seq=last))
+
+
+def _finish(push: Push) -> None:
+    """Take the version lock (last, so pushes queue only for this) and give
+    everything the push wrote its versions and human numbers in bulk."""
+    conn = push.conn
+    rows = list(dict.fromkeys(push.stamped))
+    count = len(rows) + len(push.exits)
+    if not count:
+        return
+    versions = itertools.count(take_versions(conn, count))
+    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    version_of = {}
+    for table, row_id in rows:
+        version_of[table, row_id] = next(versions)
+        by_table[table].append({"_id": row_id, "_v": version_of[table, row_id]})
+    for table, params in by_table.items():
+        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+        stamped = conn.execute(update(t).where(t.c.id == bindparam("_id"), t.c.version == PENDING)
+                               .values(version=bindparam("_v")), params).rowcount
+        if stamped != len(params):
+            raise RuntimeError(f"{len(params) - stamped} {table} rows would keep the placeholder version")
+    if push.exits:
+        conn.execute(insert(ScopeExit), [{**row, "version": next(versions)} for row in push.exits])
+    if push.births:
+        conn.execute(insert(RowBirth), [{**row, "version": version_of[row["table_name"], row["row_id"]]}
+                                        for row in push.births])
+        _number(push)
+
+
+def _number(push: Push) -> None:
+    """Human numbers for the rows this push created, under the version lock
+    (so no two pushes hand out the same number)."""
+    for table, column in SERVER_NUMBERS.items():
+        born = [row["row_id"] for row in push.births if row["table_name"] == table]
+        if not born:
+            continue
+        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+        top = push.conn.execute(select(func.max(t.c[column]))).scalar() or NUMBER_START[column]
+        push.conn.execute(update(t).where(t.c.id == bindparam("_id")).values({column: bindparam("_n")}),
+                          [{"_id": row_id, "_n": top + n} for n, row_id in enumerate(born, 1)])
+
+
+def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+    with write_transaction(engine) as conn:
+        last = _lock_sequence(conn, user, request.client_id)
         if request.acked_seq > last:
             # We lost what we once acknowledged (restored from a backup): apply
             # nothing out of order; the device re-sends everything after `last`.
             return PushResponse(last_seq=last, behind=True)
-        state = Push(conn, versions, user, request.client_id)
+        state = Push(conn, user, request.client_id)
         results = []
         for m in sorted(request.mutations, key=lambda m: m.seq):
             if m.seq <= last:
@@ -279,5 +348,16 @@ def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
             last = m.seq
         if state.history:
             conn.execute(insert(ChangeRecord), state.history)
-        _save_last_seq(conn, user, request.client_id, stored is not None, last)
+        _save_last_seq(conn, user, request.client_id, last)
+        _finish(state)
     return PushResponse(last_seq=last, results=results)
+
+
+def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+    for _retry in range(ATTEMPTS - 1):
+        try:
+            return _push_once(engine, user, request)
+        except DBAPIError as exc:
+            if not transient(exc):
+                raise
+    return _push_once(engine, user, request)
