@@ -188,6 +188,10 @@ def _new_password(from_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+def _echo_lines(lines: list[str], empty: str) -> None:
+    click.echo("\n".join(lines) if lines else empty)
+
+
 _password_stdin_option = click.option("--password-stdin", is_flag=True,
                                       help="Read the password from the first line of stdin (for scripts).")
 
@@ -202,11 +206,9 @@ def users_list() -> None:
     """Every user: username, name, role, team, and whether disabled."""
     with _server_db() as (server_admin, engine):
         users = server_admin.list_users(engine)
-    for u in users:
-        click.echo(f"{u.username:<16.16} {u.full_name:<24.24} {u.role:<8} {u.team:<16.16}"
-                   f"{'' if u.active else ' disabled'}".rstrip())
-    if not users:
-        click.echo("No users yet: add one with `rep-tui admin users add USERNAME --role admin`.")
+    _echo_lines([f"{u.username:<16.16} {u.full_name:<24.24} {u.role:<8} {u.team:<16.16}"
+                 f"{'' if u.active else ' disabled'}".rstrip() for u in users],
+                "No users yet: add one with `rep-tui admin users add USERNAME --role admin`.")
 
 
 @admin_users.command("add")
@@ -252,10 +254,8 @@ def teams_list() -> None:
     """Every team: name, office, manager, number of members."""
     with _server_db() as (server_admin, engine):
         teams = server_admin.list_teams(engine)
-    for t in teams:
-        click.echo(f"{t.name:<20.20} {t.office:<16.16} {t.manager or '(no manager)':<16.16} {t.members} member(s)")
-    if not teams:
-        click.echo("No teams yet: add one with `rep-tui admin teams add NAME`.")
+    _echo_lines([f"{t.name:<20.20} {t.office:<16.16} {t.manager or '(no manager)':<16.16} {t.members} member(s)"
+                 for t in teams], "No teams yet: add one with `rep-tui admin teams add NAME`.")
 
 
 @admin_teams.command("add")
