@@ -8,6 +8,7 @@ objects in between."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -121,6 +122,8 @@ def _sqlite_binder(col_type: Any) -> Converter | None:
         return None  # ISO dates are stored as they are
     if isinstance(col_type, UTCDateTime):
         return _utc_text
+    if isinstance(col_type, JSON):
+        return json.dumps  # what SQLAlchemy's JSON type stores, without its round trip
     return _through_objects(col_type)
 
 
