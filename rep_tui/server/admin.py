@@ -29,13 +29,15 @@ from rep_tui.server.models import ClientSequence, LoginFailure, Token
 from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
-from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
+from rep_tui.sync.protocol import Mutation, PushRequest
 
 #: Who admin changes are recorded as in the change history (not a user row).
 ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
                   full_name="rep-tui admin", role="admin", team_id=None)
 ROLES = ("rep", "manager", "admin")
 MIN_PASSWORD = 8
+#: Mutations per push: short transactions, so reps' own pushes are not kept waiting.
+BATCH = 200
 #: An upload comes before the attachment row that names it: younger blobs are kept.
 BLOB_GRACE = timedelta(days=1)
 
@@ -79,8 +81,8 @@ def _apply(engine: Engine, changes: list[Change]) -> None:
 
     client_id = f"admin-{uuid.uuid4().hex}"
     try:
-        for start in range(0, len(changes), MAX_BATCH):
-            batch = changes[start:start + MAX_BATCH]
+        for start in range(0, len(changes), BATCH):
+            batch = changes[start:start + BATCH]
             response = push(engine, ADMIN, PushRequest(client_id=client_id, acked_seq=start, mutations=[
                 Mutation(seq=start + i + 1, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
                          fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})

@@ -321,3 +321,12 @@ def test_a_change_the_server_refuses_is_named_and_the_rest_are_counted(db):
     with engine.connect() as conn:
         assert conn.execute(select(Lead.city).where(Lead.id == lead)).scalar_one() == "Oak Park"
         assert conn.execute(select(ClientSequence).where(ClientSequence.user_id == admin.ADMIN.id)).first() is None
+
+
+def test_a_file_longer_than_one_push_is_written_whole(db):
+    engine, _company = db
+    lines = [f"F{i},Batch,{i} Elm St,,,,312-555-{i:04d},,,,\n" for i in range(admin.BATCH + 5)]
+    report = admin.import_leads(engine, csv_text(*lines), rep="carl")
+    assert report.written == admin.BATCH + 5 and len(set(report.pids)) == admin.BATCH + 5
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).where(Lead.last_name == "Batch")).scalar_one() == admin.BATCH + 5
