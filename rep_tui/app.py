@@ -43,6 +43,8 @@ MAIN_SCREENS = (
     ("selfgen", "5", "Self Gen", "selfgen", "SelfGenScreen"),
     ("stats", "6", "My Stats", "stats", "StatsScreen"),
 )
+#: F1–F6 take one item in the footer ("f1–f6 Screens"); `?` and Ctrl+P name each.
+SCREEN_KEYS = Binding.Group("Screens")
 
 
 class RepApp(App):
@@ -53,12 +55,13 @@ class RepApp(App):
     COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands}
     MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS}
     DEFAULT_MODE = "dashboard"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # screens' CSS can fit 80 columns
     BINDINGS = [
+        Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
         *(Binding(key, f"app.switch_mode('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
-        *(Binding(f"f{i}", f"app.switch_mode('{mode}')", title, show=True)
+        *(Binding(f"f{i}", f"app.switch_mode('{mode}')", title, group=SCREEN_KEYS)
           for i, (mode, _k, title, *_) in enumerate(MAIN_SCREENS, start=1)),
         Binding("slash", "app.switch_mode('search')", "Search", show=False),
-        Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
         Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
         Binding("f7", "app.sync_status", "Sync status", show=False),
     ]

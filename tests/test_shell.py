@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Footer, Input
+from textual.widgets._footer import FooterKey
 
 from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
@@ -73,10 +74,74 @@ async def test_question_mark_lists_the_keys_of_the_screen(store):
                 for table in app.screen.query(DataTable) for i in range(table.row_count)}
         for expected in [("r", "Result"), ("⏎", "Open lead"), ("t", "Today"), ("←, [", "Prev day"),
                          ("⇧→, }", "Next week"), ("1, f1", "Dashboard"), ("?", "Help"),
-                         ("^p", "palette"), ("^t", "Dark / light theme")]:
+                         ("^p", "Open the command palette"), ("^t", "Dark / light theme")]:
             assert expected in rows
         await pilot.press("escape")
         assert isinstance(app.screen, AppointmentsScreen)
+
+
+def footer_text(screen) -> str:
+    """The footer as shown, key by key; fails when a key is cut by the edge or hidden under Ctrl+P."""
+    footer = screen.query_one(Footer)
+    keys = sorted(footer.query(FooterKey), key=lambda key: key.region.x)
+    palette = footer.query_one(".-command-palette")
+    for key in keys:
+        shown = str(key.render()).strip()
+        assert key.region.width == key.outer_size.width > 0, f"{shown!r} is not shown whole"
+        assert key.region.right <= footer.region.right, f"{shown!r} runs off the edge"
+        assert key is palette or key.region.right <= palette.region.x, f"{shown!r} is under the palette key"
+    return "  ".join(str(key.render()).strip() for key in keys)
+
+
+FOOTERS_AT_80 = {  # key pressed: what the footer must show
+    "f1": ["⏎ Open lead", "r Result", "? Help", "f1–f6 Screens", "^p palette"],
+    "f2": ["^f Filters", "esc Leave the box", "f1–f6 Screens", "^p palette"],  # the box has focus: ? types
+    "f3": ["⏎ Open lead", "f Set follow-up", "x Clear date", "? Help", "^p palette"],
+    "f4": ["←→ Prev/next day", "⏎ Open lead", "r Result", "t Today", "? Help", "^p palette"],
+    "f5": ["^s Save", "^n New lead", "^l My leads", "f1–f6 Screens", "^p palette"],
+    "f6": ["⏎ Details", "dwmy Period", "c Custom", "pn Prev/next", "? Help", "^p palette"],
+}
+
+
+@pytest.mark.parametrize("key", FOOTERS_AT_80)
+async def test_footer_at_80_columns_shows_the_screen_keys_and_help_whole(store, key):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await settle(pilot)
+        shown = footer_text(app.screen)
+        for item in FOOTERS_AT_80[key]:
+            assert item in shown
+
+
+async def test_footer_on_customer_information_keeps_its_own_keys_first(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with store.session() as session:
+            lead = queries.be_backs(session, app.user.id)[0].lead
+        app.open_lead(lead.id)
+        await settle(pilot)
+        shown = footer_text(app.screen)
+        assert shown.startswith("esc Back  e Edit Customer  m Map  u Upload  jncdprogh Tabs  ? Help")
+        await pilot.press("g")  # Engagements: the tab's own keys come first and push the rest out
+        await settle(pilot)
+        shown = footer_text(app.screen)
+        assert shown.startswith("⏎ Edit  esc Back  a/+ Add  x Delete") and "? Help" in shown
+        await pilot.press("question_mark")  # what the footer left out is in Help, with its full name
+        await settle(pilot)
+        rows = {tuple(str(cell) for cell in table.get_row_at(i))
+                for table in app.screen.query(DataTable) for i in range(table.row_count)}
+        assert {("u", "Upload Files"), ("t", "Attach file"), ("j", "Job tab"), ("6, f6", "My Stats")} <= rows
+
+
+async def test_footer_at_120_columns_shows_every_key_of_the_screen(store):
+    app = RepApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert footer_text(app.screen) == (
+            "←→ Prev/next day  ⏎ Open lead  r Result  t Today  ? Help  f1–f6 Screens  ^p palette")
 
 
 async def palette_pick(pilot, text: str) -> None:

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from rep_tui.domain.dates import format_hour, relative_day
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow
 from rep_tui.widgets.agenda_table import AgendaTable
+from rep_tui.widgets.footer import RepFooter
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,15 @@ class DayAgenda:
     rows: list[AgendaRow]
 
 
+DAY_KEYS = Binding.Group("Prev/next day")  # one footer item: "←→ Prev/next day"
+
+
 class AppointmentsScreen(Screen):
     TITLE = "My Appointments"
     CSS_PATH = "../styles/appointments.tcss"
     BINDINGS = [
-        Binding("left", "move(-1)", "Prev day", key_display="←", priority=True),
-        Binding("right", "move(1)", "Next day", key_display="→", priority=True),
+        Binding("left", "move(-1)", "Prev day", key_display="←", priority=True, group=DAY_KEYS),
+        Binding("right", "move(1)", "Next day", key_display="→", priority=True, group=DAY_KEYS),
         Binding("shift+left", "move(-7)", "Prev week", key_display="⇧←", priority=True, show=False),
         Binding("shift+right", "move(7)", "Next week", key_display="⇧→", priority=True, show=False),
         Binding("left_square_bracket", "move(-1)", "Prev day", key_display="[", show=False),
@@ -62,7 +66,7 @@ class AppointmentsScreen(Screen):
         yield Static("", id="day-bar")
         yield Static("", id="day-summary")
         yield AgendaTable(id="agenda")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         from rep_tui.clock import local_today

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import BeBack
 from rep_tui.widgets.be_back_table import BeBackTable
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.row_table import TableSection
 
 
@@ -50,7 +51,7 @@ class BeBacksScreen(Screen):
         yield Header()
         yield TableSection("", BeBackTable(id="be-backs"), "No be-backs and no follow-ups: nobody to go back to.",
                            fit_rows=False, id="be-backs-section")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#be-backs-section").loading = True

@@ -18,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
 from rep_tui.widgets.tabs.pictures import PictureGallery
@@ -43,6 +44,7 @@ TABS = (
     ("engagements", "Engage", "g"), ("history", "History", "h"),
 )
 TAB_KEYS = Binding.Group("Tabs", compact=True)
+JOB_KEYS = Binding.Group("Jobs")  # one footer item: "[] Jobs"
 # Actions that only make sense on some tabs.
 ACTION_TABS = {
     "add": ("comments", "contacts", "engagements"),
@@ -77,14 +79,14 @@ class CustomerScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("a,plus", "add", "Add", key_display="a/+"),
         Binding("x,delete", "delete", "Delete"),
-        Binding("y", "copy_notes", "Copy notes"),
-        Binding("v", "view_changes", "View changes"),
-        Binding("t", "attach", "Attach file"),
-        Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="["),
-        Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]"),
+        Binding("y", "copy_notes", "Copy", tooltip="Copy notes"),
+        Binding("v", "view_changes", "Changes", tooltip="View changes"),
+        Binding("t", "attach", "Attach", tooltip="Attach file"),
+        Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
+        Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         Binding("e", "edit_customer", "Edit Customer"),
         Binding("m", "map", "Map"),
-        Binding("u", "upload", "Upload Files"),
+        Binding("u", "upload", "Upload", tooltip="Upload Files"),
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
     ]
 
@@ -123,7 +125,7 @@ class CustomerScreen(Screen):
                 yield Static("", id="engagement-details", markup=False)
             with TabPane("History", id="history"):
                 yield ChangeTable(id="history-table")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lead-header").loading = True

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from rep_tui.domain.dates import format_time
 from rep_tui.domain.stats import Figure
@@ -25,6 +25,7 @@ from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow, BeBack
 from rep_tui.widgets.agenda_table import AgendaTable
 from rep_tui.widgets.be_back_table import BeBackTable
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.kpi import KpiRow
 from rep_tui.widgets.row_table import TableSection
 
@@ -92,7 +93,7 @@ class DashboardScreen(Screen):
                                "Every past appointment has its result.", id="missing-section")
             yield TableSection("Follow-ups due", BeBackTable(id="follow-ups"), "No follow-ups due.",
                                id="follow-ups-section")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sections").loading = True

@@ -36,7 +36,8 @@ def key_rows(under: Screen) -> dict[str, list[tuple[str, str]]]:
             group = "Everywhere"
         else:
             group = "Moving around" if _textual_default(active.node, binding) else "This screen"
-        keys = groups[group].setdefault((binding.action, binding.description), [])
+        # A short footer label keeps its full wording in the tooltip.
+        keys = groups[group].setdefault((binding.action, binding.tooltip or binding.description), [])
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)

@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.text import digits, strip_accents, words
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.search import SearchFilters, SearchHit
 from rep_tui.widgets.date_range import DateRange
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
 
 DEBOUNCE_SECONDS = 0.15
@@ -77,8 +78,8 @@ class SearchScreen(Screen):
     CSS_PATH = "../styles/search.tcss"
     BINDINGS = [
         Binding("ctrl+f", "toggle_filters", "Filters"),
-        Binding("down", "focus_results", "Results", show=False),
-        Binding("escape", "leave_query", "Leave the box", show=False),
+        Binding("down", "focus_results", "Results"),
+        Binding("escape", "leave_query", "Leave the box"),
     ]
 
     class ResultsReady(Message):
@@ -111,7 +112,7 @@ class SearchScreen(Screen):
             id="results",
         )
         yield Static(EMPTY_HELP, id="empty-help")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#results", LeadTable).display = False

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.validation import format_phone
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
 from rep_tui.widgets.validated_input import ValidatedInput
 
@@ -83,7 +84,7 @@ class SelfGenScreen(Screen):
         yield LeadTable(
             ("Name", 18), ("Phone", 14), ("Added", 6), ("PID", 10), ("Where it stands", None), id="my-leads"
         )
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#duplicates").display = False

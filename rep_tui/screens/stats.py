@@ -17,12 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.stats import Figure
 from rep_tui.domain.validation import format_money
 from rep_tui.store.queries import StatRow
 from rep_tui.widgets.date_range import DateRange
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.sales_chart import SalesChart
 
 CHART_WEEKS = 12
@@ -120,7 +121,11 @@ def leaderboard(reps: list[RepLine], bar_width: int = 10) -> Text:
 class FigureTable(DataTable):
     """The figures; Enter lists the appointments behind the one under the cursor."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Behind the number")]
+    BINDINGS = [Binding("enter", "select_cursor", "Details", tooltip="Behind the number: the appointments it counts")]
+
+
+# One footer item each: "dwmy Period", "pn Prev/next".
+PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 
 
 class StatsScreen(Screen):
@@ -129,13 +134,13 @@ class StatsScreen(Screen):
     TITLE = "My Stats"
     CSS_PATH = "../styles/stats.tcss"
     BINDINGS = [
-        Binding("d", "period('day')", "Today"),
-        Binding("w", "period('week')", "Week"),
-        Binding("m", "period('month')", "Month"),
-        Binding("y", "period('year')", "Year"),
+        Binding("d", "period('day')", "Today", group=PERIOD_KEYS),
+        Binding("w", "period('week')", "Week", group=PERIOD_KEYS),
+        Binding("m", "period('month')", "Month", group=PERIOD_KEYS),
+        Binding("y", "period('year')", "Year", group=PERIOD_KEYS),
         Binding("c", "custom", "Custom"),
-        Binding("p", "shift(-1)", "Prev"),
-        Binding("n", "shift(1)", "Next"),
+        Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
+        Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
         Binding("t", "toggle_team", "Me/Team"),
         Binding("escape", "close_custom", "Close the date range", show=False),
     ]
@@ -172,7 +177,7 @@ class StatsScreen(Screen):
                 yield Static("", id="leaderboard", classes="team-only")
                 yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
         yield Static("", id="formula")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         from rep_tui.clock import local_today

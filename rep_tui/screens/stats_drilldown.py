@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from rep_tui.domain.stats import Figure
 from rep_tui.domain.validation import format_money
 from rep_tui.store.queries import StatRow
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
 
 
@@ -44,7 +45,7 @@ class StatsDrilldownScreen(Screen):
         yield LeadTable(*columns, id="drilldown")
         if not self.rows:
             yield Static("No appointments behind this number in this period.", id="drilldown-empty")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#drilldown", LeadTable)

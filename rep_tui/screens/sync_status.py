@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rep_tui.store.sync_review import LostValue, Quarantined, QueuedChange, field_label, noun
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
 from rep_tui.widgets.sync_indicator import describe, when
 
@@ -74,7 +75,7 @@ class SyncStatusScreen(Screen):
                 Column("When", 10), Column("Customer", 16), Column("Change", 20), Column("Why", 20),
             ), id="sync-quarantine"), "Nothing in quarantine.", id="sync-quarantine-section")
         yield Static(id="sync-detail")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sync-body").loading = True

@@ -1,9 +1,12 @@
 """Section 1 of Customer Information: who the customer is and how to reach
 them. A field with no data is left out entirely, labels and all.
 
-The fields come in groups (who, where, phones, emails), one group a line.
-A group too long for the width goes on over the next line, breaking only
-between fields, so a label is never parted from its value."""
+The fields come in groups (who, where, how to reach them), one group a
+line, so at 80 columns the header takes three lines. A group too long for
+the width goes on over the next line, breaking only between fields, so a
+label is never parted from its value. Below 100 columns the Edit Customer,
+Map and Upload Files buttons give their room to the fields: the footer
+carries the same keys, and they are clickable too."""
 
 from __future__ import annotations
 
@@ -48,11 +51,11 @@ def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
          _labelled("Job ID", str(job_number)) if job_number else None],
         [Content(street) if street else None, lead.region and _labelled("Region", lead.region),
          lead.county and _labelled("County", lead.county)],
-        [phone and _labelled(label, phone) for label, phone in (
+        [*(phone and _labelled(label, phone) for label, phone in (
             ("Home", _phone(lead.home_phone, lead.home_phone_e164)),
             ("Cell", _phone(lead.cell_phone, lead.cell_phone_e164)),
-            ("Work", _phone(lead.work_phone, lead.work_phone_e164)))],
-        [email, lead.alt_email and _labelled("Alt Email", lead.alt_email)],
+            ("Work", _phone(lead.work_phone, lead.work_phone_e164)))),
+         email, lead.alt_email and _labelled("Alt Email", lead.alt_email)],
     ]
     return [fields for fields in ([f for f in group if f] for group in groups) if fields]
 
