@@ -49,6 +49,28 @@ run(sys.argv[1], "127.0.0.1", int(sys.argv[3]), None, None, Path(sys.argv[2]), w
 """
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by a process and everything under it, ended
+    children included (Linux /proc)."""
+    used: dict[int, float] = {}
+    parent: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        used[pid] = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    def under(pid: int) -> bool:
+        while pid > 1:
+            if pid == root:
+                return True
+            pid = parent.get(pid, 0)
+        return False
+    return sum(seconds for pid, seconds in used.items() if under(pid))
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))] if ordered else 0.0
@@ -167,7 +189,7 @@ async def one_rep(http: httpx.AsyncClient, token: str, lead: str, cursor: int, r
 
 
 async def many_reps(server_url: str, rep_tokens: list[str], leads: list[str], cursor: int, rounds: int,
-                    think: float) -> None:
+                    think: float) -> int:
     latencies: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=len(rep_tokens) + 10, max_keepalive_connections=len(rep_tokens) + 10)
@@ -183,6 +205,7 @@ async def many_reps(server_url: str, rep_tokens: list[str], leads: list[str], cu
           f"p95 {percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
           f"errors {len(errors)} {sorted(set(errors))[:5]} (goal p99 ≤ 300 ms); "
           f"bench client CPU {cpu:.1f} s = {cpu / elapsed:.0%} of one core")
+    return syncs
 
 
 def concurrent_reps(cluster: TempCluster, reps: int, rounds: int, think: float, workers: int, tmp: Path) -> None:
@@ -206,8 +229,13 @@ def concurrent_reps(cluster: TempCluster, reps: int, rounds: int, think: float, 
     engine.dispose()
     server = ServerProcess(url, tmp / "blobs2", workers=workers)
     print(f"server: {workers} worker process(es)")
+    postgres = int((cluster.data / "postmaster.pid").read_text().split()[0])
     try:
-        asyncio.run(many_reps(server.url, rep_tokens, leads, cursor, rounds, think))
+        before = cpu_seconds(server.proc.pid), cpu_seconds(postgres)
+        syncs = asyncio.run(many_reps(server.url, rep_tokens, leads, cursor, rounds, think))
+        app, db = (after - start for after, start in zip((cpu_seconds(server.proc.pid), cpu_seconds(postgres)), before))
+        print(f"CPU per sync: server {app / syncs * 1000:.1f} ms, PostgreSQL {db / syncs * 1000:.1f} ms "
+              f"(server {app:.1f} s, PostgreSQL {db:.1f} s in all)")
     finally:
         server.stop()
 

@@ -9,9 +9,10 @@ user (reassigned), each removing the lead's whole tree on the device."""
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, literal, select, tuple_, union_all
+from sqlalchemy import Connection, Engine, Select, bindparam, literal, select, tuple_, union_all
 
 from rep_tui.server import scoping
 from rep_tui.server.auth import Principal
@@ -33,18 +34,27 @@ def _scoped(stmt, table: str, user: Principal):
 def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> list[tuple[int, str]]:
     """The first `limit + 1` visible changes after `after` as (version,
     table), "" standing for a lead that left the user: one index-only query."""
+    params = {"after": after, "upto": upto, "limit": limit + 1, "user_id": user.id, "team_id": user.team_id}
+    return [tuple(row) for row in conn.execute(_changes_query(user.role), params).all()]
+
+
+@lru_cache(maxsize=None)
+def _changes_query(role: str) -> Select:
+    """`_changes` for every user of a role (building it costs more than running it)."""
+    after, upto, limit, user_id = bindparam("after"), bindparam("upto"), bindparam("limit"), bindparam("user_id")
     parts = []
     for table in ORDERED:
         t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-        stmt = _scoped(select(t.c.version, literal(table).label("t")).where(t.c.version > after, t.c.version <= upto),
-                       table, user)
-        parts.append(stmt.order_by(t.c.version).limit(limit + 1).subquery().select())
-    exits = _exits(user, after, upto)
+        stmt = select(t.c.version, literal(table).label("t")).where(t.c.version > after, t.c.version <= upto)
+        clause = scoping.role_filter(table, role, user_id, bindparam("team_id"))
+        stmt = stmt if clause is None else stmt.where(clause)
+        parts.append(stmt.order_by(t.c.version).limit(limit).subquery().select())
+    exits = _exits(role, user_id, after, upto)
     if exits is not None:
-        sub = exits.limit(limit + 1).subquery()
+        sub = exits.limit(limit).subquery()
         parts.append(select(sub.c.version, literal("").label("t")))
     merged = union_all(*parts).subquery()
-    return [tuple(row) for row in conn.execute(select(merged).order_by(merged.c.version).limit(limit + 1)).all()]
+    return select(merged).order_by(merged.c.version).limit(limit)
 
 
 def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) -> list:
@@ -53,12 +63,12 @@ def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) 
     return conn.execute(stmt).all()
 
 
-def _exits(user: Principal, after: int, upto: int):
-    """Leads `user` stopped seeing (admins see all, always)."""
-    if user.role == "admin":
+def _exits(role: str, user_id: Any, after: Any, upto: Any):
+    """Leads the user stopped seeing (admins see all, always)."""
+    if role == "admin":
         return None
     return (select(ScopeExit.version, ScopeExit.lead_id)
-            .where(ScopeExit.version > after, ScopeExit.version <= upto, ScopeExit.user_id == user.id)
+            .where(ScopeExit.version > after, ScopeExit.version <= upto, ScopeExit.user_id == user_id)
             .order_by(ScopeExit.version))
 
 
@@ -98,7 +108,7 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
         skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)
         removals += [Removal(table=table, id=row_id, reason="deleted") for table, row_id in deleted
                      if (table, row_id) not in skip]
-        exits = _exits(user, after, end) if "" in present else None
+        exits = _exits(user.role, user.id, after, end) if "" in present else None
         for _version, lead_id in conn.execute(exits) if exits is not None else ():
             if not scoping.may_see_lead(conn, user, lead_id):
                 removals.append(Removal(table="leads", id=lead_id, reason="out_of_scope"))

@@ -20,12 +20,16 @@ from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE
 
 def visible_reps(user: Principal) -> Select | None:
     """The users whose leads `user` sees; None means everyone's."""
-    if user.role == "admin":
+    return _visible_reps(user.role, user.id, user.team_id)
+
+
+def _visible_reps(role: str, user_id: Any, team_id: Any) -> Select | None:
+    if role == "admin":
         return None
-    if user.role == "manager":
-        teams = select(Team.id).where(or_(Team.manager_id == user.id, Team.id == user.team_id))
-        return select(User.id).where(or_(User.team_id.in_(teams), User.id == user.id))
-    return select(User.id).where(User.id == user.id)
+    if role == "manager":
+        teams = select(Team.id).where(or_(Team.manager_id == user_id, Team.id == team_id))
+        return select(User.id).where(or_(User.team_id.in_(teams), User.id == user_id))
+    return select(User.id).where(User.id == user_id)
 
 
 def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
@@ -43,28 +47,34 @@ def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
     return {rep_id, *managers}
 
 
-def _lead_clause(user: Principal, lead_col: Any) -> ColumnElement | None:
-    reps = visible_reps(user)
+def _lead_clause(role: str, user_id: Any, team_id: Any, lead_col: Any) -> ColumnElement | None:
+    reps = _visible_reps(role, user_id, team_id)
     if reps is None:
         return None
-    if user.role == "rep":
-        return lead_col.in_(select(Lead.id).where(Lead.rep_id == user.id))
+    if role == "rep":
+        return lead_col.in_(select(Lead.id).where(Lead.rep_id == user_id))
     return lead_col.in_(select(Lead.id).where(Lead.rep_id.in_(reps)))
 
 
 def row_filter(table: str, user: Principal) -> ColumnElement | None:
     """A WHERE clause limiting `table` to the rows `user` may see (None: all)."""
+    return role_filter(table, user.role, user.id, user.team_id)
+
+
+def role_filter(table: str, role: str, user_id: Any, team_id: Any) -> ColumnElement | None:
+    """`row_filter` for a role, the user's id and team given as values or as
+    bind parameters (so one statement can serve every user of a role)."""
     cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
-    if table in REFERENCE_TABLES or user.role == "admin":
+    if table in REFERENCE_TABLES or role == "admin":
         return None
     if table == "leads":
-        if user.role == "rep":
-            return cols.rep_id == user.id
-        return cols.rep_id.in_(visible_reps(user))
+        if role == "rep":
+            return cols.rep_id == user_id
+        return cols.rep_id.in_(_visible_reps(role, user_id, team_id))
     if table in LEAD_CHILDREN:
-        return _lead_clause(user, cols.lead_id)
+        return _lead_clause(role, user_id, team_id, cols.lead_id)
     if table in JOB_CHILDREN:
-        lead_clause = _lead_clause(user, Job.lead_id)
+        lead_clause = _lead_clause(role, user_id, team_id, Job.lead_id)
         return cols.job_id.in_(select(Job.id).where(lead_clause))
     raise KeyError(table)
 
