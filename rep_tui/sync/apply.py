@@ -27,6 +27,10 @@ from rep_tui.sync.protocol import PullPage
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, ORDERED, SERVER_NUMBERS
 
 Key = tuple[str, uuid.UUID]
+#: Set while pages were applied without indexing their leads (a pull from
+#: scratch, indexed in bulk at its end), so a pull cut off midway still ends
+#: with a rebuild when it resumes.
+INDEX_STALE = "sync.search_index_stale"
 REASONS = {"deleted": "deleted on the server", "out_of_scope": "the lead is no longer assigned to you",
            "missing": "the server no longer has it"}
 
@@ -140,7 +144,8 @@ def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
 
 def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None) -> None:
     """Apply one page and store its cursor, in one transaction; re-index the
-    leads it touched if `reindex`. `seen` collects (table, id) of upserts."""
+    leads it touched if `reindex`, else mark the index stale. `seen` collects
+    (table, id) of upserts."""
     from rep_tui.sync.state import CURSOR, set_int
 
     with unchecked_session(store) as session:
@@ -164,6 +169,8 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
                 touched |= {uuid.UUID(row["id" if table == "leads" else "lead_id"]) for row in rows}
         if reindex and touched:
             search.index_leads(session, touched)
+        if not reindex:
+            set_int(session, INDEX_STALE, 1)
         set_int(session, CURSOR, page.cursor)
 
 

@@ -21,7 +21,7 @@ from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
-from rep_tui.sync.apply import apply_page, drop_unseen, holds_server_rows
+from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
 
 Progress = Callable[[str], None]
@@ -84,7 +84,7 @@ class SyncClient:
     """Talks to one server for one store. Not thread-safe: one sync at a time."""
 
     def __init__(self, store: Store, server_url: str, token: str, *, blobs_dir: Path | None = None,
-                 http: httpx.Client | None = None, page_size: int = 2000, batch_size: int = 500,
+                 http: httpx.Client | None = None, page_size: int = 5000, batch_size: int = 500,
                  keep_acknowledged: timedelta = timedelta(days=7), timeout: float = 30.0) -> None:
         self.store = store
         self.blobs_dir = blobs_dir
@@ -214,9 +214,10 @@ class SyncClient:
             cursor = state.get_int(session, state.CURSOR)
             device = state.client_id(session)
             acked = state.get_int(session, state.ACKED_SEQ)
+            stale = state.get_int(session, INDEX_STALE)
         # Pulling from scratch into a device that already has server rows: what is not sent again is gone.
         seen: set[tuple[str, str]] | None = set() if cursor == 0 and holds_server_rows(self.store) else None
-        first = cursor == 0
+        bulk = cursor == 0 or bool(stale)  # index once at the end, not page by page
 
         def fetch(after: int) -> PullPage:
             response = self._request("GET", "/sync/pull",
@@ -235,12 +236,12 @@ class SyncClient:
                 if page.reset:
                     with self.store.session() as session:
                         state.set_int(session, state.CURSOR, 0)
-                    seen, first = set(), True
+                    seen, bulk = set(), True
                     coming = prefetch.submit(fetch, 0)
                     continue
                 if page.more:
                     coming = prefetch.submit(fetch, page.cursor)
-                apply_page(self.store, page, reindex=not first, seen=seen)
+                apply_page(self.store, page, reindex=not bulk, seen=seen)
                 report.pulled += sum(len(rows) for rows in page.upserts.values())
                 report.removed += len(page.removals)
                 note(f"received {report.pulled} row(s)")
@@ -248,9 +249,10 @@ class SyncClient:
                     break
         if seen is not None:
             report.removed += drop_unseen(self.store, seen)
-        if first and report.pulled:
+        if bulk:
             with self.store.session() as session:
                 search.rebuild_index(session.connection())
+                state.set_int(session, INDEX_STALE, 0)
         return False
 
     # --- blobs ----------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from rep_tui.server.seed import add_rows
@@ -15,6 +16,7 @@ from rep_tui.server.testing import server_rows
 from rep_tui.store import search
 from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.sync.codec import encode_row, encode_rows, wire_columns
+from rep_tui.sync.engine import Offline
 
 
 def _seed_phoned_leads(engine, rep_id: uuid.UUID, numbers: range) -> list[uuid.UUID]:
@@ -45,6 +47,11 @@ def test_page_encoding_matches_encode_row(server, company):
             assert encode_rows(table, wire) == expected
 
 
+def _found(device, query: str) -> list[uuid.UUID]:
+    with device.store.session() as s:
+        return [hit.lead_id for hit in search.search(s, query)]
+
+
 def test_initial_sync_over_many_pages_finds_leads_by_phone_pid_and_job(server, company, devices):
     leads = _seed_phoned_leads(server.engine, company.users["ann"], range(12))
     _seed_phoned_leads(server.engine, company.users["carl"], range(50, 52))  # not ann's: never on her device
@@ -57,8 +64,7 @@ def test_initial_sync_over_many_pages_finds_leads_by_phone_pid_and_job(server, c
     assert set(ann.rows("leads")) == set(company.leads["ann"]) | set(leads)
 
     def found(query: str) -> list[uuid.UUID]:
-        with ann.store.session() as s:
-            return [hit.lead_id for hit in search.search(s, query)]
+        return _found(ann, query)
 
     assert found("217.555.0107") == [leads[7]]
     assert found("(217) 555-0107") == [leads[7]]
@@ -68,3 +74,23 @@ def test_initial_sync_over_many_pages_finds_leads_by_phone_pid_and_job(server, c
     assert found("renee7") == [leads[7]]  # accent folded
     assert len(found("Zimmerman")) == 12  # carl's two are not here
     assert ann.sync().requests == 1  # nothing new: one pull
+
+
+def test_initial_sync_cut_off_midway_still_indexes_the_leads_it_brought(server, company, devices):
+    """Pages of a pull from scratch are indexed once at its end; when the
+    server goes away midway, the next sync must index them too."""
+    leads = _seed_phoned_leads(server.engine, company.users["ann"], range(12))
+    ann = devices("ann", page_size=5)
+
+    def cut_when_leads_land(_message: str) -> None:
+        if leads[0] in ann.rows("leads") and server.thread is not None:
+            server.stop()
+
+    with pytest.raises(Offline):
+        ann.client.sync(cut_when_leads_land)
+    landed = ann.rows("leads")
+    assert leads[0] in landed and set(landed) != set(company.leads["ann"]) | set(leads)  # cut off midway
+    server.start()
+    ann.sync()
+    for lead in ann.rows("leads").values():
+        assert _found(ann, str(lead["pid"])) == [uuid.UUID(lead["id"])]
