@@ -1,5 +1,7 @@
 """First paint of `rep-tui` against a bare Textual app, measured from outside
-in tmux by ../shared/tools/first_paint.py, in the same run.
+in tmux by ../shared/tools/first_paint.py, in the same run: on the demo
+device (its embedded server starts in the background) and on a local-only
+device (the same data, never signed in to a server).
 
     .venv/bin/python bench/first_paint.py [--runs 7]
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,15 +32,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        env = {"REP_TUI_HOME": home}
+    with tempfile.TemporaryDirectory() as scratch:
+        demo, local = Path(scratch) / "demo", Path(scratch) / "local"
         subprocess.run([sys.executable, "-m", "rep_tui", "demo", "--no-open"], check=True,
-                       env={**os.environ, **env}, capture_output=True)
-        bare = measure(args.runs, {}, sys.executable, str(TOOLS / "bare_app.py"))
-        app = measure(args.runs, env, sys.executable, "-m", "rep_tui")
-    b, a = bare["median_ms"], app["median_ms"]
-    print(f"bare Textual app   median {b:7.0f} ms")
-    print(f"rep-tui dashboard  median {a:7.0f} ms   ({a / b:.2f}× the bare app)")
+                       env={**os.environ, "REP_TUI_HOME": str(demo)}, capture_output=True)
+        shutil.copytree(demo, local)
+        (local / "config" / "credentials.json").unlink()
+        bare = measure(args.runs, {}, sys.executable, str(TOOLS / "bare_app.py"))["median_ms"]
+        print(f"bare Textual app             median {bare:7.0f} ms")
+        for name, home in (("demo device", demo), ("local-only device", local)):
+            app = measure(args.runs, {"REP_TUI_HOME": str(home)}, sys.executable, "-m", "rep_tui")["median_ms"]
+            print(f"rep-tui, {name:<19}  median {app:7.0f} ms   ({app / bare:.2f}× the bare app)")
 
 
 if __name__ == "__main__":

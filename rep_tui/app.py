@@ -18,7 +18,7 @@ from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
 from rep_tui.messages import OpenLead, ResultAppointment
 
 if TYPE_CHECKING:
-    from rep_tui.device_link import SyncTarget
+    from rep_tui.device_link import ServerOnDemand, SyncTarget
     from rep_tui.store.db import Store
     from rep_tui.store.writes import Actor
 
@@ -78,7 +78,8 @@ class RepApp(App):
     class OutboxGrew(Message):
         """A local write queued changes to send (posted from the writing thread)."""
 
-    def __init__(self, store: Store, *, user_id: uuid.UUID | None = None, sync: SyncTarget | None = None) -> None:
+    def __init__(self, store: Store, *, user_id: uuid.UUID | None = None,
+                 sync: SyncTarget | ServerOnDemand | None = None) -> None:
         super().__init__()
         self.sync_target = sync
         self._sync_client = None
@@ -139,16 +140,19 @@ class RepApp(App):
     # --- sync ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        """Every header says where changes go ("local only" without a server);
+        the sync starts after the first paint, as a demo device's server may
+        have to start first."""
+        self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
+        self.call_after_refresh(self._attach_sync_indicator, self.screen)
         if self.sync_target is None:
             return
         from rep_tui.device_link import on_outbox_grow
         from rep_tui.sync.state import SyncStatus
 
         self.sync_status = SyncStatus("syncing")
-        self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
-        self.call_after_refresh(self._attach_sync_indicator, self.screen)
         self._stop_watching_outbox = on_outbox_grow(self.store, lambda: self.post_message(self.OutboxGrew()))
-        self._sync_in_background()
+        self.call_after_refresh(self._sync_in_background)
 
     def on_unmount(self) -> None:
         self._sync_stopping.set()
@@ -179,10 +183,16 @@ class RepApp(App):
     def _sync_in_background(self) -> None:
         """Sync now, then every minute, on every local write and on "Sync now";
         retry with backoff while offline. Never touches widgets: it posts."""
+        from rep_tui.device_link import LinkError
         from rep_tui.sync.engine import SyncClient
         from rep_tui.sync.loop import SyncLoop
+        from rep_tui.sync.state import SyncStatus
 
-        target = self.sync_target
+        try:
+            target = self.sync_target.ready()  # a demo device's embedded server starts here
+        except LinkError as exc:
+            self.post_message(self.SyncStatusChanged(SyncStatus("error", last_error=str(exc))))
+            return
         client = SyncClient(self.store, target.url, target.token, blobs_dir=target.blobs_dir)
         self._sync_client = client
         self._sync_loop = loop = SyncLoop(

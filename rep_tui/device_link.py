@@ -6,13 +6,16 @@ the data directory (the same one `rep-tui serve` uses by default), an
 embedded server serves it on 127.0.0.1 while a command runs, and the device
 signs in as the demo rep and syncs its territory like any rep would. A demo
 device saves `EMBEDDED` as its server, so every later command knows to start
-that server first. Nothing heavy is imported at module level."""
+that server (the app starts it in the background, after its first paint).
+Nothing heavy is imported at module level."""
 
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
+import threading
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -41,6 +44,10 @@ class SyncTarget:
     interval: float = 60.0
     first_delay: float = 1.0
     max_delay: float = 60.0
+
+    def ready(self) -> SyncTarget:
+        """Reachable as it is (see `ServerOnDemand` for a target whose server starts later)."""
+        return self
 
 
 # --- the demo company on its own server ----------------------------------------
@@ -141,9 +148,11 @@ def sign_in(store: Store, url: str, username: str, password: str, *, saved_url: 
 
 @contextmanager
 def linked(store: Store, *, sync_first: bool = False,
-           progress: Progress | None = None) -> Iterator[tuple[SyncTarget | None, SyncReport | None]]:
+           progress: Progress | None = None) -> Iterator[tuple[SyncTarget | ServerOnDemand | None, SyncReport | None]]:
     """The device's sync target while the block runs (None when it has never
-    signed in), and with `sync_first` the report of one sync run first."""
+    signed in), and with `sync_first` the report of one sync run first.
+    Without `sync_first` a demo device's server is not started here but by
+    the app's sync worker (`ServerOnDemand`), so the app opens at once."""
     from rep_tui.config import load_settings
 
     paths = load_settings().paths
@@ -151,41 +160,107 @@ def linked(store: Store, *, sync_first: bool = False,
         yield None, None
         return
     from rep_tui.sync import credentials
-    from rep_tui.sync.engine import run_sync
 
     saved = credentials.load()
     if saved is None:
         yield None, None
-    elif saved.server_url == EMBEDDED:
-        with demo_link(store, saved.username, sync_first=sync_first, progress=progress) as link:
+    elif saved.server_url == EMBEDDED and sync_first:
+        with demo_link(store, saved.username, progress=progress) as link:
             yield link
-    else:
-        report = run_sync(store, saved.server_url, saved.token, progress, blobs_dir=paths.blobs_dir) \
-            if sync_first else None
+    elif saved.server_url == EMBEDDED:
+        server = ServerOnDemand(partial(_start_demo_server, saved.username))
+        try:
+            yield server, None
+        finally:
+            server.stop()
+    elif sync_first:
+        from rep_tui.sync.engine import run_sync
+
+        report = run_sync(store, saved.server_url, saved.token, progress, blobs_dir=paths.blobs_dir)
         yield SyncTarget(saved.server_url, saved.token, paths.blobs_dir), report
+    else:
+        yield SyncTarget(saved.server_url, saved.token, paths.blobs_dir), None
 
 
-@contextmanager
-def demo_link(store: Store, username: str | None = None, *, sync_first: bool = True,
-              progress: Progress | None = None) -> Iterator[tuple[SyncTarget, SyncReport | None]]:
-    """Start the demo's server and sign its rep in (again: the saved token may
-    have expired); with `sync_first`, pull before yielding."""
+def _demo_paths() -> Paths:
     from rep_tui.config import load_settings
-    from rep_tui.demo_names import DEMO_REP
-    from rep_tui.sync import credentials
 
     paths = load_settings().paths
     if not demo_server_exists(paths):
         raise LinkError(f"This is a demo device but the demo's server database is missing "
                         f"({server_db_path(paths)}): run `rep-tui demo` to make it again.")
-    username = username or DEMO_REP[0]
+    return paths
+
+
+@contextmanager
+def demo_link(store: Store, username: str | None = None, *,
+              progress: Progress | None = None) -> Iterator[tuple[SyncTarget, SyncReport]]:
+    """Start the demo's server, sign its rep in (again: the saved token may
+    have expired) and pull before yielding."""
+    from rep_tui.demo_names import DEMO_REP
+
+    paths = _demo_paths()
     with embedded_server(paths) as url:
-        if sync_first:
-            answer, report = sign_in(store, url, username, DEMO_PASSWORD, saved_url=EMBEDDED, progress=progress)
-        else:
-            answer, report = credentials.login(url, username, DEMO_PASSWORD), None
-            credentials.save(EMBEDDED, answer)
+        answer, report = sign_in(store, url, username or DEMO_REP[0], DEMO_PASSWORD, saved_url=EMBEDDED,
+                                 progress=progress)
         yield SyncTarget(url, answer.token, paths.blobs_dir), report
+
+
+def _start_demo_server(username: str | None) -> tuple[SyncTarget, Callable[[], None]]:
+    """Start the demo's server and sign its rep in; returns the target and how to stop the server."""
+    import httpx
+
+    from rep_tui.demo_names import DEMO_REP
+    from rep_tui.sync import credentials
+
+    paths = _demo_paths()
+    running = ExitStack()
+    url = running.enter_context(embedded_server(paths))
+    try:
+        answer = credentials.login(url, username or DEMO_REP[0], DEMO_PASSWORD)
+    except (credentials.LoginFailed, httpx.HTTPError) as exc:
+        running.close()
+        raise LinkError(f"The demo's server refused the demo rep: {exc}") from None
+    credentials.save(EMBEDDED, answer)
+    return SyncTarget(url, answer.token, paths.blobs_dir), running.close
+
+
+class ServerOnDemand:
+    """A sync target whose server starts on the first `ready()` (called by
+    the app's sync worker, after the first paint) and stops on `stop()`
+    (when the app has exited), so nobody waits for it to open the app."""
+
+    def __init__(self, start: Callable[[], tuple[SyncTarget, Callable[[], None]]]) -> None:
+        self._start = start
+        self._lock = threading.Lock()
+        self._target: SyncTarget | None = None
+        self._stop_server: Callable[[], None] | None = None
+        self._stopped = False
+
+    @property
+    def running(self) -> bool:
+        return self._stop_server is not None
+
+    @property
+    def url(self) -> str:
+        return self._target.url if self._target else "(server starting)"
+
+    def ready(self) -> SyncTarget:
+        """The target, starting its server first if need be; LinkError when that fails or after `stop()`."""
+        with self._lock:
+            if self._stopped:
+                raise LinkError("The app is closing: the server is stopped.")
+            if self._target is None:
+                self._target, self._stop_server = self._start()
+            return self._target
+
+    def stop(self) -> None:
+        """Stop the server (waiting for a start under way to finish first)."""
+        with self._lock:
+            self._stopped = True
+            if self._stop_server is not None:
+                self._stop_server()
+                self._stop_server = None
 
 
 def on_outbox_grow(store: Store, callback: Callable[[], None]) -> Callable[[], None]:

@@ -5,6 +5,7 @@ is back, without the rep doing anything. Without a server: local only."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from rep_pilot import anyio_backend  # noqa: F401  (a fixture)
 from rep_tui.app import RepApp
 from rep_tui.config import resolve_paths
-from rep_tui.device_link import SyncTarget
+from rep_tui.device_link import LinkError, SyncTarget, linked
 from rep_tui.screens.dashboard import DashboardScreen
 from rep_tui.screens.sync_status import SyncStatusScreen
 from rep_tui.store import writes
@@ -117,7 +118,10 @@ async def test_without_a_server_the_app_is_local_only(store):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen) and app.sync_status is None
-        assert not app.screen.query(SyncIndicator)  # the header is as it always was
+        for key in ("f2", "f6"):  # every header says the changes stay on this machine, dimmed
+            await pilot.press(key)
+            await wait_for(pilot, lambda: app.screen.query(SyncIndicator))
+            assert shown(app) == "local only" and "-local" in app.screen.query_one(SyncIndicator).classes
         await pilot.press("f7")
         await settle(pilot)
         summary = str(app.screen.query_one("#sync-summary").render())
@@ -127,3 +131,45 @@ async def test_without_a_server_the_app_is_local_only(store):
         await settle(pilot)
         assert any("not linked to a server" in str(n.message) for n in app._notifications)
         await settle(pilot)
+
+
+def server_threads() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("rep-tui-server-")]
+
+
+class HeldBack:
+    """A target whose server may start only once the test says so, so that
+    "the app was up before its server" is certain, not a race."""
+
+    def __init__(self, target, gate: threading.Event) -> None:
+        self.target = target
+        self.gate = gate
+
+    def ready(self):
+        assert self.gate.wait(30)
+        return self.target.ready()
+
+
+async def test_a_demo_device_opens_before_its_server_is_up_and_exit_stops_it(demo_system):
+    store = Store(resolve_paths().database)
+    gate = threading.Event()
+    try:
+        with linked(store) as (server, report):  # what plain `rep-tui` does on a demo device
+            assert report is None and not server.running and not server_threads()
+            app = RepApp(store, sync=HeldBack(server, gate))
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                await wait_for(pilot, lambda: app.screen.query(SyncIndicator))
+                assert isinstance(app.screen, DashboardScreen)
+                assert app.screen.query_one("#today").row_count  # painted from the local store
+                assert shown(app) == "syncing…" and not server_threads()
+                gate.set()
+                await wait_for(pilot, lambda: shown(app) == "synced 10:00 AM")
+                assert server.running and len(server_threads()) == 1
+            assert server.running  # the app has closed; the end of the link stops the server
+        assert not server.running and not server_threads()
+        with pytest.raises(LinkError):  # a sync worker still starting cannot restart it
+            server.ready()
+        assert not server_threads()
+    finally:
+        store.close()

@@ -49,7 +49,8 @@ def describe(status, tz: str) -> tuple[str, str]:
 
 
 class SyncIndicator(Static):
-    """Shows `app.sync_status`; mounted into a screen's Header by the app."""
+    """Shows `app.sync_status`; mounted into a screen's Header by the app,
+    also on a device with no server ("local only": changes stay here)."""
 
     DEFAULT_CSS = """
     SyncIndicator {
@@ -58,6 +59,7 @@ class SyncIndicator(Static):
         padding: 0 1;
         color: $text-muted;
     }
+    SyncIndicator.-local { text-style: dim; }
     SyncIndicator.-synced { color: $success; }
     SyncIndicator.-waiting, SyncIndicator.-offline, SyncIndicator.-syncing { color: $warning; }
     SyncIndicator.-error { color: $error; text-style: bold; }
