@@ -121,10 +121,10 @@ def rebuild_index(conn: Connection) -> int:
     conn.exec_driver_sql("INSERT INTO search_keys (key, lead_id) "
                          "SELECT row_number() OVER (ORDER BY id), id FROM leads WHERE deleted = 0")
     jobs: dict[str, list[int]] = {}
-    for lead_hex, number in conn.exec_driver_sql("SELECT lead_id, job_number FROM jobs WHERE deleted = 0"):
+    for lead_hex, number in conn.exec_driver_sql("SELECT lead_id, job_number FROM jobs WHERE deleted = 0").all():
         jobs.setdefault(lead_hex, []).append(number)
     rows = conn.exec_driver_sql(f"SELECT k.key, k.lead_id, {', '.join('l.' + c for c in _INDEXED)} "
-                                "FROM search_keys k JOIN leads l ON l.id = k.lead_id ORDER BY k.key")
+                                "FROM search_keys k JOIN leads l ON l.id = k.lead_id ORDER BY k.key").all()
     docs = [(key, *document(dict(zip(_INDEXED, lead)), jobs.get(lead_hex, ()))) for key, lead_hex, *lead in rows]
     if docs:
         conn.exec_driver_sql("INSERT INTO lead_search (rowid, name, address, contact, ids, phones) "
