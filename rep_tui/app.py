@@ -61,7 +61,7 @@ class RepApp(App):
         *(Binding(key, f"app.switch_mode('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
         *(Binding(f"f{i}", f"app.switch_mode('{mode}')", title, group=SCREEN_KEYS)
           for i, (mode, _k, title, *_) in enumerate(MAIN_SCREENS, start=1)),
-        Binding("slash", "app.switch_mode('search')", "Search", show=False),
+        Binding("slash", "app.search", "Search", show=False),
         Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
         Binding("f7", "app.sync_status", "Sync status", show=False),
     ]
@@ -133,6 +133,17 @@ class RepApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    async def action_search(self) -> None:
+        """`/` from anywhere: the Search box itself, ready for a new query, even
+        when a lead opened from Search is still on top of it."""
+        from rep_tui.screens.search import SearchScreen
+
+        await self.switch_mode("search")
+        while not isinstance(self.screen, SearchScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_query()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -159,6 +159,28 @@ async def test_slash_jumps_to_search_and_focuses_the_box(store):
         assert app.current_mode == "appointments"
 
 
+async def test_slash_on_a_lead_or_the_results_starts_a_new_search(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", *"obrien", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("slash")  # on the lead opened from Search
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen) and len(app.screen_stack) == 1
+        query = app.screen.query_one("#query", Input)
+        assert app.focused is query
+        await pilot.press(*"smith")  # the old text was selected: typing replaces it
+        await settle(pilot)
+        assert query.value == "smith"
+
+        await pilot.press("down")
+        assert app.focused is app.screen.query_one("#results", LeadTable)
+        await pilot.press("slash", *"6")  # from the results, digits go into the box, not to My Stats
+        await settle(pilot)
+        assert app.current_mode == "search" and query.value == "6"
+
+
 def test_highlight_marks_the_matched_text_ignoring_accents_and_punctuation():
     def marked(cell: str, query: str) -> list[str]:
         text = highlight(cell, query)

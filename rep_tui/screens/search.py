@@ -260,6 +260,12 @@ class SearchScreen(Screen):
 
     # --- focus ---------------------------------------------------------------
 
+    def focus_query(self) -> None:
+        """The box, its text selected so typing starts a new search."""
+        query = self.query_one("#query", Input)
+        query.focus()
+        query.select_all()
+
     def action_focus_results(self) -> None:
         table = self.query_one("#results", LeadTable)
         if table.display and table.row_count:
