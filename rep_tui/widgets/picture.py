@@ -12,6 +12,7 @@ half-cells, so what it draws is the same everywhere."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,16 @@ def decode_picture(path: Path, cols: int, rows: int) -> Decoded:
         return Decoded(problem=UNREADABLE)
     return Decoded(fitted, max(1, min(cols, round(fitted.width / CELL_PIXELS[0]))),
                    max(1, min(rows, round(fitted.height / CELL_PIXELS[1]))))
+
+
+def probe_terminal() -> None:
+    """Let textual-image ask the terminal what it can draw, before the app starts.
+
+    It asks on import by writing to the terminal and reading the answer from
+    the keyboard; once Textual reads the keyboard that answer would arrive as
+    key presses (a stray `?` opened Help). Costs one import and a round trip."""
+    if sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ and sys.__stdin__.isatty():
+        import textual_image.widget  # noqa: F401
 
 
 def picture_widget(decoded: Decoded, *, headless: bool, **kwargs) -> Widget:
