@@ -521,3 +521,23 @@ async def test_a_file_attached_from_an_engagement_is_listed_on_it_and_in_documen
         await settle(pilot)
         documents = app.screen.query_one(DocumentTable)
         assert str(row.id) in {key.value for key in documents.rows}
+
+
+async def test_an_empty_tab_says_so_instead_of_bare_column_titles(store):
+    with store.session() as session:
+        has_contacts = select(Contact.lead_id).where(Contact.deleted.is_(False))
+        lead_id = session.scalars(select(Lead.id).where(Lead.id.not_in(has_contacts)).order_by(Lead.pid)).first()
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lead(lead_id)
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        pane = app.screen.query_one("#contacts")
+        note, table = pane.query_one(".tab-empty"), pane.query_one("#contacts-table")
+        assert note.display and not table.display
+        assert str(note.render()) == "No contacts yet: a adds one."
+
+        await pilot.press("a", *"Pat Kelly", "ctrl+s")
+        await settle(pilot)
+        assert table.display and not note.display and table.row_count == 1

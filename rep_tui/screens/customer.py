@@ -29,7 +29,7 @@ from rep_tui.widgets.lead_header import LeadHeader
 from rep_tui.widgets.tabs.pictures import PictureGallery
 from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
-    ChangeTable, ContactTable, DocumentTable, EngagementTable, RelatedTable,
+    ChangeTable, ContactTable, DocumentTable, EngagementTable, RecordTable, RelatedTable,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +52,14 @@ ACTION_TABS = {
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
     "other_job": ("job",),
 }
+
+
+def _records(table: RecordTable) -> ComposeResult:
+    """A tab's table and the line said instead when it has no rows."""
+    yield table
+    empty = Static(table.EMPTY, classes="tab-empty")
+    empty.display = False
+    yield empty
 
 
 @dataclass
@@ -113,18 +121,18 @@ class CustomerScreen(Screen):
                 yield Static("a / + adds a comment", classes="tab-hint")
                 yield PostList("No comments yet: a adds one.", id="comments-list")
             with TabPane("Docs", id="documents"):
-                yield DocumentTable(id="documents-table")
+                yield from _records(DocumentTable(id="documents-table"))
             with TabPane("Pictures", id="pictures"):
                 yield PictureGallery(id="picture-gallery")
             with TabPane("Related", id="related"):
-                yield RelatedTable(id="related-table")
+                yield from _records(RelatedTable(id="related-table"))
             with TabPane("Contacts", id="contacts"):
-                yield ContactTable(id="contacts-table")
+                yield from _records(ContactTable(id="contacts-table"))
             with TabPane("Engage", id="engagements"):
-                yield EngagementTable(id="engagements-table")
+                yield from _records(EngagementTable(id="engagements-table"))
                 yield Static("", id="engagement-details", markup=False)
             with TabPane("History", id="history"):
-                yield ChangeTable(id="history-table")
+                yield from _records(ChangeTable(id="history-table"))
         yield RepFooter()
 
     def on_mount(self) -> None:

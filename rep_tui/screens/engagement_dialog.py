@@ -34,6 +34,7 @@ class EngagementScreen(FormDialog[dict]):
     DEFAULT_CSS = """
     EngagementScreen #notes { height: 4; }
     EngagementScreen #engagement-files-row { height: auto; margin-top: 1; }
+    EngagementScreen #engagement-files-row .field-label { width: 17; padding-right: 1; color: $text-muted; }
     EngagementScreen #engagement-files { width: 1fr; height: auto; max-height: 6; }
     """
 

@@ -23,9 +23,13 @@ STAMP = 19  # "11/24/2026 10:00 AM"
 
 class RecordTable(RowTable):
     """Rows of one lead's records. Enter reaches the screen as
-    `DataTable.RowSelected`: the screen knows what a row opens."""
+    `DataTable.RowSelected`: the screen knows what a row opens.
+
+    With no rows the table hides and its tab's `.tab-empty` line says so
+    (`EMPTY`), rather than showing bare column titles."""
 
     COLUMNS: tuple[Column, ...] = ()
+    EMPTY = "Nothing here yet."
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -38,12 +42,17 @@ class RecordTable(RowTable):
     def fill(self, rows: list[tuple[str, tuple]]) -> None:
         """Replace the rows: (key, cells) pairs."""
         self.show([TableRow(key, None, cells) for key, cells in rows])
+        self.display = bool(rows)
+        if self.parent is not None:
+            for note in self.parent.query_children(".tab-empty"):
+                note.display = not rows
 
     def current_key(self) -> str | None:
         return self.current.key if self.current else None
 
 
 class DocumentTable(RecordTable):
+    EMPTY = "No documents for this lead yet: u uploads one."
     COLUMNS = (Column("Filename", 20), Column("Description", 28), Column("Size", 9, wide_only=True),
                Column("Date", STAMP))
 
@@ -60,6 +69,7 @@ def lead_phone(lead) -> str:
 
 
 class RelatedTable(RecordTable):
+    EMPTY = "No related leads: no other lead shares this name, address or a phone."
     COLUMNS = (Column("Name", 18), Column("Address", 18), Column("City", 14, wide_only=True), Column("Phone", 14),
                Column("PID", 6, wide_only=True), Column("Matched on", 18))
 
@@ -78,6 +88,7 @@ def typed_phone(text: str | None) -> str:
 
 
 class ContactTable(RecordTable):
+    EMPTY = "No contacts yet: a adds one."
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
     COLUMNS = (Column("Name", 18), Column("Phone", 14), Column("Position", 12), Column("Own %", 5),
                Column("Type", 10), Column("Info", 24, wide_only=True))
@@ -108,6 +119,7 @@ class EngagementTable(RecordTable):
     """Completed engagements are greyed out; Files counts the files attached to each.
     At 80 columns the screen shows the hidden columns of the highlighted one under the table."""
 
+    EMPTY = "No engagements yet: a adds one."
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
     COLUMNS = (Column("Date", STAMP), Column("Subject", 17), Column("Contact", 11), Column("Dur.", 5, wide_only=True),
                Column("By", 12, wide_only=True), Column("Type", 6), Column("Follow-up", 21, wide_only=True),
@@ -146,6 +158,7 @@ FIELD_LABELS = {
 class ChangeTable(RecordTable):
     """Who changed which field and when; values that lost a sync conflict are marked."""
 
+    EMPTY = "No changes recorded for this lead yet."
     BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
     COLUMNS = (Column("When", STAMP), Column("Who", 12), Column("What", 10, wide_only=True), Column("Field", 18),
                Column("Old", 18, wide_only=True), Column("New", 16))
