@@ -14,12 +14,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rep_tui import __version__
 from rep_tui.server import auth
 from rep_tui.server.blobs import BlobError, BlobStore, may_read
-from rep_tui.server.db import make_engine, migrate
+from rep_tui.server.db import make_engine, migrate, read_only
 from rep_tui.server.pull import pull
 from rep_tui.server.push import push
 from rep_tui.sync.protocol import LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse
 
 DEFAULT_MAX_BLOB = 25 * 1024 * 1024
+#: Threads for the routes (anyio's default is 40). A few keep every request's
+#: turns at the interpreter lock short; more only queue for it and the database.
+THREADS = 8
 
 
 def create_app(
@@ -32,16 +35,21 @@ def create_app(
     """The server for one database; migrations run here, before it serves."""
     engine = make_engine(db_url)
     migrate(engine)
+    reader = read_only(engine)
     blobs = BlobStore(Path(blobs_dir), max_blob_bytes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         engine.dispose()
 
     app = FastAPI(title="rep-tui server", version=__version__, lifespan=lifespan)
     app.state.engine = engine
     bearer = HTTPBearer(auto_error=False)
+    recent = auth.RecentTokens()
 
     @app.exception_handler(auth.AuthError)
     async def _auth_error(_request: Request, exc: auth.AuthError) -> JSONResponse:
@@ -57,8 +65,12 @@ def create_app(
     def principal(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> auth.Principal:
         if creds is None:
             raise auth.AuthError(401, "Sign in first.")
-        with engine.connect() as conn:
-            return auth.authenticate(conn, creds.credentials)
+
+        def look_up() -> auth.Principal:
+            with reader.connect() as conn:
+                return auth.authenticate(conn, creds.credentials)
+
+        return recent.principal(creds.credentials, look_up)
 
     @app.get("/health")
     def health() -> dict:
@@ -83,6 +95,7 @@ def create_app(
         if creds is not None:
             with engine.begin() as conn:
                 auth.revoke(conn, creds.credentials)
+            recent.forget(creds.credentials)
         return Response(status_code=204)
 
     @app.get("/auth/me")
@@ -90,8 +103,8 @@ def create_app(
         return {"id": str(user.id), "username": user.username, "full_name": user.full_name, "role": user.role}
 
     @app.post("/sync/push", response_model=PushResponse)
-    def push_route(body: PushRequest, user: auth.Principal = Depends(principal)) -> PushResponse:
-        return push(engine, user, body)
+    def push_route(body: PushRequest, user: auth.Principal = Depends(principal)) -> Response:
+        return Response(push(engine, user, body).model_dump_json(), media_type="application/json")
 
     @app.get("/sync/pull", response_model=PullPage)
     def pull_route(
@@ -100,7 +113,7 @@ def create_app(
         limit: int = Query(2000, ge=1),
         user: auth.Principal = Depends(principal),
     ) -> Response:
-        page = pull(engine, user, cursor, client_id, limit)
+        page = pull(reader, user, cursor, client_id, limit)
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.put("/blobs/{sha}", status_code=201)
@@ -119,7 +132,7 @@ def create_app(
     @app.get("/blobs/{sha}", operation_id="get_blob")
     def get_blob(sha: str, user: auth.Principal = Depends(principal)) -> FileResponse:
         path = blobs.path(sha)
-        with engine.connect() as conn:
+        with reader.connect() as conn:
             allowed = may_read(conn, user, sha)
         if not allowed or not path.exists():
             raise HTTPException(404, "no such blob")

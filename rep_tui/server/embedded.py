@@ -24,6 +24,9 @@ def default_blobs_dir() -> Path:
 
 
 ENV_DB, ENV_BLOBS = "REP_TUI_SERVER_DB", "REP_TUI_SERVER_BLOBS"
+#: Seconds an idle connection stays open: longer than a device's usual pause
+#: between syncs, so it does not pay a new TCP (and TLS) handshake each time.
+KEEP_ALIVE = 75
 
 
 def app_from_env():
@@ -51,7 +54,7 @@ def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8765, tl
     engine.dispose()
     uvicorn.run("rep_tui.server.embedded:app_from_env", factory=True, workers=workers, host=host, port=port,
                 ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level="info", access_log=access_log,
-                backlog=4096)
+                backlog=4096, timeout_keep_alive=KEEP_ALIVE)
 
 
 class ServerThread:
