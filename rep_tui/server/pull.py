@@ -59,8 +59,8 @@ def _changes_query(role: str) -> Select:
 
 def _rows(conn: Connection, user: Principal, table: str, after: int, upto: int) -> list:
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    stmt = _scoped(select(*wire_columns(table, conn.dialect.name)).where(t.c.version > after, t.c.version <= upto), table, user)
-    return conn.execute(stmt).all()
+    stmt = select(*wire_columns(table, conn.dialect.name)).where(t.c.version > after, t.c.version <= upto)
+    return conn.execute(_scoped(stmt, table, user)).all()
 
 
 def _exits(role: str, user_id: Any, after: Any, upto: Any):
