@@ -53,10 +53,10 @@ def main() -> None:
             url = cluster.create_database("profile_pull")
             engine = make_engine(url)
             migrate(engine)
-            users, _team = bench.make_org(engine, 1)
+            users, team = bench.make_org(engine, 1)
             add_rows(engine, bench.rep_rows(users[0], args.rows // 5))
             token = bench.tokens(engine, users)[0]
-            rep = Principal(id=users[0], username="rep0", full_name="Rep 0", role="rep", team_id=_team)
+            rep = Principal(id=users[0], username="rep0", full_name="Rep 0", role="rep", team_id=team)
 
             profile, cursor, more, size = cProfile.Profile(), 0, True, 0
             started = time.perf_counter()
