@@ -4,13 +4,17 @@
    ≥ 20,000), then a no-op sync (requests; goal 1).
 2. N simulated reps, already synced once, each pushing one edit and pulling
    what changed, round after round with a randomised pause between rounds,
-   against PostgreSQL (p50/p99 latency of a whole sync and errors; goal 500
-   reps with p99 ≤ 300 ms on 2 cores).
+   against PostgreSQL (p50/p95/p99 latency of a whole sync and errors; goal
+   500 reps with p99 ≤ 300 ms on 2 cores). All reps share one keep-alive
+   client; its CPU time is printed to show it is not the bottleneck, and the
+   CPU time of the server and of PostgreSQL per sync, which the machine's
+   load (printed at start) moves less than the latencies.
 
 The server runs in its own process on 127.0.0.1; PostgreSQL is a throw-away
 cluster that is removed at the end.
 
     .venv/bin/python bench/sync.py [--rows 100000] [--reps 500] [--rounds 3] [--think 20] [--workers 2]
+                                   [--skip-initial]
 """
 
 from __future__ import annotations

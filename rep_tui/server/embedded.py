@@ -54,7 +54,7 @@ def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8765, tl
     engine.dispose()
     uvicorn.run("rep_tui.server.embedded:app_from_env", factory=True, workers=workers, host=host, port=port,
                 ssl_certfile=tls_cert, ssl_keyfile=tls_key, log_level="info", access_log=access_log,
-                backlog=4096, timeout_keep_alive=KEEP_ALIVE)
+                backlog=4096, timeout_keep_alive=KEEP_ALIVE, http="rep_tui.server.http_protocol:NoDelayH11Protocol")
 
 
 class ServerThread:
