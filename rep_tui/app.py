@@ -43,6 +43,8 @@ MAIN_SCREENS = (
     ("selfgen", "5", "Self Gen", "selfgen", "SelfGenScreen"),
     ("stats", "6", "My Stats", "stats", "StatsScreen"),
 )
+#: Seconds between the app opening and the sync (and a demo device's server) starting.
+SYNC_START_DELAY = 1.0
 #: F1–F6 take one item in the footer ("f1–f6 Screens"); `?` and Ctrl+P name each.
 SCREEN_KEYS = Binding.Group("Screens")
 
@@ -55,7 +57,6 @@ class RepApp(App):
     COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands}
     MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS}
     DEFAULT_MODE = "dashboard"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # screens' CSS can fit 80 columns
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
         *(Binding(key, f"app.switch_mode('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
@@ -151,9 +152,8 @@ class RepApp(App):
     # --- sync ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        """Every header says where changes go ("local only" without a server);
-        the sync starts after the first paint, as a demo device's server may
-        have to start first."""
+        """Every header says where changes go ("local only" without a server),
+        and the sync starts in the background."""
         self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
         self.call_after_refresh(self._attach_sync_indicator, self.screen)
         if self.sync_target is None:
@@ -163,7 +163,7 @@ class RepApp(App):
 
         self.sync_status = SyncStatus("syncing")
         self._stop_watching_outbox = on_outbox_grow(self.store, lambda: self.post_message(self.OutboxGrew()))
-        self.call_after_refresh(self._sync_in_background)
+        self._sync_in_background()
 
     def on_unmount(self) -> None:
         self._sync_stopping.set()
@@ -192,8 +192,12 @@ class RepApp(App):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync_in_background(self) -> None:
-        """Sync now, then every minute, on every local write and on "Sync now";
-        retry with backoff while offline. Never touches widgets: it posts."""
+        """Sync soon, then every minute, on every local write and on "Sync now";
+        retry with backoff while offline. Never touches widgets: it posts.
+        It waits a moment first, so the first screen loads its data without
+        the sync's imports (and a demo server's start) competing for the CPU."""
+        if self._sync_stopping.wait(SYNC_START_DELAY):
+            return
         from rep_tui.device_link import LinkError
         from rep_tui.sync.engine import SyncClient
         from rep_tui.sync.loop import SyncLoop

@@ -81,6 +81,7 @@ class DashboardScreen(Screen):
             self.data = data
 
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size.width, self.app.size.height)  # before the children: no restyle of them all
         yield Header()
         yield Static("", id="day-line")
         with Vertical(id="kpis"):

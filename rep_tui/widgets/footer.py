@@ -79,17 +79,24 @@ def fit(items: list[FooterItem], width: int) -> list[FooterItem]:
 class RepFooter(Footer):
     """Textual's Footer, but what is shown fits the width (see the module)."""
 
+    shown: tuple[FooterItem, ...] = ()
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         palette = self._palette()
-        room = self.size.width - (palette.width if palette else 0)
-        for item in fit(footer_items(self.screen), room):
-            yield FooterKey(item.key, item.display, item.description, item.action, disabled=not item.enabled,
-                            tooltip=item.tooltip).data_bind(compact=Footer.compact)
+        self.shown = self._fitted(palette)
+        for item in self.shown:
+            key = FooterKey(item.key, item.display, item.description, item.action, disabled=not item.enabled,
+                            tooltip=item.tooltip)
+            key.set_reactive(FooterKey.compact, self.compact)  # set, not bound: no class flip and restyle per key
+            yield key
         if palette:
             yield FooterKey(palette.key, palette.display, palette.description, palette.action,
                             classes="-command-palette", disabled=not palette.enabled, tooltip=palette.tooltip)
+
+    def _fitted(self, palette: FooterItem | None) -> tuple[FooterItem, ...]:
+        return tuple(fit(footer_items(self.screen), self.size.width - (palette.width if palette else 0)))
 
     def _palette(self) -> FooterItem | None:
         app = self.app
@@ -101,5 +108,6 @@ class RepFooter(Footer):
                           active.enabled, binding.tooltip or binding.description, ALWAYS)
 
     def on_resize(self) -> None:
-        if self._bindings_ready:
+        """Compose again only when a different set of keys fits (each key costs a restyle)."""
+        if self._bindings_ready and self._fitted(self._palette()) != self.shown:
             self.call_after_refresh(self.recompose)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -23,6 +24,7 @@ from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
 
 GAP = Content("   ")
+NARROW_BELOW = 100  # columns: the buttons go, the footer has their keys
 EXTENSION = re.compile(r"(?:x|ext\.?)\s*(\d+)\s*$", re.IGNORECASE)
 
 
@@ -113,6 +115,10 @@ class LeadHeader(Horizontal):
                 button = Button(label, id=name, compact=True, action=f"screen.{action}")
                 button.can_focus = False
                 yield button
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Narrow below 100 columns (a class on this header only: restyling it is cheap)."""
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     def show_lead(self, lead: Lead, job_number: int | None) -> None:
         self.query_one(FieldLines).show(header_groups(lead, job_number))
