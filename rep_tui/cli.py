@@ -430,11 +430,11 @@ def stats_command(period: str, as_json: bool) -> None:
     """The signed-in rep's numbers for a period, each with its formula."""
     from rep_tui.clock import local_today
     from rep_tui.config import load_settings
-    from rep_tui.store.queries import period_bounds, stats_for
+    from rep_tui.store.queries import period_bounds, stats_for, time_zone_of
 
-    tz = load_settings().time_zone
     with _store().session() as session:
         user = _signed_in(session)
+        tz = time_zone_of(session, user, load_settings().time_zone)
         start, end, label = period_bounds(period, local_today(tz), tz)
         figures = stats_for(session, [user.id], start, end)
     if as_json:

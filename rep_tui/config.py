@@ -33,10 +33,15 @@ class Paths:
         return self.config_dir / "settings.toml"
 
 
+#: The zone of a user with no office that says its own.
+DEFAULT_TIME_ZONE = "America/Chicago"
+
+
 @dataclass(frozen=True)
 class Settings:
     paths: Paths
-    time_zone: str = "America/Chicago"
+    #: None: the signed-in user's office zone (see `queries.time_zone_of`).
+    time_zone: str | None = None
     theme: str = "textual-dark"
     work_day_start: int = 8
     work_day_end: int = 20

@@ -183,7 +183,7 @@ class _Builder:
         for office in OFFICES:
             region = self.add(Region, name=office.region)
             office_row = self.add(Office, name=office.city, region_id=region["id"], city=office.city,
-                                  state=office.state)
+                                  state=office.state, time_zone=office.time_zone)
             for team_name in office.teams:
                 team = self.add(Team, name=team_name, office_id=office_row["id"])
                 first_team = not self.team_managers

@@ -110,7 +110,7 @@ def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(
     from alembic import command
 
     from rep_tui.store import writes
-    from rep_tui.store.db import Store, _alembic_config, make_engine
+    from rep_tui.store.db import Store, _alembic_config, _head_revision, make_engine
     from rep_tui.store.leads import add_attachment, load_lead
 
     path = tmp_path / "old.sqlite3"
@@ -144,7 +144,7 @@ def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(
             lead_file = load_lead(session, uuid.UUID(lead_id))
             assert [a.filename for a in lead_file.engagement_files(uuid.UUID(engagement_id))] == ["quote.pdf"]
         with sqlite3.connect(path) as conn:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head_revision()
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         store.close()

@@ -57,6 +57,8 @@ class Office(Synced, Base):
     region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
     city: Mapped[str | None] = mapped_column(String(80))
     state: Mapped[str | None] = mapped_column(String(2))
+    #: IANA zone of the office ("America/Denver"): what "today" and work hours mean for its people.
+    time_zone: Mapped[str | None] = mapped_column(String(40))
 
 
 class Team(Synced, Base):

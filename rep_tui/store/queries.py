@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from rep_tui.clock import zone
 from rep_tui.domain import stats as stats_rules
 from rep_tui.store.client_models import LocalSetting
-from rep_tui.store.models import Appointment, Commission, Job, Lead, ResultCode, Team, User
+from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User
 
 # --- who -------------------------------------------------------------------
 
@@ -39,6 +39,18 @@ def current_user(session: Session) -> User | None:
     """The user signed in on this device."""
     value = get_setting(session, "current_user")
     return session.get(User, uuid.UUID(value)) if value else None
+
+
+def time_zone_of(session: Session, user: User, configured: str | None = None) -> str:
+    """The zone "today" and work hours are read in: the device's own setting
+    when it has one, else the user's office's (a Denver rep's day is Denver's)."""
+    from rep_tui.config import DEFAULT_TIME_ZONE
+
+    if configured:
+        return configured
+    office_zone = session.scalar(select(Office.time_zone).join(Team, Team.office_id == Office.id)
+                                 .where(Team.id == user.team_id))
+    return office_zone or DEFAULT_TIME_ZONE
 
 
 def team_members(session: Session, manager: User) -> list[User]:
