@@ -93,10 +93,11 @@ class RepApp(App):
         self.store = store
         self.theme = self.settings.theme
         from rep_tui.store.models import User
-        from rep_tui.store.queries import current_user
+        from rep_tui.store.queries import current_user, time_zone_of
 
         with store.session() as session:
             user = current_user(session) if user_id is None else session.get(User, user_id)
+            self._time_zone = time_zone_of(session, user, self.settings.time_zone) if user else None
         if user is None:
             raise SystemExit("No user is signed in on this device: run `rep-tui demo` or `rep-tui login SERVER`.")
         self.user = user
@@ -113,7 +114,8 @@ class RepApp(App):
 
     @property
     def tz(self) -> str:
-        return self.settings.time_zone
+        """The zone of the rep's day: the device's setting, else their office's."""
+        return self._time_zone
 
     def open_lead(self, lead_id: uuid.UUID) -> None:
         """Show a lead's Customer Information on top of the current screen."""
