@@ -114,14 +114,19 @@ async def test_footer_at_80_columns_shows_the_screen_keys_and_help_whole(store, 
             assert item in shown
 
 
+async def open_first_be_back(pilot, store) -> None:
+    """Customer Information of the rep's first be-back lead."""
+    await settle(pilot)
+    with store.session() as session:
+        lead = queries.be_backs(session, pilot.app.user.id)[0].lead
+    pilot.app.open_lead(lead.id)
+    await settle(pilot)
+
+
 async def test_footer_on_customer_information_keeps_its_own_keys_first(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        with store.session() as session:
-            lead = queries.be_backs(session, app.user.id)[0].lead
-        app.open_lead(lead.id)
-        await settle(pilot)
+        await open_first_be_back(pilot, store)
         shown = footer_text(app.screen)
         assert shown.startswith("esc Back  e Edit Customer  m Map  u Upload  jncdprogh Tabs  ? Help")
         await pilot.press("g")  # Engagements: the tab's own keys come first and push the rest out
@@ -220,11 +225,7 @@ async def test_palette_adds_a_comment_on_the_open_lead(store):
 
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        with store.session() as session:
-            lead = queries.be_backs(session, app.user.id)[0].lead
-        app.open_lead(lead.id)
-        await settle(pilot)
+        await open_first_be_back(pilot, store)
         await palette_pick(pilot, "Add comment")
         assert isinstance(app.screen, AddCommentScreen)
         await pilot.press("escape")
