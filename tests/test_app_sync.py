@@ -5,6 +5,8 @@ is back, without the rep doing anything. Without a server: local only."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -173,3 +175,13 @@ async def test_a_demo_device_opens_before_its_server_is_up_and_exit_stops_it(dem
         assert not server_threads()
     finally:
         store.close()
+
+
+def test_a_demo_device_opens_the_app_without_the_server_or_the_network_client(demo_system):
+    """What plain `rep-tui` loads before the app's first paint (the sync worker loads the rest)."""
+    probe = ("import sys\nfrom rep_tui.cli import _store\nfrom rep_tui.device_link import linked\n"
+             "with linked(_store()) as (target, _report):\n    import rep_tui.app, rep_tui.screens.dashboard\n"
+             "    print(type(target).__name__, sorted(m for m in ('fastapi', 'uvicorn', 'httpx', 'pydantic', "
+             "'rep_tui.sync.engine') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "ServerOnDemand []"

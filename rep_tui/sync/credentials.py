@@ -1,5 +1,7 @@
 """Signing in from the device and keeping the token: a JSON file in the
-config directory, readable by its owner only (mode 0600)."""
+config directory, readable by its owner only (mode 0600). Reading the file
+imports neither httpx nor the protocol models: the app reads it before its
+first paint."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-from rep_tui.sync.protocol import LoginRequest, LoginResponse
+    from rep_tui.sync.protocol import LoginResponse
 
 FILE_NAME = "credentials.json"
 
@@ -37,6 +41,10 @@ def _path(config_dir: Path | None) -> Path:
 
 
 def login(server_url: str, username: str, password: str, *, http: httpx.Client | None = None) -> LoginResponse:
+    import httpx
+
+    from rep_tui.sync.protocol import LoginRequest, LoginResponse
+
     client = http or httpx.Client(base_url=server_url, timeout=30)
     try:
         response = client.post("/auth/login", content=LoginRequest(username=username, password=password)
