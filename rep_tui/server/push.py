@@ -338,6 +338,8 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
             # We lost what we once acknowledged (restored from a backup): apply
             # nothing out of order; the device re-sends everything after `last`.
             return PushResponse(last_seq=last, behind=True)
+        if request.sent_seq is not None and last > request.sent_seq:
+            return PushResponse(last_seq=last, stale_copy=True)
         state = Push(conn, user, request.client_id)
         results = []
         for m in sorted(request.mutations, key=lambda m: m.seq):

@@ -172,11 +172,12 @@ class SyncClient:
                 acked = state.get_int(session, state.ACKED_SEQ)
                 top = outbox.max_seq(session)
                 mutations = outbox.to_mutations(entries)
+                sent = state.mark_sent(session, max((m.seq for m in mutations), default=0))
             if not mutations:
                 return
             if self.blobs_dir is not None:
                 self._upload_blobs(entries, report)
-            body = PushRequest(client_id=device, acked_seq=acked, mutations=mutations)
+            body = PushRequest(client_id=device, acked_seq=acked, sent_seq=sent, mutations=mutations)
             answer = PushResponse.model_validate_json(
                 self._request("POST", "/sync/push", content=body.model_dump_json(),
                               headers={"Content-Type": "application/json"}).content)
@@ -184,9 +185,10 @@ class SyncClient:
                 if answer.behind:
                     self._server_behind(session, answer.last_seq, report, note)
                     continue
-                if answer.last_seq > top:
+                if answer.stale_copy or answer.last_seq > top:
                     # The server has seen more from this id than this database ever
-                    # made: the database is an old copy. Carry on under a new id.
+                    # sent: the database is an old copy, whose new changes reuse the
+                    # original's numbers. Carry on under a new id; nothing was applied.
                     state.rotate_client_id(session)
                     continue
                 outcome = outbox.PushOutcome()

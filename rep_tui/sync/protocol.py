@@ -46,6 +46,11 @@ class PushRequest(BaseModel):
     #: The highest sequence this client holds as acknowledged; a server that
     #: remembers less was restored from a backup.
     acked_seq: int = 0
+    #: The highest sequence this client's database had sent before this
+    #: request. A server that has applied more from this client id is talking
+    #: to an old copy of the database (restored from a backup): its new
+    #: changes reuse numbers the original already sent. None: not known.
+    sent_seq: int | None = None
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 
 
@@ -73,6 +78,10 @@ class PushResponse(BaseModel):
     #: True when the server knows less than the client says it acknowledged:
     #: the client must re-send every entry after `last_seq` it still holds.
     behind: bool = False
+    #: True when this client id has sent the server more than the client's
+    #: database ever sent (an old copy): nothing was applied; the client must
+    #: carry on under a new client id.
+    stale_copy: bool = False
     results: list[MutationResult] = Field(default_factory=list)
 
 

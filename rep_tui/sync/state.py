@@ -17,6 +17,8 @@ from rep_tui.store.queries import get_setting, set_setting
 CLIENT_ID = "sync.client_id"
 CURSOR = "sync.cursor"
 ACKED_SEQ = "sync.acked_seq"
+#: The highest outbox sequence this database has put on the wire (written before sending).
+SENT_SEQ = "sync.sent_seq"
 LAST_SYNC = "sync.last_sync_at"
 
 
@@ -27,6 +29,7 @@ def client_id(session: Session) -> str:
     if value is None:
         value = uuid.uuid4().hex
         set_setting(session, CLIENT_ID, value)
+        set_setting(session, SENT_SEQ, "0")
     return value
 
 
@@ -34,7 +37,17 @@ def rotate_client_id(session: Session) -> str:
     value = uuid.uuid4().hex
     set_setting(session, CLIENT_ID, value)
     set_setting(session, ACKED_SEQ, "0")
+    set_setting(session, SENT_SEQ, "0")
     return value
+
+
+def mark_sent(session: Session, top: int) -> int | None:
+    """Record that entries up to `top` are about to go out; returns what had
+    gone out before (None for a database from before this was recorded)."""
+    before = get_setting(session, SENT_SEQ)
+    if top:
+        set_setting(session, SENT_SEQ, str(max(top, int(before or 0))))
+    return None if before is None else int(before)
 
 
 def get_int(session: Session, key: str) -> int:

@@ -138,3 +138,35 @@ def test_server_restored_from_backup_gets_the_changes_again(server, company, dev
         "city"] == "Joliet"
     assert ann.rows("comments") == server_rows(server.engine, "comments", Comment.lead_id.in_(company.leads["ann"]))
     assert ann.sync().requests == 1
+
+
+def test_a_device_restored_from_an_old_copy_loses_none_of_its_new_changes(server, company, devices, tmp_path):
+    """The copy reuses sequence numbers the original has sent since; the
+    server must not take its new changes for retries of those."""
+    import sqlite3
+
+    from rep_tui.server.testing import Device
+
+    ann = devices("ann")
+    ann.sync()
+    copy_dir = tmp_path / "restored"
+    copy_dir.mkdir()
+    with sqlite3.connect(ann.store.path) as source, sqlite3.connect(copy_dir / "ann.sqlite3") as target:
+        source.backup(target)
+    lead_id = company.leads["ann"][0]
+    on_original = _add_comments(ann, lead_id, 2)
+    ann.sync()
+
+    restored = Device(copy_dir, server, "ann")
+    try:
+        on_copy = _add_comments(restored, lead_id, 5)  # more than the original sent since the copy
+        restored.sync()
+        assert set(server_rows(server.engine, "comments", Comment.id.in_(on_original + on_copy))) == {
+            *on_original, *on_copy}
+        assert _pending(restored) == 0
+        restored.sync()
+        ann.sync()
+        assert restored.rows("comments") == ann.rows("comments") == server_rows(
+            server.engine, "comments", Comment.lead_id.in_(company.leads["ann"]))
+    finally:
+        restored.close()
