@@ -75,3 +75,15 @@ def test_relative_day_words():
 
 def test_times_read_in_the_company_zone():
     assert format_time(datetime(2026, 11, 24, 16, 0, tzinfo=timezone.utc), "America/Chicago") == "10:00 AM"
+
+
+def test_short_date_names_the_year_only_when_it_is_not_this_one():
+    from datetime import datetime, timezone
+
+    from rep_tui.widgets.when import short_date
+
+    today = date(2026, 11, 24)
+    assert short_date(datetime(2026, 11, 19, 15, tzinfo=timezone.utc), "America/Chicago", today) == "Nov 19"
+    assert short_date(datetime(2025, 7, 10, 15, tzinfo=timezone.utc), "America/Chicago", today) == "7/10/25"
+    # 2 AM UTC on Jan 1 is still New Year's Eve in Chicago
+    assert short_date(datetime(2026, 1, 1, 2, tzinfo=timezone.utc), "America/Chicago", today) == "12/31/25"

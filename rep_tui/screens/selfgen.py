@@ -82,7 +82,7 @@ class SelfGenScreen(Screen):
         yield Static("Name, and a phone or an address, are needed. Ctrl+S saves.", id="form-status", classes="muted")
         yield Static("My self-gen leads", classes="section-title")
         yield LeadTable(
-            ("Name", 18), ("Phone", 14), ("Added", 6), ("PID", 10), ("Where it stands", None), id="my-leads"
+            ("Name", 18), ("Phone", 14), ("Added", 8), ("PID", 10), ("Where it stands", None), id="my-leads"
         )
         yield RepFooter()
 
@@ -213,10 +213,11 @@ class SelfGenScreen(Screen):
 
     @work(thread=True, exclusive=True, group="selfgen-list")
     def _load_leads(self) -> None:
-        from rep_tui.clock import zone
+        from rep_tui.clock import local_today
         from rep_tui.store.queries import self_gen_leads
+        from rep_tui.widgets.when import short_date
 
-        tz = zone(self.app.tz)
+        today = local_today(self.app.tz)
         with self.app.store.session() as session:
             leads = self_gen_leads(session, self.app.user.id)
         rows = [
@@ -225,7 +226,7 @@ class SelfGenScreen(Screen):
                 (
                     lead.name,
                     format_phone(lead.cell_phone_e164 or lead.home_phone_e164 or lead.work_phone_e164),
-                    lead.created_at.astimezone(tz).strftime("%b %-d"),
+                    short_date(lead.created_at, self.app.tz, today),
                     str(lead.pid) if lead.pid else Text(NOT_SYNCED, style="bold"),
                     stage.removesuffix(f" · {NOT_SYNCED}"),
                 ),

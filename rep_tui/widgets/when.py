@@ -25,3 +25,9 @@ def local_stamp(moment: datetime | None, tz: str) -> str:
     if moment is None:
         return ""
     return f"{local_date(moment, tz)} {clock_time(moment, tz)}"
+
+
+def short_date(moment: datetime, tz: str, today: date) -> str:
+    """Nov 19 this year, 7/10/25 before: short, and never a wrong year."""
+    day = moment.astimezone(zone(tz)).date()
+    return day.strftime("%b %-d") if day.year == today.year else day.strftime("%-m/%-d/%y")
