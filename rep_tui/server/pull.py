@@ -4,26 +4,33 @@ The page is bounded above by the counter value read first: every version at
 or below it was committed with it (versions are handed out under one lock),
 so nothing below the returned cursor can still appear later. Removals are
 tombstones (deleted rows the device may have had) and leads that left the
-user (reassigned), each removing the lead's whole tree on the device."""
+user (reassigned), each removing the lead's whole tree on the device.
+Change records of the same version range made elsewhere ride along, so the
+rep sees who changed their leads."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, bindparam, literal, select, tuple_, union_all
 
+from rep_tui.clock import utcnow
 from rep_tui.server import scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import current_version
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Lead
 from rep_tui.sync.codec import encode_rows, wire_columns
-from rep_tui.sync.protocol import PullPage, Removal
+from rep_tui.sync.protocol import HistoryEntry, PullPage, Removal
 from rep_tui.sync.tables import ORDERED
 
 MAX_PAGE = 5000
+#: A device pulling from scratch gets this much of its leads' history: enough
+#: for "who changed this lately" without making the first sync carry years.
+FIRST_SYNC_HISTORY = timedelta(days=90)
 
 
 def _scoped(stmt, table: str, user: Principal):
@@ -84,6 +91,22 @@ def _unknown_to_device(conn: Connection, deleted: list[tuple[str, uuid.UUID]], a
     return {(table, row_id) for table, row_id in conn.execute(stmt)}
 
 
+def _history(conn: Connection, user: Principal, after: int, end: int, client_id: str) -> list[HistoryEntry]:
+    """Edits in (after, end] to live leads the user sees now, made by anyone but
+    this device (which recorded its own); conflicts stay with the device that lost."""
+    cols = [getattr(ChangeRecord, name) for name in HistoryEntry.model_fields]
+    leads = _scoped(select(Lead.id).where(Lead.deleted.is_(False)), "leads", user)
+    stmt = select(*cols).where(
+        ChangeRecord.version > after, ChangeRecord.version <= end, ChangeRecord.kind == "edit",
+        ChangeRecord.lead_id.in_(leads),
+        (ChangeRecord.device_id != client_id) | ChangeRecord.device_id.is_(None),
+    )
+    if after == 0:
+        stmt = stmt.where(ChangeRecord.at >= utcnow() - FIRST_SYNC_HISTORY)
+    rows = conn.execute(stmt.order_by(ChangeRecord.version)).mappings()
+    return [HistoryEntry.model_validate(dict(row)) for row in rows]
+
+
 def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int = 2000) -> PullPage:
     limit = max(1, min(limit, MAX_PAGE))
     with engine.connect() as conn:
@@ -112,5 +135,6 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
         for _version, lead_id in conn.execute(exits) if exits is not None else ():
             if not scoping.may_see_lead(conn, user, lead_id):
                 removals.append(Removal(table="leads", id=lead_id, reason="out_of_scope"))
+        history = _history(conn, user, after, end, client_id) if end > after else []
     return PullPage.model_construct(cursor=end, more=more, reset=False, last_seq=last_seq, upserts=upserts,
-                                    removals=removals)
+                                    removals=removals, history=history)

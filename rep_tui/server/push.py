@@ -9,7 +9,7 @@ server's current value, the server's value stays; the losing value goes to
 the change history (kind "conflict") and back to the device.
 
 Rows are written with the PENDING version; only at the end does the push
-take the version lock, give every row it wrote (and every scope exit and
+take the version lock, give every row it wrote (and every scope exit, change record and
 human number) its value in a few bulk statements, and commit. Pushes thus
 run side by side and are serialised only for that last step."""
 
@@ -310,6 +310,9 @@ def _finish(push: Push) -> None:
                                .values(version=bindparam("_v")), params).rowcount
         if stamped != len(params):
             raise RuntimeError(f"{len(params) - stamped} {table} rows would keep the placeholder version")
+    if push.history:  # each record carries its row change's version, so pull ships it with that change
+        conn.execute(insert(ChangeRecord), [{**row, "version": version_of[row["table_name"], row["row_id"]]}
+                                            for row in push.history])
     if push.exits:
         conn.execute(insert(ScopeExit), [{**row, "version": next(versions)} for row in push.exits])
     if push.births:
@@ -348,8 +351,6 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
                 continue
             results.append(_apply_one(state, m))
             last = m.seq
-        if state.history:
-            conn.execute(insert(ChangeRecord), state.history)
         _save_last_seq(conn, user, request.client_id, last)
         _finish(state)
     return PushResponse(last_seq=last, results=results)

@@ -289,6 +289,9 @@ class ChangeRecord(Base):
     device_id: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(12), default="edit")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: On the server, the version of the row change recorded (so pull can ship
+    #: history after a cursor); null on devices and for older rows.
+    version: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     __table_args__ = (Index("ix_change_history_row", "table_name", "row_id"),)
 

@@ -15,12 +15,13 @@ from functools import lru_cache
 from typing import Iterable, Iterator
 
 from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from rep_tui.store import search
 from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
 from rep_tui.store.db import Store
-from rep_tui.store.models import SYNCED_TABLES
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, column_type, from_json
 from rep_tui.sync.codec import encode_row, sqlite_binders, sqlite_params
 from rep_tui.sync.protocol import PullPage
@@ -142,6 +143,13 @@ def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
             conn.execute(update(t).where(t.c.id == entry.row_id).values(**values))
 
 
+def _add_history(conn: Connection, page: PullPage) -> None:
+    """Other devices' and the office's changes, once each however often the page comes."""
+    if page.history:
+        rows = [entry.model_dump() for entry in page.history]
+        conn.execute(sqlite_insert(ChangeRecord).on_conflict_do_nothing(index_elements=["id"]), rows)
+
+
 def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None) -> None:
     """Apply one page and store its cursor, in one transaction; re-index the
     leads it touched if `reindex`, else mark the index stale. `seen` collects
@@ -167,6 +175,7 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
                     _overlay(conn, table, pending[(table, uuid.UUID(row["id"]))])
             if reindex and table in ("leads", "jobs"):
                 touched |= {uuid.UUID(row["id" if table == "leads" else "lead_id"]) for row in rows}
+        _add_history(conn, page)
         if reindex and touched:
             search.index_leads(session, touched)
         if not reindex:

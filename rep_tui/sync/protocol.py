@@ -94,13 +94,32 @@ class Removal(BaseModel):
     reason: Literal["deleted", "out_of_scope"]
 
 
+class HistoryEntry(BaseModel):
+    """One change another device or the office made to a lead the user sees
+    (a `ChangeRecord` of kind "edit"; values as stored in the history)."""
+
+    id: uuid.UUID
+    table_name: str
+    row_id: uuid.UUID
+    lead_id: uuid.UUID
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    user_id: uuid.UUID | None = None
+    user_name: str | None = None
+    device_id: str | None = None
+    at: datetime
+
+
 class PullPage(BaseModel):
     """Changes after the asked cursor, up to `cursor`. `upserts` maps a table
     to its rows (all columns, JSON values); `more` says another page waits.
     `reset` asks the client to start over from cursor 0 (the server is
     behind the client's cursor, e.g. restored from a backup). `last_seq` is
     the last sequence of the asking device the server has applied: lower than
-    the device's acknowledged one means the server lost some of its pushes."""
+    the device's acknowledged one means the server lost some of its pushes.
+    `history` holds the change records of the same version range made
+    elsewhere (absent from older servers, ignored by older clients)."""
 
     cursor: int
     last_seq: int = 0
@@ -108,3 +127,4 @@ class PullPage(BaseModel):
     reset: bool = False
     upserts: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     removals: list[Removal] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
