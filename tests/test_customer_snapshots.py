@@ -49,7 +49,8 @@ def showing(lead_id: uuid.UUID, keys: tuple[str, ...], theme: str | None = None)
         app.clear_notifications()  # a toast lives 5 s: on a busy machine it may be gone before the picture
         for field in app.screen.query("Input, TextArea"):
             field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
-        await pilot.pause()
+        for _ in range(3):  # a loaded table takes focus, then the footer shows its keys: one cycle each
+            await pilot.pause()
 
     return run_before
 

@@ -236,6 +236,7 @@ class CustomerScreen(Screen):
         table = self.query_one(RelatedTable)
         table.loading = False
         table.show_related(message.related)
+        self.refresh_bindings()  # keys of a table that was loading (Enter opens) reach the footer now
 
     @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
     def _load_history(self) -> None:
@@ -249,6 +250,7 @@ class CustomerScreen(Screen):
         table = self.query_one(ChangeTable)
         table.loading = False
         table.show_changes(message.changes, self.app.tz)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
