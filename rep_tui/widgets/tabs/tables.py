@@ -116,7 +116,8 @@ def follow_up_text(engagement: Engagement, lead_file: LeadFile) -> str:
 
 
 class EngagementTable(RecordTable):
-    """Completed engagements are greyed out; Files counts the files attached to each.
+    """Completed engagements are greyed out; Files counts the files attached to each;
+    Contact is the customer when no contact of theirs is named.
     At 80 columns the screen shows the hidden columns of the highlighted one under the table."""
 
     EMPTY = "No engagements yet: a adds one."
@@ -129,7 +130,8 @@ class EngagementTable(RecordTable):
         rows = []
         for e in lead_file.engagements:
             files = len(lead_file.engagement_files(e.id))
-            cells = (local_stamp(e.occurred_at, tz), e.subject, lead_file.contact_name(e.contact_id),
+            contact = lead_file.contact_name(e.contact_id) or lead_file.lead.name
+            cells = (local_stamp(e.occurred_at, tz), e.subject, contact,
                      duration(e.duration_minutes), lead_file.user_name(e.contacted_by_id), e.contact_type.title(),
                      follow_up_text(e, lead_file), "✓" if e.completed else "", str(files) if files else "")
             rows.append((str(e.id), tuple(Toned(c, "muted") if e.completed else c for c in cells)))
