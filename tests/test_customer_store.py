@@ -148,3 +148,17 @@ def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         store.close()
+
+
+def test_units_show_what_was_quoted_and_what_was_sold():
+    from types import SimpleNamespace
+
+    from rep_tui.widgets.job_panel import units_text
+
+    def job(total, sold):
+        return SimpleNamespace(total_units=total, sold_units=sold)
+
+    assert units_text(job(28, 24)) == "28 total / 24 sold"
+    assert units_text(job(28, None)) == "28 total"  # quoted, not sold (was "28 total / ? sold")
+    assert units_text(job(None, 7)) == "7 sold"
+    assert units_text(job(None, None)) == ""

@@ -26,10 +26,9 @@ def _rows(*items: tuple[str, str | Content | None]) -> Content:
 
 
 def units_text(job) -> str:
-    if job.total_units is None and job.sold_units is None:
-        return ""
-    return f"{job.total_units if job.total_units is not None else '?'} total / " \
-           f"{job.sold_units if job.sold_units is not None else '?'} sold"
+    """"28 total / 24 sold"; a job not sold (yet) shows only what was quoted."""
+    parts = [f"{n} {what}" for n, what in ((job.total_units, "total"), (job.sold_units, "sold")) if n is not None]
+    return " / ".join(parts)
 
 
 class JobPanel(VerticalScroll):
