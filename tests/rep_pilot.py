@@ -12,11 +12,18 @@ def anyio_backend():
 
 
 async def settle(pilot) -> None:
-    """Let queued messages run, then the workers they start, then their results."""
+    """Let queued messages run, then the workers they start, then their results,
+    and the footer catch up with the keys of what has focus."""
+    from rep_tui.widgets.footer import RepFooter
+
     for _ in range(2):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    for _ in range(40):
+        if all(footer.up_to_date for footer in pilot.app.screen.query(RepFooter)):
+            break
+        await pilot.pause(0.05)
 
 
 async def retype(pilot, text: str) -> None:

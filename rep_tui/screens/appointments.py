@@ -23,6 +23,7 @@ from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow
 from rep_tui.widgets.agenda_table import AgendaTable
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.widgets.loading import loaded
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class AppointmentsScreen(Screen):
         hours = (settings.work_day_start, settings.work_day_end)
         table = self.query_one("#agenda", AgendaTable)
         table.show_day(agenda.rows, self.app.tz, agenda.codes, agenda.now, hours)
-        table.loading = False
+        loaded(table)
         if self.shown_day != agenda.day:
             self._put_cursor(table, agenda)
             self.shown_day = agenda.day

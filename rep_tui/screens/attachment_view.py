@@ -17,6 +17,7 @@ from textual.widgets import Static, TextArea
 
 from rep_tui.screens.form_dialog import Dialog
 from rep_tui.store.leads import LeadFile, blob_path, human_size
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.picture import decode_picture, picture_widget
 from rep_tui.widgets.when import local_stamp
 
@@ -80,7 +81,7 @@ class DocumentTextScreen(_ViewerScreen[None]):
     def _show(self, text: str) -> None:
         area = self.query_one(TextArea)
         area.load_text(text)
-        area.loading = False
+        loaded(area)
         area.focus()
 
 

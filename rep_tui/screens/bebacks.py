@@ -19,6 +19,7 @@ from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import BeBack
 from rep_tui.widgets.be_back_table import BeBackTable
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.row_table import TableSection
 
 
@@ -91,7 +92,7 @@ class BeBacksScreen(Screen):
             parts.append(f"{undated} without a date")
         section = self.query_one("#be-backs-section", TableSection)
         section.show(" · ".join(parts))
-        section.loading = False
+        loaded(section)
         if data.items:
             table.focus()
 

@@ -26,6 +26,7 @@ from rep_tui.store.queries import RelatedLead
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.tabs.pictures import PictureGallery
 from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
@@ -157,7 +158,7 @@ class CustomerScreen(Screen):
 
     async def on_lead_loaded(self, message: LeadLoaded) -> None:
         header = self.query_one(LeadHeader)
-        header.loading = False
+        loaded(header)
         self.result_labels, self.users = message.result_labels, message.users
         lead_file = self.lead_file = message.lead_file
         if lead_file is None:
@@ -234,9 +235,8 @@ class CustomerScreen(Screen):
 
     def on_related_loaded(self, message: RelatedLoaded) -> None:
         table = self.query_one(RelatedTable)
-        table.loading = False
         table.show_related(message.related)
-        self.refresh_bindings()  # keys of a table that was loading (Enter opens) reach the footer now
+        loaded(table)
 
     @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
     def _load_history(self) -> None:
@@ -248,9 +248,8 @@ class CustomerScreen(Screen):
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         table = self.query_one(ChangeTable)
-        table.loading = False
         table.show_changes(message.changes, self.app.tz)
-        self.refresh_bindings()
+        loaded(table)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)

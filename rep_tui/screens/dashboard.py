@@ -27,6 +27,7 @@ from rep_tui.widgets.agenda_table import AgendaTable
 from rep_tui.widgets.be_back_table import BeBackTable
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.kpi import KpiRow
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.row_table import TableSection
 
 KPI_FIGURES = (("issued", "Issued"), ("demos", "Demos"), ("sales", "Sales"), ("close_rate", "Close"),
@@ -146,7 +147,7 @@ class DashboardScreen(Screen):
         self.query_one("#follow-ups-section", TableSection).show(
             title + (f", {overdue} overdue)" if overdue else ")"))
 
-        self.query_one("#sections").loading = False
+        loaded(self.query_one("#sections"))
         if self.focused is None:
             first = next((t for t in (today, missing, follow_ups) if t.rows_shown), None)
             if first is not None:

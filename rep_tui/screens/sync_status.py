@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from rep_tui.store.sync_review import LostValue, Quarantined, QueuedChange, field_label, noun
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
 from rep_tui.widgets.sync_indicator import describe, when
 
@@ -126,7 +127,7 @@ class SyncStatusScreen(Screen):
         for table_id, rows, title in sections:
             self.query_one(table_id, RowTable).show(rows)
             self.query_one(f"{table_id}-section", TableSection).show(title)
-        self.query_one("#sync-body").loading = False
+        loaded(self.query_one("#sync-body"))
         if not isinstance(self.focused, RowTable):
             for table_id, rows, _heading in sections:
                 if rows:

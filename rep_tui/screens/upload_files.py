@@ -21,6 +21,7 @@ from rep_tui.store.leads import UploadRefused, add_attachment, file_kind, human_
 from rep_tui.store.models import Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
+from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.path_suggester import PathSuggester
 
 
@@ -109,5 +110,5 @@ class UploadScreen(FormDialog[str]):
         app.call_from_thread(self.dismiss, source.name)
 
     def _refused(self, message: str) -> None:
-        self.query_one("#dialog").loading = False
+        loaded(self.query_one("#dialog"))
         self.show_errors({"path": message}, "Nothing was uploaded.")

@@ -107,6 +107,12 @@ class RepFooter(Footer):
         return FooterItem(binding.key, app.get_key_display(binding), binding.description, binding.action,
                           active.enabled, binding.tooltip or binding.description, ALWAYS)
 
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the keys shown are the ones the focused widget has now: the
+        footer is composed again after a refresh, so briefly it is not."""
+        return not self._bindings_ready or self._fitted(self._palette()) == self.shown
+
     def on_resize(self) -> None:
         """Compose again only when a different set of keys fits (each key costs a restyle)."""
         if self._bindings_ready and self._fitted(self._palette()) != self.shown:
