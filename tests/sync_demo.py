@@ -9,12 +9,14 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterator
 
 import pytest
 
 from rep_tui.config import resolve_paths, reset_settings_cache
 from rep_tui.device_link import EMBEDDED, build_demo_server, embedded_server, server_blobs_dir, server_db_path, sign_in
+from rep_tui.server.testing import Server
 from rep_tui.store.db import Store
 
 DEMO_SYSTEM_LEADS = 300
@@ -52,34 +54,13 @@ def demo_system(demo_system_template: Path, rep_env: Path) -> Path:
     return rep_env
 
 
-class LiveServer:
+class LiveServer(Server):
     """The demo's server in a thread; `stop()` then `start()` reopens it on the same port."""
 
     def __init__(self) -> None:
         self.paths = resolve_paths()
-        self.port: int | None = None
-        self.thread = None
-        self.engine = None
-
-    def start(self) -> LiveServer:
-        from rep_tui.server.app import create_app
-        from rep_tui.server.embedded import ServerThread
-
-        app = create_app(f"sqlite:///{server_db_path(self.paths)}", blobs_dir=server_blobs_dir(self.paths))
-        self.engine = app.state.engine
-        self.thread = ServerThread(app, port=self.port).start()
-        self.port = self.thread.port
-        return self
-
-    def stop(self) -> None:
-        if self.thread is not None:
-            self.thread.stop()
-            self.engine.dispose()
-            self.thread = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(SimpleNamespace(url=f"sqlite:///{server_db_path(self.paths)}"),
+                         server_blobs_dir(self.paths))
 
     def comments(self) -> list[str]:
         from sqlalchemy import create_engine, text
