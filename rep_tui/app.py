@@ -16,6 +16,7 @@ from textual.reactive import reactive
 
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
 from rep_tui.messages import OpenLead, ResultAppointment
+from rep_tui.ordered_keys import OrderedKeys
 
 if TYPE_CHECKING:
     from rep_tui.device_link import ServerOnDemand, SyncTarget
@@ -49,7 +50,7 @@ SYNC_START_DELAY = 1.0
 SCREEN_KEYS = Binding.Group("Screens")
 
 
-class RepApp(App):
+class RepApp(OrderedKeys):
     """rep-tui: a sales rep's day, keyboard first, offline first."""
 
     TITLE = "rep-tui"

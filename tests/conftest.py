@@ -38,6 +38,21 @@ def _checkpoint_and_close(store: Store) -> None:
     store.close()
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors do not blink in tests: a snapshot must not depend on when
+    it is taken (on a busy machine, half a second passes easily)."""
+    from textual.widgets import Input
+
+    created = Input.__init__
+
+    def without_blink(self, *args, **kwargs) -> None:
+        created(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", without_blink)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A REP_TUI_HOME holding the demo company (1,500 leads, seed 7, at NOW),

@@ -16,6 +16,7 @@ async def settle(pilot) -> None:
     and the footer catch up with the keys of what has focus."""
     from rep_tui.widgets.footer import RepFooter
 
+    await keys_delivered(pilot)
     for _ in range(2):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
@@ -29,3 +30,36 @@ async def settle(pilot) -> None:
 async def retype(pilot, text: str) -> None:
     """Replace what the focused input holds with `text`."""
     await pilot.press("end", "ctrl+u", *text)
+
+
+#: Key names (not text) that bursts use, with the character a terminal sends for each.
+KEY_CHARS = {"space": " ", "tab": "\t", "shift+tab": None, "enter": "\r", "escape": "\x1b",
+             "backspace": "\x7f", "up": None, "down": None, "left": None, "right": None, "home": None, "end": None}
+
+
+def burst(pilot, *keys: str) -> None:
+    """Post keys to the app at once, as a fast typist, a paste or SSH batching
+    delivers them: nothing waits for one key to be handled before the next
+    arrives (unlike `pilot.press`). Each item is a key name ("tab", "ctrl+s",
+    "f5") or text typed character by character ("Ann Lee")."""
+    import re
+
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for item in keys:
+        if item in KEY_CHARS or re.fullmatch(r"(ctrl|shift|alt)\+.+|f\d{1,2}", item):
+            pilot.app.post_message(events.Key(item, KEY_CHARS.get(item)))
+            continue
+        for char in item:
+            key = char if char.isalnum() else _character_to_key(char)
+            pilot.app.post_message(events.Key(key, char))
+
+
+async def keys_delivered(pilot) -> None:
+    """Wait until every key posted so far has been handled (see `rep_tui.ordered_keys`)."""
+    for _ in range(600):
+        await pilot.pause()
+        if not pilot.app.keys_pending:
+            return
+    raise AssertionError("keys were still being delivered after 600 pauses")

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Static
 from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.domain.dates import DAY_HINT, TIME_HINT, format_day, format_time, parse_day, parse_time, relative_day
 from rep_tui.domain.validation import Invalid, check_units, format_money, parse_money
+from rep_tui.ordered_keys import WaitsForData
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
 from rep_tui.widgets.validated_input import ValidatedInput
@@ -52,7 +53,7 @@ def _required(check, missing: str):
     return checked
 
 
-class ResultDialog(ModalScreen[bool]):
+class ResultDialog(WaitsForData, ModalScreen[bool]):
     """Result one appointment; dismisses True when saved."""
 
     CSS_PATH = "../styles/result_dialog.tcss"
@@ -128,6 +129,7 @@ class ResultDialog(ModalScreen[bool]):
         picker.set_codes(loaded.codes)
         self.query_one("#dialog").loading = False
         picker.focus()
+        self.data_shown.set()
 
     def _prefill(self, loaded: _Loaded, product: str) -> None:
         appt, lead, job = loaded.appointment, loaded.lead, loaded.job

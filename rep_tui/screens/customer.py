@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
+from rep_tui.ordered_keys import WaitsForData
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
@@ -80,7 +81,7 @@ class HistoryLoaded(Message):
     changes: list[ChangeRecord]
 
 
-class CustomerScreen(Screen):
+class CustomerScreen(WaitsForData, Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
     # The keys of the current tab come first so a narrow footer still shows them.
@@ -163,6 +164,7 @@ class CustomerScreen(Screen):
         lead_file = self.lead_file = message.lead_file
         if lead_file is None:
             header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
+            self.data_shown.set()
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
         self.sub_title = lead_file.lead.name
@@ -180,6 +182,7 @@ class CustomerScreen(Screen):
             self._show_pictures()
         self._load_active_tab()
         self.refresh_bindings()
+        self.data_shown.set()
 
     def _show_job(self) -> None:
         lead_file = self.lead_file

@@ -64,5 +64,7 @@ class FormField(Vertical):
 
 
 def text_input(name: str, value: Any = None, placeholder: str = "", **kwargs: Any) -> Input:
-    """A compact Input named after its form field."""
-    return Input("" if value is None else str(value), placeholder=placeholder, id=name, compact=True, **kwargs)
+    """A compact Input named after its form field. Focus puts the cursor after
+    the saved value rather than selecting it, so a stray key cannot wipe it."""
+    return Input("" if value is None else str(value), placeholder=placeholder, id=name, compact=True,
+                 select_on_focus=False, **kwargs)

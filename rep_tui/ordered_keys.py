@@ -1,0 +1,146 @@
+"""Keys typed in a burst land where the rep meant them, in order.
+
+Why this exists: Textual's App forwards each key to the widget focused *at the
+moment the app reads the key*, by posting it to that widget's own queue; the
+widget handles it later, and a key it does not use bubbles up to its parents,
+the screen and finally the app's bindings. So in a burst (a fast typist, a
+paste without bracketed paste, tmux or SSH batching keys) every key is read
+before the first is handled: the keys after a Tab are queued to the old field
+before the Tab moves focus ("Leeuwen6305550199" in Last name), and the keys
+after `e` reach the old screen before Edit Customer has opened.
+
+The fix is one rule, applied to every key and paste: the next one is handed
+to Textual only when the previous one has been handled all the way up (the
+widget it went to, each parent, the screen, the app) and the app has settled
+(a screen it opened is mounted, and a focus it moved has landed). A key that
+arrives while nothing is pending is delivered at once, exactly as Textual
+would, so single key presses cost nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
+
+#: Rounds of "let every widget empty its queue" before a key counts as handled (a timer may keep one busy).
+MAX_SETTLE_ROUNDS = 8
+#: The longest keys wait for a screen's data (a load that failed must not swallow the keys for good).
+DATA_WAIT_LIMIT = 5.0
+#: How often a wait re-checks that the widget it waits on is still running (a removed widget never answers).
+POLL_SECONDS = 0.1
+
+
+async def _until(event: asyncio.Event, *pumps: MessagePump, limit: float | None = None) -> None:
+    """Wait for `event`, but not for a widget that has stopped (it never answers),
+    nor longer than `limit` seconds when one is given."""
+    waited = 0.0
+    while not event.is_set() and any(pump.is_running or not pump._closed for pump in pumps):
+        if limit is not None and waited >= limit:
+            return
+        try:
+            await asyncio.wait_for(event.wait(), POLL_SECONDS)
+        except TimeoutError:
+            waited += POLL_SECONDS
+
+
+async def drained(*pumps: MessagePump) -> None:
+    """Return once each of `pumps` has processed every message queued to it before now."""
+    waiting: set[MessagePump] = set()
+    all_done = asyncio.Event()
+
+    def done(pump: MessagePump) -> None:
+        waiting.discard(pump)
+        if not waiting:
+            all_done.set()
+
+    for pump in pumps:
+        waiting.add(pump)
+        if not pump.call_later(done, pump):
+            waiting.discard(pump)
+    if waiting:
+        await _until(all_done, *pumps)
+
+
+async def refreshed(screen: MessagePump) -> None:
+    """Return once `screen` has refreshed (its `call_after_refresh` callbacks have run)."""
+    done = asyncio.Event()
+    if screen.call_after_refresh(done.set):
+        await _until(done, screen)
+
+
+class WaitsForData:
+    """For a screen or dialog whose keys act on data it loads after opening (a
+    lead's file, an appointment): keys typed before it calls `data_shown.set()`
+    are held for it, so `Enter e` opens the lead and then its Edit Customer."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_shown = asyncio.Event()
+
+
+async def data_shown(screen: MessagePump) -> None:
+    """Return once `screen` has composed, mounted and shows its data (see `WaitsForData`)."""
+    await _until(screen._mounted_event, screen)
+    shown = getattr(screen, "data_shown", None)
+    if isinstance(shown, asyncio.Event):
+        await _until(shown, screen, limit=DATA_WAIT_LIMIT)
+
+
+class OrderedKeys(App):
+    """An App that delivers keys and pastes one at a time (see the module doc)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_input: deque[events.Key | events.Paste] = deque()
+        self._delivering_input = False
+        self._following: asyncio.Task | None = None
+
+    @property
+    def keys_pending(self) -> bool:
+        """True while a key or paste is held or still being handled (tests wait on it)."""
+        return self._delivering_input
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._held_input.append(event)
+            if not self._delivering_input:
+                self._delivering_input = True
+                await self._deliver_next()
+            return
+        await super().on_event(event)
+
+    async def _deliver_next(self) -> None:
+        """Hand the oldest held key to Textual (in the app's own message loop,
+        as Textual does), then follow it in the background until it is handled."""
+        await super().on_event(self._held_input.popleft())
+        self._following = asyncio.create_task(self._follow(), name="deliver keys in order")
+
+    async def _follow(self) -> None:
+        try:
+            await self._settle()
+        except Exception as error:  # never leave keys stuck behind a failure
+            self.log.error("key delivery:", error)
+        finally:
+            if not (self._held_input and self.call_later(self._deliver_next)):
+                self._delivering_input = False
+
+    async def _settle(self) -> None:
+        """Wait until the key has been handled all the way up, with whatever it
+        set off: every widget of the screen on top has emptied its queue (the
+        key bubbles from the focused widget to its parents, a binding posts a
+        message, a handler moves focus), the screen is mounted and shows its
+        data, and callbacks waiting for its next refresh have run."""
+        for _ in range(MAX_SETTLE_ROUNDS):
+            screen = self.screen
+            await data_shown(screen)
+            widgets = list(screen.walk_children(with_self=True))
+            await drained(self, *widgets)
+            if screen._callbacks:  # `call_after_refresh` work, e.g. focusing a field just shown
+                await refreshed(screen)
+            await drained(self)  # `widget.focus()` lands through the app's queue
+            if self.screen is screen and all(widget._message_queue.empty() for widget in widgets):
+                return
