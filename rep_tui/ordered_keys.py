@@ -25,6 +25,7 @@ from collections import deque
 from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
+from textual.widgets import Input, TextArea
 
 #: Rounds of "let every widget empty its queue" before a key counts as handled (a timer may keep one busy).
 MAX_SETTLE_ROUNDS = 8
@@ -109,15 +110,33 @@ class OrderedKeys(App):
             self._held_input.append(event)
             if not self._delivering_input:
                 self._delivering_input = True
-                await self._deliver_next()
+                await self._deliver_held()
             return
         await super().on_event(event)
 
-    async def _deliver_next(self) -> None:
-        """Hand the oldest held key to Textual (in the app's own message loop,
-        as Textual does), then follow it in the background until it is handled."""
-        await super().on_event(self._held_input.popleft())
-        self._following = asyncio.create_task(self._follow(), name="deliver keys in order")
+    async def _deliver_held(self) -> None:
+        """Hand held keys to Textual (in the app's own message loop, as Textual
+        does) until one needs following: then follow it in the background."""
+        while self._held_input:
+            event = self._held_input.popleft()
+            typed_into_text = self._types_into_focused_text(event)
+            await super().on_event(event)
+            if not typed_into_text:
+                self._following = asyncio.create_task(self._follow(), name="deliver keys in order")
+                return
+        self._delivering_input = False
+
+    def _types_into_focused_text(self, event: events.Key | events.Paste) -> bool:
+        """True for text typed into a focused text box: the box inserts it and
+        nothing else moves, so the next key may follow at once (it queues behind
+        this one in the same box). Saves following every letter of a burst."""
+        if not isinstance(self.focused, (Input, TextArea)):
+            return False
+        if isinstance(event, events.Paste):
+            return True
+        return event.is_printable and not any(
+            binding.priority for _, bindings in self.screen._binding_chain
+            for binding in bindings.key_to_bindings.get(event.key, ()))
 
     async def _follow(self) -> None:
         try:
@@ -125,22 +144,26 @@ class OrderedKeys(App):
         except Exception as error:  # never leave keys stuck behind a failure
             self.log.error("key delivery:", error)
         finally:
-            if not (self._held_input and self.call_later(self._deliver_next)):
+            if not (self._held_input and self.call_later(self._deliver_held)):
                 self._delivering_input = False
 
     async def _settle(self) -> None:
         """Wait until the key has been handled all the way up, with whatever it
-        set off: every widget of the screen on top has emptied its queue (the
-        key bubbles from the focused widget to its parents, a binding posts a
+        set off: no widget of the screen on top has messages waiting (the key
+        bubbles from the focused widget to its parents, a binding posts a
         message, a handler moves focus), the screen is mounted and shows its
-        data, and callbacks waiting for its next refresh have run."""
+        data, callbacks waiting for its next refresh have run, and the app's
+        own queue (where `widget.focus()` lands) is through."""
         for _ in range(MAX_SETTLE_ROUNDS):
             screen = self.screen
             await data_shown(screen)
-            widgets = list(screen.walk_children(with_self=True))
-            await drained(self, *widgets)
+            busy = [widget for widget in screen.walk_children(with_self=True) if not widget._message_queue.empty()]
+            if busy:
+                await drained(*busy)
+                continue
             if screen._callbacks:  # `call_after_refresh` work, e.g. focusing a field just shown
                 await refreshed(screen)
-            await drained(self)  # `widget.focus()` lands through the app's queue
-            if self.screen is screen and all(widget._message_queue.empty() for widget in widgets):
+            await drained(self)
+            if self.screen is screen and all(
+                    widget._message_queue.empty() for widget in screen.walk_children(with_self=True)):
                 return
