@@ -7,16 +7,14 @@ Snapshots of the Team view and of one rep at 80×24 and 120×40."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
 from sqlalchemy import select
 from textual.widgets import DataTable
 from test_shell import footer_showing, palette_pick
+from test_stats_screen import CHICAGO, TODAY, _figures_shown, _manager
 
 from rep_tui.app import RepApp
-from rep_tui.domain.stats import FIGURE_KEYS
 from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.dashboard import DashboardScreen
 from rep_tui.screens.help import HelpScreen
@@ -25,23 +23,11 @@ from rep_tui.screens.stats import StatsScreen
 from rep_tui.screens.stats_drilldown import StatsDrilldownScreen
 from rep_tui.screens.team import RepStatsScreen, TeamScreen
 from rep_tui.store import queries
-from rep_tui.store.models import Lead, User
+from rep_tui.store.models import Lead
 from rep_tui.widgets.lead_table import LeadTable
 from rep_tui.widgets.row_table import RowTable
 
 pytestmark = pytest.mark.anyio
-CHICAGO = "America/Chicago"
-TODAY = date(2026, 11, 24)  # the fixed clock's day in Chicago
-
-
-def _manager(store) -> User:
-    with store.session() as s:
-        return s.scalars(select(User).where(User.username == "demo-manager")).one()
-
-
-def _figures_shown(screen: StatsScreen) -> dict[str, str]:
-    table = screen.query_one("#figures")
-    return {key: table.get_cell_at((row, 1)).plain for row, key in enumerate(FIGURE_KEYS)}
 
 
 def _displayed(figures) -> dict[str, str]:
