@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	REP_TUI_HOME=$${REP_TUI_HOME:-$(CURDIR)/.demo} $(BIN)/rep-tui demo
+demo: $(STAMP)  # DEMO_USER=demo-manager signs in as the demo rep's manager
+	REP_TUI_HOME=$${REP_TUI_HOME:-$(CURDIR)/.demo} $(BIN)/rep-tui demo $(if $(DEMO_USER),--as $(DEMO_USER))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider

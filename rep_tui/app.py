@@ -48,6 +48,8 @@ MAIN_SCREENS = (
 SYNC_START_DELAY = 1.0
 #: F1–F6 take one item in the footer ("f1–f6 Screens"); `?` and Ctrl+P name each.
 SCREEN_KEYS = Binding.Group("Screens")
+#: Managers' (and admins') Team view: 7 or F8 (F7 is Sync status); a footer item when there is room.
+TEAM_KEYS = Binding.Group("Team")
 
 
 class RepApp(OrderedKeys):
@@ -56,7 +58,8 @@ class RepApp(OrderedKeys):
     TITLE = "rep-tui"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands}
-    MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS}
+    MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS} | {
+        "team": _lazy("team", "TeamScreen")}
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
@@ -66,6 +69,8 @@ class RepApp(OrderedKeys):
         Binding("slash", "app.search", "Search", show=False),
         Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
         Binding("f7", "app.sync_status", "Sync status", show=False),
+        Binding("7", "app.team", "Team", show=False),
+        Binding("f8", "app.team", "Team", group=TEAM_KEYS),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -148,6 +153,24 @@ class RepApp(OrderedKeys):
             await self.pop_screen()
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_query()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The Team view's keys are a manager's (a rep neither sees nor uses
+        them), and are left out of the Team view's own footer."""
+        if action == "team":
+            return self.user.watches_team and not (self.current_mode == "team" and len(self.screen_stack) == 1)
+        return True
+
+    async def action_team(self) -> None:
+        """7, F8, `t` on My Stats: each rep's numbers and the leaderboard, even
+        from a rep or a lead opened from it."""
+        from rep_tui.screens.team import TeamScreen
+
+        if not self.user.watches_team:
+            return
+        await self.switch_mode("team")
+        while not isinstance(self.screen, TeamScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -87,9 +87,12 @@ def main(ctx: click.Context) -> None:
 @click.option("--leads", default=3000, show_default=True, help="How many leads the demo company has.")
 @click.option("--seed", default=7, show_default=True, help="Same seed, same company.")
 @click.option("--open/--no-open", "open_app", default=True, help="Open the app afterwards.")
-def demo(leads: int, seed: int, open_app: bool) -> None:
+@click.option("--as", "username", metavar="USERNAME",
+              help="Sign in as demo-manager to watch a team (or as any user of the demo company) "
+                   "[default: the demo rep, demo].")
+def demo(leads: int, seed: int, open_app: bool, username: str | None) -> None:
     """Make a demo company on its own server database (once), start that
-    server, sign in as the demo rep, sync, and open the app."""
+    server, sign in as the demo rep (or `--as` another user), sync, and open the app."""
     import time
 
     from rep_tui.config import load_settings
@@ -111,7 +114,7 @@ def demo(leads: int, seed: int, open_app: bool) -> None:
                    f"({paths.data_dir}).")
     progress = _Progress()
     started = time.perf_counter()
-    with _linked(store, demo=True, progress=progress) as (target, report):
+    with _linked(store, demo=True, username=username, progress=progress) as (target, report):
         progress.done()
         with store.session() as session:
             user = _signed_in(session)
@@ -412,7 +415,7 @@ def search_command(text: str, limit: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([
             {"lead_id": str(h.lead_id), "pid": h.pid, "name": h.name, "address": h.address, "city": h.city,
-             "phone": h.phone, "email": h.email, "matched": h.matched}
+             "phone": h.phone, "email": h.email, "matched": h.matched, "rep": h.rep}
             for h in hits
         ], indent=2, ensure_ascii=False))
         return

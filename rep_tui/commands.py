@@ -34,6 +34,8 @@ class ScreenCommands(ListedCommands):
         app = self.app
         for mode, key, title, *_ in MAIN_SCREENS:
             yield f"Open {title}", partial(app.switch_mode, mode), f"key {key}"
+        if app.user.watches_team:
+            yield "Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"
         yield "Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"
         yield "Help: keys of this screen", app.action_help, "?"
         for name, action, help_text in getattr(app, "extra_commands", lambda: [])():

@@ -22,7 +22,7 @@ from rep_tui.server.testing import pg_cluster  # noqa: F401  (fixture)
 from rep_tui.store import writes
 from rep_tui.store.db import Store
 from rep_tui.store.models import Comment, Lead, User
-from rep_tui.store.queries import current_user
+from rep_tui.store.queries import current_user, team_members
 from rep_tui.sync import credentials
 from sync_demo import LiveServer, demo_system, demo_system_template, live_server, wait_until  # noqa: F401
 
@@ -68,6 +68,26 @@ def test_demo_makes_a_server_and_syncs_only_the_demo_reps_territory_then_sync_se
 
     second = run("demo", "--no-open")
     assert second.exit_code == 0 and "already" in second.output and "signed in as" in second.output
+
+
+def test_demo_as_the_manager_syncs_the_teams_leads_and_an_unknown_user_is_refused(rep_env):
+    made = run("demo", "--no-open", "--leads", "250", "--as", "demo-manager")
+    assert made.exit_code == 0, made.output
+    assert "signed in as Frank Kowalski (demo-manager)" in made.output
+    store = Store(resolve_paths().database)
+    try:
+        with store.session() as s:
+            manager = current_user(s)
+            owners = set(s.scalars(select(Lead.rep_id)))
+            team = {m.id for m in team_members(s, manager)}
+        assert manager.role == "manager" and len(owners) > 1 and owners <= team | {manager.id}
+
+        refused = run("demo", "--no-open", "--as", "nobody")
+        assert refused.exit_code != 0 and "Sign-in refused" in refused.output
+        with store.session() as s:
+            assert current_user(s).username == "demo-manager"  # the device keeps who was signed in
+    finally:
+        store.close()
 
 
 def test_login_with_a_wrong_password_says_so_and_keeps_nothing(live_server, rep_env):

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from rep_tui.app import RepApp
 from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.search import SearchScreen, highlight
-from rep_tui.store.models import Lead
+from rep_tui.store.models import Lead, User
 from rep_tui.store.search import SearchFilters, search
 from rep_tui.widgets.lead_table import LeadTable
 
@@ -97,6 +97,32 @@ async def test_results_show_which_field_matched_and_down_enter_opens_a_row(store
         assert app.screen.lead_id == expected[1].lead_id
         await pilot.press("escape")
         assert isinstance(app.screen, SearchScreen)
+
+
+def _column_labels(table: LeadTable) -> list[str]:
+    return [str(column.label) for column in table.columns.values()]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_managers_results_name_each_leads_rep_and_a_reps_do_not(store, size):
+    with store.session() as session:
+        manager = session.scalars(select(User).where(User.username == "demo-manager")).one()
+        owners = {lead.id: session.get(User, lead.rep_id).full_name for lead in session.scalars(select(Lead))}
+    expected = _hits(store, "obrien")
+    assert len({owners[hit.lead_id] for hit in expected}) > 1  # leads of several reps
+    app = RepApp(store, user_id=manager.id)
+    async with app.run_test(size=size) as pilot:
+        table = await _search_for(pilot, "obrien")
+        labels = _column_labels(table)
+        assert labels[:2] == ["Name", "Rep"]
+        assert ("Matched" in labels) == (size[0] >= 110)  # at 80 columns Rep takes Matched's room
+        assert table.lead_ids == [hit.lead_id for hit in expected]
+        assert [str(table.get_cell_at((row, 1))) for row in range(table.row_count)] == [
+            owners[hit.lead_id] for hit in expected]
+    app = RepApp(store)
+    async with app.run_test(size=size) as pilot:
+        table = await _search_for(pilot, "obrien")
+        assert _column_labels(table) == ["Name", "Matched", "Phone", "Address", "PID"]
 
 
 async def test_a_phone_typed_in_another_format_finds_the_lead(store):

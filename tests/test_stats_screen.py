@@ -1,7 +1,8 @@
 """My Stats driven by keys on the demo company: figures equal stats_for,
 periods switch and step, a figure explains itself and drills down to the
-appointments (and on to a lead); a manager sees the team. Snapshots of the
-rep view, the manager view and the drill-down at 80×24 and 120×40."""
+appointments (and on to a lead); a manager's are their own, `t` opens the
+Team view (tests/test_team_screen.py). Snapshots of the rep view and the
+drill-down at 80×24 and 120×40."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.stats import Period, StatsScreen
 from rep_tui.screens.stats_drilldown import StatsDrilldownScreen
 from rep_tui.store.models import User
-from rep_tui.store.queries import current_user, period_bounds, rows_behind, stat_rows, stats_for, team_members
+from rep_tui.store.queries import current_user, period_bounds, rows_behind, stat_rows, stats_for
 from rep_tui.widgets.lead_table import LeadTable
 
 pytestmark = pytest.mark.anyio
@@ -133,59 +134,31 @@ async def test_each_figure_explains_its_formula_and_drills_down_to_a_lead(store)
         assert app.screen is screen
 
 
-async def test_a_rep_has_no_team_view(store):
-    app = RepApp(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_stats(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        assert not screen.has_class("-team")
-        assert not screen.query_one("#reps").display
+async def test_a_managers_my_stats_are_their_own_and_t_opens_the_team(store):
+    from rep_tui.screens.team import TeamScreen
 
-
-async def test_a_manager_sees_the_team_per_rep_and_ranked_by_net_and_can_switch_to_me(store):
     manager = _manager(store)
     with store.session() as s:
-        members = team_members(s, manager)
-        bounds = period_bounds("month", TODAY, CHICAGO)[:2]
-        team = stats_for(s, [m.id for m in members], *bounds)
-        per_rep = {m.full_name: stats_for(s, [m.id], *bounds) for m in members}
-        mine = stats_for(s, [manager.id], *bounds)
-    ranked = sorted(per_rep, key=lambda name: (-per_rep[name]["net"].value, name))
+        mine = stats_for(s, [manager.id], *period_bounds("month", TODAY, CHICAGO)[:2])
     app = RepApp(store, user_id=manager.id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_stats(pilot)
-        assert screen.has_class("-team")
-        assert f"Team ({len(members)} reps)" in _period_bar(screen)
-        assert _figures_shown(screen) == {key: f.display() for key, f in team.items()}
-        reps = screen.query_one("#reps")
-        assert reps.row_count == len(members)
-        for row, member in enumerate(members):
-            figures = per_rep[member.full_name]
-            shown = [reps.get_cell_at((row, col)) for col in range(6)]
-            assert [str(cell) if isinstance(cell, str) else cell.plain for cell in shown] == [
-                member.full_name[:11], *(figures[k].display() for k in ("issued", "demos", "sales", "close_rate",
-                                                                         "gross"))]
-        board = str(screen.query_one("#leaderboard").render()).splitlines()
-        assert [line.split(". ", 1)[1][:12].strip() for line in board] == [name[:12] for name in ranked]
+        assert type(screen) is StatsScreen and manager.full_name in _period_bar(screen)
+        assert _figures_shown(screen) == {key: f.display() for key, f in mine.items()}
         await pilot.press("t")
         await settle(pilot)
-        assert not screen.has_class("-team")
-        assert manager.full_name in _period_bar(screen)
-        assert _figures_shown(screen) == {key: f.display() for key, f in mine.items()}
+        assert isinstance(app.screen, TeamScreen)
 
 
-SNAPSHOT_KEYS = {"rep": (), "manager": (), "drilldown": ("enter",)}  # drilldown: the appointments behind Issued
+SNAPSHOT_KEYS = {"rep": (), "drilldown": ("enter",)}  # drilldown: the appointments behind Issued
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("case", list(SNAPSHOT_KEYS))
 def test_stats_snapshot(snap_compare, store, case, size):
-    user_id = _manager(store).id if case == "manager" else None
-
     async def run_before(pilot) -> None:
         await _open_stats(pilot)
         await pilot.press(*SNAPSHOT_KEYS[case])
         await settle(pilot)
 
-    assert snap_compare(RepApp(store, user_id=user_id), terminal_size=size, run_before=run_before)
+    assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)

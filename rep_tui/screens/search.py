@@ -23,7 +23,7 @@ from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.search import SearchFilters, SearchHit
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
-from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.lead_table import WIDE_ONLY, LeadTable
 
 DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 100
@@ -107,12 +107,18 @@ class SearchScreen(Screen):
             yield Select([], prompt="any", compact=True, id="source-filter")
             yield DateRange(id="date-filter")
         yield Static("", id="search-status", classes="muted")
-        yield LeadTable(
-            ("Name", 18), ("Matched", 12), ("Phone", 14), ("Address", None), ("PID", 7),
-            id="results",
-        )
+        if self.shows_rep:  # a manager's leads are their reps': whose is it? (Matched makes room below 110 columns)
+            columns = (("Name", 18), ("Rep", 14), ("Matched", 12, WIDE_ONLY), ("Phone", 14), ("Address", None),
+                       ("PID", 7))
+        else:
+            columns = (("Name", 18), ("Matched", 12), ("Phone", 14), ("Address", None), ("PID", 7))
+        yield LeadTable(*columns, id="results")
         yield Static(EMPTY_HELP, id="empty-help")
         yield RepFooter()
+
+    @property
+    def shows_rep(self) -> bool:
+        return self.app.user.watches_team
 
     def on_mount(self) -> None:
         self.query_one("#results", LeadTable).display = False
@@ -237,10 +243,10 @@ class SearchScreen(Screen):
             if event.hits:
                 self._open(event.hits[0].lead_id)
 
-    @staticmethod
-    def _cells(hit: SearchHit, query: str) -> tuple:
+    def _cells(self, hit: SearchHit, query: str) -> tuple:
         return (
             highlight(hit.name, query),
+            *((hit.rep,) if self.shows_rep else ()),
             Text(hit.matched, style="italic"),
             highlight(format_phone(normalize_phone(hit.phone)) or hit.phone, query),
             highlight(", ".join(part for part in (hit.address, hit.city) if part), query),

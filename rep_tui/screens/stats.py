@@ -1,13 +1,16 @@
 """My Stats: the rep's figures for a period (today, week, month, year or a
 custom range), each with its formula and this period's numbers, a drill-down
-into the appointments behind a figure, and sold $ by week. A manager also
-sees the team: totals, a table per rep and a leaderboard by net sold $."""
+into the appointments behind a figure, and sold $ by week.
+
+The same screen shows whose figures the subclasses choose: the Team view
+(`screens/team.py`) a manager's reps together, one rep the manager picked."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -17,19 +20,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.stats import Figure
-from rep_tui.domain.validation import format_money
+from rep_tui.store.models import User
 from rep_tui.store.queries import StatRow
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.sales_chart import SalesChart
 
 CHART_WEEKS = 12
-# The per-rep table of the team view: narrow columns, no cell padding, so it fits beside the figures at 80x24.
-REP_COLUMNS = (("Iss", 4), ("Dem", 4), ("Sal", 4), ("Close", 7), ("Sold $", 9))
-REP_FIGURES = ("issued", "demos", "sales", "close_rate", "gross")
 
 
 @dataclass(frozen=True)
@@ -67,25 +68,16 @@ class Period:
 
 
 @dataclass(frozen=True)
-class RepLine:
-    """One rep's figures in the team view."""
-
-    rep_id: uuid.UUID
-    name: str
-    figures: dict[str, Figure]
-
-
-@dataclass(frozen=True)
 class StatsView:
-    """Everything the screen shows for one period and scope."""
+    """Everything the screen shows for one period: the figures of `scope`
+    (a rep's name, or the team) and what a subclass adds beside them."""
 
     label: str
-    team: bool
+    scope: str
     figures: dict[str, Figure]
     rows: list[StatRow]
-    weeks: list[tuple[date, int]]
-    reps: list[RepLine] = field(default_factory=list)
-    rep_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    rep_names: dict[uuid.UUID, str] | None = None  # several reps: the drill-down names each row's rep
+    side: Any = None  # what `show_side` shows: the chart's weeks here, more in subclasses
 
 
 def weekly_sold(rows: list[StatRow], first_week: date, weeks: int, tz_name: str) -> list[tuple[date, int]]:
@@ -103,21 +95,6 @@ def weekly_sold(rows: list[StatRow], first_week: date, weeks: int, tz_name: str)
     return list(totals.items())
 
 
-def leaderboard(reps: list[RepLine], bar_width: int = 10) -> Text:
-    """Reps ranked by net sold $, each with a bar."""
-    ranked = sorted(reps, key=lambda r: (-(r.figures["net"].value or 0), r.name))
-    top = max((r.figures["net"].value or 0 for r in ranked), default=0) or 1
-    text = Text()
-    for rank, rep in enumerate(ranked, start=1):
-        net = rep.figures["net"].value or 0
-        bar = "█" * round(bar_width * net / top)
-        text.append(f"{rank:>2}. {rep.name[:12]:<12} ")
-        text.append(f"{bar:<{bar_width}}", style="bold")
-        text.append(f" {format_money(int(net)):>9}\n")
-    text.rstrip()
-    return text if text else Text("No reps on this team yet.")
-
-
 class FigureTable(DataTable):
     """The figures; Enter lists the appointments behind the one under the cursor."""
 
@@ -129,7 +106,7 @@ PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 
 
 class StatsScreen(Screen):
-    """Figures with formulas, a drill-down, weekly chart, and the team view."""
+    """Figures with formulas, a drill-down and a weekly chart; `t` opens the Team view for a manager."""
 
     TITLE = "My Stats"
     CSS_PATH = "../styles/stats.tcss"
@@ -141,12 +118,13 @@ class StatsScreen(Screen):
         Binding("c", "custom", "Custom"),
         Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
         Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
-        Binding("t", "toggle_team", "Me/Team"),
+        Binding("t", "team", "Team", tooltip="Team: each rep's numbers and the leaderboard (also 7 or F8)"),
         Binding("escape", "close_custom", "Close the date range", show=False),
     ]
 
+    #: Whether Tab stops at the side pane to scroll it (not when a table there scrolls itself).
+    SIDE_SCROLLS = True
     period: reactive[Period | None] = reactive(None, init=False)
-    team: reactive[bool] = reactive(False, init=False)
 
     class Loaded(Message):
         """Figures for a period are ready (posted from the worker)."""
@@ -155,13 +133,11 @@ class StatsScreen(Screen):
             super().__init__()
             self.view = view
 
-    def __init__(self) -> None:
+    def __init__(self, period: Period | None = None) -> None:
+        """`period`: the one to open on (another screen's); else this month."""
         super().__init__()
         self._view: StatsView | None = None
-
-    @property
-    def is_manager(self) -> bool:
-        return self.app.user.role in ("manager", "admin")
+        self._first_period = period
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -170,14 +146,14 @@ class StatsScreen(Screen):
         with Horizontal(id="stats-body"):
             with Vertical(id="figures-pane"):
                 yield FigureTable(cursor_type="row", zebra_stripes=True, id="figures")
-            with VerticalScroll(id="side-pane"):
-                yield Static("Team", classes="section-title team-only")
-                yield DataTable(cursor_type="row", zebra_stripes=True, cell_padding=0, id="reps", classes="team-only")
-                yield Static("Leaderboard — net sold $", classes="section-title team-only")
-                yield Static("", id="leaderboard", classes="team-only")
-                yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
+            with VerticalScroll(id="side-pane", can_focus=self.SIDE_SCROLLS):
+                yield from self.compose_side()
         yield Static("", id="formula")
         yield RepFooter()
+
+    def compose_side(self) -> ComposeResult:
+        """What stands beside the figures."""
+        yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
 
     def on_mount(self) -> None:
         from rep_tui.clock import local_today
@@ -186,23 +162,21 @@ class StatsScreen(Screen):
         figures = self.query_one("#figures", DataTable)
         figures.add_column("Figure", width=19, key="label")
         figures.add_column("Value", width=10, key="value")
-        reps = self.query_one("#reps", DataTable)
-        reps.add_column("Rep", width=11)
-        for label, width in REP_COLUMNS:
-            reps.add_column(Text(label, justify="right"), width=width)
-        self.team = self.is_manager
-        self.period = Period("month", local_today(self.app.tz))
-        figures.focus()
+        self.period = self._first_period or Period("month", local_today(self.app.tz))
+        self.first_focus().focus()
+
+    def first_focus(self) -> Widget:
+        return self.query_one("#figures")
 
     def on_screen_resume(self) -> None:
         if self._view is not None:
-            self._load(self.period, self.team)
+            self._load(self.period)
 
     # --- keys ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "toggle_team":
-            return self.is_manager
+        if action == "team":
+            return self.app.user.watches_team
         return True
 
     def action_period(self, kind: str) -> None:
@@ -216,19 +190,24 @@ class StatsScreen(Screen):
         custom.display = True
         custom.focus()
 
-    def action_close_custom(self) -> None:
-        self.query_one("#custom-range").display = False
-        self.query_one("#figures").focus()
+    def action_close_custom(self) -> bool:
+        """Hide the date range if it is open; says whether it was."""
+        custom = self.query_one("#custom-range")
+        if not custom.display:
+            return False
+        custom.display = False
+        self.first_focus().focus()
+        return True
 
     def action_shift(self, step: int) -> None:
         self.period = self.period.shifted(step)
 
-    def action_toggle_team(self) -> None:
-        self.team = not self.team
+    async def action_team(self) -> None:
+        await self.app.action_team()
 
     @on(Input.Submitted, "#custom-range Input")
     def _custom_done(self) -> None:
-        self.query_one("#figures").focus()
+        self.first_focus().focus()
 
     @on(DateRange.Changed, "#custom-range")
     def _custom_changed(self, event: DateRange.Changed) -> None:
@@ -236,53 +215,56 @@ class StatsScreen(Screen):
             self.period = Period("custom", event.since, event.until)
 
     def watch_period(self) -> None:
-        self._load(self.period, self.team)
-
-    def watch_team(self, team: bool) -> None:
-        self.set_class(team, "-team")
-        self.title = "Team Stats" if team else "My Stats"
-        if self.period is not None:
-            self._load(self.period, team)
+        self._load(self.period)
 
     # --- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
-    def _load(self, period: Period, team: bool) -> None:
-        from rep_tui.clock import local_today, zone
+    def _load(self, period: Period) -> None:
         from rep_tui.domain.stats import compute
-        from rep_tui.store.queries import stat_rows, team_members, week_start
+        from rep_tui.store.queries import stat_rows
+
+        start, end, label = period.bounds(self.app.tz)
+        with self.app.store.session() as session:
+            members = self.members(session)
+            rows = stat_rows(session, [m.id for m in members], start, end)
+            scope, rep_names = self.scope(members)
+            side = self.load_side(session, members, rows, period)
+        self.post_message(self.Loaded(StatsView(label, scope, compute(r.outcome for r in rows), rows, rep_names,
+                                                side)))
+
+    def members(self, session) -> list[User]:
+        """Whose figures these are (in the worker)."""
+        return [self.app.user]
+
+    def scope(self, members: list[User]) -> tuple[str, dict[uuid.UUID, str] | None]:
+        """Who the figures are of, in words, and the names of reps when the drill-down should say whose row it is."""
+        return members[0].full_name, None
+
+    def load_side(self, session, members: list[User], rows: list[StatRow], period: Period) -> Any:
+        """What `show_side` needs (in the worker): sold $ by week up to the period's end."""
+        from rep_tui.clock import local_today, zone
+        from rep_tui.store.queries import stat_rows, week_start
 
         tz = self.app.tz
-        user = self.app.user
-        start, end, label = period.bounds(tz)
+        _start, end, _label = period.bounds(tz)
         last_day = min(end.astimezone(zone(tz)).date() - timedelta(days=1), local_today(tz))
         last_week = week_start(last_day)
         first_week = last_week - timedelta(weeks=CHART_WEEKS - 1)
-        with self.app.store.session() as session:
-            members = team_members(session, user) if team else [user]
-            rep_ids = [m.id for m in members]
-            rows = stat_rows(session, rep_ids, start, end)
-            chart_start, chart_end, _ = Period("custom", first_week, last_week + timedelta(days=6)).bounds(tz)
-            chart_rows = stat_rows(session, rep_ids, chart_start, chart_end)
-        names = {m.id: m.full_name for m in members}
-        reps = [
-            RepLine(m.id, m.full_name, compute(r.outcome for r in rows if r.appointment.rep_id == m.id))
-            for m in members
-        ] if team else []
-        view = StatsView(
-            label=label, team=team, figures=compute(r.outcome for r in rows), rows=rows,
-            weeks=weekly_sold(chart_rows, first_week, CHART_WEEKS, tz), reps=reps, rep_names=names,
-        )
-        self.post_message(self.Loaded(view))
+        chart_start, chart_end, _ = Period("custom", first_week, last_week + timedelta(days=6)).bounds(tz)
+        chart_rows = stat_rows(session, [m.id for m in members], chart_start, chart_end)
+        return weekly_sold(chart_rows, first_week, CHART_WEEKS, tz)
+
+    def show_side(self, view: StatsView) -> None:
+        self.query_one("#chart", SalesChart).show(view.side)
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         view = event.view
         self._view = view
-        scope = f"Team ({len(view.rep_names)} reps)" if view.team else self.app.user.full_name
         bar = Text()
         bar.append(f" {view.label} ", style="bold reverse")
-        bar.append(f"  {scope}", style="bold")
+        bar.append(f"  {view.scope}", style="bold")
         bar.append("   p ◀ ▶ n · d w m y c", style="dim")
         self.query_one("#period-bar", Static).update(bar)
         figures = self.query_one("#figures", DataTable)
@@ -292,16 +274,7 @@ class StatsScreen(Screen):
             figures.add_row(figure.label, Text(figure.display(), justify="right"), key=figure.key)
         figures.move_cursor(row=row)
         self._explain(figures.cursor_row)
-        if view.team:
-            self._show_team(view)
-        self.query_one("#chart", SalesChart).show(view.weeks)
-
-    def _show_team(self, view: StatsView) -> None:
-        reps = self.query_one("#reps", DataTable)
-        reps.clear()
-        for rep in view.reps:
-            reps.add_row(rep.name[:11], *(Text(rep.figures[key].display(), justify="right") for key in REP_FIGURES))
-        self.query_one("#leaderboard", Static).update(leaderboard(view.reps))
+        self.show_side(view)
 
     # --- formulas and drill-down ---------------------------------------------
 
@@ -322,8 +295,15 @@ class StatsScreen(Screen):
         text.append(f" = {figure.formula}\n")
         worked = figure.inputs if figure.inputs == figure.display() else f"{figure.inputs} = {figure.display()}"
         text.append(f"{self._view.label}: {worked}\n", style="italic")
-        text.append(f"Enter lists the {behind} appointment{'s' if behind != 1 else ''} behind it", style="dim")
+        figures = self.query_one("#figures")
+        where = "Enter" if figures.has_focus or self.focused is None else "On the figures (Tab), Enter"
+        text.append(f"{where} lists the {behind} appointment{'s' if behind != 1 else ''} behind it", style="dim")
         self.query_one("#formula", Static).update(text)
+
+    def on_descendant_focus(self) -> None:
+        """The formula's last line says how to reach its appointments from where the focus is."""
+        if self._view is not None:
+            self._explain(self.query_one("#figures", DataTable).cursor_row)
 
     @on(DataTable.RowHighlighted, "#figures")
     def _figure_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -339,6 +319,5 @@ class StatsScreen(Screen):
             return
         view = self._view
         self.app.push_screen(
-            StatsDrilldownScreen(figure, view.label, rows_behind(view.rows, figure.key),
-                                 view.rep_names if view.team else None)
+            StatsDrilldownScreen(figure, view.label, rows_behind(view.rows, figure.key), view.rep_names)
         )

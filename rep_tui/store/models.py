@@ -79,6 +79,11 @@ class User(Synced, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     commission_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("8.00"))
 
+    @property
+    def watches_team(self) -> bool:
+        """Managers and admins watch reps' work: the Team view, whose lead it is in Search."""
+        return self.role in ("manager", "admin")
+
 
 class ResultCode(Synced, Base):
     __tablename__ = "result_codes"

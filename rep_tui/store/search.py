@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rep_tui.domain.text import digits, words
-from rep_tui.store.models import Appointment, Job, Lead
+from rep_tui.store.models import Appointment, Job, Lead, User
 
 COLUMNS = ("name", "address", "contact", "ids", "phones")
 FIELD_LABELS = {"name": "name", "address": "address", "contact": "email", "ids": "PID / Job ID", "phones": "phone"}
@@ -37,6 +37,7 @@ class SearchHit:
     phone: str
     email: str
     matched: str  # which field matched, in a rep's words
+    rep: str = ""  # the owning rep's name (a manager's Search shows it)
 
 
 PHONE_FIELDS = ("home_phone", "cell_phone", "work_phone")
@@ -241,7 +242,7 @@ def _matched_fields(conn: Connection, expression: str, keys: list[int]) -> dict[
 
 
 _HIT_COLUMNS = (Lead.id, Lead.pid, Lead.first_name, Lead.last_name, Lead.address, Lead.city, Lead.cell_phone,
-                Lead.home_phone, Lead.work_phone, Lead.email)
+                Lead.home_phone, Lead.work_phone, Lead.email, User.full_name.label("rep"))
 
 
 def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
@@ -269,7 +270,8 @@ def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilt
         return []
     found = {
         row.id.hex: row
-        for row in session.execute(select(*_HIT_COLUMNS).where(Lead.id.in_([uuid.UUID(h) for h in ordered])))
+        for row in session.execute(select(*_HIT_COLUMNS).outerjoin(User, User.id == Lead.rep_id)
+                                   .where(Lead.id.in_([uuid.UUID(h) for h in ordered])))
     }
     return [
         SearchHit(
@@ -281,6 +283,7 @@ def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilt
             phone=row.cell_phone or row.home_phone or row.work_phone or "",
             email=row.email or "",
             matched=matched.get(lead_hex, ""),
+            rep=row.rep or "",
         )
         for lead_hex in ordered
         if (row := found.get(lead_hex)) is not None

@@ -3,9 +3,10 @@
 Textual's Footer puts every shown key in one row and docks Ctrl+P over its
 end, so at 80 columns the last keys are cut mid-word. This one chooses what
 fits: the screen's own keys first (in the order the screen lists them), `?`
-Help always, the F1–F6 screen keys as one item when there is room, Ctrl+P
-on the right. A binding group is one item ("jncdprogh Tabs", "f1–f6
-Screens"). Nothing is lost: `?` and Ctrl+P reach every key."""
+Help always, the F1–F6 screen keys as one item (and a manager's F8 Team)
+when there is room, Ctrl+P on the right. A binding group is one item
+("jncdprogh Tabs", "f1–f6 Screens", "f8 Team"). Nothing is lost: `?` and
+Ctrl+P reach every key."""
 
 from __future__ import annotations
 
@@ -46,7 +47,10 @@ def _item(app: App, entries: list[ActiveBinding]) -> FooterItem:
         return FooterItem(binding.key, app.get_key_display(binding), binding.description, binding.action,
                           first.enabled, first.tooltip or binding.tooltip, ALWAYS if from_app else SCREEN)
     shown = [app.get_key_display(entry.binding) for entry in entries]
-    display = "".join(shown) if all(len(key) == 1 for key in shown) else f"{shown[0]}–{shown[-1]}"
+    if len(shown) == 1 or all(len(key) == 1 for key in shown):
+        display = "".join(shown)
+    else:
+        display = f"{shown[0]}–{shown[-1]}"
     tooltip = ", ".join(f"{key} {entry.binding.description}" for key, entry in zip(shown, entries))
     return FooterItem(binding.key, display, binding.group.description, binding.action,
                       any(entry.enabled for entry in entries), tooltip, IF_ROOM if from_app else SCREEN)

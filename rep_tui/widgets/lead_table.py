@@ -6,8 +6,9 @@ lead the rep chose with Enter (or a click): `LeadTable.LeadChosen(lead_id)`.
 
 The screen decides the columns and what the cells say; a column of width
 None shares what the fixed columns leave, so the table fills 80 or 200
-columns without cutting anything off. The table keeps the lead id of every
-row, so rows may repeat a lead (a drill-down of appointments).
+columns without cutting anything off; a column given a third item, WIDE_ONLY,
+shows only on a wide terminal (as in `row_table`). The table keeps the lead
+id of every row, so rows may repeat a lead (a drill-down of appointments).
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from rep_tui.widgets.row_table import WIDE
+
 Cell = str | Text
 LeadRow = tuple[uuid.UUID, Sequence[Cell]]
 MIN_FLEX_WIDTH = 10
+WIDE_ONLY = True  # the third item of a column that shows from WIDE terminal columns on
 
 
 class LeadTable(DataTable):
@@ -43,11 +47,12 @@ class LeadTable(DataTable):
             super().__init__()
             self.lead_id = lead_id
 
-    def __init__(self, *columns: tuple[str, int | None], id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *columns: tuple[str, int | None] | tuple[str, int | None, bool], id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id, classes=classes)
         self._column_spec = columns
         self._rows: list[LeadRow] = []
-        self._flex_width = 0
+        self._layout: tuple[tuple[int, ...], int] = ((), 0)  # the columns shown and the flexible width
 
     @property
     def lead_ids(self) -> list[uuid.UUID]:
@@ -66,30 +71,33 @@ class LeadTable(DataTable):
         self._rows = list(rows)
         self._build()
 
-    def _flex(self) -> int:
-        """Width of each flexible column at the table's current width."""
-        flexible = sum(1 for _, width in self._column_spec if width is None)
+    def _fitted(self) -> tuple[tuple[int, ...], int]:
+        """The columns shown at the terminal's width, and the width of each flexible one."""
+        wide = self.app.size.width >= WIDE
+        shown = tuple(i for i, spec in enumerate(self._column_spec) if wide or not (len(spec) > 2 and spec[2]))
+        widths = [self._column_spec[i][1] for i in shown]
+        flexible = widths.count(None)
         if not flexible:
-            return 0
-        fixed = sum(width or 0 for _, width in self._column_spec)
-        padding = 2 * self.cell_padding * len(self._column_spec)
+            return shown, 0
+        padding = 2 * self.cell_padding * len(shown)
         # keep room for the vertical scrollbar, which appears only once rows overflow
-        spare = self.content_region.width - self.styles.scrollbar_size_vertical - fixed - padding
-        return max(MIN_FLEX_WIDTH, spare // flexible)
+        spare = self.content_region.width - self.styles.scrollbar_size_vertical - sum(w or 0 for w in widths) - padding
+        return shown, max(MIN_FLEX_WIDTH, spare // flexible)
 
     def _build(self) -> None:
         self.clear(columns=True)
-        self._flex_width = self._flex()
-        for label, width in self._column_spec:
-            self.add_column(label, width=width or self._flex_width)
+        self._layout = shown, flex = self._fitted()
+        for i in shown:
+            label, width = self._column_spec[i][:2]
+            self.add_column(label, width=width or flex)
         for number, (_lead_id, cells) in enumerate(self._rows):
-            self.add_row(*cells, key=str(number))
+            self.add_row(*(cells[i] for i in shown), key=str(number))
 
     def on_mount(self) -> None:
         self._build()
 
     def on_resize(self) -> None:
-        if self._flex() != self._flex_width:
+        if self._fitted() != self._layout:
             row = self.cursor_row
             self._build()
             self.move_cursor(row=row)
