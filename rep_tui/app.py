@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
 from rep_tui.messages import OpenLead, ResultAppointment
 from rep_tui.ordered_keys import OrderedKeys
+from rep_tui.store_io import StoreFailed
 
 if TYPE_CHECKING:
     from rep_tui.device_link import ServerOnDemand, SyncTarget
@@ -131,6 +132,11 @@ class RepApp(OrderedKeys):
 
     def on_open_lead(self, message: OpenLead) -> None:
         self.open_lead(message.lead_id)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """A read or write of the local store failed: say what, in words; nothing was half-saved."""
+        reason = str(message.error).splitlines()[0] if str(message.error) else type(message.error).__name__
+        self.notify(f"Could not {message.what}: {reason}. Nothing was changed.", severity="error", timeout=10)
 
     def on_result_appointment(self, message: ResultAppointment) -> None:
         from rep_tui.dialogs.result import ResultDialog

@@ -1,0 +1,56 @@
+"""The one way the UI (screens, dialogs, the palette) reads and writes the
+local store: the work runs in a thread with its own session, never on the UI
+thread, so a slow disk or a big query cannot freeze a key press.
+
+- `in_store(node, what, work, then)` runs `work(session)` in a worker and
+  calls `then(result)` back on the UI thread; awaiting the returned worker's
+  `wait()` gives the result to async code (the palette).
+- A failure becomes a `StoreFailed` message, which bubbles to the app; the
+  app tells the rep in words what could not be done. Nothing is retried
+  silently and nothing half-written stays (each session is one transaction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from textual.message_pump import MessagePump
+
+T = TypeVar("T")
+
+
+@dataclass
+class StoreFailed(Message):
+    """Reading or writing the store for `what` ("load this lead") failed."""
+
+    what: str
+    error: BaseException
+
+
+def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
+             then: Callable[[T], Any] | None = None, *, group: str | None = None,
+             exclusive: bool = True) -> Worker[T | None]:
+    """Run `work` with a session in a thread of `node`; `then(result)` runs on
+    the UI thread unless a newer call of the same group replaced this one.
+    `what` names the job in words, for the rep if it fails."""
+    app = node.app
+
+    def run() -> T | None:
+        try:
+            with app.store.session() as session:
+                result = work(session)
+        except Exception as error:  # the rep is told; the session rolled back
+            node.post_message(StoreFailed(what, error))
+            return None
+        if then is not None and not get_current_worker().is_cancelled and app.is_running:
+            app.call_from_thread(then, result)
+        return result
+
+    return node.run_worker(run, name=what, group=group or what, exclusive=exclusive, thread=True,
+                           exit_on_error=False)
