@@ -33,7 +33,7 @@ class ScreenCommands(ListedCommands):
 
         app = self.app
         for mode, key, title, *_ in MAIN_SCREENS:
-            yield f"Open {title}", partial(app.switch_mode, mode), f"key {key}"
+            yield f"Open {title}", partial(app.action_show_screen, mode), f"key {key}"
         yield "Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"
         yield "Help: keys of this screen", app.action_help, "?"
         for name, action, help_text in getattr(app, "extra_commands", lambda: [])():

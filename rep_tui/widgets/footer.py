@@ -4,7 +4,7 @@ Textual's Footer puts every shown key in one row and docks Ctrl+P over its
 end, so at 80 columns the last keys are cut mid-word. This one chooses what
 fits: the screen's own keys first (in the order the screen lists them), `?`
 Help always, the F1–F6 screen keys as one item when there is room, Ctrl+P
-on the right. A binding group is one item ("jncdprogh Tabs", "f1–f6
+on the right. A binding group is one item ("jncdplogh Tabs", "f1–f6
 Screens"). Nothing is lost: `?` and Ctrl+P reach every key."""
 
 from __future__ import annotations
