@@ -83,7 +83,8 @@ class RepApp(App):
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
         *(Binding(key, f"app.show_screen('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
-        *(Binding(f"f{i}", f"app.show_screen('{mode}')", title, group=SCREEN_KEYS)
+        # Priority: F1–F6 work everywhere, in dialogs and text fields too (a TextArea's own F6/F7 give way).
+        *(Binding(f"f{i}", f"app.show_screen('{mode}')", title, group=SCREEN_KEYS, priority=True)
           for i, (mode, _k, title, *_) in enumerate(MAIN_SCREENS, start=1)),
         Binding("slash", "app.show_screen('search')", "Search", show=False),
         Binding("escape", "app.back", "Back", show=False),

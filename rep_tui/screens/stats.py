@@ -142,7 +142,7 @@ class StatsScreen(Screen):
         Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
         Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
         Binding("t", "toggle_team", "Me/Team"),
-        Binding("escape", "close_custom", "Close the date range", show=False),
+        Binding("escape", "back", "Close the date range / back", show=False),
     ]
 
     period: reactive[Period | None] = reactive(None, init=False)
@@ -215,6 +215,13 @@ class StatsScreen(Screen):
         custom = self.query_one("#custom-range", DateRange)
         custom.display = True
         custom.focus()
+
+    async def action_back(self) -> None:
+        """Esc: the custom date range closes first; then back to the Dashboard."""
+        if self.query_one("#custom-range").display:
+            self.action_close_custom()
+        else:
+            await self.app.action_back()
 
     def action_close_custom(self) -> None:
         self.query_one("#custom-range").display = False
