@@ -20,6 +20,8 @@ from rep_tui.ordered_keys import OrderedKeys
 from rep_tui.store_io import StoreFailed
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from rep_tui.device_link import ServerOnDemand, SyncTarget
     from rep_tui.store.db import Store
     from rep_tui.store.writes import Actor
@@ -53,6 +55,27 @@ SCREEN_KEYS = Binding.Group("Screens")
 TEAM_KEYS = Binding.Group("Team")
 
 
+def show_top(screen: Screen) -> None:
+    """A main screen from its top: its main widget focused (`focus_top()`,
+    else the first that can take focus), tables on their first row, scrolled home."""
+    from textual.containers import ScrollableContainer
+    from textual.widgets import DataTable
+
+    for table in screen.query(DataTable):
+        if table.row_count:
+            table.move_cursor(row=0, scroll=False)
+        table.scroll_home(animate=False)
+    for scroll in screen.query(ScrollableContainer):
+        scroll.scroll_home(animate=False)
+    screen.scroll_home(animate=False)
+    focus_top = getattr(screen, "focus_top", None)
+    if focus_top is not None:
+        focus_top()
+    else:
+        screen.set_focus(None)
+        screen.focus_next()
+
+
 class RepApp(OrderedKeys):
     """rep-tui: a sales rep's day, keyboard first, offline first."""
 
@@ -64,10 +87,12 @@ class RepApp(OrderedKeys):
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", show=True, key_display="?"),
-        *(Binding(key, f"app.switch_mode('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
-        *(Binding(f"f{i}", f"app.switch_mode('{mode}')", title, group=SCREEN_KEYS)
+        *(Binding(key, f"app.show_screen('{mode}')", title, show=False) for mode, key, title, *_ in MAIN_SCREENS),
+        # Priority: F1–F6 work everywhere, in dialogs and text fields too (a TextArea's own F6/F7 give way).
+        *(Binding(f"f{i}", f"app.show_screen('{mode}')", title, group=SCREEN_KEYS, priority=True)
           for i, (mode, _k, title, *_) in enumerate(MAIN_SCREENS, start=1)),
-        Binding("slash", "app.search", "Search", show=False),
+        Binding("slash", "app.show_screen('search')", "Search", show=False),
+        Binding("escape", "app.back", "Back", show=False),
         Binding("ctrl+t", "app.toggle_theme", "Dark / light theme", show=False),
         Binding("f7", "app.sync_status", "Sync status", show=False),
         Binding("7", "app.team", "Team", show=False),
@@ -149,16 +174,42 @@ class RepApp(OrderedKeys):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    async def action_search(self) -> None:
-        """`/` from anywhere: the Search box itself, ready for a new query, even
-        when a lead opened from Search is still on top of it."""
-        from rep_tui.screens.search import SearchScreen
+    async def action_show_screen(self, mode: str) -> None:
+        """1–6, F1–F6, `/` and the palette: that main screen's top, from
+        anywhere — what was opened on top of it (a lead, a dialog) is closed,
+        after "Discard changes?" when a form there holds typed text, and the
+        screen shows its main widget at the top (Search: the box, its text
+        selected). The key of the screen you are on does the same."""
+        from rep_tui.screens.confirm import DISCARD_QUESTION, ConfirmScreen
+        from rep_tui.screens.form_dialog import KeepsTypedText
 
-        await self.switch_mode("search")
-        while not isinstance(self.screen, SearchScreen) and len(self.screen_stack) > 1:
+        await self.switch_mode(mode)
+        if isinstance(self.screen, ConfirmScreen) and self.screen.question == DISCARD_QUESTION:
+            return  # already asking: answer first
+        if any(isinstance(screen, KeepsTypedText) and screen.has_changes for screen in self.screen_stack[1:]):
+            from rep_tui.screens.confirm import ask_to_discard
+
+            ask_to_discard(self, lambda: self.call_later(self._show_top))
+            return
+        await self._show_top()
+
+    async def _show_top(self) -> None:
+        while len(self.screen_stack) > 1:
             await self.pop_screen()
-        if isinstance(self.screen, SearchScreen):
-            self.screen.focus_query()
+        show_top(self.screen)
+
+    async def action_back(self) -> None:
+        """Esc where the screen has no back of its own: a main screen goes back
+        to the Dashboard (what it holds is kept for when it is shown again)."""
+        if len(self.screen_stack) > 1:
+            await self.pop_screen()
+        elif self.current_mode != self.DEFAULT_MODE:
+            await self.action_show_screen(self.DEFAULT_MODE)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":  # nothing behind the Dashboard
+            return len(self.screen_stack) > 1 or self.current_mode != self.DEFAULT_MODE
+        return True
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """The Team view's keys are a manager's (a rep neither sees nor uses

@@ -33,7 +33,7 @@ class ScreenCommands(ListedCommands):
 
         app = self.app
         for mode, key, title, *_ in MAIN_SCREENS:
-            yield f"Open {title}", partial(app.switch_mode, mode), f"key {key}"
+            yield f"Open {title}", partial(app.action_show_screen, mode), f"key {key}"
         if app.user.watches_team:
             yield "Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"
         yield "Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"

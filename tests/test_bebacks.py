@@ -91,7 +91,7 @@ async def test_escape_leaves_the_date_alone(store):
         await pilot.press("f")
         await settle(pilot)
         await retype(pilot, "tomorrow")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # the date was changed: "Discard changes?" — yes
         await settle(pilot)
         assert isinstance(app.screen, BeBacksScreen)
         assert follow_up_of(store, lead_id) == before

@@ -14,6 +14,7 @@ from customer_leads import files_lead, sale_lead
 from sqlalchemy import select
 
 from rep_tui.app import RepApp
+from rep_tui.screens.confirm import ConfirmScreen
 from rep_tui.store.client_models import OutboxEntry
 from rep_tui.store.models import Attachment, ChangeRecord, Comment, Contact, Engagement, Lead
 from rep_tui.store.search import search
@@ -132,6 +133,9 @@ async def test_escape_closes_add_comment_without_adding(store):
         await pilot.press("c", "plus")
         await pilot.press(*"never mind", "escape")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.question == "Discard changes?"  # never unasked
+        await pilot.press("y")
+        await settle(pilot)
         assert type(app.screen).__name__ == "CustomerScreen"
     assert rows_of(store, Comment, lead_id) == count
 
@@ -190,7 +194,7 @@ async def test_related_lead_opens_and_escape_comes_back(store):
     async with app.run_test(size=(80, 24)) as pilot:
         lead_id = await open_obrien(pilot, store)
         first = app.screen
-        await pilot.press("r")
+        await pilot.press("l")
         await settle(pilot)
         table = first.query_one("#related-table")
         assert table.row_count > 0
@@ -430,9 +434,9 @@ async def test_pictures_grid_moves_opens_the_full_view_and_steps_through(store):
         assert "Not downloaded yet" in str(cells[missing].query_one(".picture-problem").render())
         assert [cell.has_class("-cursor") for cell in cells] == [True, False, False, False]
 
-        await pilot.press("right", "l", "down")  # 0 → 1 → 2, then the row below has only index 3
+        await pilot.press("right", "right", "down")  # 0 → 1 → 2, then the row below has only index 3
         assert gallery.cursor == 3
-        await pilot.press("k", "h", "left", "j", "up")  # up to 0 (column 0), left stops at 0, down to 3, up to 0
+        await pilot.press("up", "left", "left", "down", "up")  # up to 0 (column 0), left stops at 0, down to 3, up to 0
         assert gallery.cursor == 0
         await pilot.press("right", "enter")
         await settle(pilot)

@@ -20,7 +20,7 @@ CASES = {
     "documents": ("files", ("d",)),
     "pictures": ("files", ("p",)),
     "picture_view": ("files", ("p", "right", "enter")),
-    "related": ("sale", ("r",)),
+    "related": ("sale", ("l",)),
     "contacts": ("files", ("o",)),
     "engagements": ("sale", ("g",)),
     # an edit first, so History shows a change made here (at the fixed clock)

@@ -174,7 +174,7 @@ async def test_saving_clears_the_form_and_lists_the_new_lead_first_not_synced(st
         assert all(field.value == "" for field in screen.query(ValidatedInput))
         assert "Saved Jane Doe" in str(screen.query_one("#form-status").render())
         assert app.focused is screen.query_one("#first_name", ValidatedInput).input
-        await pilot.press("escape", "enter")  # Escape leaves the form for the list; Enter opens the lead
+        await pilot.press("ctrl+l", "enter")  # Ctrl+L leaves the form for the list; Enter opens the lead
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.lead_id == lead.id

@@ -1,6 +1,6 @@
 """Set a lead's next follow-up date: type "+3", "tomorrow", "fri" or a date;
 the day it means is spelled out as you type. Dismisses with the date, or
-None when cancelled."""
+None when cancelled (after "Discard changes?" when the date was changed)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from textual.widgets import Footer, Input, Static
 
 from rep_tui.clock import local_today
 from rep_tui.domain.dates import DAY_HINT, format_day, parse_day, relative_day
+from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.widgets.validated_input import ValidatedInput
 
 
-class FollowUpDialog(ModalScreen[date | None]):
+class FollowUpDialog(KeepsTypedText, ModalScreen[date | None]):
     CSS_PATH = "../styles/follow_up_dialog.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "leave", "Cancel"),
     ]
 
     def __init__(self, lead_name: str, current: date | None) -> None:
@@ -42,6 +43,7 @@ class FollowUpDialog(ModalScreen[date | None]):
     def on_mount(self) -> None:
         self.query_one("#day", ValidatedInput).focus()
         self._spell_out()
+        self.remember_form()
 
     @on(ValidatedInput.Changed)
     def _spell_out(self) -> None:

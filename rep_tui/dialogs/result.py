@@ -1,7 +1,9 @@
 """The Result dialog: one key per result code, then only the fields that code
 needs (product, units and sale $; a follow-up date; a new date and time).
 Each refused value says why beside its field and nothing is lost; Enter saves
-everything in one transaction (`store.resulting.record_result`)."""
+everything in one transaction (`store.resulting.record_result`). Esc goes
+from a field back to the codes, then closes (asking first when a value was
+changed)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.domain.dates import DAY_HINT, TIME_HINT, format_day, format_time, parse_day, parse_time, relative_day
 from rep_tui.domain.validation import Invalid, check_units, format_money, parse_money
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
 from rep_tui.widgets.validated_input import ValidatedInput
@@ -53,7 +56,7 @@ def _required(check, missing: str):
     return checked
 
 
-class ResultDialog(WaitsForData, ModalScreen[bool]):
+class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
     """Result one appointment; dismisses True when saved."""
 
     CSS_PATH = "../styles/result_dialog.tcss"
@@ -129,6 +132,7 @@ class ResultDialog(WaitsForData, ModalScreen[bool]):
         picker.set_codes(loaded.codes)
         self.query_one("#dialog").loading = False
         picker.focus()
+        self.remember_form()
         self.data_shown.set()
 
     def _prefill(self, loaded: _Loaded, product: str) -> None:
@@ -170,7 +174,7 @@ class ResultDialog(WaitsForData, ModalScreen[bool]):
         if isinstance(self.focused, Input):
             self.query_one(CodePicker).focus()
         else:
-            self.dismiss(False)
+            self.leave(lambda: self.dismiss(False))
 
     @on(ValidatedInput.Changed)
     def _field_changed(self) -> None:

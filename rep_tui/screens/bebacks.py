@@ -121,14 +121,11 @@ class BeBacksScreen(Screen):
     @work(thread=True, group="be-backs-write", exit_on_error=False)
     def _write_follow_up(self, lead_id: uuid.UUID, day: date | None) -> None:
         from rep_tui.domain.dates import format_day
-        from rep_tui.store import writes
-        from rep_tui.store.models import Lead
+        from rep_tui.store.leads import set_follow_up
 
         app = self.app
         with app.store.session() as session:
-            lead = session.get(Lead, lead_id)
-            writes.update(session, app.actor, lead, follow_up_on=day)
-            name = lead.name
+            name = set_follow_up(session, app.actor, lead_id, day).name
         app.call_from_thread(app.notify, f"{name}: follow up {format_day(day)}" if day
                              else f"{name}: follow-up date cleared")
         app.call_from_thread(self._load)

@@ -2,6 +2,10 @@
 (section 2) — Job, Notes, Comments, Documents, Pictures, Related, plus
 Contacts, Engagements and History.
 
+Letters mean what they mean on every screen: `r` results the lead's open
+appointment (the latest still without a result), `f` sets its follow-up
+(be-back) date; each tab has its own letter (`l` for reLated).
+
 The frame paints at once; the lead's file loads in a thread and arrives as
 a message. Related leads, history and pictures load when their tab is first
 shown. Every write goes through `store.leads` and reloads the file.
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
 # (tab id, tab label, key)
 TABS = (
     ("job", "Job", "j"), ("notes", "Notes", "n"), ("comments", "Comments", "c"), ("documents", "Docs", "d"),
-    ("pictures", "Pictures", "p"), ("related", "Related", "r"), ("contacts", "Contacts", "o"),
+    ("pictures", "Pictures", "p"), ("related", "Related", "l"), ("contacts", "Contacts", "o"),
     ("engagements", "Engage", "g"), ("history", "History", "h"),
 )
 TAB_KEYS = Binding.Group("Tabs", compact=True)
@@ -69,6 +73,7 @@ class LeadLoaded(Message):
     lead_file: LeadFile | None
     result_labels: dict[str, str]
     users: list[tuple[str, uuid.UUID]]
+    open_appointment_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -94,10 +99,13 @@ class CustomerScreen(WaitsForData, Screen):
         Binding("t", "attach", "Attach", tooltip="Attach file"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
-        Binding("e", "edit_customer", "Edit Customer"),
+        # At 80 columns the footer has room up to the tabs; Map and Upload follow when there is more.
+        Binding("e", "edit_customer", "Edit", tooltip="Edit Customer"),
+        Binding("r", "result", "Result", tooltip="Result the open appointment"),
+        Binding("f", "follow_up", "Follow-up", tooltip="Set the follow-up date"),
+        *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
-        *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -107,6 +115,7 @@ class CustomerScreen(WaitsForData, Screen):
         self.job_index = 0
         self.result_labels: dict[str, str] = {}
         self.users: list[tuple[str, uuid.UUID]] = []
+        self.open_appointment_id: uuid.UUID | None = None
         self.loaded_tabs: set[str] = set()
 
     # --- frame ---------------------------------------------------------------
@@ -149,18 +158,20 @@ class CustomerScreen(WaitsForData, Screen):
     @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
     def _load_lead(self) -> None:
         from rep_tui.store.leads import load_lead, rep_names
-        from rep_tui.store.queries import result_codes
+        from rep_tui.store.queries import open_appointment, result_codes
 
         with self.app.store.session() as session:
             lead_file = load_lead(session, self.lead_id)
             labels = {rc.code: rc.label for rc in result_codes(session)}
             users = rep_names(session)
-        self.post_message(LeadLoaded(lead_file, labels, users))
+            appointment = open_appointment(session, self.lead_id)
+        self.post_message(LeadLoaded(lead_file, labels, users, appointment.id if appointment else None))
 
     async def on_lead_loaded(self, message: LeadLoaded) -> None:
         header = self.query_one(LeadHeader)
         loaded(header)
         self.result_labels, self.users = message.result_labels, message.users
+        self.open_appointment_id = message.open_appointment_id
         lead_file = self.lead_file = message.lead_file
         if lead_file is None:
             header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
@@ -260,7 +271,7 @@ class CustomerScreen(WaitsForData, Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
-        if action in ("edit_customer", "map", "upload") and self.lead_file is None:
+        if action in ("edit_customer", "map", "upload", "result", "follow_up") and self.lead_file is None:
             return None
         return True
 
@@ -286,6 +297,30 @@ class CustomerScreen(WaitsForData, Screen):
         self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._then_write(
             "Customer saved.", lambda session, clean: save_customer_edit(session, self.app.actor, self.lead_id,
                                                                          job_id, clean)))
+
+    def action_result(self) -> None:
+        """r, as on the Dashboard and My Appointments: the Result dialog, here
+        for the lead's open appointment (the latest still without a result)."""
+        from rep_tui.dialogs.result import ResultDialog
+
+        if self.open_appointment_id is None:
+            self.notify(f"{self.lead_file.lead.name} has no appointment waiting for a result.", severity="warning")
+            return
+
+        def resulted(saved: bool | None) -> None:
+            if saved:
+                self.reload()
+
+        self.app.push_screen(ResultDialog(self.open_appointment_id), resulted)
+
+    def action_follow_up(self) -> None:
+        """f, as on Be Backs: the lead's next follow-up (be-back) date."""
+        from rep_tui.dialogs.follow_up import FollowUpDialog
+        from rep_tui.store.leads import set_follow_up
+
+        lead = self.lead_file.lead
+        self.app.push_screen(FollowUpDialog(lead.name, lead.follow_up_on), self._then_write(
+            "Follow-up date set.", lambda session, day: set_follow_up(session, self.app.actor, self.lead_id, day)))
 
     def _then_write(self, done: str, write: Callable[[Session, Any], object]) -> Callable[[Any], None]:
         """A dialog's callback: unless it was cancelled, write its answer (in one

@@ -149,6 +149,10 @@ class DashboardScreen(Screen):
 
         loaded(self.query_one("#sections"))
         if self.focused is None:
-            first = next((t for t in (today, missing, follow_ups) if t.rows_shown), None)
-            if first is not None:
-                first.focus()
+            self.focus_top()
+
+    def focus_top(self) -> None:
+        """The first section with rows (1 and F1 come here too); none before the data is in."""
+        tables = (self.query_one(f"#{name}") for name in ("today", "missing", "follow-ups"))
+        first = next((table for table in tables if table.rows_shown), None)
+        self.set_focus(first)

@@ -3,23 +3,63 @@
 `Dialog`: a box over the dimmed screen (styles/dialogs.tcss); a click
 outside closes it. `FormDialog`: a title with a close X, a scrolling body of
 FormFields, a message line, and Save/Cancel buttons. Escape, the X, Cancel
-and a click outside all close it without saving; ctrl+s or the Save button
-submits."""
+and a click outside all close it without saving — at once when nothing was
+changed, else after "Discard changes? y/n" (`KeepsTypedText`, which every
+form of the app uses); ctrl+s or the Save button submits."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from rep_tui.widgets.form_field import FormField
 
 ResultT = TypeVar("ResultT")
+#: The controls whose values make up what a form holds.
+FORM_CONTROLS = (Input, TextArea, Select, Checkbox)
+
+
+def _control_value(control) -> Any:
+    return control.text if isinstance(control, TextArea) else control.value
+
+
+class KeepsTypedText:
+    """For a screen holding a form: Esc (and any other way out but saving)
+    never throws typed text away. `remember_form()` notes what the form holds
+    when it is ready; `leave(close)` then closes at once when nothing differs,
+    else asks "Discard changes? y/n" (y closes, n or Esc go back to the form)."""
+
+    _form_at_start: tuple | None = None
+
+    def _form_state(self) -> tuple:
+        return tuple(_control_value(control) for control in self.query("*") if isinstance(control, FORM_CONTROLS))
+
+    def remember_form(self) -> None:
+        self._form_at_start = self._form_state()
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the form holds anything other than what it was opened with."""
+        return self._form_at_start is not None and self._form_state() != self._form_at_start
+
+    def leave(self, close: Callable[[], object] | None = None) -> None:
+        """Close (`close`, by default dismiss with None), asking first when there are changes."""
+        close = close or (lambda: self.dismiss(None))
+        if not self.has_changes:
+            close()
+            return
+        from rep_tui.screens.confirm import ask_to_discard
+
+        ask_to_discard(self.app, close)
+
+    def action_leave(self) -> None:
+        self.leave()
 
 
 class Dialog(ModalScreen[ResultT]):
@@ -31,14 +71,18 @@ class Dialog(ModalScreen[ResultT]):
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is self:
-            self.dismiss(self.closed_result)
+            self.close_outside()
+
+    def close_outside(self) -> None:
+        self.dismiss(self.closed_result)
 
 
-class FormDialog(Dialog[ResultT]):
-    """Subclasses give `dialog_title`, `compose_body()` and `submit()`."""
+class FormDialog(KeepsTypedText, Dialog[ResultT]):
+    """Subclasses give `dialog_title`, `compose_body()` and `submit()`; what
+    `compose_body` fills in is what "unchanged" means."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "leave", "Cancel"),
         Binding("ctrl+s", "submit", "Save"),
     ]
     DEFAULT_CSS = """
@@ -65,6 +109,9 @@ class FormDialog(Dialog[ResultT]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.submit_label} (ctrl+s)", id="submit", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.remember_form)  # once every control has its value (a Select sets it on mount)
 
     def on_resize(self, event: events.Resize) -> None:
         """The body scrolls within what the screen leaves after the frame, so Save stays in view."""
@@ -102,8 +149,8 @@ class FormDialog(Dialog[ResultT]):
     def action_submit(self) -> None:
         self.submit()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def close_outside(self) -> None:
+        self.leave()
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:
@@ -111,4 +158,4 @@ class FormDialog(Dialog[ResultT]):
 
     @on(Button.Pressed, "#cancel, #close")
     def _cancel_pressed(self) -> None:
-        self.dismiss(None)
+        self.leave()

@@ -1,6 +1,8 @@
 """The `?` screen: every key of the screen underneath (including the focused
-widget's), then the keys that work everywhere. Read from the live bindings,
-so it is never out of date; keys doing the same thing share a row ("1, f1")."""
+widget's), then the keys that work everywhere (and that 1–6 type digits in
+a text field, where F1–F6 still switch screens). Read from the live
+bindings, so it is never out of date; keys doing the same thing share a row
+("1, f1")."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 GROUPS = ("This screen", "Everywhere", "Moving around")
+TYPING_NOTE = "In a text field 1–6 type digits: F1–F6 work everywhere, also while typing."
 
 
 def _textual_default(node, binding: Binding) -> bool:
@@ -65,6 +68,8 @@ class HelpScreen(ModalScreen[None]):
                 table = DataTable(show_cursor=False, zebra_stripes=True, id=f"keys-{number}")
                 table.can_focus = False  # the box scrolls with the arrow keys instead
                 yield table
+                if name == "Everywhere":
+                    yield Static(TYPING_NOTE, classes="help-note")
 
     def on_mount(self) -> None:
         for number, rows in enumerate(key_rows(self.under).values()):

@@ -1,7 +1,11 @@
 """Search: one input, results as you type over name, phone in any format,
 address, city, zip, PID, Job ID and email; each row names the field that
 matched and highlights the matched text. Filters (Ctrl+F) narrow by result
-code, source and appointment dates."""
+code, source and appointment dates.
+
+Esc goes back to the Dashboard, like on every main screen; the query and its
+results stay, and 2, F2 or `/` bring them back with the text selected, so
+typing starts a new search and Down goes on through the results."""
 
 from __future__ import annotations
 
@@ -79,7 +83,6 @@ class SearchScreen(Screen):
     BINDINGS = [
         Binding("ctrl+f", "toggle_filters", "Filters"),
         Binding("down", "focus_results", "Results"),
-        Binding("escape", "leave_query", "Leave the box"),
     ]
 
     class ResultsReady(Message):
@@ -268,27 +271,17 @@ class SearchScreen(Screen):
 
     def focus_query(self) -> None:
         """The box, its text selected so typing starts a new search."""
+        self._back_from_lead = False
         query = self.query_one("#query", Input)
         query.focus()
         query.select_all()
+
+    focus_top = focus_query  # 2, F2 and `/` (app.show_top)
 
     def action_focus_results(self) -> None:
         table = self.query_one("#results", LeadTable)
         if table.display and table.row_count:
             table.focus()
-
-    def action_leave_query(self) -> None:
-        """Escape: from the box to the results (or nowhere), so 1–6 switch screens again;
-        from anywhere else back to the box."""
-        query = self.query_one("#query", Input)
-        if not query.has_focus:
-            query.focus()
-            return
-        table = self.query_one("#results", LeadTable)
-        if table.display and table.row_count:
-            table.focus()
-        else:
-            self.set_focus(None)
 
     @on(LeadTable.LeadChosen)
     def _lead_chosen(self, event: LeadTable.LeadChosen) -> None:

@@ -1,7 +1,10 @@
 """Self Gen: capture a lead the rep found themselves, offline. Fields are
 checked as typed, a lead that already has the phone, email or address is
-pointed out (Ctrl+O opens it), Ctrl+S saves, and the rep's self-gen leads
-are listed below with where each one stands."""
+pointed out (Ctrl+O opens it), Ctrl+S saves — asking "Open the existing lead
+(o) / Save anyway (y)" while such a lead is pointed out — and the rep's
+self-gen leads are listed below with where each one stands. Esc goes back to
+the Dashboard, after "Discard changes?" when the form holds anything; F1–F6
+keep the form as it is."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.validation import format_phone
+from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
 from rep_tui.widgets.footer import RepFooter
@@ -41,7 +45,7 @@ FIELDS = (
 )
 
 
-class SelfGenScreen(Screen):
+class SelfGenScreen(KeepsTypedText, Screen):
     """A new-lead form and the rep's self-gen leads."""
 
     TITLE = "Self Gen"
@@ -50,7 +54,8 @@ class SelfGenScreen(Screen):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "open_duplicate", "Open duplicate"),
         Binding("ctrl+n", "new_lead", "New lead"),
-        Binding("ctrl+l,escape", "focus_list", "My leads"),
+        Binding("ctrl+l", "focus_list", "My leads"),
+        Binding("escape", "back", "Back", show=False),
     ]
 
     class DuplicatesFound(Message):
@@ -90,6 +95,7 @@ class SelfGenScreen(Screen):
         self.query_one("#duplicates").display = False
         self.query_one("#first_name", ValidatedInput).focus()
         self._load_leads()
+        self.call_after_refresh(self.remember_form)  # the empty form: what "unchanged" means
 
     def on_screen_resume(self) -> None:
         self._load_leads()
@@ -169,6 +175,15 @@ class SelfGenScreen(Screen):
 
     # --- saving --------------------------------------------------------------
 
+    def action_back(self) -> None:
+        """Esc: back to the Dashboard; a form holding anything is cleared, once the rep says so."""
+
+        def discard_and_go_back() -> None:
+            self.action_new_lead()
+            self.app.call_later(self.app.action_back)
+
+        self.leave(discard_and_go_back)
+
     def action_save(self) -> None:
         form = self._form()
         found = problems(form)
@@ -180,7 +195,28 @@ class SelfGenScreen(Screen):
             )
             self._fields()[next(iter(found))].focus()
             return
+        if self._duplicates:
+            self._ask_about_duplicate(form)
+            return
         self._save(form)
+
+    def _ask_about_duplicate(self, form: SelfGenForm) -> None:
+        """The warning shows: open the lead already on file (the form stays as
+        it is for coming back), or save this one anyway; Esc does neither."""
+        from rep_tui.screens.confirm import ChoiceScreen
+
+        duplicate = self._duplicates[0]
+        question = (f"{duplicate.matched.capitalize()} matches {duplicate.lead.name}, already on file. "
+                    "Open that lead, or save this one anyway?")
+
+        def answered(choice: str | None) -> None:
+            if choice == "o":
+                self.action_open_duplicate()
+            elif choice == "y":
+                self._save(form)
+
+        self.app.push_screen(ChoiceScreen(question, (("o", "Open the existing lead"), ("y", "Save anyway"))),
+                             answered)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, form: SelfGenForm) -> None:

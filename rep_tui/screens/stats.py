@@ -119,7 +119,7 @@ class StatsScreen(Screen):
         Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
         Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
         Binding("t", "team", "Team", tooltip="Team: each rep's numbers and the leaderboard (also 7 or F8)"),
-        Binding("escape", "close_custom", "Close the date range", show=False),
+        Binding("escape", "back", "Close the date range / back", show=False),
     ]
 
     #: Whether Tab stops at the side pane to scroll it (not when a table there scrolls itself).
@@ -189,6 +189,11 @@ class StatsScreen(Screen):
         custom = self.query_one("#custom-range", DateRange)
         custom.display = True
         custom.focus()
+
+    async def action_back(self) -> None:
+        """Esc: the custom date range closes first; then back."""
+        if not self.action_close_custom():
+            await self.app.action_back()
 
     def action_close_custom(self) -> bool:
         """Hide the date range if it is open; says whether it was."""

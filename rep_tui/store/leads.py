@@ -238,6 +238,13 @@ def save_customer_edit(
         add_comment(session, actor, lead_id, clean["comment"])
 
 
+def set_follow_up(session: Session, actor: writes.Actor, lead_id: uuid.UUID, day: date | None) -> Lead:
+    """The lead's next follow-up (be-back) date, or none (Be Backs' `f`/`x`, Customer Information's `f`)."""
+    lead = session.get(Lead, lead_id)
+    writes.update(session, actor, lead, follow_up_on=day)
+    return lead
+
+
 def add_comment(session: Session, actor: writes.Actor, lead_id: uuid.UUID, body: str) -> Comment:
     text = (body or "").strip()
     if not text:

@@ -142,6 +142,16 @@ def lead_appointments(session: Session, lead_id: uuid.UUID) -> list[AgendaRow]:
     return _agenda(session, Appointment.lead_id == lead_id)
 
 
+def open_appointment(session: Session, lead_id: uuid.UUID) -> Appointment | None:
+    """The lead's latest appointment still without a result: the one `r` on Customer Information results."""
+    return session.scalars(
+        select(Appointment)
+        .where(Appointment.lead_id == lead_id, Appointment.deleted.is_(False), Appointment.result_code.is_(None))
+        .order_by(Appointment.starts_at.desc())
+        .limit(1)
+    ).first()
+
+
 # --- follow-ups and be-backs -------------------------------------------------
 
 

@@ -5,7 +5,7 @@ end, so at 80 columns the last keys are cut mid-word. This one chooses what
 fits: the screen's own keys first (in the order the screen lists them), `?`
 Help always, the F1–F6 screen keys as one item (and a manager's F8 Team)
 when there is room, Ctrl+P on the right. A binding group is one item
-("jncdprogh Tabs", "f1–f6 Screens", "f8 Team"). Nothing is lost: `?` and
+("jncdplogh Tabs", "f1–f6 Screens", "f8 Team"). Nothing is lost: `?` and
 Ctrl+P reach every key."""
 
 from __future__ import annotations

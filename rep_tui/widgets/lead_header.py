@@ -1,12 +1,14 @@
 """Section 1 of Customer Information: who the customer is and how to reach
-them. A field with no data is left out entirely, labels and all.
+them, and when to go back (the follow-up / be-back date). A field with no
+data is left out entirely, labels and all.
 
 The fields come in groups (who, where, how to reach them), one group a
 line, so at 80 columns the header takes three lines. A group too long for
 the width goes on over the next line, breaking only between fields, so a
 label is never parted from its value. Below 100 columns the Edit Customer,
 Map and Upload Files buttons give their room to the fields: the footer
-carries the same keys, and they are clickable too."""
+carries the same keys as far as it has room (`?` and Ctrl+P always), and
+they are clickable too."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Button
 
+from rep_tui.domain.dates import format_day
 from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
 
@@ -50,7 +53,8 @@ def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
     street = ", ".join(part for part in (lead.address, lead.city) if part)
     groups = [
         [_labelled("PID", str(lead.pid)) if lead.pid else None, Content.styled(lead.name or "(no name)", "bold"),
-         _labelled("Job ID", str(job_number)) if job_number else None],
+         _labelled("Job ID", str(job_number)) if job_number else None,
+         lead.follow_up_on and _labelled("Follow-up", format_day(lead.follow_up_on))],
         [Content(street) if street else None, lead.region and _labelled("Region", lead.region),
          lead.county and _labelled("County", lead.county)],
         [*(phone and _labelled(label, phone) for label, phone in (

@@ -1,5 +1,5 @@
 """The Pictures tab: a grid of thumbnails, each with its description and
-date under it. Arrows (or hjkl) move between cells, Enter asks the screen
+date under it. Arrows move between cells, Enter asks the screen
 to show the highlighted picture full size. As many cells fit side by side
 as the width allows. Thumbnails decode in a thread, one by one, so a big
 photo never freezes the screen; a picture whose file has not come to this
@@ -55,10 +55,11 @@ class PictureGallery(VerticalScroll, can_focus=True):
     """The screen gives it the pictures (`show`) and hears `Chosen` when one is to be opened."""
 
     BINDINGS = [
-        Binding("left,h", "move(-1, 0)", "Previous", show=False),
-        Binding("right,l", "move(1, 0)", "Next", show=False),
-        Binding("up,k", "move(0, -1)", "Up", show=False),
-        Binding("down,j", "move(0, 1)", "Down", show=False),
+        # Arrows only: letters are Customer Information's tab keys (j, h, l) here too.
+        Binding("left", "move(-1, 0)", "Previous", show=False),
+        Binding("right", "move(1, 0)", "Next", show=False),
+        Binding("up", "move(0, -1)", "Up", show=False),
+        Binding("down", "move(0, 1)", "Down", show=False),
         Binding("enter", "open", "Open"),
     ]
     cursor: reactive[int] = reactive(0)
