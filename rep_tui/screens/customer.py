@@ -20,9 +20,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
+from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
@@ -139,6 +141,7 @@ class CustomerScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#lead-header").loading = True
         self.reload()
+        reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""

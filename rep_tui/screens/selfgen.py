@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.validation import format_phone
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
 from rep_tui.widgets.footer import RepFooter
@@ -90,6 +91,7 @@ class SelfGenScreen(Screen):
         self.query_one("#duplicates").display = False
         self.query_one("#first_name", ValidatedInput).focus()
         self._load_leads()
+        reload_when_synced(self, {"leads", "jobs", "appointments"}, lambda: self._load_leads(keep_cursor=True))
 
     def on_screen_resume(self) -> None:
         self._load_leads()
@@ -212,7 +214,7 @@ class SelfGenScreen(Screen):
     # --- the list --------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="selfgen-list")
-    def _load_leads(self) -> None:
+    def _load_leads(self, keep_cursor: bool = False) -> None:
         from rep_tui.clock import local_today
         from rep_tui.store.queries import self_gen_leads
         from rep_tui.widgets.when import short_date
@@ -233,7 +235,7 @@ class SelfGenScreen(Screen):
             )
             for lead, stage in leads
         ]
-        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows)
+        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows, keep_cursor=keep_cursor)
 
     def action_focus_list(self) -> None:
         self.query_one("#my-leads", LeadTable).focus()
