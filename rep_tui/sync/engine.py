@@ -200,7 +200,7 @@ class SyncClient:
             report.pushed += outcome.applied
             report.rejected += outcome.rejected
             report.conflicts += outcome.conflicts
-            note(f"sent {report.pushed} change(s)")
+            note(f"sent {report.pushed:,} change(s)")
 
     def _server_behind(self, session, last_seq: int, report: SyncReport, note: Progress) -> None:
         """The server lost pushes it once acknowledged (restored from a backup):
@@ -251,7 +251,7 @@ class SyncClient:
                 report.removed += len(page.removals)
                 report.changed_tables.update(table for table, rows in page.upserts.items() if rows)
                 report.changed_tables.update(removal.table for removal in page.removals)
-                note(f"received {report.pulled} row(s)")
+                note(f"received {report.pulled:,} row(s)")
                 if not page.more:
                     break
         if seen is not None:
