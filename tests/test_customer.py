@@ -347,20 +347,6 @@ async def test_text_document_over_ssh_is_shown_in_the_terminal(store, monkeypatc
     assert opened == []
 
 
-async def test_document_on_the_reps_machine_opens_in_the_viewer(store, monkeypatch, tmp_path):
-    run_locally(monkeypatch)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    app = RepApp(store)
-    opened = record_opened_urls(app, monkeypatch)
-    async with app.run_test(size=(80, 24)) as pilot:
-        document, content = await enter_on_a_text_document(pilot, store)
-        assert type(app.screen).__name__ == "CustomerScreen"
-    assert len(opened) == 1
-    path = Path(urlparse(opened[0]).path)
-    assert path.name == document.filename  # the viewer knows the kind of file by its name
-    assert path.read_bytes() == content
-
-
 async def test_editing_an_engagement_records_only_what_changed(store):
     with store.session() as session:
         lead_id = sale_lead(session)
