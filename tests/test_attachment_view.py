@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from customer_leads import enter_on_document
 from sqlalchemy import select
 
 from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
@@ -29,18 +30,6 @@ def demo_pdf(store) -> tuple[Attachment, bytes]:
                                    .order_by(Attachment.filename)).first()
     blob = store.path.parent / "blobs" / document.sha256[:2] / document.sha256
     return document, blob.read_bytes()
-
-
-async def enter_on(pilot, document: Attachment) -> None:
-    """Customer Information of the document's lead, Docs tab, Enter on the document."""
-    pilot.app.open_lead(document.lead_id)
-    await settle(pilot)
-    await pilot.press("d")
-    table = pilot.app.screen.query_one("#documents-table")
-    while table.current_key() != str(document.id):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 def over_ssh(monkeypatch) -> None:
@@ -88,7 +77,7 @@ async def test_over_ssh_a_pdf_shows_its_text_page_by_page_and_saves_to_downloads
     document, content = demo_pdf(store)
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await enter_on(pilot, document)
+        await enter_on_document(pilot, document)
         assert isinstance(app.screen, DocumentTextScreen)
         text = app.screen.query_one("#document-text").text
         assert text.startswith("── Page 1 of 1 ──\n") and document.description in str(app.screen.viewer_title)
@@ -122,7 +111,7 @@ async def test_on_the_reps_machine_a_document_opens_in_the_viewer(store, monkeyp
     document, content = demo_pdf(store)
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await enter_on(pilot, document)
+        await enter_on_document(pilot, document)
         await wait_for_file(pilot, opened)
         assert type(app.screen).__name__ == "CustomerScreen"
         assert f"Opened {document.filename} in your viewer." in notes(app)
@@ -136,7 +125,7 @@ async def test_without_a_viewer_program_the_text_shows_and_says_why(store, monke
     document, _content = demo_pdf(store)
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await enter_on(pilot, document)
+        await enter_on_document(pilot, document)
         assert isinstance(app.screen, DocumentTextScreen)
         assert app.screen.query_one("#document-text").text.startswith("── Page 1 of 1 ──")
         assert any("xdg-open" in n and "not installed" in n for n in notes(app))

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote_plus, urlparse
 
 import pytest
-from customer_leads import files_lead, sale_lead
+from customer_leads import enter_on_document, files_lead, sale_lead
 from sqlalchemy import select
 
 from rep_tui.app import RepApp
@@ -322,13 +322,7 @@ async def enter_on_a_text_document(pilot, store) -> tuple[Attachment, bytes]:
         document = session.scalars(select(Attachment).where(
             Attachment.lead_id == lead_id, Attachment.mime == "text/plain").order_by(Attachment.created_at.desc())
         ).first()
-    await open_lead(pilot, lead_id)
-    await pilot.press("d")
-    table = pilot.app.screen.query_one("#documents-table")
-    while table.current_key() != str(document.id):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await settle(pilot)
+    await enter_on_document(pilot, document)
     blobs = store.path.parent / "blobs"
     return document, (blobs / document.sha256[:2] / document.sha256).read_bytes()
 

@@ -45,14 +45,18 @@ def test_an_engagement_date_without_a_year_is_the_nearest_one():
     assert clean["occurred_at"].date() == date(2026, 11, 20)
 
 
+async def press_each(pilot, *keys: str) -> None:
+    """Each key once the app has done what the one before asked (screens open in workers)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 @pytest.mark.anyio
 async def test_be_backs_follow_up_dialog(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await press_each(pilot, "3", "f")
         assert isinstance(app.screen, FollowUpDialog)
         assert await _each_typed_into(pilot, "day") == TYPED
 
@@ -61,16 +65,11 @@ async def test_be_backs_follow_up_dialog(store):
 async def test_result_dialog_follow_up_and_new_date(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("4")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press_each(pilot, "4", "r")
         assert isinstance(app.screen, ResultDialog)
-        await pilot.press("b")  # Be Back: a follow-up date
-        await settle(pilot)
+        await press_each(pilot, "b")  # Be Back: a follow-up date
         assert await _each_typed_into(pilot, "follow_up") == TYPED
-        await pilot.press("escape", "r")  # back to the codes; Reset: a new date
-        await settle(pilot)
+        await press_each(pilot, "escape", "r")  # back to the codes; Reset: a new date
         assert await _each_typed_into(pilot, "new_day") == TYPED
 
 
@@ -78,16 +77,10 @@ async def test_result_dialog_follow_up_and_new_date(store):
 async def test_stats_and_search_date_ranges(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        await pilot.press("c")  # a custom range
-        await settle(pilot)
+        await press_each(pilot, "6", "c")  # My Stats, a custom range
         assert await _each_typed_into(pilot, "since") == TYPED
         assert await _each_typed_into(pilot, "until") == TYPED
         await retype(pilot, "-7")  # a range looks back: a week ago
         assert app.screen.query_one("#until", ValidatedInput).cleaned() == date(2026, 11, 17)
-        await pilot.press("escape", "2")
-        await settle(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
+        await press_each(pilot, "escape", "2", "ctrl+f")  # Search, its filters
         assert await _each_typed_into(pilot, "since") == TYPED

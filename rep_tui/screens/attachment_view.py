@@ -70,7 +70,10 @@ ResultT = TypeVar("ResultT")
 
 
 class _ViewerScreen(Dialog[ResultT]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),  # a modal screen keeps the app's keys out
+    ]
     DEFAULT_CSS = """
     _ViewerScreen TextArea, _ViewerScreen #full-picture { height: 1fr; }
     _ViewerScreen #full-picture { align: center middle; }
@@ -86,7 +89,6 @@ class DocumentTextScreen(_ViewerScreen[None]):
     file in the system viewer, `s` saves a copy to Downloads."""
 
     BINDINGS = [
-        Binding("escape,q", "dismiss", "Close"),
         Binding("o", "open_in_viewer", "Open in viewer"),
         Binding("s", "save_to_downloads", "Save to Downloads"),
     ]
