@@ -232,3 +232,30 @@ async def test_a_sync_that_changes_nothing_reloads_nothing(linked_app, live_serv
         await settle(pilot)
         assert reports[0] is not None and not reports[0].changed_tables
         assert heard == []
+
+
+async def test_an_open_customer_information_shows_the_pid_the_sync_brought(linked_app, live_server):
+    from rep_tui.screens.customer import CustomerScreen
+    from rep_tui.store.selfgen import SelfGenForm, create_self_gen_lead
+
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced")
+        live_server.stop()
+        with app.store.session() as session:
+            lead_id = create_self_gen_lead(session, app.actor, SelfGenForm(first_name="Omar", last_name="Roadside",
+                                                                           cell_phone="6305550142")).id
+        app.open_lead(lead_id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+
+        def header() -> str:
+            return str(app.screen.query_one("#lead-details").render())
+
+        assert "Omar Roadside" in header() and "PID" not in header()
+
+        live_server.start()
+        await wait_for(pilot, lambda: "PID" in header())
+        with app.store.session() as session:
+            pid = session.get(Lead, lead_id).pid
+        assert f"PID {pid}" in header()

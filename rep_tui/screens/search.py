@@ -121,8 +121,9 @@ class SearchScreen(Screen):
         reload_when_synced(self, {"leads", "jobs", "contacts"}, self._search_again)
 
     def _search_again(self) -> None:
-        """The results shown, read again (a sync changed leads)."""
-        if self._shown is not None:
+        """The results shown, read again (a sync changed leads); not while the
+        rep's own newer search is on its way (it reads the new rows anyway)."""
+        if self._shown is not None and self._shown == self._current_query() and self._idle():
             self._run_search(self._shown, 0.0)
 
     def on_screen_resume(self) -> None:
