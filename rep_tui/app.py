@@ -13,9 +13,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
-from rep_tui.messages import OpenLead, ResultAppointment
+from rep_tui.messages import OpenLead, ResultAppointment, RowsChanged
 from rep_tui.ordered_keys import OrderedKeys
 from rep_tui.store_io import StoreFailed
 
@@ -119,6 +120,8 @@ class RepApp(OrderedKeys):
         self._sync_loop = None
         self._sync_stopping = threading.Event()
         self._stop_watching_outbox = None
+        #: Publishes the set of tables a sync changed; screens hear it through `messages.reload_when_synced`.
+        self.rows_changed_signal: Signal[frozenset[str]] = Signal(self, "rows-changed")
         from rep_tui.config import load_settings
 
         self.settings = load_settings()
@@ -295,12 +298,21 @@ class RepApp(OrderedKeys):
         self._sync_client = client
         self._sync_loop = loop = SyncLoop(
             client, interval=target.interval, first_delay=target.first_delay, max_delay=target.max_delay,
-            on_report=lambda _report: self.post_message(self.SyncStatusChanged(client.status)))
+            on_report=lambda report: self._sync_reported(client, report))
         try:
             if not self._sync_stopping.is_set():
                 loop.run()
         finally:
             client.close()
+
+    def _sync_reported(self, client, report) -> None:
+        """From the sync thread: the new status, and which tables changed, if any."""
+        self.post_message(self.SyncStatusChanged(client.status))
+        if report is not None and report.changed_tables:
+            self.post_message(RowsChanged(frozenset(report.changed_tables)))
+
+    def on_rows_changed(self, message: RowsChanged) -> None:
+        self.rows_changed_signal.publish(message.tables)
 
     def on_rep_app_sync_status_changed(self, message: SyncStatusChanged) -> None:
         self.sync_status = message.status

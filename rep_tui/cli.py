@@ -44,13 +44,17 @@ def _run_app(store, sync=None) -> None:
 
 class _Progress:
     """Progress of a long sync on one terminal line, overwritten in place;
-    silent when stderr is not a terminal (cron)."""
+    silent when stderr is not a terminal (cron). With `lines`, each message
+    on a line of its own, terminal or not (the demo says what it is doing)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lines: bool = False) -> None:
         self.shown = False
+        self.lines = lines
 
     def __call__(self, message: str) -> None:
-        if sys.stderr.isatty():
+        if self.lines:
+            click.echo(message, err=True)
+        elif sys.stderr.isatty():
             click.echo(f"\r\x1b[K{message}", err=True, nl=False)
             self.shown = True
 
@@ -96,23 +100,22 @@ def demo(leads: int, seed: int, open_app: bool, username: str | None) -> None:
     import time
 
     from rep_tui.config import load_settings
+    from rep_tui.demo_names import rep_count
     from rep_tui.device_link import build_demo_server, demo_server_exists
 
     paths = load_settings().paths
-    store = _store()
+    progress = _Progress(lines=True)
     if demo_server_exists(paths):
         click.echo(f"Demo data already in {paths.data_dir}")
     else:
-        with store.session() as session:
-            if _current_user(session) is not None:
-                raise click.ClickException(
-                    f"{store.path} already holds data that did not come from the demo's server (an older demo?): "
-                    "remove that directory, or point REP_TUI_HOME elsewhere, and run the demo again.")
+        if paths.database.exists():  # opening the store takes a moment: only when there is something to check
+            _refuse_data_not_from_the_demo(_store())
+        progress(f"Building the demo company ({rep_count()} reps, {leads:,} leads)…")
         started = time.perf_counter()
-        build_demo_server(paths, leads=leads, seed=seed)
+        build_demo_server(paths, leads=leads, seed=seed, progress=progress)
         click.echo(f"Demo company with {leads:,} leads made on its server in {time.perf_counter() - started:.1f} s "
                    f"({paths.data_dir}).")
-    progress = _Progress()
+    store = _store()
     started = time.perf_counter()
     with _linked(store, demo=True, username=username, progress=progress) as (target, report):
         progress.done()
@@ -122,6 +125,14 @@ def demo(leads: int, seed: int, open_app: bool, username: str | None) -> None:
                    f"signed in as {user.full_name} ({user.username}).")
         if open_app:
             _run_app(store, target)
+
+
+def _refuse_data_not_from_the_demo(store) -> None:
+    with store.session() as session:
+        if _current_user(session) is not None:
+            raise click.ClickException(
+                f"{store.path} already holds data that did not come from the demo's server (an older demo?): "
+                "remove that directory, or point REP_TUI_HOME elsewhere, and run the demo again.")
 
 
 _db_option = click.option(

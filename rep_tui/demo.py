@@ -29,7 +29,7 @@ from rep_tui.demo_names import (
     ACCOUNT_NOTES, ADMIN, APPOINTMENT_NOTES, BAD_EMAIL_DOMAINS, COMMENTS, COMMISSION_PCTS, COMMON_STREETS,
     COMPANY_DOMAIN, CONTACT_ROLES, DEMO_MANAGER, DEMO_REP, EARLIER_RESULTS, EMAIL_DOMAINS, ENGAGEMENT_SUBJECTS,
     FINAL_RESULTS, FIRST_NAMES, JOB_STEPS, LAST_NAMES, OFFICE_NOTES, OFFICE_STAFF, OFFICES, PAYMENT_METHODS,
-    PHONE_FORMATS, PICTURE_CAPTIONS, PRODUCTS, SHOWCASE_NAMES, SOURCES, OfficeSpec, ProductSpec,
+    PHONE_FORMATS, PICTURE_CAPTIONS, PRODUCTS, REPS_PER_TEAM, SHOWCASE_NAMES, SOURCES, OfficeSpec, ProductSpec,
 )
 from rep_tui.demo_files import house_png, pdf
 from rep_tui.domain.results import DEFAULT_RESULT_CODES
@@ -45,7 +45,8 @@ from rep_tui.store.search import rebuild_index
 
 UTC = timezone.utc
 DEVICE_ID = "demo-device"
-REPS_PER_TEAM = 5
+#: How often the build says how far it got (in leads).
+PROGRESS_EVERY = 500
 SLOT_HOURS = (9, 12, 15, 18)
 APPOINTMENT_LENGTH = timedelta(hours=2)
 PAST_DAYS, FUTURE_DAYS = 90, 14
@@ -115,7 +116,8 @@ def _local(day: date, hour: int, tz_name: str) -> datetime:
 class _Builder:
     """Holds the random stream and the rows made so far, table by table."""
 
-    def __init__(self, seed: int, now: datetime) -> None:
+    def __init__(self, seed: int, now: datetime, progress: Callable[[str], None] = lambda _message: None) -> None:
+        self.progress = progress
         self.rng = random.Random(seed)
         self.now = now
         self.rows: dict[type, list[dict]] = defaultdict(list)
@@ -222,8 +224,10 @@ class _Builder:
         demo_count = min(base, max(base // len(self.reps), min(60, base // 10)))
         owners = [demo] * demo_count + [self.rng.choice(self.reps[1:]) for _ in range(base - demo_count)]
         self.rng.shuffle(owners)
-        for rep in owners:
+        for done, rep in enumerate(owners, 1):
             self.lead(rep)
+            if done % PROGRESS_EVERY == 0:
+                self.progress(f"  leads: {done:,} of {count:,}")
         showcase = self.rng.sample(self.rows[Lead], min(base, len(SHOWCASE_NAMES)))
         for lead, (first, last) in zip(showcase, SHOWCASE_NAMES):
             self.rename(lead, first, last)
@@ -233,6 +237,8 @@ class _Builder:
                 self.rename(lead, first, last)
         self.appointments()
         self.related_leads(related)
+        self.progress(f"  leads: {count:,} of {count:,}; appointments: {len(self.rows[Appointment]):,}, "
+                      f"jobs: {len(self.rows[Job]):,}")
         self.dates_and_numbers()
 
     def lead(self, rep: _Rep) -> dict:
@@ -595,15 +601,21 @@ def _summary_lines(lead: dict, job: dict) -> list[str]:
 
 
 def build_demo(store: Store, *, leads: int = 3000, seed: int = 7, blobs_dir: Path | None = None,
-               showcase_rep: bool = False) -> DemoSummary:
+               showcase_rep: bool = False, progress: Callable[[str], None] | None = None) -> DemoSummary:
     """Fill an empty store with a demo company and sign its demo rep in.
     `showcase_rep` also gives the showcase names (O'Brien, Nguyễn, …) to some
-    of the demo rep's own leads, for a demo that syncs only the rep's territory."""
-    builder = _Builder(seed, utcnow())
+    of the demo rep's own leads, for a demo that syncs only the rep's territory.
+    `progress` hears how far the build got (counts as it goes)."""
+    note = progress or (lambda _message: None)
+    builder = _Builder(seed, utcnow(), note)
     builder.organisation()
+    note(f"  reps: {len(builder.reps):,} in {len(OFFICES)} offices")
     builder.leads(leads, showcase_rep=showcase_rep)
     builder.writings()
+    note(f"  notes: {len(builder.rows[Note]):,}, comments: {len(builder.rows[Comment]):,}, "
+         f"engagements: {len(builder.rows[Engagement]):,}")
     builder.attachments(blobs_dir or store.path.parent / "blobs")
+    note(f"  attachments: {len(builder.rows[Attachment]):,}; saving {sum(map(len, builder.rows.values())):,} rows")
     settings = {"current_user": str(builder.reps[0].id), "device_id": DEVICE_ID}
     teams = Team.__table__
     with store.engine.connect() as conn:

@@ -82,6 +82,7 @@ class OfficeSpec:
     streets: tuple[str, ...]  # local thoroughfares, on top of COMMON_STREETS
 
 
+REPS_PER_TEAM = 5
 OFFICES = (
     OfficeSpec(
         "Chicago", "IL", "Chicago Metro", "America/Chicago", ("North Shore", "West Suburbs", "South Side"),
@@ -252,3 +253,8 @@ PICTURE_CAPTIONS = (
     "Roof, north slope — curled shingles", "Siding damage by the downspout", "Bathroom — existing tub",
     "Patio door, failed seal", "Garage side, faded siding",
 )
+
+
+def rep_count() -> int:
+    """How many reps the demo company has (said before it is built)."""
+    return sum(len(office.teams) for office in OFFICES) * REPS_PER_TEAM

@@ -65,10 +65,11 @@ def demo_server_exists(paths: Paths) -> bool:
     return server_db_path(paths).exists()
 
 
-def build_demo_server(paths: Paths, *, leads: int, seed: int) -> None:
+def build_demo_server(paths: Paths, *, leads: int, seed: int, progress: Progress | None = None) -> None:
     """Make the demo company in a scratch client store, then copy it (with its
     attachments) into a new server database. The database appears under its
-    final name only when complete, so an interrupted build starts over."""
+    final name only when complete, so an interrupted build starts over.
+    `progress` hears each step and the counts as they grow."""
     from rep_tui.demo import build_demo
     from rep_tui.server.seed import seed_from_store
     from rep_tui.store.db import Store
@@ -81,9 +82,12 @@ def build_demo_server(paths: Paths, *, leads: int, seed: int) -> None:
     try:
         source = Store(scratch / "company.sqlite3")
         try:
-            build_demo(source, leads=leads, seed=seed, blobs_dir=scratch / "blobs", showcase_rep=True)
+            build_demo(source, leads=leads, seed=seed, blobs_dir=scratch / "blobs", showcase_rep=True,
+                       progress=progress)
         finally:
             source.close()
+        if progress:
+            progress("  copying it into the demo server's database")
         seed_from_store(scratch / "company.sqlite3", f"sqlite:///{building}", DEMO_PASSWORD,
                         client_blobs=scratch / "blobs", server_blobs=server_blobs_dir(paths))
         building.replace(target)
@@ -200,9 +204,12 @@ def demo_link(store: Store, username: str | None = None, *,
     from rep_tui.demo_names import DEMO_REP
 
     paths = _demo_paths()
+    note = progress or (lambda _message: None)
+    note("Starting the demo server…")
     with embedded_server(paths) as url:
+        note(f"Signing in as {username or DEMO_REP[0]}…")
         answer, report = sign_in(store, url, username or DEMO_REP[0], DEMO_PASSWORD, saved_url=EMBEDDED,
-                                 progress=progress)
+                                 progress=lambda message: note(f"Syncing: {message}…"))
         yield SyncTarget(url, answer.token, paths.blobs_dir), report
 
 

@@ -8,6 +8,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from rep_pilot import settle
 from rep_tui.store.models import Attachment, Contact, Job, Lead, Payment, User
 
 
@@ -39,3 +40,15 @@ def files_lead(session) -> uuid.UUID:
             count(Contact) >= 1,
         ).order_by(Lead.pid).limit(1)
     ).one()
+
+
+async def enter_on_document(pilot, document: Attachment) -> None:
+    """Customer Information of the document's lead, its Docs tab, Enter on the document."""
+    pilot.app.open_lead(document.lead_id)
+    await settle(pilot)
+    await pilot.press("d")
+    table = pilot.app.screen.query_one("#documents-table")
+    while table.current_key() != str(document.id):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)

@@ -185,3 +185,77 @@ def test_a_demo_device_opens_the_app_without_the_server_or_the_network_client(de
              "'rep_tui.sync.engine') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "ServerOnDemand []"
+
+
+async def test_a_self_gen_lead_made_offline_shows_its_pid_once_synced_without_a_key(linked_app, live_server):
+    from rep_tui.screens.selfgen import SelfGenScreen
+    from rep_tui.widgets.lead_table import LeadTable
+
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced")
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfGenScreen)
+        live_server.stop()
+        await pilot.press(*"Jane", "tab", *"Offline", "tab", "tab", *"6305550199", "ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one("#my-leads", LeadTable)
+        with app.store.session() as session:
+            lead = session.scalars(select(Lead).where(Lead.last_name == "Offline")).one()
+
+        def pid_cell() -> str:
+            return str(table.get_cell_at((table.lead_ids.index(lead.id), 3)))
+
+        assert pid_cell() == "not synced"
+        await wait_for(pilot, lambda: shown(app).startswith("offline"))
+
+        live_server.start()  # the retrying loop sends it; the server gives it a PID; the list hears of it
+        await wait_for(pilot, lambda: pid_cell() != "not synced")
+        with app.store.session() as session:
+            pid = session.get(Lead, lead.id).pid
+        assert pid and pid_cell() == str(pid)
+
+
+async def test_a_sync_that_changes_nothing_reloads_nothing(linked_app, live_server):
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced")
+        await settle(pilot)
+        heard = []
+        app.rows_changed_signal.subscribe(app.screen, heard.append, immediate=True)
+        reports = []
+        app._sync_loop.on_report = lambda report, original=app._sync_loop.on_report: (reports.append(report),
+                                                                                     original(report))
+        app.action_sync_now()
+        await wait_for(pilot, lambda: reports)
+        await settle(pilot)
+        assert reports[0] is not None and not reports[0].changed_tables
+        assert heard == []
+
+
+async def test_an_open_customer_information_shows_the_pid_the_sync_brought(linked_app, live_server):
+    from rep_tui.screens.customer import CustomerScreen
+    from rep_tui.store.selfgen import SelfGenForm, create_self_gen_lead
+
+    app = linked_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.sync_status.state == "synced")
+        live_server.stop()
+        with app.store.session() as session:
+            lead_id = create_self_gen_lead(session, app.actor, SelfGenForm(first_name="Omar", last_name="Roadside",
+                                                                           cell_phone="6305550142")).id
+        app.open_lead(lead_id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+
+        def header() -> str:
+            return str(app.screen.query_one("#lead-details").render())
+
+        assert "Omar Roadside" in header() and "PID" not in header()
+
+        live_server.start()
+        await wait_for(pilot, lambda: "PID" in header())
+        with app.store.session() as session:
+            pid = session.get(Lead, lead_id).pid
+        assert f"PID {pid}" in header()

@@ -41,6 +41,29 @@ def test_demo_then_search_and_stats(tmp_path):
     assert figures["close_rate"]["formula"] == "sales ÷ demos"
 
 
+def test_the_first_demo_says_what_it_is_doing_from_the_start(tmp_path):
+    """The first line comes while the company is still being built (its server
+    database does not exist yet); then counts, the server, the sync."""
+    env = {**os.environ, "REP_TUI_HOME": str(tmp_path)}
+    demo = subprocess.Popen([sys.executable, "-m", "rep_tui", "demo", "--no-open", "--leads", "1200"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = demo.stderr.readline()
+        built = (tmp_path / "data" / "server.sqlite3").exists()
+        rest = demo.stderr.read().splitlines()
+    finally:
+        demo.wait(timeout=300)
+    assert demo.returncode == 0, rest
+    assert first == "Building the demo company (40 reps, 1,200 leads)…\n"
+    assert not built, "the first line must come before the build is done"
+    assert rest[:3] == ["  reps: 40 in 3 offices", "  leads: 500 of 1,200", "  leads: 1,000 of 1,200"]
+    assert rest[3].startswith("  leads: 1,200 of 1,200; appointments: ")
+    server = rest.index("Starting the demo server…")
+    assert rest.index("  copying it into the demo server's database") < server < rest.index("Signing in as demo…")
+    syncing = [line for line in rest[server:] if line.startswith("Syncing: received ")]
+    assert syncing and syncing[-1].endswith(" row(s)…")
+
+
 def test_search_without_data_says_so(tmp_path):
     result = rep_tui("stats", home=tmp_path)
     assert result.returncode != 0

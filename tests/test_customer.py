@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote_plus, urlparse
 
 import pytest
-from customer_leads import files_lead, sale_lead
+from customer_leads import enter_on_document, files_lead, sale_lead
 from sqlalchemy import select
 
 from rep_tui.app import RepApp
@@ -326,13 +326,7 @@ async def enter_on_a_text_document(pilot, store) -> tuple[Attachment, bytes]:
         document = session.scalars(select(Attachment).where(
             Attachment.lead_id == lead_id, Attachment.mime == "text/plain").order_by(Attachment.created_at.desc())
         ).first()
-    await open_lead(pilot, lead_id)
-    await pilot.press("d")
-    table = pilot.app.screen.query_one("#documents-table")
-    while table.current_key() != str(document.id):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await settle(pilot)
+    await enter_on_document(pilot, document)
     blobs = store.path.parent / "blobs"
     return document, (blobs / document.sha256[:2] / document.sha256).read_bytes()
 
@@ -349,20 +343,6 @@ async def test_text_document_over_ssh_is_shown_in_the_terminal(store, monkeypatc
         await pilot.pause()
         assert type(app.screen).__name__ == "CustomerScreen"
     assert opened == []
-
-
-async def test_document_on_the_reps_machine_opens_in_the_viewer(store, monkeypatch, tmp_path):
-    run_locally(monkeypatch)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    app = RepApp(store)
-    opened = record_opened_urls(app, monkeypatch)
-    async with app.run_test(size=(80, 24)) as pilot:
-        document, content = await enter_on_a_text_document(pilot, store)
-        assert type(app.screen).__name__ == "CustomerScreen"
-    assert len(opened) == 1
-    path = Path(urlparse(opened[0]).path)
-    assert path.name == document.filename  # the viewer knows the kind of file by its name
-    assert path.read_bytes() == content
 
 
 async def test_editing_an_engagement_records_only_what_changed(store):

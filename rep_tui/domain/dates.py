@@ -1,8 +1,11 @@
 """Dates and times as a rep types and reads them.
 
-Typed: "2026-12-01", "12/1", "+3" (in 3 days), "today", "tomorrow", "mon".."sun"
-(the next one after today); times "14:30", "2:30pm", "2 pm". Read: "Tue Nov 24",
-"9:00 AM", "3 days overdue". Pure functions; `today` is always passed in.
+Typed: "2026-12-01", "12/1", "+3" (in 3 days), "-7" (a week ago, where the
+past is allowed), "today", "tomorrow", "mon".."sun" (the next one after today);
+times "14:30", "2:30pm", "2 pm". Read: "Tue Nov 24", "9:00 AM", "3 days overdue".
+Pure functions; `today` is always passed in. The only date parser of the app:
+every date field (follow-ups, engagements, the Result dialog, date ranges, CSV
+import) reads what was typed here, so they all accept the same things.
 """
 
 from __future__ import annotations
@@ -15,19 +18,24 @@ from rep_tui.domain.validation import Invalid
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_HINT = "YYYY-MM-DD, 12/1, +3, tomorrow or mon…sun"
+#: For fields where a past day makes sense (engagements, date ranges).
+PAST_DAY_HINT = "YYYY-MM-DD, 12/1, -7, +3, tomorrow or mon…sun"
 TIME_HINT = "like 2:30pm or 14:30"
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([ap])?\.?m?\.?$")
 
 
 def parse_day(text: str, today: date, *, allow_past: bool = False) -> date:
-    """The date a rep typed, relative to `today`; raises `Invalid` saying what to type."""
-    value = text.strip().lower()
+    """The date a rep typed, relative to `today`; raises `Invalid` saying what to type.
+
+    A month and day without a year is the next one, or with `allow_past` the
+    nearest one (Nov 24 typed on Dec 2 is last week's, not next year's)."""
+    value, hint = text.strip().lower(), PAST_DAY_HINT if allow_past else DAY_HINT
     if not value:
-        raise Invalid(f"Type a date: {DAY_HINT}.")
-    day = _relative_day(value, today) or _calendar_day(value, today)
+        raise Invalid(f"Type a date: {hint}.")
+    day = _relative_day(value, today) or _calendar_day(value, today, nearest=allow_past)
     if day is None:
-        raise Invalid(f"Not a date. Use {DAY_HINT}.")
+        raise Invalid(f"Not a date. Use {hint}.")
     if not allow_past and day < today:
         raise Invalid(f"{format_day(day)} is in the past.")
     return day
@@ -38,8 +46,8 @@ def _relative_day(value: str, today: date) -> date | None:
         return today
     if value in ("tomorrow", "tmrw", "tom"):
         return today + timedelta(days=1)
-    if re.fullmatch(r"\+\d{1,3}", value):
-        return today + timedelta(days=int(value[1:]))
+    if re.fullmatch(r"[+-]\d{1,3}", value):
+        return today + timedelta(days=int(value))
     if len(value) >= 3:
         for index, name in enumerate(WEEKDAYS):
             if name.startswith(value):
@@ -47,7 +55,7 @@ def _relative_day(value: str, today: date) -> date | None:
     return None
 
 
-def _calendar_day(value: str, today: date) -> date | None:
+def _calendar_day(value: str, today: date, *, nearest: bool = False) -> date | None:
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             year, month, day = (int(p) for p in value.split("-"))
@@ -56,13 +64,28 @@ def _calendar_day(value: str, today: date) -> date | None:
         if match:
             month, day, year = match.groups()
             if year is None:
-                guess = date(today.year, int(month), int(day))
-                return guess if guess >= today else guess.replace(year=today.year + 1)
+                return _year_of(int(month), int(day), today, nearest)
             full_year = int(year) + (2000 if len(year) == 2 else 0)
             return date(full_year, int(month), int(day))
     except ValueError:
         return None
     return None
+
+
+def _year_of(month: int, day: int, today: date, nearest: bool) -> date:
+    """Month/day in the year that makes it the next one (or the nearest one)."""
+    guesses = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            guesses.append(date(year, month, day))
+        except ValueError:  # Feb 29 outside a leap year
+            continue
+    if not guesses:
+        raise ValueError("no such day")
+    if nearest:
+        return min(guesses, key=lambda guess: abs((guess - today).days))
+    coming = [guess for guess in guesses if guess >= today]
+    return coming[0] if coming else guesses[-1]
 
 
 def parse_time(text: str) -> time:

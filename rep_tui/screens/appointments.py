@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from rep_tui.domain.dates import format_hour, relative_day
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow
 from rep_tui.widgets.agenda_table import AgendaTable
@@ -74,6 +75,7 @@ class AppointmentsScreen(Screen):
 
         self.day = local_today(self.app.tz)
         self.query_one("#agenda").loading = True
+        reload_when_synced(self, {"leads", "jobs", "appointments"}, self._load)
 
     def on_screen_resume(self) -> None:
         self._load()

@@ -1,11 +1,11 @@
-"""Attachments shown inside the terminal: a document's text (when the
-system viewer is out of reach, e.g. over SSH) and a picture full size."""
+"""Attachments shown inside the terminal: a document's text (a PDF's too,
+read by pypdf, so it opens over SSH as well), with keys to open it in the
+system viewer or save it to Downloads; and a picture full size."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
+import logging
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +17,7 @@ from textual.widgets import Static, TextArea
 
 from rep_tui.screens.form_dialog import Dialog
 from rep_tui.store.leads import LeadFile, blob_path, human_size
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.picture import decode_picture, picture_widget
 from rep_tui.widgets.when import local_stamp
@@ -33,19 +34,46 @@ def document_text(path: Path, mime: str) -> str:
         with path.open("rb") as fh:
             return fh.read(TEXT_LIMIT).decode("utf-8", errors="replace")
     if mime == "application/pdf":
-        pdftotext = shutil.which("pdftotext")
-        if pdftotext is None:
-            return "PDF text cannot be shown here: pdftotext (poppler-utils) is not installed on this machine."
-        done = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, timeout=60)
-        return done.stdout.decode("utf-8", errors="replace")[:TEXT_LIMIT] or "This PDF has no text (scanned?)."
-    return f"A {mime} file cannot be shown in the terminal; open it on a computer with a viewer."
+        return pdf_text(path)
+    return f"A {mime} file cannot be shown in the terminal: o opens it in a viewer, s saves it to Downloads."
+
+
+def pdf_text(path: Path) -> str:
+    """Every page's text under a "Page 2 of 5" rule, or a sentence saying why there is none."""
+    import pypdf  # imported here: only a PDF being read needs it
+
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings must not write over the screen
+    logging.getLogger("pypdf").propagate = False
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "This PDF is locked with a password, so its text cannot be shown: o opens it in a viewer."
+        pages = [_page_text(page) for page in reader.pages]
+    except Exception as exc:  # a damaged file can fail in many ways deep inside pypdf
+        return (f"This PDF is damaged and cannot be read ({exc or type(exc).__name__}). "
+                "s saves it to Downloads to try another program.")
+    if not any(text.strip() for text in pages):
+        return (f"This PDF ({len(pages)} page{'s' if len(pages) != 1 else ''}) has no text to show: it is probably "
+                "a scan. o opens it in a viewer, s saves it to Downloads.")
+    shown = [f"── Page {number} of {len(pages)} ──\n{text.strip()}" for number, text in enumerate(pages, 1)]
+    return "\n\n".join(shown)[:TEXT_LIMIT]
+
+
+def _page_text(page) -> str:
+    try:
+        return page.extract_text() or ""
+    except Exception as exc:  # one bad page must not hide the others
+        return f"(this page could not be read: {type(exc).__name__})"
 
 
 ResultT = TypeVar("ResultT")
 
 
 class _ViewerScreen(Dialog[ResultT]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),  # a modal screen keeps the app's keys out
+    ]
     DEFAULT_CSS = """
     _ViewerScreen TextArea, _ViewerScreen #full-picture { height: 1fr; }
     _ViewerScreen #full-picture { align: center middle; }
@@ -57,17 +85,25 @@ class _ViewerScreen(Dialog[ResultT]):
 
 
 class DocumentTextScreen(_ViewerScreen[None]):
-    """Reads the text in a thread (pdftotext can take a moment)."""
+    """Reads the text in a thread (a long PDF takes a moment); `o` opens the
+    file in the system viewer, `s` saves a copy to Downloads."""
 
-    def __init__(self, title: str, path: Path, mime: str) -> None:
+    BINDINGS = [
+        Binding("o", "open_in_viewer", "Open in viewer"),
+        Binding("s", "save_to_downloads", "Save to Downloads"),
+    ]
+
+    def __init__(self, title: str, path: Path, mime: str, filename: str) -> None:
         super().__init__(title)
         self.path = path
         self.mime = mime
+        self.filename = filename
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(f"{self.viewer_title}  (Esc closes)", classes="dialog-title", markup=False)
             yield TextArea("", read_only=True, soft_wrap=True, id="document-text")
+            yield RepFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).loading = True
@@ -83,6 +119,35 @@ class DocumentTextScreen(_ViewerScreen[None]):
         area.load_text(text)
         loaded(area)
         area.focus()
+
+    @work(thread=True, exclusive=True, group="document-open", exit_on_error=False)
+    def action_open_in_viewer(self) -> None:
+        from rep_tui.screens.open_external import NoViewer, open_in_viewer
+
+        try:
+            open_in_viewer(self.path, self.filename)
+        except NoViewer as exc:
+            self.app.call_from_thread(self.notify, f"{exc} s saves it to Downloads.", severity="warning",
+                                      timeout=8)
+        else:
+            self.app.call_from_thread(self.notify, f"Opened {self.filename} in your viewer.")
+
+    @work(thread=True, exclusive=True, group="document-save", exit_on_error=False)
+    def action_save_to_downloads(self) -> None:
+        from rep_tui.screens.open_external import downloads_dir, save_to_downloads
+
+        if not self.path.is_file():
+            self.app.call_from_thread(self.notify, "This file is not downloaded to this device yet: it comes with "
+                                      "the next sync.", severity="warning")
+            return
+        folder = downloads_dir()
+        try:
+            saved = save_to_downloads(self.path, self.filename, folder)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not save to {folder}: {exc.strerror or exc}.",
+                                      severity="error", timeout=8)
+        else:
+            self.app.call_from_thread(self.notify, f"Saved to {saved}", timeout=8)
 
 
 class PictureScreen(_ViewerScreen[int]):

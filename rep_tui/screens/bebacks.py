@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
 
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import BeBack
 from rep_tui.widgets.be_back_table import BeBackTable
@@ -56,6 +57,7 @@ class BeBacksScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#be-backs-section").loading = True
+        reload_when_synced(self, {"leads", "jobs", "appointments"}, self._load)
 
     def on_screen_resume(self) -> None:
         self._load()

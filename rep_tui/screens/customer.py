@@ -24,10 +24,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
@@ -149,6 +151,7 @@ class CustomerScreen(WaitsForData, Screen):
     def on_mount(self) -> None:
         self.query_one("#lead-header").loading = True
         self.reload()
+        reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""
@@ -509,8 +512,10 @@ class CustomerScreen(WaitsForData, Screen):
                              lambda shown: setattr(gallery, "cursor", shown))
 
     def _open_attachment(self, attachment_id: uuid.UUID) -> None:
+        """A picture full size; a document in the system viewer on the rep's own
+        machine, else (over SSH, or with no viewer) its text in the terminal."""
         from rep_tui.screens.attachment_view import DocumentTextScreen
-        from rep_tui.screens.open_external import runs_locally, viewer_copy
+        from rep_tui.screens.open_external import NoViewer, open_in_viewer, runs_locally
         from rep_tui.store.leads import blob_path
 
         attachment = next(a for a in self.lead_file.attachments if a.id == attachment_id)
@@ -518,8 +523,13 @@ class CustomerScreen(WaitsForData, Screen):
         title = f"{attachment.filename} — {attachment.description}"
         if attachment.kind == "picture":
             self._show_picture(self.lead_file.pictures.index(attachment))
-        elif runs_locally() and path.is_file():
-            self.app.open_url(viewer_copy(path, attachment.filename).as_uri())
-            self.notify(f"Opened {attachment.filename} in your viewer.")
-        else:
-            self.app.push_screen(DocumentTextScreen(title, path, attachment.mime))
+            return
+        if runs_locally() and path.is_file():
+            try:
+                open_in_viewer(path, attachment.filename)
+            except NoViewer as exc:
+                self.notify(f"{exc} Its text is shown here instead.", severity="warning", timeout=8)
+            else:
+                self.notify(f"Opened {attachment.filename} in your viewer.")
+                return
+        self.app.push_screen(DocumentTextScreen(title, path, attachment.mime, attachment.filename))

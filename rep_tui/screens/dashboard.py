@@ -21,6 +21,7 @@ from textual.widgets import Header, Static
 
 from rep_tui.domain.dates import format_time
 from rep_tui.domain.stats import Figure
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow, BeBack
 from rep_tui.widgets.agenda_table import AgendaTable
@@ -100,6 +101,8 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#sections").loading = True
         self._fit(self.app.size.width, self.app.size.height)
+        reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions"},
+                           self._load)
 
     def on_screen_resume(self) -> None:
         self._load()

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from rep_tui.domain.text import digits, strip_accents, words
 from rep_tui.domain.validation import format_phone, normalize_phone
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.search import SearchFilters, SearchHit
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
@@ -126,6 +127,13 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#results", LeadTable).display = False
         self._load_filter_choices()
+        reload_when_synced(self, {"leads", "jobs", "contacts"}, self._search_again)
+
+    def _search_again(self) -> None:
+        """The results shown, read again (a sync changed leads); not while the
+        rep's own newer search is on its way (it reads the new rows anyway)."""
+        if self._shown is not None and self._shown == self._current_query() and self._idle():
+            self._run_search(self._shown, 0.0)
 
     def on_screen_resume(self) -> None:
         """Back from a lead opened here: stay on the results, so 1-6 switch
@@ -232,13 +240,13 @@ class SearchScreen(Screen):
     def _show_results(self, event: ResultsReady) -> None:
         if event.query != self._current_query():
             return  # typed on since; a newer search is on its way
-        self._shown = event.query
+        same_query, self._shown = event.query == self._shown, event.query
         table = self.query_one("#results", LeadTable)
         nothing_asked = not event.query.text and not event.query.filters.any()
         table.display = not nothing_asked
         self.query_one("#empty-help").display = nothing_asked
         table.show(
-            (hit.lead_id, self._cells(hit, event.query.text)) for hit in event.hits
+            ((hit.lead_id, self._cells(hit, event.query.text)) for hit in event.hits), keep_cursor=same_query
         )
         self.query_one("#search-status", Static).update(self._status(event))
         if self._open_top_when_ready:

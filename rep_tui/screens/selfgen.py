@@ -20,6 +20,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from rep_tui.domain.validation import format_phone
+from rep_tui.messages import reload_when_synced
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
@@ -96,6 +97,7 @@ class SelfGenScreen(KeepsTypedText, Screen):
         self.query_one("#first_name", ValidatedInput).focus()
         self._load_leads()
         self.call_after_refresh(self.remember_form)  # the empty form: what "unchanged" means
+        reload_when_synced(self, {"leads", "jobs", "appointments"}, lambda: self._load_leads(keep_cursor=True))
 
     def on_screen_resume(self) -> None:
         self._load_leads()
@@ -248,7 +250,7 @@ class SelfGenScreen(KeepsTypedText, Screen):
     # --- the list --------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="selfgen-list")
-    def _load_leads(self) -> None:
+    def _load_leads(self, keep_cursor: bool = False) -> None:
         from rep_tui.clock import local_today
         from rep_tui.store.queries import self_gen_leads
         from rep_tui.widgets.when import short_date
@@ -269,7 +271,7 @@ class SelfGenScreen(KeepsTypedText, Screen):
             )
             for lead, stage in leads
         ]
-        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows)
+        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows, keep_cursor=keep_cursor)
 
     def action_focus_list(self) -> None:
         self.query_one("#my-leads", LeadTable).focus()

@@ -25,7 +25,8 @@ from typing import Any, Callable
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
-from rep_tui.clock import utcnow, zone
+from rep_tui.clock import local_today, utcnow, zone
+from rep_tui.domain.dates import parse_day, parse_time
 from rep_tui.domain.validation import (
     Invalid, check_email, check_phone, check_state, check_units, check_zip, normalize_phone, parse_money,
 )
@@ -278,28 +279,13 @@ def check_contact(values: dict[str, str]) -> dict[str, Any]:
     return _collect(values, CONTACT_CHECKS)
 
 
-def parse_date(value: str) -> date | None:
-    """A date as a rep types it: 2026-11-24, 11/24/2026 or 11/24/26."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise Invalid("A date like 2026-11-24 or 11/24/2026.")
+def _optional_day(today: date) -> Callable[[str], date | None]:
+    """A date field that may stay empty, read by the app's one date parser."""
+    return lambda value: parse_day(value, today, allow_past=True) if value and value.strip() else None
 
 
-def _clock_time(value: str) -> time | None:
-    if not value or not value.strip():
-        return None
-    for fmt in ("%H:%M", "%I:%M%p", "%I:%M %p", "%I%p"):
-        try:
-            return datetime.strptime(value.strip().upper(), fmt).time()
-        except ValueError:
-            continue
-    raise Invalid("A time like 14:30 or 2:30pm.")
+def _optional_time(value: str) -> time | None:
+    return parse_time(value) if value and value.strip() else None
 
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m?)?\s*$", re.IGNORECASE)
@@ -329,11 +315,16 @@ def _one_of(label: str, choices: tuple[str, ...]) -> Callable[[str], str]:
 
 
 CONTACT_TYPES = ("phone", "visit", "email", "text")
-ENGAGEMENT_CHECKS: dict[str, Callable[[str], Any]] = {
-    "subject": _required("Subject"), "day": lambda v: parse_date(_required("Date")(v)),
-    "at_time": _clock_time, "duration": parse_duration, "contact_type": _one_of("Contact type", CONTACT_TYPES),
-    "follow_up_on": parse_date, "notes": _text,
-}
+
+
+def engagement_checks(today: date) -> dict[str, Callable[[str], Any]]:
+    """The engagement form's field rules; dates as everywhere (\"tomorrow\", \"+2\", \"12/3\")."""
+    day = _optional_day(today)
+    return {
+        "subject": _required("Subject"), "day": lambda v: day(_required("Date")(v)),
+        "at_time": _optional_time, "duration": parse_duration, "contact_type": _one_of("Contact type", CONTACT_TYPES),
+        "follow_up_on": day, "notes": _text,
+    }
 
 
 def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
@@ -341,7 +332,7 @@ def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
 
     Text fields come as strings; contact_id, contacted_by_id and
     follow_up_assignee_id as ids or None; follow_up and completed as bools."""
-    clean = _collect(values, ENGAGEMENT_CHECKS)
+    clean = _collect(values, engagement_checks(local_today(tz_name)))
     if values.get("follow_up") and clean["follow_up_on"] is None:
         raise FormErrors({"follow_up_on": "A follow-up needs a date."})
     moment = datetime.combine(clean["day"], clean["at_time"] or time(12, 0), tzinfo=zone(tz_name))

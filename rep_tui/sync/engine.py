@@ -23,6 +23,7 @@ from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
 from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
+from rep_tui.sync.tables import ORDERED
 
 Progress = Callable[[str], None]
 
@@ -57,6 +58,8 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
     error: str | None = None
+    #: Local tables the pull wrote to or removed from, so open screens know what to reload.
+    changed_tables: set[str] = field(default_factory=set)
 
     def text(self) -> str:
         lines = [f"Sent {self.pushed} change(s), received {self.pulled} row(s), removed {self.removed}, "
@@ -197,7 +200,7 @@ class SyncClient:
             report.pushed += outcome.applied
             report.rejected += outcome.rejected
             report.conflicts += outcome.conflicts
-            note(f"sent {report.pushed} change(s)")
+            note(f"sent {report.pushed:,} change(s)")
 
     def _server_behind(self, session, last_seq: int, report: SyncReport, note: Progress) -> None:
         """The server lost pushes it once acknowledged (restored from a backup):
@@ -246,11 +249,16 @@ class SyncClient:
                 apply_page(self.store, page, reindex=not bulk, seen=seen)
                 report.pulled += sum(len(rows) for rows in page.upserts.values())
                 report.removed += len(page.removals)
-                note(f"received {report.pulled} row(s)")
+                report.changed_tables.update(table for table, rows in page.upserts.items() if rows)
+                report.changed_tables.update(removal.table for removal in page.removals)
+                note(f"received {report.pulled:,} row(s)")
                 if not page.more:
                     break
         if seen is not None:
-            report.removed += drop_unseen(self.store, seen)
+            dropped = drop_unseen(self.store, seen)
+            report.removed += dropped
+            if dropped:
+                report.changed_tables.update(ORDERED)
         if bulk:
             with self.store.session() as session:
                 search.rebuild_index(session.connection())

@@ -1,4 +1,5 @@
-"""Two date fields (From, To) typed as YYYY-MM-DD, checked as typed.
+"""Two date fields (From, To), typed as any date field ("2026-11-24", "11/24",
+"-7", "today"), checked as typed.
 
 Posts `DateRange.Changed(since, until)` whenever both fields are valid
 (either may be empty = open-ended), so a screen can re-query at once.
@@ -13,18 +14,10 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
 
+from rep_tui.clock import local_today
+from rep_tui.domain.dates import parse_day
 from rep_tui.domain.validation import Invalid
 from rep_tui.widgets.validated_input import ValidatedInput
-
-
-def check_day(text: str | None) -> date | None:
-    """A date typed as YYYY-MM-DD, None when empty."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid("A date like 2026-11-24 (year-month-day).") from None
 
 
 class DateRange(Widget):
@@ -62,8 +55,14 @@ class DateRange(Widget):
             return self.date_range
 
     def compose(self) -> ComposeResult:
-        yield ValidatedInput("From", check_day, placeholder="YYYY-MM-DD", max_length=10, id="since")
-        yield ValidatedInput("To", check_day, placeholder="YYYY-MM-DD", max_length=10, id="until")
+        yield ValidatedInput("From", self._check_day, placeholder="YYYY-MM-DD", max_length=10, id="since")
+        yield ValidatedInput("To", self._check_day, placeholder="YYYY-MM-DD", max_length=10, id="until")
+
+    def _check_day(self, text: str | None) -> date | None:
+        """A date as typed anywhere in the app (the past allowed), None when empty."""
+        if text is None or not text.strip():
+            return None
+        return parse_day(text, local_today(self.app.tz), allow_past=True)
 
     @property
     def since_field(self) -> ValidatedInput:

@@ -66,10 +66,14 @@ class LeadTable(DataTable):
             return self._rows[self.cursor_row][0]
         return None
 
-    def show(self, rows: Iterable[LeadRow]) -> None:
-        """Replace the rows, with the cursor at the top."""
+    def show(self, rows: Iterable[LeadRow], *, keep_cursor: bool = False) -> None:
+        """Replace the rows, with the cursor at the top; with `keep_cursor` (the
+        same list read again, e.g. after a sync) on the lead it was on."""
+        kept = self.current_lead_id if keep_cursor else None
         self._rows = list(rows)
         self._build()
+        if kept in self.lead_ids:
+            self.move_cursor(row=self.lead_ids.index(kept), animate=False)
 
     def _fitted(self) -> tuple[tuple[int, ...], int]:
         """The columns shown at the terminal's width, and the width of each flexible one."""
