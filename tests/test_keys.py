@@ -164,19 +164,29 @@ def _form_text(screen) -> tuple:
     return tuple(w.text if isinstance(w, TextArea) else w.value for w in screen.query("Input, TextArea"))
 
 
+async def _open_lead(pilot, lead_id) -> CustomerScreen:
+    pilot.app.open_lead(lead_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CustomerScreen)
+    return pilot.app.screen
+
+
+async def _open_form(pilot, store, form: str):
+    """Customer Information of the O'Brien lead, and the form its keys open on it."""
+    customer = await _open_lead(pilot, _obrien(store))
+    await pilot.press(*FORMS[form][0])
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, (FormDialog, FollowUpDialog))
+    return customer, dialog
+
+
 @pytest.mark.parametrize("form", list(FORMS))
 async def test_escape_on_a_changed_form_asks_and_n_keeps_the_text_y_closes(store, form):
-    opening, typing = FORMS[form]
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_lead(_obrien(store))
-        await settle(pilot)
-        customer = app.screen
-        await pilot.press(*opening)
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, (FormDialog, FollowUpDialog))
-        await pilot.press(*typing)
+        customer, dialog = await _open_form(pilot, store, form)
+        await pilot.press(*FORMS[form][1])
         typed = _form_text(dialog)
         await pilot.press("escape")
         await settle(pilot)
@@ -197,15 +207,9 @@ async def test_escape_on_a_changed_form_asks_and_n_keeps_the_text_y_closes(store
 
 @pytest.mark.parametrize("form", list(FORMS))
 async def test_escape_on_an_unchanged_form_closes_at_once(store, form):
-    opening, _typing = FORMS[form]
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_lead(_obrien(store))
-        await settle(pilot)
-        customer = app.screen
-        await pilot.press(*opening)
-        await settle(pilot)
-        assert app.screen is not customer
+        customer, _dialog = await _open_form(pilot, store, form)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is customer
@@ -256,9 +260,7 @@ async def test_r_on_customer_information_results_the_open_appointment(store):
     lead_id, appointment_id = _lead_with_open_appointment(store)
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_lead(lead_id)
-        await settle(pilot)
-        customer = app.screen
+        customer = await _open_lead(pilot, lead_id)
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ResultDialog) and app.screen.appointment_id == appointment_id
@@ -275,9 +277,7 @@ async def test_r_without_an_open_appointment_says_so(store):
         lead_id = session.scalars(select(Lead.id).where(Lead.id.not_in(open_leads)).order_by(Lead.pid)).first()
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_lead(lead_id)
-        await settle(pilot)
-        customer = app.screen
+        customer = await _open_lead(pilot, lead_id)
         await pilot.press("r")
         await settle(pilot)
         assert app.screen is customer
@@ -288,9 +288,7 @@ async def test_l_shows_related_and_f_sets_the_follow_up_shown_in_the_header(stor
     lead_id = _obrien(store)
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_lead(lead_id)
-        await settle(pilot)
-        customer = app.screen
+        customer = await _open_lead(pilot, lead_id)
         await pilot.press("l")
         await settle(pilot)
         assert customer.active_tab == "related"
