@@ -36,9 +36,7 @@ def _signed_in(session):
 
 def _run_app(store, sync=None) -> None:
     from rep_tui.app import RepApp
-    from rep_tui.widgets.picture import probe_terminal
 
-    probe_terminal()
     RepApp(store, sync=sync).run()
 
 

@@ -18,3 +18,31 @@ def test_importing_the_app_leaves_heavy_modules_unloaded():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
 
+
+
+def test_loading_pictures_asks_the_terminal_nothing():
+    """textual-image, imported as is on a terminal, writes queries whose late
+    answers arrive in the app as typed keys; ours must write nothing."""
+    import os
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from rep_tui.widgets.picture import load_pictures_quietly; load_pictures_quietly()"],
+        stdin=terminal, stdout=terminal, stderr=subprocess.PIPE)
+    os.close(terminal)
+    written = b""
+    while True:  # read what reached the terminal until the child has gone and the terminal is drained
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(controller, 1024)
+            except OSError:  # the child closed its end
+                break
+            written += chunk
+        elif child.poll() is not None:
+            break
+    assert child.wait() == 0, child.stderr.read().decode()
+    os.close(controller)
+    assert written == b""

@@ -208,4 +208,4 @@ class PictureScreen(_ViewerScreen[int]):
         size = holder.content_size
         decoded = await asyncio.to_thread(decode_picture, path, size.width, size.height)
         await holder.remove_children()
-        await holder.mount(picture_widget(decoded, headless=self.app.is_headless))
+        await holder.mount(picture_widget(decoded))

@@ -1,14 +1,13 @@
-"""Pictures drawn in the terminal with textual-image (Sixel, Kitty or
-half-cells, whatever the terminal can do), or a plain sentence saying why
-one cannot be drawn.
+"""Pictures drawn in the terminal with textual-image in half-cells (see
+`load_pictures_quietly` for why never Sixel or Kitty graphics), or a plain
+sentence saying why one cannot be drawn.
 
 Decoding is split from drawing: `decode_picture` reads and scales the file
 (slow for a big photo, so callers run it in a thread; PIL loads there), and
 `picture_widget` wraps the result on the UI thread (textual-image loads on
 the first picture). Pictures are fitted to a nominal 10×20-pixel cell and
 drawn at that many cells, so their shape and size do not depend on what the
-terminal reports about itself; a headless app (tests, snapshots) always uses
-half-cells, so what it draws is the same everywhere."""
+terminal reports about itself, and what a test draws is what a rep sees."""
 
 from __future__ import annotations
 
@@ -55,23 +54,35 @@ def decode_picture(path: Path, cols: int, rows: int) -> Decoded:
                    max(1, min(rows, round(fitted.height / CELL_PIXELS[1]))))
 
 
-def probe_terminal() -> None:
-    """Let textual-image ask the terminal what it can draw, before the app starts.
+def load_pictures_quietly() -> None:
+    """Import textual-image without letting it question the terminal.
 
-    It asks on import by writing to the terminal and reading the answer from
-    the keyboard; once Textual reads the keyboard that answer would arrive as
-    key presses (a stray `?` opened Help). Costs one import and a round trip."""
-    if sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ and sys.__stdin__.isatty():
+    On import it writes queries to the terminal (Sixel? Kitty graphics? cell
+    size?) and reads the answers from the keyboard with a 0.1 s timeout. On a
+    loaded machine or over SSH the answer comes later and arrives in the app
+    as key presses (`[?1;2c` typed into Search), and keys the rep typed during
+    the wait are eaten. So it is imported while stdout is not a terminal: it
+    asks nothing, and pictures are drawn in half-cells, which every terminal,
+    tmux and SSH included, shows."""
+    if "textual_image.widget" in sys.modules:
+        return
+    import io
+
+    terminal, sys.__stdout__ = sys.__stdout__, io.StringIO()
+    try:
         import textual_image.widget  # noqa: F401
+    finally:
+        sys.__stdout__ = terminal
 
 
-def picture_widget(decoded: Decoded, *, headless: bool, **kwargs) -> Widget:
+def picture_widget(decoded: Decoded, **kwargs) -> Widget:
     """The decoded picture at its size in cells, or a note saying why it is missing."""
     if decoded.image is None:
         classes = " ".join(filter(None, ("muted picture-problem", kwargs.pop("classes", None))))
         return Static(decoded.problem, classes=classes, **kwargs)
-    from textual_image.widget import HalfcellImage, Image
+    load_pictures_quietly()
+    from textual_image.widget import HalfcellImage
 
-    widget = (HalfcellImage if headless else Image)(decoded.image, **kwargs)
+    widget = HalfcellImage(decoded.image, **kwargs)
     widget.styles.width, widget.styles.height = decoded.cols, decoded.rows
     return widget

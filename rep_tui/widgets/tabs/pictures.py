@@ -100,11 +100,10 @@ class PictureGallery(VerticalScroll, can_focus=True):
         await grid.remove_children()
         await grid.mount_all(cells)
         self.watch_cursor(self.cursor)
-        headless = self.app.is_headless
         for cell, path in zip(cells, paths):
             if cell.on_device:
                 decoded = await asyncio.to_thread(decode_picture, path, THUMB_COLS, THUMB_ROWS)
-                await cell.show_thumbnail(picture_widget(decoded, headless=headless))
+                await cell.show_thumbnail(picture_widget(decoded))
 
     def watch_cursor(self, cursor: int) -> None:
         cells = list(self.query(PictureCell))
