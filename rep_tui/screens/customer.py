@@ -96,6 +96,9 @@ class CustomerScreen(Screen):
         Binding("e", "edit_customer", "Edit Customer"),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
+        Binding("b", "book", "Book", tooltip="Book appointment"),
+        Binding("M", "move_appointment", "Move appt", show=False, tooltip="Move the open appointment"),
+        Binding("X", "cancel_appointment", "Cancel appt", show=False, tooltip="Cancel the open appointment"),
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
     ]
 
@@ -257,7 +260,8 @@ class CustomerScreen(Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
-        if action in ("edit_customer", "map", "upload") and self.lead_file is None:
+        if action in ("edit_customer", "map", "upload", "book", "move_appointment", "cancel_appointment") \
+                and self.lead_file is None:
             return None
         return True
 
@@ -333,7 +337,25 @@ class CustomerScreen(Screen):
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),
             ("Upload Files", self.action_upload, "u"),
+            ("Book appointment", self.action_book, "b"),
+            ("Move appointment", self.action_move_appointment, "M"),
+            ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]
+
+    def action_book(self) -> None:
+        from rep_tui.dialogs.book import book_appointment
+
+        book_appointment(self, self.lead_id, self.reload)
+
+    def action_move_appointment(self) -> None:
+        from rep_tui.dialogs.book import move_appointment
+
+        move_appointment(self, self.reload, lead_id=self.lead_id)
+
+    def action_cancel_appointment(self) -> None:
+        from rep_tui.dialogs.book import cancel_appointment
+
+        cancel_appointment(self, self.reload, lead_id=self.lead_id)
 
     def action_add_comment(self) -> None:
         self.action_show_tab("comments")
