@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from rep_pilot import anyio_backend, retype, settle  # noqa: F401  (anyio_backend is a fixture)
+from test_appointments import open_agenda
 from rep_tui.app import RepApp
 from rep_tui.clock import zone
 from rep_tui.dialogs.book import BookDialog
@@ -48,13 +49,6 @@ def message(pilot) -> str:
 def slot_labels(pilot) -> list[str]:
     slots = pilot.app.screen.query_one("#slots")
     return [str(slots.get_option_at_index(i).prompt) for i in range(slots.option_count)]
-
-
-async def open_agenda(pilot) -> AgendaTable:
-    await pilot.press("4")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, AppointmentsScreen)
-    return pilot.app.screen.query_one("#agenda", AgendaTable)
 
 
 async def cursor_on(pilot, table: AgendaTable, key: str) -> None:
@@ -108,7 +102,7 @@ async def test_book_from_customer_information_picks_a_free_slot_and_queues_the_c
         await settle(pilot)
         assert isinstance(app.screen, BookDialog)
         taken = [(r.appointment.starts_at, r.appointment.ends_at) for r in agenda(store, app.user.id, THURSDAY)]
-        await pilot.press("tab")  # from Type to Date
+        assert app.focused is app.screen.query_one("#day", ValidatedInput).input
         await retype(pilot, "thu")
         await pilot.press("tab", "tab")  # Time, then Length
         await retype(pilot, "90")
@@ -120,7 +114,7 @@ async def test_book_from_customer_information_picks_a_free_slot_and_queues_the_c
             start = datetime.combine(THURSDAY, parse_time(label.split(" – ")[0]), tzinfo=zone(TZ))
             assert not any(start < end and begin < start + timedelta(minutes=90) for begin, end in taken)
         assert 0 < len(offered) < 22  # 8:00 … 6:30 is 22 starts on a free day; Thursday has appointments
-        await pilot.press("tab", "down", "enter")  # to the free times, the second one, pick it
+        await pilot.press("down", "down", "enter")  # to the free times, the second one, pick it
         await settle(pilot)
         picked = offered[1].split(" – ")[0]
         assert app.screen.query_one("#time", ValidatedInput).value == picked
@@ -148,9 +142,6 @@ async def test_a_clash_is_refused_naming_the_appointment_and_keeps_what_was_type
         other = upcoming.appointment
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("down", "down", "enter")  # Type: Follow-up… (the select opens and picks)
-        await settle(pilot)
-        await pilot.press("tab")
         await retype(pilot, "today")
         await pilot.press("tab")
         clash_at = other.starts_at + timedelta(minutes=30)
@@ -178,7 +169,7 @@ async def test_a_time_gone_by_and_a_bad_length_are_refused_in_words(store):
         await open_lead_of_first_future_appointment(pilot, store)
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")
         await retype(pilot, "8am")
         await pilot.press("tab")
         await retype(pilot, "forever")
@@ -236,16 +227,19 @@ async def test_self_gen_offers_to_book_the_lead_just_saved(store):
         await settle(pilot)
         assert isinstance(app.screen, BookDialog)
         assert "Saved Nora Quill. Book the appointment now?" in str(app.screen.query_one("#intro").render())
-        await pilot.press("tab")
         await retype(pilot, "fri")
         await pilot.press("tab")
         await retype(pilot, "2pm")
-        await pilot.press("enter")
+        await pilot.press("tab", "tab", "down")  # Type: its choices open
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the second, Follow-up
+        await settle(pilot)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         with store.session() as session:
             lead = session.scalars(select(Lead).where(Lead.first_name == "Nora", Lead.last_name == "Quill")).one()
             booked = session.scalars(select(Appointment).where(Appointment.lead_id == lead.id)).one()
-        assert booked.starts_at == at(date(2026, 11, 27), 14)
+        assert (booked.starts_at, booked.kind) == (at(date(2026, 11, 27), 14), "follow-up")
 
 
 # --- moving and cancelling --------------------------------------------------------
@@ -322,7 +316,7 @@ async def test_cancel_asks_first_then_records_a_cancel_that_stats_leave_out(stor
         assert isinstance(app.screen, AppointmentsScreen)
         await pilot.press("b")  # its time is free again
         await settle(pilot)
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")
         await retype(pilot, format_time(target.appointment.starts_at, TZ))
         await pilot.press("enter")
         await settle(pilot)
@@ -439,7 +433,6 @@ def test_snapshot_book_dialog_with_free_times(snap_compare, store, size):
         await settle(pilot)
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("tab")
         await retype(pilot, "thu")
         await settle(pilot)
         for box in pilot.app.screen.query("Input"):

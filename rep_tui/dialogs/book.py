@@ -106,14 +106,14 @@ class BookDialog(ModalScreen[bool]):
             yield Static("", id="who")
             yield ValidatedInput("Customer", _lead_name, id="customer", placeholder="name, phone or PID")
             yield OptionList(id="leads")
-            with Horizontal(id="kind-row"):
-                yield Label("Type", classes="field-label")
-                yield Select(((label, kind) for kind, label in BOOKABLE_KINDS), value="new", allow_blank=False,
-                             compact=True, id="kind")
             yield ValidatedInput("Date", lambda text: parse_day(text, today), id="day", placeholder=DAY_HINT)
             yield ValidatedInput("Time", parse_time, id="time", placeholder=TIME_HINT)
             yield ValidatedInput("Length", parse_length, id="length", placeholder=LENGTH_HINT,
                                  value=format_length(DEFAULT_LENGTH))
+            with Horizontal(id="kind-row"):
+                yield Label("Type", classes="field-label")
+                yield Select(((label, kind) for kind, label in BOOKABLE_KINDS), value="new", allow_blank=False,
+                             compact=True, id="kind")
             yield Static("", id="slots-title")
             yield OptionList(id="slots")
             yield Static("", id="form-message")
@@ -182,9 +182,9 @@ class BookDialog(ModalScreen[bool]):
         self.query_one("#who", Static).update(who)
         self.query_one("#customer").display = False
         self.query_one("#leads").display = False
-        self._say("Enter saves · ↑↓ go through the fields to the free times · Esc cancels")
+        self._say("Enter saves · ↑↓ move through the fields and free times · Esc cancels")
         self._show_slots_of_typed_day()
-        self.query_one("#day" if self.moving else "#kind").focus()
+        self.query_one("#day", ValidatedInput).focus()
 
     @on(ValidatedInput.Changed, "#customer")
     def _find_leads(self, event: ValidatedInput.Changed) -> None:
@@ -241,6 +241,8 @@ class BookDialog(ModalScreen[bool]):
         elif self.focused is self.query_one("#customer", ValidatedInput).input and leads.display:
             leads.focus()
             leads.highlighted = 0
+        elif self.focused is self.query_one("#length", ValidatedInput).input:
+            self.query_one("#slots").focus()  # past Type, whose ↓ opens its choices
         else:
             self.focus_next()
 
