@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from textual.widgets import DataTable, Input, TextArea
 
 from rep_tui.app import RepApp
+from rep_tui.clock import utcnow
 from rep_tui.dialogs.follow_up import FollowUpDialog
 from rep_tui.dialogs.result import ResultDialog
 from rep_tui.screens.bebacks import BeBacksScreen
@@ -244,7 +245,8 @@ async def test_self_gen_escape_asks_when_the_form_holds_anything(store):
 
 
 def _lead_with_open_appointment(store):
-    """A demo rep's lead with an appointment still to result, and its latest such appointment."""
+    """A demo rep's lead with an appointment still to result, and the one `r` results:
+    the latest already started, else the next one ahead."""
     with store.session() as session:
         rep = session.scalars(select(User.id).where(User.username == "demo")).one()
         lead_id = session.scalars(
@@ -252,8 +254,10 @@ def _lead_with_open_appointment(store):
                                               Appointment.deleted.is_(False))
             .group_by(Appointment.lead_id).order_by(func.count().desc(), Appointment.lead_id).limit(1)).one()
         appointments = session.scalars(select(Appointment).where(Appointment.lead_id == lead_id)).all()
-        latest = max((a for a in appointments if a.result_code is None and not a.deleted), key=lambda a: a.starts_at)
-    return lead_id, latest.id
+        unresulted = sorted((a for a in appointments if a.result_code is None and not a.deleted),
+                            key=lambda a: a.starts_at)
+        started = [a for a in unresulted if a.starts_at <= utcnow()]
+    return lead_id, (started[-1] if started else unresulted[0]).id
 
 
 async def test_r_on_customer_information_results_the_open_appointment(store):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from textual.widgets import Input
 
 from rep_tui.app import RepApp
+from rep_tui.dialogs.book import BookDialog
 from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.selfgen import SelfGenScreen
 from rep_tui.store import writes
@@ -161,6 +162,9 @@ async def test_saving_clears_the_form_and_lists_the_new_lead_first_not_synced(st
         await settle(pilot)
         assert not screen.query_one("#duplicates").display
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BookDialog)  # booking the new lead is offered at once
+        await pilot.press("escape")  # not now
         await settle(pilot)
         with store.session() as s:
             lead = s.scalars(select(Lead).where(Lead.cell_phone_e164 == "+16305550177")).one()

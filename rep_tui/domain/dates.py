@@ -2,10 +2,11 @@
 
 Typed: "2026-12-01", "12/1", "+3" (in 3 days), "-7" (a week ago, where the
 past is allowed), "today", "tomorrow", "mon".."sun" (the next one after today);
-times "14:30", "2:30pm", "2 pm". Read: "Tue Nov 24", "9:00 AM", "3 days overdue".
+times "14:30", "2:30pm", "2 pm"; lengths "90", "90 min", "1h", "1.5h", "1:30".
+Read: "Tue Nov 24", "9:00 AM", "90 min", "3 days overdue".
 Pure functions; `today` is always passed in. The only date parser of the app:
-every date field (follow-ups, engagements, the Result dialog, date ranges, CSV
-import) reads what was typed here, so they all accept the same things.
+every date field (follow-ups, engagements, the Result dialog, booking, date
+ranges, CSV import) reads what was typed here, so they all accept the same things.
 """
 
 from __future__ import annotations
@@ -21,8 +22,14 @@ DAY_HINT = "YYYY-MM-DD, 12/1, +3, tomorrow or mon…sun"
 #: For fields where a past day makes sense (engagements, date ranges).
 PAST_DAY_HINT = "YYYY-MM-DD, 12/1, -7, +3, tomorrow or mon…sun"
 TIME_HINT = "like 2:30pm or 14:30"
+LENGTH_HINT = "90 (minutes), 2 or 1.5h (hours) or 1:30"
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([ap])?\.?m?\.?$")
+_HOURS = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*h(?:ours?|rs?)?$")
+_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|mins?|minutes?)?$")
+_HOURS_MINUTES = re.compile(r"^(\d{1,2}):(\d{2})$")
+#: The longest appointment a rep can book (a whole working day).
+MAX_LENGTH = timedelta(hours=12)
 
 
 def parse_day(text: str, today: date, *, allow_past: bool = False) -> date:
@@ -101,6 +108,31 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise Invalid(f"Not a time. Type it {TIME_HINT}.")
     return time(hour, minute)
+
+
+def parse_length(text: str) -> timedelta:
+    """How long something lasts, as typed: "90", "90 min", "2h", "1.5h", "1:30".
+    A bare number up to 12 means hours ("2"), above it minutes ("45")."""
+    value = text.strip().lower()
+    minutes = None
+    if match := _MINUTES.match(value):
+        number = int(match[1])
+        minutes = number * 60 if number <= 12 and value.isdigit() else number
+    elif match := _HOURS.match(value):
+        minutes = round(float(match[1]) * 60)
+    elif match := _HOURS_MINUTES.match(value):
+        minutes = int(match[1]) * 60 + int(match[2]) if int(match[2]) < 60 else None
+    if minutes is None:
+        raise Invalid(f"Not a length. Type {LENGTH_HINT}.")
+    length = timedelta(minutes=minutes)
+    if not timedelta(minutes=5) <= length <= MAX_LENGTH:
+        raise Invalid(f"A length is 5 minutes to {MAX_LENGTH // timedelta(hours=1)} hours.")
+    return length
+
+
+def format_length(length: timedelta) -> str:
+    """90 min"""
+    return f"{int(length.total_seconds() // 60)} min"
 
 
 def format_day(day: date) -> str:

@@ -29,3 +29,6 @@ DEFAULT_RESULT_CODES: tuple[ResultCodeSpec, ...] = (
     ResultCodeSpec("RS", "Reset", "r", issued=False, demo=False, sale=False, reschedules=True),
     ResultCodeSpec("CXL", "Cancel", "c", issued=False, demo=False, sale=False),
 )
+
+#: The code a rep's own cancel gives an appointment (store/booking.py).
+CANCEL_CODE = "CXL"

@@ -1,7 +1,10 @@
-"""My Appointments: one day laid over the rep's work hours, hour by hour.
+"""My Appointments: one day laid over the rep's work hours, hour by hour,
+or (`w`) the week from Monday.
 
 ←/→ (or [ ]) move a day, Shift+←/→ (or { }) a week, `t` comes back to today;
-`r` results the appointment under the cursor, Enter opens its lead.
+`r` results the appointment under the cursor, Enter opens its lead; `b`
+books (for the lead under the cursor, or on a free hour for a lead typed),
+`m` moves and `x` cancels the appointment under the cursor.
 Appointments before or after work hours are shown too. Reloads whenever the
 screen comes back, so a result shows at once.
 """
@@ -9,7 +12,7 @@ screen comes back, so a result shows at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,10 +24,11 @@ from textual.widgets import Header, Static
 from rep_tui.domain.dates import format_hour, relative_day
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import ResultCode
-from rep_tui.store.queries import AgendaRow
-from rep_tui.widgets.agenda_table import AgendaTable
+from rep_tui.store.queries import AgendaRow, week_start
+from rep_tui.widgets.agenda_table import FREE, AgendaTable
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
+from rep_tui.widgets.week_view import DAYS, WeekView
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class DayAgenda:
     now: datetime
     codes: dict[str, ResultCode]
     rows: list[AgendaRow]
+    week: bool = False  # `day` is then the week's Monday
 
 
 DAY_KEYS = Binding.Group("Prev/next day")  # one footer item: "←→ Prev/next day"
@@ -50,7 +55,12 @@ class AppointmentsScreen(Screen):
         Binding("right_square_bracket", "move(1)", "Next day", key_display="]", show=False),
         Binding("left_curly_bracket", "move(-7)", "Prev week", key_display="{", show=False),
         Binding("right_curly_bracket", "move(7)", "Next week", key_display="}", show=False),
+        Binding("b", "book", "Book", tooltip="Book appointment"),
+        Binding("w", "show_week(True)", "Week", tooltip="Week view"),
+        Binding("w", "show_week(False)", "Day", tooltip="Day view"),
         Binding("t", "today", "Today"),
+        Binding("m", "move_appointment", "Move", tooltip="Move the appointment under the cursor"),
+        Binding("x", "cancel_appointment", "Cancel", tooltip="Cancel the appointment under the cursor"),
     ]
 
     class Loaded(Message):
@@ -62,12 +72,14 @@ class AppointmentsScreen(Screen):
         super().__init__()
         self.day: date | None = None  # the day asked for
         self.shown_day: date | None = None  # the day on screen
+        self.week = False  # the week view (of `day`'s week) instead of the day
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="day-bar")
         yield Static("", id="day-summary")
         yield AgendaTable(id="agenda")
+        yield WeekView(id="week")
         yield RepFooter()
 
     def on_mount(self) -> None:
@@ -75,19 +87,43 @@ class AppointmentsScreen(Screen):
 
         self.day = local_today(self.app.tz)
         self.query_one("#agenda").loading = True
+        self.query_one("#week").display = False
         reload_when_synced(self, {"leads", "jobs", "appointments"}, self._load)
 
     def on_screen_resume(self) -> None:
         self._load()
 
     def action_move(self, days: int) -> None:
-        self.day += timedelta(days=days)
+        if self.week and abs(days) == 1:  # to the next day column (or list group), across weeks at the ends
+            week_view = self.query_one(WeekView)
+            self.day = (week_view.day_of(self._table()) or self.day) + timedelta(days=days)
+            if self.shown_day == week_start(self.day):
+                week_view.table_of(self.day).focus()
+                return
+        else:
+            self.day += timedelta(days=days)
+        self._load()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "show_week":  # `w` shows the view not on screen
+            return parameters[0] != self.week
+        return True
+
+    def action_show_week(self, week: bool) -> None:
+        if self.week:
+            self.day = self.query_one(WeekView).day_of(self._table()) or self.day
+        self.week = week
+        self.shown_day = None
+        self.query_one("#agenda").display = not self.week
+        self.query_one(WeekView).display = self.week
+        self.refresh_bindings()
         self._load()
 
     def action_today(self) -> None:
         from rep_tui.clock import local_today
 
         self.day = local_today(self.app.tz)
+        self.shown_day = None  # the cursor goes to today even when today's week is on screen
         self._load()
 
     @work(thread=True, exclusive=True, group="appointments", exit_on_error=False)
@@ -95,13 +131,15 @@ class AppointmentsScreen(Screen):
         from rep_tui.clock import utcnow
         from rep_tui.store import queries
 
-        app, day = self.app, self.day
+        app, week = self.app, self.week
+        day = week_start(self.day) if week else self.day
         with app.store.session() as session:
             agenda = DayAgenda(
                 day=day,
                 now=utcnow(),
                 codes={c.code: c for c in queries.result_codes(session)},
-                rows=queries.appointments_on(session, app.user.id, day, app.tz),
+                rows=queries.appointments_on(session, app.user.id, day, app.tz, days=DAYS if week else 1),
+                week=week,
             )
         self.post_message(self.Loaded(agenda))
 
@@ -110,22 +148,34 @@ class AppointmentsScreen(Screen):
         from rep_tui.clock import local_today
 
         agenda = event.agenda
-        if agenda.day != self.day:
+        if (agenda.week, agenda.day) != (self.week, week_start(self.day) if self.week else self.day):
             return  # the rep moved on; that day's load is on its way
         settings = self.app.settings
         hours = (settings.work_day_start, settings.work_day_end)
+        today = local_today(self.app.tz)
         table = self.query_one("#agenda", AgendaTable)
-        table.show_day(agenda.rows, self.app.tz, agenda.codes, agenda.now, hours)
         loaded(table)
-        if self.shown_day != agenda.day:
-            self._put_cursor(table, agenda)
+        if agenda.week:
+            week_view = self.query_one(WeekView)
+            week_view.show_week(agenda.day, today, agenda.rows, self.app.tz, agenda.codes, agenda.now)
+            if self.shown_day != agenda.day or not week_view.has_focus_within:
+                week_view.table_of(self.day).focus()
             self.shown_day = agenda.day
-        table.focus()
-
-        when = relative_day(agenda.day, local_today(self.app.tz), past="ago")
-        self.query_one("#day-bar", Static).update(
-            f"◀  [b]{agenda.day.strftime('%A, %B %-d, %Y')}[/b] · {when}  ▶"
-        )
+            last = agenda.day + timedelta(days=DAYS - 1)
+            this_week = week_start(today)
+            when = "this week" if agenda.day == this_week else relative_day(agenda.day, this_week, past="ago")
+            self.query_one("#day-bar", Static).update(
+                f"◀  [b]Week of {agenda.day:%a %b %-d} – {last:%a %b %-d, %Y}[/b] · {when}  ▶")
+        else:
+            table.show_day(agenda.rows, self.app.tz, agenda.codes, agenda.now, hours)
+            if self.shown_day != agenda.day:
+                self._put_cursor(table, agenda)
+                self.shown_day = agenda.day
+            table.focus()
+            when = relative_day(agenda.day, today, past="ago")
+            self.query_one("#day-bar", Static).update(
+                f"◀  [b]{agenda.day.strftime('%A, %B %-d, %Y')}[/b] · {when}  ▶"
+            )
         missing = sum(1 for row in agenda.rows if row.appointment.result_code is None
                       and row.appointment.starts_at < agenda.now)
         summary = f"{len(agenda.rows) or 'No'} appointment{'' if len(agenda.rows) == 1 else 's'}"
@@ -142,3 +192,49 @@ class AppointmentsScreen(Screen):
                   if r.appointment.result_code is None or r.appointment.starts_at >= agenda.now]
         wanted = wanted or [str(r.appointment.id) for r in agenda.rows]
         table.move_cursor(row=keys.index(wanted[0]) if wanted else 0, animate=False)
+
+    # --- booking ------------------------------------------------------------------
+
+    def _table(self) -> AgendaTable:
+        """The table the rep is working in: the focused one, else the day's."""
+        focused = self.focused
+        return focused if isinstance(focused, AgendaTable) else self.query_one("#agenda", AgendaTable)
+
+    def _appointment_under_cursor(self, doing: str):
+        table = self._table()
+        row = table.current
+        appointment_id = table.appointment_ids.get(row.key) if row else None
+        if appointment_id is None:
+            self.notify(f"Put the cursor on an appointment to {doing} it.", severity="warning")
+        return appointment_id
+
+    def action_book(self) -> None:
+        """For the lead under the cursor; on a free hour or a day, for a lead the rep types."""
+        from rep_tui.dialogs.book import book_appointment
+
+        table = self._table()
+        row = table.current
+        day = (self.query_one(WeekView).day_of(table) if self.week else self.day) or self.day
+        at = time(int(row.key.removeprefix(FREE))) if row and row.key.startswith(FREE) else None
+        book_appointment(self, row.lead_id if row else None, self._load, day=day, at=at)
+
+    def action_move_appointment(self) -> None:
+        from rep_tui.dialogs.book import move_appointment
+
+        if appointment_id := self._appointment_under_cursor("move"):
+            move_appointment(self, self._load, appointment_id=appointment_id)
+
+    def action_cancel_appointment(self) -> None:
+        from rep_tui.dialogs.book import cancel_appointment
+
+        if appointment_id := self._appointment_under_cursor("cancel"):
+            cancel_appointment(self, self._load, appointment_id=appointment_id)
+
+    def palette_commands(self):
+        """This screen's booking actions, for the command palette."""
+        return [
+            ("Book appointment", self.action_book, "b: for the lead under the cursor, or one you type"),
+            ("Move appointment", self.action_move_appointment, "m: the one under the cursor"),
+            ("Cancel appointment", self.action_cancel_appointment, "x: the one under the cursor"),
+            ("Week view / day view", lambda: self.action_show_week(not self.week), "w"),
+        ]

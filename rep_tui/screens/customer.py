@@ -101,10 +101,13 @@ class CustomerScreen(WaitsForData, Screen):
         Binding("t", "attach", "Attach", tooltip="Attach file"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
-        # At 80 columns the footer has room up to the tabs; Map and Upload follow when there is more.
+        # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
         Binding("e", "edit_customer", "Edit", tooltip="Edit Customer"),
         Binding("r", "result", "Result", tooltip="Result the open appointment"),
         Binding("f", "follow_up", "Follow-up", tooltip="Set the follow-up date"),
+        Binding("b", "book", "Book", tooltip="Book appointment"),
+        Binding("M", "move_appointment", "Move appt", show=False, tooltip="Move the open appointment"),
+        Binding("X", "cancel_appointment", "Cancel appt", show=False, tooltip="Cancel the open appointment"),
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
@@ -161,13 +164,13 @@ class CustomerScreen(WaitsForData, Screen):
     @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
     def _load_lead(self) -> None:
         from rep_tui.store.leads import load_lead, rep_names
-        from rep_tui.store.queries import open_appointment, result_codes
+        from rep_tui.store.queries import appointment_to_result, result_codes
 
         with self.app.store.session() as session:
             lead_file = load_lead(session, self.lead_id)
             labels = {rc.code: rc.label for rc in result_codes(session)}
             users = rep_names(session)
-            appointment = open_appointment(session, self.lead_id)
+            appointment = appointment_to_result(session, self.lead_id)
         self.post_message(LeadLoaded(lead_file, labels, users, appointment.id if appointment else None))
 
     async def on_lead_loaded(self, message: LeadLoaded) -> None:
@@ -274,7 +277,8 @@ class CustomerScreen(WaitsForData, Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
-        if action in ("edit_customer", "map", "upload", "result", "follow_up") and self.lead_file is None:
+        if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
+                      "cancel_appointment") and self.lead_file is None:
             return None
         return True
 
@@ -374,7 +378,25 @@ class CustomerScreen(WaitsForData, Screen):
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),
             ("Upload Files", self.action_upload, "u"),
+            ("Book appointment", self.action_book, "b"),
+            ("Move appointment", self.action_move_appointment, "M"),
+            ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]
+
+    def action_book(self) -> None:
+        from rep_tui.dialogs.book import book_appointment
+
+        book_appointment(self, self.lead_id, self.reload)
+
+    def action_move_appointment(self) -> None:
+        from rep_tui.dialogs.book import move_appointment
+
+        move_appointment(self, self.reload, lead_id=self.lead_id)
+
+    def action_cancel_appointment(self) -> None:
+        from rep_tui.dialogs.book import cancel_appointment
+
+        cancel_appointment(self, self.reload, lead_id=self.lead_id)
 
     def action_add_comment(self) -> None:
         self.action_show_tab("comments")

@@ -227,14 +227,21 @@ class SelfGenScreen(KeepsTypedText, Screen):
         actor = self.app.actor
         with self.app.store.session() as session:
             lead = create_self_gen_lead(session, actor, form)
-        self.app.call_from_thread(self._saved, lead.name)
+        self.app.call_from_thread(self._saved, lead.name, lead.id)
 
-    def _saved(self, name: str) -> None:
+    def _saved(self, name: str, lead_id) -> None:
         self.action_new_lead()
         self.query_one("#form-status", Static).update(
             Text(f"Saved {name} — on this device, not synced yet.", style="bold")
         )
         self._load_leads()
+        self._offer_booking(name, lead_id)
+
+    def _offer_booking(self, name: str, lead_id) -> None:
+        """Right after a new lead is saved, its first appointment (Esc skips)."""
+        from rep_tui.dialogs.book import book_appointment
+
+        book_appointment(self, lead_id, self._load_leads, intro=f"Saved {name}. Book the appointment now? Esc skips.")
 
     def action_new_lead(self) -> None:
         """Clear the form for the next lead."""

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from rep_tui.clock import zone
+from rep_tui.clock import utcnow, zone
 from rep_tui.domain import stats as stats_rules
 from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User
@@ -142,14 +142,16 @@ def lead_appointments(session: Session, lead_id: uuid.UUID) -> list[AgendaRow]:
     return _agenda(session, Appointment.lead_id == lead_id)
 
 
-def open_appointment(session: Session, lead_id: uuid.UUID) -> Appointment | None:
-    """The lead's latest appointment still without a result: the one `r` on Customer Information results."""
-    return session.scalars(
-        select(Appointment)
-        .where(Appointment.lead_id == lead_id, Appointment.deleted.is_(False), Appointment.result_code.is_(None))
-        .order_by(Appointment.starts_at.desc())
-        .limit(1)
-    ).first()
+def appointment_to_result(session: Session, lead_id: uuid.UUID) -> Appointment | None:
+    """The appointment `r` on Customer Information results: the latest one
+    already started without a result, else the next one ahead. (Move and
+    cancel act on `booking.appointment_to_move`: the next one ahead first.)"""
+    open_ones = list(session.scalars(
+        select(Appointment).where(Appointment.lead_id == lead_id, Appointment.deleted.is_(False),
+                                  Appointment.result_code.is_(None)).order_by(Appointment.starts_at)))
+    now = utcnow()
+    started = [a for a in open_ones if a.starts_at <= now]
+    return started[-1] if started else (open_ones[0] if open_ones else None)
 
 
 # --- follow-ups and be-backs -------------------------------------------------

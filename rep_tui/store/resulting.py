@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.booking import length_of
 from rep_tui.store import writes
 from rep_tui.store.models import Appointment, Job, Lead, Payment, ResultCode
-
-DEFAULT_LENGTH = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def record_result(
 
     reset = None
     if code.reschedules:
-        length = (appointment.ends_at - appointment.starts_at) if appointment.ends_at else DEFAULT_LENGTH
+        length = length_of(appointment.starts_at, appointment.ends_at)
         reset = writes.insert(
             session, actor,
             Appointment(

@@ -64,6 +64,7 @@ class RowTable(DataTable):
     RowTable > .row-table--strong { text-style: bold; }
     """
     BINDINGS = [Binding("enter", "select_cursor", "Open lead")]
+    ROW_HEIGHT = 1  # lines per row
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id, classes=classes)
@@ -97,7 +98,8 @@ class RowTable(DataTable):
         for i in keep:
             self.add_column(self.all_columns[i].label, width=self.all_columns[i].width)
         for row in self.rows_shown:
-            self.add_row(*(self._cell(row.cells[i], self.all_columns[i]) for i in keep), key=row.key)
+            self.add_row(*(self._cell(row.cells[i], self.all_columns[i]) for i in keep), key=row.key,
+                         height=self.ROW_HEIGHT)
         keys = [row.key for row in self.rows_shown]
         if keys:  # the same row if it is still there, else the one now in its place
             self.move_cursor(row=keys.index(selected) if selected in keys else min(old_row, len(keys) - 1),
