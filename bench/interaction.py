@@ -10,6 +10,7 @@ Every figure is printed beside its goal. An interaction ends when the screen
 is idle: its workers finished and every message they caused was handled.
 
     .venv/bin/python bench/interaction.py [--leads 100000 1500] [--reps 15] [--no-rss] [--no-first-paint]
+    .venv/bin/python bench/interaction.py --leads      # only memory and first paint
 """
 
 from __future__ import annotations
@@ -310,7 +311,7 @@ def first_paint(runs: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_500])
+    parser.add_argument("--leads", type=int, nargs="*", default=[100_000, 1_500], help="none: skip the interactions")
     parser.add_argument("--reps", type=int, default=15, help="repetitions of each interaction")
     parser.add_argument("--no-rss", action="store_true")
     parser.add_argument("--no-first-paint", action="store_true")
@@ -321,9 +322,10 @@ def main() -> None:
         asyncio.run(_visit_everything(10))
         return
     os.environ["REP_TUI_NOW"] = NOW
-    by_leads = {leads: interaction_figures(leads, args.reps) for leads in args.leads}
-    print(f"Interactions, headless {SIZE[0]}×{SIZE[1]}, each against pushing a bare screen in the same run:")
-    print_interactions(by_leads)
+    if args.leads:
+        by_leads = {leads: interaction_figures(leads, args.reps) for leads in args.leads}
+        print(f"Interactions, headless {SIZE[0]}×{SIZE[1]}, each against pushing a bare screen in the same run:")
+        print_interactions(by_leads)
     if not args.no_rss:
         print("Peak RSS after visiting every screen and opening ten customers (3,000-lead demo company):")
         for name, figure in peak_memory().items():
