@@ -37,7 +37,7 @@ SIZE = (120, 40)
 GOALS = {  # ratio to the bare push (first paint: to the bare app); RSS in MB
     "Customer Information": 1.5, "Edit Customer": 1.5, "Result dialog": 1.5, "switch main screen": 1.2,
 }
-FIRST_PAINT_GOAL, RSS_GOAL_MB = 1.3, 150
+RSS_GOAL_MB = 150
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -300,15 +300,6 @@ def peak_memory() -> dict[str, dict]:
     return figures
 
 
-# --- first paint ------------------------------------------------------------------------
-
-
-def first_paint(runs: int) -> dict[str, float]:
-    from first_paint import first_paint_figures
-
-    return first_paint_figures(runs)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, nargs="*", default=[100_000, 1_500], help="none: skip the interactions")
@@ -332,11 +323,9 @@ def main() -> None:
             goal = f"goal ≤ {RSS_GOAL_MB} MB" if "remote" in name else "no goal"
             print(f"  {name:<40}{figure['peak_mb']:7.0f} MB   ({goal}; sync: {figure['sync']})")
     if not args.no_first_paint:
-        figures = first_paint(args.first_paint_runs)
-        bare = figures.pop("bare Textual app")
-        print(f"First paint (median of {args.first_paint_runs}, tmux): bare Textual app {bare:.0f} ms")
-        for name, ms in figures.items():
-            print(f"  rep-tui, {name:<30}{ms:7.0f} ms   {ms / bare:.2f}× the bare app (goal ≤ {FIRST_PAINT_GOAL}×)")
+        from first_paint import print_first_paint
+
+        print_first_paint(args.first_paint_runs)
 
 
 if __name__ == "__main__":
