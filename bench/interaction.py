@@ -7,7 +7,8 @@ device signed in to a server in another process) and its first paint
 against a bare Textual app (bench/first_paint.py).
 
 Every figure is printed beside its goal. An interaction ends when the screen
-is idle: its workers finished and every message they caused was handled.
+is idle: the workers of the screen on top finished and every message they
+caused was handled (workers of the screens underneath are not waited for).
 
     .venv/bin/python bench/interaction.py [--leads 100000 1500] [--reps 15] [--no-rss] [--no-first-paint]
     .venv/bin/python bench/interaction.py --leads      # only memory and first paint
@@ -50,7 +51,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 async def _drain(app) -> None:
     """Wait until the app and every node of the current screen handled what was queued when called."""
-    nodes = [app, *app.screen.walk_children(with_self=True)]
+    nodes = _screen_nodes(app)
     done = asyncio.Event()
     pending = 0
 
@@ -67,19 +68,31 @@ async def _drain(app) -> None:
         await done.wait()
 
 
-def _busy(app) -> bool:
+def _screen_nodes(app) -> list:
+    return [app, *app.screen.walk_children(with_self=True)]
+
+
+def _screen_workers(app) -> list:
+    """Unfinished workers of the screen on top (not the sync's, nor those of screens underneath)."""
     from textual.worker import WorkerState
 
-    nodes = [app, *app.screen.walk_children(with_self=True)]
-    return (any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
-            or any(node._message_queue.qsize() for node in nodes))
+    nodes = set(_screen_nodes(app)[1:])
+    return [w for w in app.workers if w.node in nodes and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+
+
+def _busy(app) -> bool:
+    return bool(_screen_workers(app)) or any(node._message_queue.qsize() for node in _screen_nodes(app))
 
 
 async def until_idle(app) -> None:
-    """Until no worker runs and no message waits, on the app and the screen on top."""
+    """Until the screen on top has no worker running and no message waits on it (or the app)."""
     while True:
         await _drain(app)
-        await app.workers.wait_for_complete()
+        for worker in _screen_workers(app):
+            try:
+                await worker.wait()
+            except Exception:  # a failed or cancelled worker has finished too
+                pass
         await _drain(app)
         if not _busy(app):
             return
