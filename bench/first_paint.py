@@ -18,7 +18,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOLS = ROOT.parent / "shared" / "tools"
+#: ../shared/tools beside the checkout (found from a git worktree deeper down too).
+TOOLS = next((p / "shared" / "tools" for p in ROOT.parents if (p / "shared" / "tools").is_dir()),
+             ROOT.parent / "shared" / "tools")
 GOAL = 1.3  # times the bare app
 
 
