@@ -20,7 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
-	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/interaction.py
 	$(BIN)/python bench/sync.py
 
 clean:

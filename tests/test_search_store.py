@@ -145,3 +145,24 @@ def test_a_deleted_lead_leaves_the_results(leads):
         writes.delete(s, ACTOR, s.get(Lead, ids["O'Brien"]))
     assert _find(store, "obrien") == []
     assert _find(store, "555.234.4567") == []
+
+
+def test_a_broad_query_lists_name_matches_first_then_the_rest(leads, monkeypatch):
+    """Past BROAD_QUERY matches there is no ranking: leads matching by name
+    come first, then the others (here by street), each saying which field."""
+    from rep_tui.store import search as search_module
+
+    store, ids = leads
+    with store.session() as s:  # three more leads on a street that shares a word with a first name
+        for number in (1, 2, 3):
+            writes.insert(s, ACTOR, Lead(first_name="Kim", last_name=f"Lee{number}", address=f"{number} Ann Ave"))
+    everyone = _find(store, "ann")
+    assert [h.matched for h in everyone] == ["name", "address", "address", "address"]  # ranked: few matches
+    monkeypatch.setattr(search_module, "BROAD_QUERY", 2)
+    broad = _find(store, "ann")
+    assert broad[0].lead_id == ids["Smith-Jones"] and broad[0].matched == "name"
+    assert [h.matched for h in broad[1:]] == ["address"] * 3
+    with store.session() as s:
+        assert [h.lead_id for h in search(s, "ann", limit=2)] == [h.lead_id for h in broad[:2]]
+        assert len(search(s, "ann", limit=1)) == 1
+

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import Connection, Float, Integer, String, bindparam, select, text
+from sqlalchemy import Connection, Integer, String, column, func, literal_column, select, table, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -186,105 +186,104 @@ def _day_start(day: date, plus: int = 0):
 # query is too broad for ranking to mean much, so name matches come first.
 BROAD_QUERY = 300
 
+# The index as tables SQLAlchemy can build statements on (and cache them):
+# every step below works on FTS rowids ("keys"); lead ids come in at the end.
+_INDEX = table("lead_search", column("rowid", Integer), *(column(c, String) for c in COLUMNS))
+_KEYS = table("search_keys", column("key", Integer), column("lead_id", String))
+_RANK = func.bm25(literal_column("lead_search"), 10.0, 4.0, 3.0, 8.0, 8.0)
 
-def _fts_rows(conn: Connection, expression: str, filters: SearchFilters, limit: int, *, ranked: bool) -> list[tuple[int, str]]:
-    """(FTS rowid, lead hex id) of matches, best first when `ranked`."""
-    fts = (
-        text(
-            "SELECT lead_search.rowid AS key, k.lead_id AS lead_id, "
-            "bm25(lead_search, 10.0, 4.0, 3.0, 8.0, 8.0) AS rank "
-            "FROM lead_search JOIN search_keys k ON k.key = lead_search.rowid WHERE lead_search MATCH :q"
-        )
-        .bindparams(q=expression)
-        .columns(key=Integer, lead_id=String, rank=Float)
-        .subquery()
-    )
-    stmt = select(fts.c.key, fts.c.lead_id).limit(limit)
-    if ranked:
-        stmt = stmt.order_by(fts.c.rank)
+
+def _fts_keys(expression: str, filters: SearchFilters):
+    """The keys matching `expression` (and the filters), in index order."""
+    stmt = select(_INDEX.c.rowid).where(literal_column("lead_search").op("MATCH")(expression))
     if filters.any():
-        stmt = stmt.where(fts.c.lead_id.in_(_filtered_ids(filters)))
-    return [(r[0], r[1]) for r in conn.execute(stmt)]
+        stmt = stmt.where(_INDEX.c.rowid.in_(select(_KEYS.c.key).where(_KEYS.c.lead_id.in_(_filtered_ids(filters)))))
+    return stmt
 
 
-def _best_matches(conn: Connection, expression: str, filters: SearchFilters, limit: int) -> list[tuple[int, str]]:
-    probe = _fts_rows(conn, expression, filters, BROAD_QUERY + 1, ranked=False)
-    if len(probe) <= BROAD_QUERY:
-        return _fts_rows(conn, expression, filters, limit, ranked=True)
-    best = [] if expression.startswith("{") else _fts_rows(conn, f"{{name}} : ({expression})", filters, limit, ranked=False)
-    seen = {key for key, _ in best}
-    return (best + [row for row in probe if row[0] not in seen])[:limit]
+def _best_matches(conn: Connection, expression: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Keys of the best matches: ranked by bm25 when there are few; for a
+    broad query, name matches first, then the others in index order. The
+    matches are counted inside SQLite, stopping at the first past the bound."""
+    matches = _fts_keys(expression, filters)
+    counted = select(func.count()).select_from(matches.limit(BROAD_QUERY + 1).subquery())
+    if conn.execute(counted).scalar_one() <= BROAD_QUERY:
+        return list(conn.scalars(matches.order_by(_RANK).limit(limit)))
+    best = [] if expression.startswith("{") else list(conn.scalars(
+        _fts_keys(f"{{name}} : ({expression})", filters).limit(limit)))
+    if len(best) >= limit:
+        return best
+    seen = set(best)
+    rest = conn.scalars(matches.limit(limit + len(best)))
+    return (best + [key for key in rest if key not in seen])[:limit]
 
 
 _TERM = re.compile(r'"([^"]+)"\*')
 _COLUMN_FILTER = re.compile(r"^\{([a-z ]+)\}")
 
 
-def _matched_fields(conn: Connection, expression: str, keys: list[int]) -> dict[int, str]:
-    """Which column matched, for the rows shown: the first column holding a
-    word that starts with a searched term. (FTS5's highlight() would re-run
-    the whole match; reading the rows by rowid does not.)"""
-    terms = _TERM.findall(expression)
+def _field_matcher(expression: str) -> tuple[list[str], re.Pattern]:
+    """The columns a match may be in, and a pattern finding a word that starts with a searched term."""
     only = _COLUMN_FILTER.match(expression)
-    allowed = set(only.group(1).split()) if only else set(COLUMNS)
-    rows = conn.execute(
-        text(f"SELECT rowid, {', '.join(COLUMNS)} FROM lead_search WHERE rowid IN :keys")
-        .bindparams(bindparam("keys", expanding=True)),
-        {"keys": keys},
-    )
-    out = {}
-    for key, *texts in rows:
-        for column, indexed in zip(COLUMNS, texts):
-            if column in allowed and any(w.startswith(t) for w in (indexed or "").split() for t in terms):
-                out[key] = FIELD_LABELS[column]
-                break
-    return out
+    allowed = [c for c in COLUMNS if not only or c in only.group(1).split()]
+    terms = "|".join(re.escape(t) for t in _TERM.findall(expression))
+    return allowed, re.compile(rf"(?<!\S)(?:{terms})" if terms else r"(?!)")
 
 
 _HIT_COLUMNS = (Lead.id, Lead.pid, Lead.first_name, Lead.last_name, Lead.address, Lead.city, Lead.cell_phone,
                 Lead.home_phone, Lead.work_phone, Lead.email, User.full_name.label("rep"))
 
 
+def _hit(row, matched: str = "") -> SearchHit:
+    return SearchHit(
+        lead_id=row.id,
+        pid=row.pid,
+        name=f"{row.first_name} {row.last_name}".strip(),
+        address=row.address or "",
+        city=row.city or "",
+        phone=row.cell_phone or row.home_phone or row.work_phone or "",
+        email=row.email or "",
+        matched=matched,
+        rep=row.rep or "",
+    )
+
+
+def _fts_hits(session: Session, expression: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
+    """The best matches, each naming the first column holding a word that
+    starts with a searched term (FTS5's highlight() would re-run the whole
+    match; reading the rows by key does not)."""
+    keys = _best_matches(session.connection(), expression, filters, limit)
+    if not keys:
+        return []
+    allowed, starts_a_word = _field_matcher(expression)
+    rows = session.execute(
+        select(_KEYS.c.key, *_HIT_COLUMNS, *(_INDEX.c[c] for c in allowed))
+        .join(Lead, Lead.id == _KEYS.c.lead_id).join(_INDEX, _INDEX.c.rowid == _KEYS.c.key)
+        .outerjoin(User, User.id == Lead.rep_id)
+        .where(_KEYS.c.key.in_(keys))
+    )
+    found = {}
+    for row in rows:
+        indexed = row[-len(allowed):]
+        column = next((c for c, words in zip(allowed, indexed) if words and starts_a_word.search(words)), None)
+        found[row.key] = _hit(row, FIELD_LABELS[column] if column else "")
+    return [found[key] for key in keys if key in found]
+
+
 def search(session: Session, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
     """Leads matching what was typed, best first, each naming the field that matched."""
     filters = filters or SearchFilters()
     expression = match_expression(query)
-    conn = session.connection()
-    matched: dict[str, str] = {}
-    if expression is None:
-        if not filters.any():
-            return []
-        stmt = _filtered_ids(filters).order_by(Lead.created_at.desc()).limit(limit)
-        ordered = [lid.hex for lid in session.scalars(stmt)]
-    else:
+    if expression is not None:
         try:
-            rows = _best_matches(conn, expression, filters, limit)
-            fields = _matched_fields(conn, expression, [key for key, _ in rows]) if rows else {}
+            return _fts_hits(session, expression, filters, limit)
         except OperationalError as exc:  # a query FTS5 cannot parse finds nothing rather than failing
             if "fts5" in str(exc).lower():
                 return []
             raise
-        ordered = [lead_hex for _, lead_hex in rows]
-        matched = {lead_hex: fields.get(key, "") for key, lead_hex in rows}
-    if not ordered:
+    if not filters.any():
         return []
-    found = {
-        row.id.hex: row
-        for row in session.execute(select(*_HIT_COLUMNS).outerjoin(User, User.id == Lead.rep_id)
-                                   .where(Lead.id.in_([uuid.UUID(h) for h in ordered])))
-    }
-    return [
-        SearchHit(
-            lead_id=row.id,
-            pid=row.pid,
-            name=f"{row.first_name} {row.last_name}".strip(),
-            address=row.address or "",
-            city=row.city or "",
-            phone=row.cell_phone or row.home_phone or row.work_phone or "",
-            email=row.email or "",
-            matched=matched.get(lead_hex, ""),
-            rep=row.rep or "",
-        )
-        for lead_hex in ordered
-        if (row := found.get(lead_hex)) is not None
-    ]
+    ordered = list(session.scalars(_filtered_ids(filters).order_by(Lead.created_at.desc()).limit(limit)))
+    found = {row.id: row for row in session.execute(
+        select(*_HIT_COLUMNS).outerjoin(User, User.id == Lead.rep_id).where(Lead.id.in_(ordered)))}
+    return [_hit(found[lead_id]) for lead_id in ordered if lead_id in found]
