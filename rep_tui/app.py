@@ -91,6 +91,10 @@ class RepApp(App):
 
         self.settings = load_settings()
         self.store = store
+        from rep_tui.themes import readable_themes
+
+        for theme in readable_themes():
+            self.register_theme(theme)
         self.theme = self.settings.theme
         from rep_tui.store.models import User
         from rep_tui.store.queries import current_user, time_zone_of
@@ -147,6 +151,14 @@ class RepApp(App):
             await self.pop_screen()
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_query()
+
+    def format_title(self, title: str, sub_title: str):
+        """Textual dims the sub-title, too faint to read on the light theme."""
+        from textual.content import Content
+
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, (f" — {sub_title}", "$text-muted"))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -62,8 +62,8 @@ class DateRange(Widget):
             return self.date_range
 
     def compose(self) -> ComposeResult:
-        yield ValidatedInput("From", check_day, placeholder="YYYY-MM-DD", max_length=10, id="since")
-        yield ValidatedInput("To", check_day, placeholder="YYYY-MM-DD", max_length=10, id="until")
+        yield ValidatedInput("From", check_day, max_length=10, id="since")
+        yield ValidatedInput("To", check_day, max_length=10, id="until")
 
     @property
     def since_field(self) -> ValidatedInput:

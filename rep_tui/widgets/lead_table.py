@@ -1,12 +1,12 @@
 """A table of leads, one row each (or one per appointment), that says which
 lead the rep chose with Enter (or a click): `LeadTable.LeadChosen(lead_id)`.
 
-    table = LeadTable(("Name", 24), ("Phone", 16), ("Address", None))
+    table = LeadTable(Column("Name", 18, grow=1), Column("Phone", 14), Column("Address", 20, grow=2))
     table.show([(lead.id, (lead.name, lead.cell_phone, lead.address)), ...])
 
-The screen decides the columns and what the cells say; a column of width
-None shares what the fixed columns leave, so the table fills 80 or 200
-columns without cutting anything off. The table keeps the lead id of every
+The screen decides the columns (widgets/row_table.py `Column`) and what the
+cells say; growing columns share what a wider terminal gives, and text
+longer than its column ends in "…". The table keeps the lead id of every
 row, so rows may repeat a lead (a drill-down of appointments).
 """
 
@@ -21,9 +21,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from rep_tui.widgets.row_table import Column, cut, fit
+
 Cell = str | Text
 LeadRow = tuple[uuid.UUID, Sequence[Cell]]
-MIN_FLEX_WIDTH = 10
 
 
 class LeadTable(DataTable):
@@ -43,11 +44,11 @@ class LeadTable(DataTable):
             super().__init__()
             self.lead_id = lead_id
 
-    def __init__(self, *columns: tuple[str, int | None], id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *columns: Column, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id, classes=classes)
         self._column_spec = columns
         self._rows: list[LeadRow] = []
-        self._flex_width = 0
+        self._widths: list[tuple[int, int]] = []
 
     @property
     def lead_ids(self) -> list[uuid.UUID]:
@@ -66,30 +67,19 @@ class LeadTable(DataTable):
         self._rows = list(rows)
         self._build()
 
-    def _flex(self) -> int:
-        """Width of each flexible column at the table's current width."""
-        flexible = sum(1 for _, width in self._column_spec if width is None)
-        if not flexible:
-            return 0
-        fixed = sum(width or 0 for _, width in self._column_spec)
-        padding = 2 * self.cell_padding * len(self._column_spec)
-        # keep room for the vertical scrollbar, which appears only once rows overflow
-        spare = self.content_region.width - self.styles.scrollbar_size_vertical - fixed - padding
-        return max(MIN_FLEX_WIDTH, spare // flexible)
-
     def _build(self) -> None:
         self.clear(columns=True)
-        self._flex_width = self._flex()
-        for label, width in self._column_spec:
-            self.add_column(label, width=width or self._flex_width)
+        self._widths = shown = fit(self, self._column_spec)
+        for i, width in shown:
+            self.add_column(self._column_spec[i].label, width=width)
         for number, (_lead_id, cells) in enumerate(self._rows):
-            self.add_row(*cells, key=str(number))
+            self.add_row(*(cut(cells[i], width) for i, width in shown), key=str(number))
 
     def on_mount(self) -> None:
         self._build()
 
     def on_resize(self) -> None:
-        if self._flex() != self._flex_width:
+        if fit(self, self._column_spec) != self._widths:
             row = self.cursor_row
             self._build()
             self.move_cursor(row=row)
