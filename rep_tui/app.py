@@ -126,6 +126,10 @@ class RepApp(OrderedKeys):
 
         self.settings = load_settings()
         self.store = store
+        from rep_tui.themes import readable_themes
+
+        for theme in readable_themes():
+            self.register_theme(theme)
         self.theme = self.settings.theme
         from rep_tui.store.models import User
         from rep_tui.store.queries import current_user, time_zone_of
@@ -231,6 +235,14 @@ class RepApp(OrderedKeys):
         await self.switch_mode("team")
         while not isinstance(self.screen, TeamScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    def format_title(self, title: str, sub_title: str):
+        """Textual dims the sub-title, too faint to read on the light theme."""
+        from textual.content import Content
+
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, (f" — {sub_title}", "$text-muted"))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -60,8 +60,8 @@ async def test_lists_each_change_with_its_state_and_reason(store):
         await pilot.press("down")  # the rejected edit: its reason in full below the tables
         await settle(pilot)
         assert REJECTION in str(screen.query_one("#sync-detail").render())
-        assert [q.what for q in screen.review.quarantine] == ["lead edited: zip"]
-        assert "zip → 60602" in screen.review.quarantine[0].details
+        assert [q.what for q in screen.review.quarantine] == ["lead edited: zip code"]
+        assert "zip code → 60602" in screen.review.quarantine[0].details
 
 
 async def test_a_applies_the_reps_losing_value_again_as_a_new_edit(store):

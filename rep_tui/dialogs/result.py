@@ -22,13 +22,13 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Static
 
 from rep_tui.clock import local_today, utcnow, zone
-from rep_tui.domain.dates import DAY_HINT, TIME_HINT, format_day, format_time, parse_day, parse_time, relative_day
+from rep_tui.domain.dates import format_day, format_time, parse_day, parse_time, relative_day
 from rep_tui.domain.validation import Invalid, check_units, format_money, parse_money
 from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
-from rep_tui.widgets.validated_input import ValidatedInput
+from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
 SALE_FIELDS = ("product", "units", "sale")
 FOLLOW_UP_FIELDS = ("follow_up",)
@@ -89,12 +89,12 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             yield ValidatedInput("Product", _required(str.strip, "Which product was sold?"), id="product")
             yield ValidatedInput("Units", _required(check_units, "How many units were sold?"), id="units")
             yield ValidatedInput("Sale $", _required(parse_money, "A sale needs its amount in dollars."),
-                                 id="sale", placeholder="12,450")
+                                 id="sale", placeholder="e.g. 12,450")
             yield ValidatedInput("Follow-up", lambda text: parse_day(text, today), id="follow_up",
-                                 placeholder=DAY_HINT)
+                                 placeholder=DAY_EXAMPLE)
             yield ValidatedInput("New date", lambda text: parse_day(text, today), id="new_day",
-                                 placeholder=DAY_HINT)
-            yield ValidatedInput("Time", parse_time, id="new_time", placeholder=TIME_HINT)
+                                 placeholder=DAY_EXAMPLE)
+            yield ValidatedInput("Time", parse_time, id="new_time", placeholder=TIME_EXAMPLE)
             yield Static("", id="preview")
             yield Static("", id="form-message")
         yield Footer()
@@ -125,7 +125,7 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
         now = next((c.label for c in loaded.codes if c.code == appt.result_code), appt.result_code)
         self.query_one("#who", Static).update(
             f"[b]{_escape(lead.name)}[/b] · {when} · {_escape(lead.city or '')} · {_escape(product)}\n"
-            f"[dim]Now: {_escape(now) if now else 'not resulted'} — press a key to pick the result[/dim]"
+            f"[$text-muted]Now: {_escape(now) if now else 'not resulted'} — press a key to pick the result[/]"
         )
         self._prefill(loaded, product)
         picker = self.query_one(CodePicker)

@@ -21,10 +21,10 @@ class ContactScreen(FormDialog[dict]):
     def compose_body(self) -> ComposeResult:
         c = self.contact
         yield FormField("Name", text_input("name", c.name if c else None), required=True)
-        yield FormField("Phone", text_input("phone", c.phone if c else None, "(555) 123-4567"))
-        yield FormField("Position", text_input("position", c.position if c else None, "Spouse, co-owner..."))
-        yield FormField("Ownership %", text_input("ownership_pct", c.ownership_pct if c else None, "50"))
-        yield FormField("Type", text_input("contact_type", c.contact_type if c else None, "Owner, tenant..."))
+        yield FormField("Phone", text_input("phone", c.phone if c else None, "e.g. (555) 123-4567"))
+        yield FormField("Position", text_input("position", c.position if c else None, "e.g. spouse, co-owner"))
+        yield FormField("Ownership %", text_input("ownership_pct", c.ownership_pct if c else None, "e.g. 50"))
+        yield FormField("Type", text_input("contact_type", c.contact_type if c else None, "e.g. owner, tenant"))
         yield FormField("Info", text_input("info", c.info if c else None))
 
     def on_mount(self) -> None:

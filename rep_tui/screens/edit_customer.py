@@ -29,16 +29,16 @@ class EditCustomerScreen(FormDialog[dict]):
     def compose_body(self) -> ComposeResult:
         lead, job = self.lead, self.job
         yield Static("Contact Information", classes="section-title")
-        yield FormField("Home Phone", text_input("home_phone", lead.home_phone, "area code + number"))
-        yield FormField("Cell Phone", text_input("cell_phone", lead.cell_phone, "area code + number"))
-        yield FormField("Work Phone", text_input("work_phone", lead.work_phone, "area code + number"))
-        yield FormField("Email", text_input("email", lead.email, "name@example.com"))
+        yield FormField("Home Phone", text_input("home_phone", lead.home_phone, "e.g. (312) 555-0123"))
+        yield FormField("Cell Phone", text_input("cell_phone", lead.cell_phone, "e.g. (312) 555-0123"))
+        yield FormField("Work Phone", text_input("work_phone", lead.work_phone, "e.g. (312) 555-0123"))
+        yield FormField("Email", text_input("email", lead.email, "e.g. name@example.com"))
         yield FormField("Email 2", text_input("alt_email", lead.alt_email))
         yield Static("Address & Location", classes="section-title")
         yield FormField("Address", text_input("address", lead.address))
-        yield FormField("Zip Code", text_input("zip", lead.zip, "60614"))
+        yield FormField("Zip Code", text_input("zip", lead.zip, "e.g. 60614"))
         yield FormField("City", text_input("city", lead.city))
-        yield FormField("State", text_input("state", lead.state, "IL"))
+        yield FormField("State", text_input("state", lead.state, "e.g. IL"))
         yield FormField("County", text_input("county", lead.county))
         title = f"Result, Product & Sale — Job {job.job_number}" if job and job.job_number else "Result, Product & Sale"
         yield Static(title if job else f"{title} (a new job)", classes="section-title")
@@ -50,8 +50,8 @@ class EditCustomerScreen(FormDialog[dict]):
         yield FormField("Total # Units", text_input("total_units", job.total_units if job else None))
         yield FormField("Sold # Units", text_input("sold_units", job.sold_units if job else None))
         yield FormField("Sale $ Amount", text_input("sale", format_money(job.contract_cents) if job else None,
-                                                    "12,450.00"))
-        yield FormField("Comments", text_input("comment", placeholder="added as a new comment"))
+                                                    "e.g. 12,450.00"))
+        yield FormField("Comments", text_input("comment", placeholder="e.g. call after 5pm (added as a new comment)"))
 
     def on_mount(self) -> None:
         self.query_one("#home_phone").focus()

@@ -56,12 +56,12 @@ class EngagementScreen(FormDialog[dict]):
         e = self.engagement
         when = e.occurred_at.astimezone(zone(self.tz)) if e else None
         yield FormField("Subject", text_input("subject", e.subject if e else None), required=True)
-        yield FormField("Date", text_input("day", when.date() if when else local_today(self.tz), "2026-11-24"),
+        yield FormField("Date", text_input("day", when.date() if when else local_today(self.tz), "e.g. 2026-11-24"),
                         required=True)
-        yield FormField("Time", text_input("at_time", when.strftime("%H:%M") if when else None, "14:30"))
+        yield FormField("Time", text_input("at_time", when.strftime("%H:%M") if when else None, "e.g. 14:30"))
         yield FormField("Contact", _picker("contact_id", [(c.name, c.id) for c in self.contacts],
                                            e.contact_id if e else None, "(the customer)"))
-        yield FormField("Duration", text_input("duration", e.duration_minutes if e else None, "45 or 1h30"))
+        yield FormField("Duration", text_input("duration", e.duration_minutes if e else None, "e.g. 45 or 1h30"))
         yield FormField("Contacted By", _picker("contacted_by_id", self.users,
                                                 e.contacted_by_id if e else self.me, "(nobody)"))
         yield FormField("Contact Type", _picker("contact_type", [(t.title(), t) for t in CONTACT_TYPES],
@@ -70,7 +70,7 @@ class EngagementScreen(FormDialog[dict]):
                                               id="follow_up", compact=True))
         yield FormField("Assignee", _picker("follow_up_assignee_id", self.users,
                                             e.follow_up_assignee_id if e else None, "(nobody)"))
-        yield FormField("Follow-up Date", text_input("follow_up_on", e.follow_up_on if e else None, "2026-12-01"))
+        yield FormField("Follow-up Date", text_input("follow_up_on", e.follow_up_on if e else None, "e.g. 2026-12-01"))
         yield FormField("Completed", Checkbox("follow-up completed", e.completed if e else False,
                                               id="completed", compact=True))
         yield FormField("Notes", TextArea(e.notes or "" if e else "", id="notes", soft_wrap=True))

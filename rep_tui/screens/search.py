@@ -28,7 +28,8 @@ from rep_tui.messages import reload_when_synced
 from rep_tui.store.search import SearchFilters, SearchHit
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
-from rep_tui.widgets.lead_table import WIDE_ONLY, LeadTable
+from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.row_table import Column
 
 DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 100
@@ -38,7 +39,7 @@ EMPTY_HELP = (
     "  a phone in any format — (555) 123-4567, 555.123.4567, or just the last 4\n"
     "  an address, city or ZIP — 12 Oak, Naperville, 60540\n"
     "  a PID, a Job ID or an email\n"
-    "[dim]Enter opens the top result · Down moves into the results · Ctrl+F filters[/dim]"
+    "Enter opens the top result · Down moves into the results · Ctrl+F filters"
 )
 
 
@@ -103,7 +104,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Name, phone, address, city, ZIP, PID, Job ID or email", id="query")
+        yield Input(placeholder="e.g. O'Brien, (555) 123-4567, 12 Oak, Naperville, 60540, a PID or an email", id="query")
         with Horizontal(id="filters"):
             yield Label("Result", classes="filter-label")
             yield Select([], prompt="any", compact=True, id="result-filter")
@@ -112,10 +113,11 @@ class SearchScreen(Screen):
             yield DateRange(id="date-filter")
         yield Static("", id="search-status", classes="muted")
         if self.shows_rep:  # a manager's leads are their reps': whose is it? (Matched makes room below 110 columns)
-            columns = (("Name", 18), ("Rep", 14), ("Matched", 12, WIDE_ONLY), ("Phone", 14), ("Address", None),
-                       ("PID", 7))
+            columns = (Column("Name", 18, grow=1), Column("Rep", 12, grow=1), Column("Matched", 12, wide_only=True),
+                       Column("Phone", 14), Column("Address", 15, grow=2), Column("PID", 7))
         else:
-            columns = (("Name", 18), ("Matched", 12), ("Phone", 14), ("Address", None), ("PID", 7))
+            columns = (Column("Name", 18, grow=1), Column("Matched", 12), Column("Phone", 14),
+                       Column("Address", 17, grow=2), Column("PID", 7))
         yield LeadTable(*columns, id="results")
         yield Static(EMPTY_HELP, id="empty-help")
         yield RepFooter()

@@ -26,6 +26,7 @@ from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.row_table import Column
 from rep_tui.widgets.validated_input import ValidatedInput
 
 DEBOUNCE_SECONDS = 0.15
@@ -35,14 +36,14 @@ DUPLICATE_FIELDS = {"home_phone", "cell_phone", "work_phone", "email", "address"
 FIELDS = (
     ("first_name", "First name", "", False),
     ("last_name", "Last name", "", False),
-    ("home_phone", "Home phone", "(630) 555-0123", False),
-    ("cell_phone", "Cell phone", "(630) 555-0123", False),
-    ("work_phone", "Work phone", "(630) 555-0123", False),
-    ("email", "Email", "name@example.com", False),
-    ("address", "Address", "number and street", True),
+    ("home_phone", "Home phone", "e.g. (630) 555-0123", False),
+    ("cell_phone", "Cell phone", "e.g. (630) 555-0123", False),
+    ("work_phone", "Work phone", "e.g. (630) 555-0123", False),
+    ("email", "Email", "e.g. name@example.com", False),
+    ("address", "Address", "e.g. 1200 Oak St", True),
     ("city", "City", "", False),
-    ("state", "State", "IL", False),
-    ("zip", "ZIP", "60540", False),
+    ("state", "State", "e.g. IL", False),
+    ("zip", "ZIP", "e.g. 60540", False),
 )
 
 
@@ -82,13 +83,14 @@ class SelfGenScreen(KeepsTypedText, Screen):
             with Horizontal(id="product-row"):
                 yield Label("Product", classes="field-label")
                 yield Select([(p, p) for p in PRODUCTS], prompt="interested in…", compact=True, id="product")
-            yield ValidatedInput("Notes", placeholder="saved as a comment on the lead", id="notes", classes="wide",
+            yield ValidatedInput("Notes", placeholder="e.g. call after 5pm (saved as a comment)", id="notes", classes="wide",
                                  max_length=1000)
         yield Static("", id="duplicates")
         yield Static("Name, and a phone or an address, are needed. Ctrl+S saves.", id="form-status", classes="muted")
         yield Static("My self-gen leads", classes="section-title")
         yield LeadTable(
-            ("Name", 18), ("Phone", 14), ("Added", 8), ("PID", 10), ("Where it stands", None), id="my-leads"
+            Column("Name", 18, grow=1), Column("Phone", 14), Column("Added", 8), Column("PID", 10),
+            Column("Where it stands", 18, grow=1), id="my-leads"
         )
         yield RepFooter()
 

@@ -17,6 +17,7 @@ from rep_tui.domain.validation import format_money
 from rep_tui.store.queries import StatRow
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.row_table import Column
 
 
 class StatsDrilldownScreen(Screen):
@@ -39,9 +40,10 @@ class StatsDrilldownScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._summary(), id="drilldown-summary")
-        columns = [("When", 10), ("Customer", None), ("Result", 12), ("Product", 8), ("Sale $", 9)]
+        columns = [Column("When", 10), Column("Customer", 15, grow=1), Column("Result", 12), Column("Product", 8),
+                   Column("Sale $", 9)]
         if self.rep_names is not None:
-            columns.insert(1, ("Rep", 12))
+            columns.insert(1, Column("Rep", 12))
         yield LeadTable(*columns, id="drilldown")
         if not self.rows:
             yield Static("No appointments behind this number in this period.", id="drilldown-empty")

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from rep_tui.domain.labels import value_text
 from rep_tui.store.sync_review import LostValue, Quarantined, QueuedChange, field_label, noun
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
@@ -37,8 +38,8 @@ def _title(name: str, *notes: str) -> str:
     return " · ".join([name, *(note for note in notes if note)])
 
 
-def _value(text: str | None) -> str:
-    return "(empty)" if text is None else text
+def _value(field: str, text: str | None, tz: str) -> str:
+    return "(empty)" if text is None else value_text(field, text, tz)
 
 
 class SyncStatusScreen(Screen):
@@ -64,16 +65,17 @@ class SyncStatusScreen(Screen):
         yield Static(id="sync-summary")
         with VerticalScroll(id="sync-body"):
             yield TableSection("Changes to send", RowTable((
-                Column("#", 4), Column("When", 10), Column("Change", 24), Column("Customer", 16), Column("State", 14),
-                Column("Why", 36, wide_only=True),
+                Column("#", 4), Column("When", 10), Column("Change", 24, grow=2), Column("Customer", 16, grow=1),
+                Column("State", 14), Column("Why", 36, wide_only=True, grow=2),
             ), id="sync-changes"), "This device has queued no changes.", id="sync-changes-section")
             yield TableSection("Conflicts", RowTable((
-                Column("When", 10), Column("Customer", 16), Column("Field", 12), Column("Yours (lost)", 14),
-                Column("Kept", 12), Column("Now", 6, wide_only=True),
+                Column("When", 10), Column("Customer", 16, grow=1), Column("Field", 12), Column("Yours (lost)", 14, grow=1),
+                Column("Kept", 12, grow=1), Column("Now", 6, wide_only=True),
             ), id="sync-conflicts"), "No conflicts: nothing you changed was changed by the office too.",
                 id="sync-conflicts-section")
             yield TableSection("Quarantine", RowTable((
-                Column("When", 10), Column("Customer", 16), Column("Change", 20), Column("Why", 20),
+                Column("When", 10), Column("Customer", 16, grow=1), Column("Change", 20, grow=1),
+                Column("Why", 20, grow=1),
             ), id="sync-quarantine"), "Nothing in quarantine.", id="sync-quarantine-section")
         yield Static(id="sync-detail")
         yield RepFooter()
@@ -146,7 +148,7 @@ class SyncStatusScreen(Screen):
     def _conflict_row(conflict: LostValue, tz: str) -> TableRow:
         return TableRow(str(conflict.id), conflict.lead_id, (
             when(conflict.at, tz), conflict.customer, field_label(conflict.field),
-            Toned(_value(conflict.yours), "strong"), _value(conflict.kept),
+            Toned(_value(conflict.field, conflict.yours, tz), "strong"), _value(conflict.field, conflict.kept, tz),
             Toned("yours", "success") if conflict.yours_now else Toned("kept", "muted"),
         ))
 
@@ -172,8 +174,8 @@ class SyncStatusScreen(Screen):
         if table.id == "sync-conflicts":
             c = next(c for c in self.review.conflicts if str(c.id) == row.key)
             now = "it is yours again" if c.yours_now else "a: make it yours again"
-            return (f"{noun(c.table)} {field_label(c.field)}: yours {_value(c.yours)!r}, "
-                    f"the office kept {_value(c.kept)!r} — {now}")
+            yours, kept = _value(c.field, c.yours, self.app.tz), _value(c.field, c.kept, self.app.tz)
+            return f"{noun(c.table)} {field_label(c.field)}: yours {yours!r}, the office kept {kept!r} — {now}"
         item = next(q for q in self.review.quarantine if str(q.id) == row.key)
         return f"{item.customer}: {item.what} ({item.details}) — {item.reason}"
 

@@ -45,11 +45,11 @@ class UploadScreen(FormDialog[str]):
             self.dialog_title = f"Attach a file to the engagement “{escape(engagement.subject)}”"
 
     def compose_body(self) -> ComposeResult:
-        yield FormField("File", text_input("path", placeholder="~/Pictures/front.jpg  (→ completes, ctrl+b browses)",
+        yield FormField("File", text_input("path", placeholder="e.g. ~/Pictures/front.jpg  (→ completes, ctrl+b browses)",
                                            suggester=PathSuggester()), required=True)
         yield Static("Documents and pictures, up to "
                      f"{human_size(self.app.settings.max_upload_bytes)}.", id="file-kind")
-        yield FormField("Description", text_input("description", None, "what is this file?"),
+        yield FormField("Description", text_input("description", None, "e.g. signed contract, front of the house"),
                         required=True)
 
     def on_mount(self) -> None:

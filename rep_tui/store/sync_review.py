@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, Boolean
 
+from rep_tui.domain import labels
 from rep_tui.store import writes
 from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead
@@ -30,7 +31,8 @@ def noun(table: str) -> str:
 
 
 def field_label(field: str) -> str:
-    return field.replace("_", " ")
+    """A field as a word in a sentence: "contract_cents" -> "sale"."""
+    return labels.field_label(field).lower()
 
 
 def describe_change(table: str, op: str, fields: list[str] | dict) -> str:
@@ -39,7 +41,7 @@ def describe_change(table: str, op: str, fields: list[str] | dict) -> str:
         return f"{noun(table)} added"
     if op == "delete":
         return f"{noun(table)} deleted"
-    return f"{noun(table)} edited: {', '.join(field_label(f) for f in fields)}"
+    return f"{noun(table)} edited: {', '.join(field_label(f) for f in labels.shown_fields(list(fields)))}"
 
 
 def lead_of(session: Session, table: str, row_id: uuid.UUID) -> Lead | None:
@@ -137,7 +139,7 @@ def quarantined(session: Session) -> list[Quarantined]:
         ops = [c.get("op", "update") for c in q.changes]
         fields = sorted({f for c in q.changes for f in (c.get("fields") or {})})
         what = describe_change(q.table_name, ops[0] if len(set(ops)) == 1 else "update", fields)
-        details = "; ".join(f"{field_label(f)} → {_new_value(q.changes, f)}" for f in fields)
+        details = "; ".join(f"{field_label(f)} → {_new_value(q.changes, f)}" for f in labels.shown_fields(fields))
         out.append(Quarantined(q.id, q.at, customer, what, q.reason, details))
     return out
 

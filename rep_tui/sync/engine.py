@@ -79,6 +79,16 @@ class SyncReport:
         return "\n".join(lines)
 
 
+def offline_reason(exc: httpx.TransportError) -> str:
+    """Why the server could not be reached, in a rep's words (it is shown
+    in the app and printed by `rep-tui sync`), not an exception's name."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "cannot reach the server: it did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "cannot reach the server: no connection (offline, or the server is down)"
+    return "cannot reach the server: the connection broke off"
+
+
 def blob_path(blobs_dir: Path, sha: str) -> Path:
     return blobs_dir / sha[:2] / sha
 
@@ -130,7 +140,7 @@ class SyncClient:
                 break
             except httpx.TransportError as exc:
                 if attempt == 2 or isinstance(exc, httpx.TimeoutException):
-                    raise Offline(f"cannot reach the server ({type(exc).__name__})") from exc
+                    raise Offline(offline_reason(exc)) from exc
         if response.status_code == 401:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:

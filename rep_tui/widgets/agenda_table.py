@@ -60,9 +60,9 @@ class AgendaTable(RowTable):
     def __init__(self, *, dated: bool = False, id: str | None = None, classes: str | None = None) -> None:
         columns = (
             Column("When" if dated else "Time", 14 if dated else 8),
-            Column("Customer", 18),
-            Column("Address", 22, wide_only=True),
-            Column("City", 12),
+            Column("Customer", 18, grow=2),
+            Column("Address", 18, wide_only=True, grow=2),
+            Column("City", 12, grow=1),
             Column("Phone", 14, wide_only=True),
             Column("Product", 10),
             Column("Result", 12),

@@ -30,8 +30,8 @@ class BeBackTable(RowTable):
         columns = (
             Column("Follow-up", 12),
             Column("Due", 15, wide_only=True),
-            Column("Customer", 18),
-            Column("City", 12),
+            Column("Customer", 18, grow=2),
+            Column("City", 12, grow=1),
             Column("Phone", 14, wide_only=True),
             Column("Last result", 12),
             Column("Last appt", 10, wide_only=True),

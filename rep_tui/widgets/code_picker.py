@@ -44,7 +44,7 @@ class CodePicker(Widget, can_focus=True):
         self.refresh_bindings()
         self.remove_children()
         self.mount_all(
-            Static(Content.from_markup("[b $accent]$key[/] $label", key=code.key, label=code.label),
+            Static(Content.from_markup("[b $text-accent]$key[/] $label", key=code.key, label=code.label),
                    classes="code-chip", id=f"code-{code.key}")
             for code in self.codes
         )

@@ -20,6 +20,9 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.widgets.validated_input import ValidatedInput
 
 
+PAST_DAY_EXAMPLE = "e.g. -7, 11/1 or 2026-11-01"
+
+
 class DateRange(Widget):
     """From and To side by side; the messages appear under each field."""
 
@@ -55,8 +58,8 @@ class DateRange(Widget):
             return self.date_range
 
     def compose(self) -> ComposeResult:
-        yield ValidatedInput("From", self._check_day, placeholder="YYYY-MM-DD", max_length=10, id="since")
-        yield ValidatedInput("To", self._check_day, placeholder="YYYY-MM-DD", max_length=10, id="until")
+        for label, name in (("From", "since"), ("To", "until")):
+            yield ValidatedInput(label, self._check_day, placeholder=PAST_DAY_EXAMPLE, max_length=10, id=name)
 
     def _check_day(self, text: str | None) -> date | None:
         """A date as typed anywhere in the app (the past allowed), None when empty."""

@@ -51,7 +51,7 @@ class KpiRow(Horizontal):
 
     DEFAULT_CSS = """
     KpiRow { height: auto; }
-    KpiRow > .kpi-period { width: 12; height: 4; content-align: left middle; text-style: bold; color: $accent; }
+    KpiRow > .kpi-period { width: 12; height: 4; content-align: left middle; text-style: bold; color: $text-accent; }
     KpiRow.-compact { height: 1; }
     KpiRow.-compact > .kpi-period { height: 1; }
     KpiRow.-compact > KpiCard { width: auto; height: 1; border: none; padding: 0 2 0 0; layout: horizontal; }

@@ -1,14 +1,13 @@
 """A table of leads, one row each (or one per appointment), that says which
 lead the rep chose with Enter (or a click): `LeadTable.LeadChosen(lead_id)`.
 
-    table = LeadTable(("Name", 24), ("Phone", 16), ("Address", None))
+    table = LeadTable(Column("Name", 18, grow=1), Column("Phone", 14), Column("Address", 20, grow=2))
     table.show([(lead.id, (lead.name, lead.cell_phone, lead.address)), ...])
 
-The screen decides the columns and what the cells say; a column of width
-None shares what the fixed columns leave, so the table fills 80 or 200
-columns without cutting anything off; a column given a third item, WIDE_ONLY,
-shows only on a wide terminal (as in `row_table`). The table keeps the lead
-id of every row, so rows may repeat a lead (a drill-down of appointments).
+The screen decides the columns (widgets/row_table.py `Column`) and what the
+cells say; growing columns share what a wider terminal gives, and text
+longer than its column ends in "…". The table keeps the lead id of every
+row, so rows may repeat a lead (a drill-down of appointments).
 """
 
 from __future__ import annotations
@@ -22,12 +21,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from rep_tui.widgets.row_table import WIDE
+from rep_tui.widgets.row_table import Column, cut, fit
 
 Cell = str | Text
 LeadRow = tuple[uuid.UUID, Sequence[Cell]]
-MIN_FLEX_WIDTH = 10
-WIDE_ONLY = True  # the third item of a column that shows from WIDE terminal columns on
 
 
 class LeadTable(DataTable):
@@ -47,12 +44,11 @@ class LeadTable(DataTable):
             super().__init__()
             self.lead_id = lead_id
 
-    def __init__(self, *columns: tuple[str, int | None] | tuple[str, int | None, bool], id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, *columns: Column, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id, classes=classes)
         self._column_spec = columns
         self._rows: list[LeadRow] = []
-        self._layout: tuple[tuple[int, ...], int] = ((), 0)  # the columns shown and the flexible width
+        self._widths: list[tuple[int, int]] = []
 
     @property
     def lead_ids(self) -> list[uuid.UUID]:
@@ -75,33 +71,19 @@ class LeadTable(DataTable):
         if kept in self.lead_ids:
             self.move_cursor(row=self.lead_ids.index(kept), animate=False)
 
-    def _fitted(self) -> tuple[tuple[int, ...], int]:
-        """The columns shown at the terminal's width, and the width of each flexible one."""
-        wide = self.app.size.width >= WIDE
-        shown = tuple(i for i, spec in enumerate(self._column_spec) if wide or not (len(spec) > 2 and spec[2]))
-        widths = [self._column_spec[i][1] for i in shown]
-        flexible = widths.count(None)
-        if not flexible:
-            return shown, 0
-        padding = 2 * self.cell_padding * len(shown)
-        # keep room for the vertical scrollbar, which appears only once rows overflow
-        spare = self.content_region.width - self.styles.scrollbar_size_vertical - sum(w or 0 for w in widths) - padding
-        return shown, max(MIN_FLEX_WIDTH, spare // flexible)
-
     def _build(self) -> None:
         self.clear(columns=True)
-        self._layout = shown, flex = self._fitted()
-        for i in shown:
-            label, width = self._column_spec[i][:2]
-            self.add_column(label, width=width or flex)
+        self._widths = shown = fit(self, self._column_spec)
+        for i, width in shown:
+            self.add_column(self._column_spec[i].label, width=width)
         for number, (_lead_id, cells) in enumerate(self._rows):
-            self.add_row(*(cells[i] for i in shown), key=str(number))
+            self.add_row(*(cut(cells[i], width) for i, width in shown), key=str(number))
 
     def on_mount(self) -> None:
         self._build()
 
     def on_resize(self) -> None:
-        if self._fitted() != self._layout:
+        if fit(self, self._column_spec) != self._widths:
             row = self.cursor_row
             self._build()
             self.move_cursor(row=row)

@@ -59,10 +59,9 @@ class SyncIndicator(Static):
         padding: 0 1;
         color: $text-muted;
     }
-    SyncIndicator.-local { text-style: dim; }
-    SyncIndicator.-synced { color: $success; }
-    SyncIndicator.-waiting, SyncIndicator.-offline, SyncIndicator.-syncing { color: $warning; }
-    SyncIndicator.-error { color: $error; text-style: bold; }
+    SyncIndicator.-synced { color: $text-success; }
+    SyncIndicator.-waiting, SyncIndicator.-offline, SyncIndicator.-syncing { color: $text-warning; }
+    SyncIndicator.-error { color: $text-error; text-style: bold; }
     Header.-with-sync HeaderClockSpace { display: none; }
     """
     KINDS = ("local", "synced", "waiting", "syncing", "offline", "error")

@@ -24,6 +24,10 @@ from textual.widgets import Input
 from rep_tui.domain.validation import Invalid
 from rep_tui.widgets.form_field import FormField
 
+# A placeholder is an example after "e.g.", so nobody takes it for a value already filled in.
+DAY_EXAMPLE = "e.g. tomorrow, +3, fri, 12/1 or 2026-12-01"
+TIME_EXAMPLE = "e.g. 2:30pm or 14:30"
+
 Check = Callable[[str], Any]
 
 
@@ -42,7 +46,7 @@ class ValidatedInput(FormField):
         width: 11;
     }
     ValidatedInput.-invalid .field-label {
-        color: $error;
+        color: $text-error;
     }
     ValidatedInput Input {
         background: $boost;
@@ -51,7 +55,7 @@ class ValidatedInput(FormField):
         background: $primary 25%;
     }
     ValidatedInput .field-error {
-        color: $error;
+        color: $text-error;
         padding-left: 11;
     }
     """

@@ -1,9 +1,10 @@
 """The table tabs of Customer Information: documents, pictures, related
 leads, contacts, engagements and the change history.
 
-Each is a `RowTable` (widgets/row_table.py): fixed column widths, and the
-less needed columns (`wide_only`) only on a wide terminal, so nothing scrolls
-sideways at 80 columns. Each row's key is the id of the row it shows, so
+Each is a `RowTable` (widgets/row_table.py): columns fitted to the width
+(names, addresses, file names grow on a wide terminal; longer text ends in
+"…"), and the less needed columns (`wide_only`) only on a wide terminal, so
+nothing scrolls sideways at 80 columns. Each row's key is the id of the row it shows, so
 the screen can act on the highlighted one."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from rep_tui.domain.labels import DERIVED_FIELDS, field_label, table_label, value_text
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.leads import LeadFile, human_size
 from rep_tui.store.models import Attachment, ChangeRecord, Engagement
@@ -53,7 +55,7 @@ class RecordTable(RowTable):
 
 class DocumentTable(RecordTable):
     EMPTY = "No documents for this lead yet: u uploads one."
-    COLUMNS = (Column("Filename", 20), Column("Description", 28), Column("Size", 9, wide_only=True),
+    COLUMNS = (Column("Filename", 20, grow=1), Column("Description", 28, grow=2), Column("Size", 9, wide_only=True),
                Column("Date", STAMP))
 
     def show_documents(self, attachments: list[Attachment], tz: str) -> None:
@@ -70,8 +72,8 @@ def lead_phone(lead) -> str:
 
 class RelatedTable(RecordTable):
     EMPTY = "No related leads: no other lead shares this name, address or a phone."
-    COLUMNS = (Column("Name", 18), Column("Address", 18), Column("City", 14, wide_only=True), Column("Phone", 14),
-               Column("PID", 6, wide_only=True), Column("Matched on", 18))
+    COLUMNS = (Column("Name", 18, grow=1), Column("Address", 18, grow=1), Column("City", 14, wide_only=True),
+               Column("Phone", 14), Column("PID", 6, wide_only=True), Column("Matched on", 18, grow=1))
 
     def show_related(self, related: list[RelatedLead]) -> None:
         self.fill([
@@ -90,8 +92,8 @@ def typed_phone(text: str | None) -> str:
 class ContactTable(RecordTable):
     EMPTY = "No contacts yet: a adds one."
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
-    COLUMNS = (Column("Name", 18), Column("Phone", 14), Column("Position", 12), Column("Own %", 5),
-               Column("Type", 10), Column("Info", 24, wide_only=True))
+    COLUMNS = (Column("Name", 18, grow=1), Column("Phone", 14), Column("Position", 12), Column("Own %", 5),
+               Column("Type", 10), Column("Info", 24, wide_only=True, grow=1))
 
     def show_contacts(self, lead_file: LeadFile) -> None:
         self.fill([
@@ -122,7 +124,8 @@ class EngagementTable(RecordTable):
 
     EMPTY = "No engagements yet: a adds one."
     BINDINGS = [Binding("enter", "select_cursor", "Edit")]
-    COLUMNS = (Column("Date", STAMP), Column("Subject", 17), Column("Contact", 11), Column("Dur.", 5, wide_only=True),
+    COLUMNS = (Column("Date", STAMP), Column("Subject", 17, grow=2), Column("Contact", 11, grow=1),
+               Column("Dur.", 5, wide_only=True),
                Column("By", 12, wide_only=True), Column("Type", 6), Column("Follow-up", 21, wide_only=True),
                Column("Done", 4), Column("Files", 5))
 
@@ -138,41 +141,27 @@ class EngagementTable(RecordTable):
         self.fill(rows)
 
 
-TABLE_LABELS = {"leads": "Customer", "jobs": "Job", "comments": "Comment", "attachments": "File",
-                "contacts": "Contact", "engagements": "Engagement", "payments": "Payment", "notes": "Note"}
-
-
-FIELD_LABELS = {
-    "home_phone": "Home Phone", "cell_phone": "Cell Phone", "work_phone": "Work Phone",
-    "home_phone_e164": "Home Phone (E.164)", "cell_phone_e164": "Cell Phone (E.164)",
-    "work_phone_e164": "Work Phone (E.164)", "email": "Email", "alt_email": "Email 2", "invalid_email": "Invalid Email",
-    "address": "Address", "zip": "Zip Code", "city": "City", "state": "State", "county": "County",
-    "result_code": "Result", "product": "Product", "total_units": "Total Units", "sold_units": "Sold Units",
-    "contract_cents": "Sale (cents)", "follow_up_on": "Follow-up Date", "completed": "Completed",
-    "subject": "Subject", "occurred_at": "Date (UTC)", "duration_minutes": "Duration (min)",
-    "contact_type": "Contact Type", "contact_id": "Contact", "contacted_by_id": "Contacted By",
-    "follow_up": "Follow Up", "follow_up_assignee_id": "Assignee", "notes": "Notes",
-    "name": "Name", "phone": "Phone", "position": "Position", "ownership_pct": "Ownership %", "info": "Info",
-    "body": "Text", "description": "Description", "filename": "File Name",
-}
-
-
 class ChangeTable(RecordTable):
-    """Who changed which field and when; values that lost a sync conflict are marked."""
+    """Who changed which field and when, from what to what, in a rep's words;
+    values that lost a sync conflict are marked."""
 
     EMPTY = "No changes recorded for this lead yet."
     BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
-    COLUMNS = (Column("When", STAMP), Column("Who", 12), Column("What", 10, wide_only=True), Column("Field", 18),
-               Column("Old", 18, wide_only=True), Column("New", 16))
+    # Old and New side by side even at 80 columns (a phone is 14); who made the change on a wide one
+    COLUMNS = (Column("When", STAMP), Column("Who", 12, wide_only=True, grow=1), Column("What", 10, wide_only=True),
+               Column("Field", 13, grow=1), Column("Old", 16, grow=2), Column("New", 16, grow=2))
 
     def show_changes(self, changes: list[ChangeRecord], tz: str) -> None:
         rows = []
         for c in changes:
-            what = TABLE_LABELS.get(c.table_name, c.table_name)
+            if c.field in DERIVED_FIELDS:
+                continue
             field = "(created)" if c.field == "*" and c.new_value == "created" else \
-                "(deleted)" if c.field == "*" else FIELD_LABELS.get(c.field, c.field)
+                "(deleted)" if c.field == "*" else field_label(c.field)
             if c.kind == "conflict":
                 field += " ⚠ conflict"
-            old, new = ("", "") if c.field == "*" else (c.old_value or "", c.new_value or "")
+            old, new = ("", "") if c.field == "*" else (value_text(c.field, c.old_value, tz),
+                                                        value_text(c.field, c.new_value, tz))
+            what = table_label(c.table_name)
             rows.append((str(c.id), (local_stamp(c.at, tz), c.user_name or "", what, field, old, new)))
         self.fill(rows)
