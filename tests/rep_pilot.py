@@ -60,6 +60,6 @@ async def keys_delivered(pilot) -> None:
     """Wait until every key posted so far has been handled (see `rep_tui.ordered_keys`)."""
     for _ in range(600):
         await pilot.pause()
-        if not pilot.app.keys_pending:
+        if not pilot.app.keys_pending or not pilot.app.is_running:  # a crashed app says why itself
             return
     raise AssertionError("keys were still being delivered after 600 pauses")

@@ -200,6 +200,8 @@ async def test_a_self_gen_lead_made_offline_shows_its_pid_once_synced_without_a_
         live_server.stop()
         await pilot.press(*"Jane", "tab", *"Offline", "tab", "tab", *"6305550199", "ctrl+s")
         await settle(pilot)
+        await pilot.press("escape")  # not booking an appointment now
+        await settle(pilot)
         table = app.screen.query_one("#my-leads", LeadTable)
         with app.store.session() as session:
             lead = session.scalars(select(Lead).where(Lead.last_name == "Offline")).one()

@@ -109,7 +109,7 @@ FOOTERS_AT_80 = {  # key pressed: what the footer must show
     "f1": ["⏎ Open lead", "r Result", "? Help", "f1–f6 Screens", "^p palette"],
     "f2": ["^f Filters", "f1–f6 Screens", "^p palette"],  # the box has focus: ? types
     "f3": ["⏎ Open lead", "f Set follow-up", "x Clear date", "? Help", "^p palette"],
-    "f4": ["←→ Prev/next day", "⏎ Open lead", "r Result", "t Today", "? Help", "^p palette"],
+    "f4": ["←→ Prev/next day", "⏎ Open lead", "r Result", "b Book", "w Week", "? Help", "^p palette"],
     "f5": ["^s Save", "^n New lead", "^l My leads", "f1–f6 Screens", "^p palette"],
     "f6": ["⏎ Details", "dwmy Period", "c Custom", "pn Prev/next", "? Help", "^p palette"],
 }
@@ -139,8 +139,8 @@ async def test_footer_on_customer_information_keeps_its_own_keys_first(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_be_back(pilot, store)
-        shown = await footer_showing(pilot, "jncdplogh Tabs")
-        assert shown.startswith("esc Back  e Edit  r Result  f Follow-up  jncdplogh Tabs  ? Help")
+        shown = await footer_showing(pilot, "b Book")
+        assert shown.startswith("esc Back  e Edit  r Result  f Follow-up  b Book") and "? Help" in shown
         await pilot.press("g")  # Engagements: the tab's own keys come first and push the rest out
         await settle(pilot)
         shown = await footer_showing(pilot, "⏎ Edit")
@@ -158,7 +158,8 @@ async def test_footer_at_120_columns_shows_every_key_of_the_screen(store):
         await pilot.press("f4")
         await settle(pilot)
         assert await footer_showing(pilot, "⏎ Open lead") == (
-            "←→ Prev/next day  ⏎ Open lead  r Result  t Today  ? Help  f1–f6 Screens  ^p palette")
+            "←→ Prev/next day  ⏎ Open lead  r Result  b Book  w Week  t Today  m Move  x Cancel  ? Help  "
+            "f1–f6 Screens  ^p palette")
 
 
 async def palette_pick(pilot, text: str) -> None:

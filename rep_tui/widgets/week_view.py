@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Mapping, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -59,12 +60,12 @@ class DayColumn(AgendaTable):
             shown.append(TableRow(f"{DAY_HEADER}{day}", None, (Toned("free", "muted"),)))
         self.show(shown)
 
-    def _cell(self, cell: Cell, column: Column) -> Text:
+    def _cell(self, cell: Cell, width: int, tones: dict[str, Style]) -> Text:
         """Each line cut to the column on its own."""
-        lines = cell.text if isinstance(cell, Toned) else cell
-        cut = [super(DayColumn, self)._cell(Toned(line, cell.tone) if isinstance(cell, Toned) else line, column)
-               for line in lines.split("\n")]
-        return Text("\n").join(cut)
+        tone = cell.tone if isinstance(cell, Toned) else None
+        lines = cell.text if isinstance(cell, Toned) else str(cell)
+        return Text("\n").join(super()._cell(Toned(line, tone) if tone else line, width, tones)
+                               for line in lines.split("\n"))
 
 
 class WeekView(Vertical):
