@@ -113,8 +113,8 @@ class SearchScreen(Screen):
             yield DateRange(id="date-filter")
         yield Static("", id="search-status", classes="muted")
         if self.shows_rep:  # a manager's leads are their reps': whose is it? (Matched makes room below 110 columns)
-            columns = (Column("Name", 18, grow=1), Column("Rep", 14, grow=1), Column("Matched", 12, wide_only=True),
-                       Column("Phone", 14), Column("Address", 13, grow=2), Column("PID", 7))
+            columns = (Column("Name", 17, grow=1), Column("Rep", 16, grow=1), Column("Matched", 12, wide_only=True),
+                       Column("Phone", 14), Column("Address", 12, grow=2), Column("PID", 7))
         else:
             columns = (Column("Name", 18, grow=1), Column("Matched", 12), Column("Phone", 14),
                        Column("Address", 17, grow=2), Column("PID", 7))

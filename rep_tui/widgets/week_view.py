@@ -64,8 +64,8 @@ class DayColumn(AgendaTable):
         """Each line cut to the column on its own."""
         tone = cell.tone if isinstance(cell, Toned) else None
         lines = cell.text if isinstance(cell, Toned) else str(cell)
-        return Text("\n").join(super()._cell(Toned(line, tone) if tone else line, width, tones)
-                               for line in lines.split("\n"))
+        cut_line = super()._cell
+        return Text("\n").join(cut_line(Toned(line, tone) if tone else line, width, tones) for line in lines.split("\n"))
 
 
 class WeekView(Vertical):
