@@ -226,13 +226,17 @@ def _numeric(value: Any, precision: int | None, scale: int | None) -> Decimal:
     return value
 
 
+#: What a form rule may be given (other values fail the type's check instead).
+_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal}
+
+
 def check_value(table: str, column: Any, value: Any) -> None:
     """Raise `Invalid` when `value` (a column value, already decoded) may not be stored in `column`."""
     if value is None:
         if not column.nullable and not column.primary_key:
             raise Invalid("It cannot be empty.")
         return
-    _type_rule(column)(value)
     rule = FORM_RULES.get(table, {}).get(column.key)
-    if rule is not None:
-        rule(value)
+    if rule is not None and isinstance(value, _PYTHON_KINDS.get(type(column.type).__name__, object)):
+        rule(value)  # first: its message is the form's ("Use the two-letter state code")
+    _type_rule(column)(value)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from starlette.exceptions import HTTPException
+
 KB, MB = 1024, 1024 * 1024
 #: (method, path pattern, limit in bytes), first match wins. Blob uploads
 #: are bounded by the blob store's own limit (given to the middleware).
@@ -23,8 +25,12 @@ ROUTE_LIMITS: list[tuple[str, re.Pattern[str], int]] = [
 DEFAULT_LIMIT = 16 * KB
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised while a body streams in; an HTTPException so that FastAPI's own
+    body parsing lets it through (it turns other errors into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The body may be at most {_words(limit)} on this route.")
 
 
 def _words(size: int) -> str:
@@ -70,7 +76,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched_send(message):
@@ -81,9 +87,9 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted_receive, watched_send)
-        except BodyTooLarge:
+        except BodyTooLarge as exc:
             if not started:
-                await _answer(send, 413, f"The body may be at most {_words(limit)} on this route.")
+                await _answer(send, 413, exc.detail)
 
 
 async def _answer(send, status: int, detail: str) -> None:

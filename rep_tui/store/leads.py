@@ -26,6 +26,7 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow, zone
+from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.validation import (
     Invalid, check_email, check_phone, check_state, check_units, check_zip, normalize_phone, parse_money,
 )
@@ -321,7 +322,6 @@ def _one_of(label: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     return check
 
 
-CONTACT_TYPES = ("phone", "visit", "email", "text")
 ENGAGEMENT_CHECKS: dict[str, Callable[[str], Any]] = {
     "subject": _required("Subject"), "day": lambda v: parse_date(_required("Date")(v)),
     "at_time": _clock_time, "duration": parse_duration, "contact_type": _one_of("Contact type", CONTACT_TYPES),
