@@ -115,12 +115,12 @@ def create_app(
         try:
             body = PushRequest.model_validate(json.loads(raw))
         except (ValueError, UnicodeDecodeError) as exc:  # pydantic's ValidationError is a ValueError
-            problems = _problems(exc.errors()) if isinstance(exc, ValidationError) else [_printable(str(exc))]
+            problems = _problems(exc.errors()) if isinstance(exc, ValidationError) else _problem(str(exc))
             return JSONResponse({"detail": problems}, status_code=422)
         try:
             answer = push(engine, user, body)
         except SequenceOutOfRange as exc:
-            return JSONResponse({"detail": [str(exc)]}, status_code=422)
+            return JSONResponse({"detail": _problem(str(exc))}, status_code=422)
         return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/sync/pull", response_model=PullPage)
@@ -165,9 +165,15 @@ def create_app(
     return app
 
 
-def _problems(errors: list[dict]) -> list[str]:
-    """Validation errors as readable lines (the offending input left out: it may not even encode)."""
-    return [_printable(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}") for e in errors]
+def _problems(errors: list[dict]) -> list[dict]:
+    """Validation errors in FastAPI's shape (loc, msg, type), without the
+    offending input: it may not even encode (a lone surrogate)."""
+    return [{"loc": [_printable(str(part)) for part in e.get("loc", ())], "msg": _printable(str(e.get("msg", ""))),
+             "type": str(e.get("type", "value_error"))} for e in errors]
+
+
+def _problem(message: str) -> list[dict]:
+    return _problems([{"loc": ["body"], "msg": message}])
 
 
 def _json_body(model) -> dict:
