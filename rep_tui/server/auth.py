@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from rep_tui.clock import utcnow
+from rep_tui.server.db import dialect_insert, write_transaction
 from rep_tui.server.models import LoginFailure, Password, Token
 from rep_tui.store.models import User
 
@@ -95,17 +96,20 @@ def _check_locks(conn: Connection, username: str, ip: str) -> None:
 
 
 def _record_failure(conn: Connection, username: str, ip: str) -> None:
+    """Count a failure for the user and the address, in one statement per key
+    (so failures at the same moment all count), then lock the key if it is over."""
     now = utcnow()
     for kind, key in _keys(username, ip):
-        row = conn.execute(select(LoginFailure).where(LoginFailure.key == key)).first()
-        failures = 1 if row is None or now - row.last_at > FORGET_AFTER else row.failures + 1
+        stmt = dialect_insert(conn, LoginFailure).values(key=key, failures=1, last_at=now, locked_until=None)
+        stmt = stmt.on_conflict_do_update(index_elements=[LoginFailure.key], set_={
+            "failures": case((LoginFailure.last_at < now - FORGET_AFTER, 1), else_=LoginFailure.failures + 1),
+            "last_at": now,
+        })
+        failures = conn.execute(stmt.returning(LoginFailure.failures)).scalar_one()
         over = failures - FREE_FAILURES[kind]
-        locked = now + min(timedelta(seconds=2 ** over), MAX_LOCK) if over >= 0 else None
-        values = {"failures": failures, "last_at": now, "locked_until": locked}
-        if row is None:
-            conn.execute(LoginFailure.__table__.insert().values(key=key, **values))
-        else:
-            conn.execute(update(LoginFailure).where(LoginFailure.key == key).values(**values))
+        if over >= 0:
+            locked = now + min(timedelta(seconds=2 ** min(over, 20)), MAX_LOCK)
+            conn.execute(update(LoginFailure).where(LoginFailure.key == key).values(locked_until=locked))
 
 
 def _token_hash(token: str) -> str:
@@ -120,22 +124,53 @@ def issue_token(conn: Connection, user_id: uuid.UUID, ttl: timedelta) -> tuple[s
     return token, expires
 
 
-def login(conn: Connection, username: str, password: str, ip: str, ttl: timedelta) -> tuple[Principal, str, datetime]:
-    """Check a password; returns the user and a new token, or raises AuthError.
-    Failures are recorded by the caller's transaction, which must commit."""
-    _check_locks(conn, username, ip)
-    row = conn.execute(
+def _candidate(conn: Connection, username: str):
+    return conn.execute(
         select(User.id, User.username, User.full_name, User.role, User.team_id, Password.hash)
         .join(Password, Password.user_id == User.id)
         .where(User.username == username, User.active.is_(True), User.deleted.is_(False))
     ).first()
+
+
+def _matches(row, password: str) -> bool:
+    """Whether the password is the user's; an unknown user costs the same hash check."""
     ok = _verify(row.hash if row else _dummy_hash(), password)
-    if not (row and ok):
-        _record_failure(conn, username, ip)
-        raise AuthError(401, WRONG)
+    return bool(row and ok)
+
+
+def _succeed(conn: Connection, row, username: str, ip: str, ttl: timedelta) -> tuple[Principal, str, datetime]:
     conn.execute(delete(LoginFailure).where(LoginFailure.key == _keys(username, ip)[0][1]))
     token, expires = issue_token(conn, row.id, ttl)
     return Principal(row.id, row.username, row.full_name, row.role, row.team_id), token, expires
+
+
+def login(conn: Connection, username: str, password: str, ip: str, ttl: timedelta) -> tuple[Principal, str, datetime]:
+    """Check a password; returns the user and a new token, or raises AuthError.
+    Failures are recorded by the caller's transaction, which must commit."""
+    _check_locks(conn, username, ip)
+    row = _candidate(conn, username)
+    if not _matches(row, password):
+        _record_failure(conn, username, ip)
+        raise AuthError(401, WRONG)
+    return _succeed(conn, row, username, ip, ttl)
+
+
+def sign_in(engine: Engine, username: str, password: str, ip: str, ttl: timedelta) -> tuple[Principal, str, datetime]:
+    """`login` for the server's route: the slow password check runs outside
+    any transaction, and the outcome is written in a short one that waits for
+    SQLite's write lock (so logins at the same moment all succeed, and every
+    failure counts toward the lock-out)."""
+    with engine.connect() as conn:
+        _check_locks(conn, username, ip)
+        row = _candidate(conn, username)
+        conn.rollback()
+    ok = _matches(row, password)
+    with write_transaction(engine) as conn:
+        if not ok:
+            _record_failure(conn, username, ip)
+        else:
+            return _succeed(conn, row, username, ip, ttl)
+    raise AuthError(401, WRONG)
 
 
 def authenticate(conn: Connection, token: str) -> Principal:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
@@ -71,6 +71,14 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.execute(select(Counter.value).where(Counter.id == COUNTER_ID)).first() is None:
             conn.execute(Counter.__table__.insert().values(id=COUNTER_ID, value=0))
+
+
+def dialect_insert(conn: Connection, table: Any):
+    """An INSERT that can say ON CONFLICT (both backends speak it)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return {"postgresql": pg_insert, "sqlite": sqlite_insert}[conn.dialect.name](table)
 
 
 def current_version(conn: Connection) -> int:

@@ -88,3 +88,14 @@ class ScopeExit(ServerBase):
     version: Mapped[int] = mapped_column(BigInteger, index=True)
     lead_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+
+
+class BlobUpload(ServerBase):
+    """Who has sent the server a blob's content (or could read it when they
+    attached it): an attachment gives access to its blob only when the user
+    it was pushed by is one of them, so naming a SHA grants nothing."""
+
+    __tablename__ = "server_blob_uploads"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

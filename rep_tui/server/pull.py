@@ -10,11 +10,13 @@ rep sees who changed their leads."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Connection, Engine, Select, bindparam, literal, select, tuple_, union_all
 
 from rep_tui.clock import utcnow
@@ -27,6 +29,7 @@ from rep_tui.sync.codec import encode_rows, wire_columns
 from rep_tui.sync.protocol import HistoryEntry, PullPage, Removal
 from rep_tui.sync.tables import ORDERED
 
+log = logging.getLogger(__name__)
 MAX_PAGE = 5000
 #: A device pulling from scratch gets this much of its leads' history: enough
 #: for "who changed this lately" without making the first sync carry years.
@@ -105,6 +108,31 @@ def _history(conn: Connection, user: Principal, after: int, end: int, client_id:
         stmt = stmt.where(ChangeRecord.at >= utcnow() - FIRST_SYNC_HISTORY)
     rows = conn.execute(stmt.order_by(ChangeRecord.version)).mappings()
     return [HistoryEntry.model_validate(dict(row)) for row in rows]
+
+
+def page_json(page: PullPage) -> str:
+    """The page as JSON. A row that cannot be encoded (one written straight
+    into the database, say, nested deeper than JSON encoders go) is logged and
+    left out, so one bad row cannot stop a team's pulls or a new device's
+    first sync; the check costs nothing while every row is fine."""
+    try:
+        return page.model_dump_json()
+    except (ValueError, RecursionError):  # PydanticSerializationError is a ValueError
+        pass
+    for table, rows in page.upserts.items():
+        page.upserts[table] = [row for row in rows if _encodes(table, row)]
+    page.history = [entry for entry in page.history if _encodes("change_history", entry)]
+    return page.model_dump_json()
+
+
+def _encodes(table: str, row: Any) -> bool:
+    try:
+        to_json(row)
+    except (ValueError, RecursionError) as exc:
+        row_id = row.get("id") if isinstance(row, dict) else getattr(row, "id", None)
+        log.error("%s row %s cannot be sent and was left out of a pull: %s", table, row_id, exc)
+        return False
+    return True
 
 
 def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int = 2000) -> PullPage:

@@ -19,17 +19,18 @@ import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
-from rep_tui.server import scoping
+from rep_tui.domain.rules import check_value
+from rep_tui.domain.rules import printable as _printable
+from rep_tui.domain.validation import Invalid
+from rep_tui.server import blobs, scoping
 from rep_tui.server.auth import Principal
-from rep_tui.server.db import PENDING, take_versions, write_transaction
+from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
@@ -43,6 +44,25 @@ SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id
 #: locked the same rows in opposite orders; the loser rolls back and retries.
 TRANSIENT_STATES = frozenset({"40P01", "40001"})
 ATTEMPTS = 5
+#: A device's sequence numbers count up one by one: a push that jumps further
+#: ahead of what was applied is refused, so no number can make the device's
+#: later pushes look like duplicates.
+MAX_SEQ_JUMP = 1_000_000_000
+#: Columns of record the server fills in on insert from the token and its
+#: clock (and never takes from a device on update): who wrote, who uploaded,
+#: when. Admins (the office, its imports) may give them for others; the server
+#: fills in what they leave empty.
+IDENTITY: dict[str, dict[str, Callable[[Principal], Any]]] = {
+    "comments": {"author_id": lambda user: user.id, "author_name": lambda user: user.full_name,
+                 "created_at": lambda _user: utcnow()},
+    "notes": {"author_name": lambda user: user.full_name, "created_at": lambda _user: utcnow()},
+    "attachments": {"uploaded_by": lambda user: user.id, "created_at": lambda _user: utcnow()},
+    "leads": {"created_at": lambda _user: utcnow()},
+}
+
+
+class SequenceOutOfRange(ValueError):
+    """A push whose sequence numbers the server cannot take (answered 422)."""
 
 
 class Rejected(Exception):
@@ -78,22 +98,67 @@ def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | No
     return dict(found) if found else None
 
 
-def _decode(table: str, fields: dict[str, list[Any]]) -> dict[str, tuple[Any, Any]]:
-    """{column: (base, new)} as column values, without what the server owns."""
+#: JSON types a column's value may arrive as (None is always allowed here).
+_WIRE_KINDS: list[tuple[type, tuple[type, ...], str]] = [
+    (Boolean, (bool,), "true or false"),
+    (Integer, (int,), "a whole number"),
+    (Numeric, (str, int, float), "a number"),
+    (JSON, (dict, list, str, int, float, bool), "JSON"),
+    (String, (str,), "text"),
+]
+
+
+def _wire_kind(column: Any, value: Any) -> None:
+    """Refuse a JSON value of the wrong kind before converting it (so "false" is not taken as true)."""
+    for col_type, kinds, words in _WIRE_KINDS:
+        if isinstance(column.type, col_type):
+            if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+                raise Rejected(f"{column.key}: it must be {words}")
+            return
+    if not isinstance(value, str):  # dates, times and ids travel as text
+        raise Rejected(f"{column.key}: it must be text")
+
+
+def decode(table: str, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Step 1: the mutation's JSON as {column: (base, new)} column values,
+    without the columns the server owns (id, version, human numbers)."""
     cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
     out = {}
     for name, pair in fields.items():
         if name not in cols:
-            raise Rejected(f"{table} has no field {name!r}")
+            raise Rejected(f"{table} has no field {_printable(repr(name))}")
         if name in SYNC_COLUMNS_EXCLUDED or name == SERVER_NUMBERS.get(table):
             continue
         if not isinstance(pair, list) or len(pair) != 2:
             raise Rejected(f"field {name!r} must be [base, new]")
         try:
-            out[name] = (from_json(cols[name].type, pair[0]), from_json(cols[name].type, pair[1]))
-        except (TypeError, ValueError) as exc:
-            raise Rejected(f"bad value for {name!r}: {exc}") from None
+            decoded = []
+            for value in pair:
+                if value is not None:
+                    _wire_kind(cols[name], value)
+                decoded.append(from_json(cols[name].type, value))
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise Rejected(_printable(f"bad value for {name!r}: {exc}")) from None
+        out[name] = (decoded[0], decoded[1])
     return out
+
+
+def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """Step 2: every new value against the rules the app's forms use
+    (`domain/rules.py`), and the identity fields set from the token and the
+    server's clock whatever the device sent: they are dropped here and
+    filled in by `write` for a new row."""
+    cols = SYNCED_TABLES[m.table].__table__.columns  # type: ignore[attr-defined]
+    for name, (_base, new) in fields.items():
+        if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
+            continue
+        try:
+            check_value(m.table, cols[name], new)
+        except Invalid as exc:
+            raise Rejected(_printable(f"{name}: {exc}")) from None
+    if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
+        return fields
+    return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
 
 
 def _record(push: Push, table: str, row_id: uuid.UUID, lead_id: Any, fld: str, old: Any, new: Any, kind: str) -> None:
@@ -170,8 +235,13 @@ def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
     push.stamped.append((table, m.row_id))
     if not scoping.may_write_row(conn, push.user, table, values):
         raise Rejected("that row is outside what you may change")
+    lead_id = scoping.lead_of(conn, table, values)
+    if table != "leads" and lead_id is not None and _row(conn, "leads", lead_id)["deleted"]:
+        raise Rejected("that lead was deleted")
     push.births.append({"table_name": table, "row_id": m.row_id, "client_id": push.client_id})
-    _record(push, table, m.row_id, scoping.lead_of(conn, table, values), "*", None, "created", "edit")
+    _record(push, table, m.row_id, lead_id, "*", None, "created", "edit")
+    if table == "attachments" and blobs.may_read(conn, push.user, values["sha256"]):
+        blobs.record_upload(conn, push.user.id, values["sha256"])  # they could read it already: no need to re-send
 
 
 def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
@@ -203,46 +273,84 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
 
 
 def _delete(push: Push, m: Mutation, current: dict[str, Any]) -> None:
+    """Delete a row softly, and with it what hangs off it (a lead's jobs,
+    appointments, comments..., a job's payments...): devices get tombstones."""
     if current["deleted"]:
         return
-    t = SYNCED_TABLES[m.table].__table__  # type: ignore[attr-defined]
-    push.conn.execute(update(t).where(t.c.id == m.row_id).values(deleted=True, version=PENDING, updated_at=utcnow()))
-    push.stamped.append((m.table, m.row_id))
-    _record(push, m.table, m.row_id, scoping.lead_of(push.conn, m.table, current), "*", "present", "deleted", "edit")
+    lead_id = scoping.lead_of(push.conn, m.table, current)
+    _soft_delete(push, m.table, [m.row_id])
+    _record(push, m.table, m.row_id, lead_id, "*", "present", "deleted", "edit")
+    if m.table == "leads":
+        jobs = select(Job.id).where(Job.lead_id == m.row_id)
+        for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            where = t.c.lead_id == m.row_id if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
+            _soft_delete(push, table, list(push.conn.execute(select(t.c.id).where(where, t.c.deleted.is_(False)))
+                                           .scalars()))
+    elif m.table == "jobs":
+        for table in sorted(JOB_CHILDREN):
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            _soft_delete(push, table, list(push.conn.execute(
+                select(t.c.id).where(t.c.job_id == m.row_id, t.c.deleted.is_(False))).scalars()))
 
 
-def apply(push: Push, m: Mutation) -> list[Conflict]:
-    """Apply one mutation or raise Rejected; returns the fields that lost."""
-    if m.table not in SYNCED_TABLES:
-        raise Rejected(f"unknown table {m.table!r}")
+def _soft_delete(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
+    if not row_ids:
+        return
+    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+    push.conn.execute(update(t).where(t.c.id == bindparam("_id")).values(deleted=True, version=PENDING,
+                                                                          updated_at=utcnow()),
+                      [{"_id": row_id} for row_id in row_ids])
+    push.stamped.extend((table, row_id) for row_id in row_ids)
+
+
+def authorize(push: Push, m: Mutation) -> dict[str, Any] | None:
+    """Step 3: may this user do this to this row? Returns the row as it is
+    (None for a new one); the new values' scope is checked as they are written."""
     refusal = scoping.write_refusal(m.table, m.op, push.user)
     if refusal:
         raise Rejected(refusal)
-    fields = _decode(m.table, m.fields)
     current = _row(push.conn, m.table, m.row_id)
     if current is not None and not scoping.may_write_row(push.conn, push.user, m.table, current):
         raise Rejected("that row is outside what you may change")
     if current is not None and current["deleted"] and m.op != "delete":
         raise Rejected(f"that {m.table} row was deleted")
+    if current is None and m.op != "insert":
+        raise Rejected(f"no such {m.table} row (deleted, or never synced)")
+    return current
+
+
+def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
+    """Step 4: apply the change and record it in the history; returns the fields that lost."""
     if m.op == "insert":
         if current is None:
-            _insert(push, m, {name: new for name, (_base, new) in fields.items()})
+            own = {name: value(push.user) for name, value in IDENTITY.get(m.table, {}).items()}
+            values = {name: new for name, (_base, new) in fields.items()}
+            _insert(push, m, {**own, **{name: new for name, new in values.items() if new is not None}})
             return []
         # A create the server already has (e.g. re-sent after a restore): same values are no change.
         return _update(push, m, current, {name: (new, new) for name, (_base, new) in fields.items()})
-    if current is None:
-        raise Rejected(f"no such {m.table} row (deleted, or never synced)")
     if m.op == "delete":
         _delete(push, m, current)
         return []
     return _update(push, m, current, fields)
 
 
+def apply(push: Push, m: Mutation) -> list[Conflict]:
+    """One mutation from top to bottom, or Rejected with the reason:
+    decode → check against the rules → authorize → write (and record)."""
+    if m.table not in SYNCED_TABLES:
+        raise Rejected(_printable(f"unknown table {m.table!r}"))
+    fields = check(push, m, decode(m.table, m.fields))
+    current = authorize(push, m)
+    return write(push, m, current, fields)
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, Rejected):
         return str(exc)
     orig = getattr(exc, "orig", None) or exc
-    return f"the server could not store it: {str(orig).splitlines()[0][:200]}"
+    return _printable(f"the server could not store it: {(str(orig).splitlines() or [''])[0][:200]}")
 
 
 def _apply_one(push: Push, m: Mutation) -> MutationResult:
@@ -278,8 +386,7 @@ def transient(exc: Exception) -> bool:
 def _lock_sequence(conn: Connection, user: Principal, client_id: str) -> int:
     """The device's last applied sequence, its row locked (made if new) until
     commit: a second push of the same device waits here, then sees the first's."""
-    dialect_insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[conn.dialect.name]
-    stmt = dialect_insert(ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=0)
+    stmt = dialect_insert(conn, ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=0)
     stmt = stmt.on_conflict_do_update(index_elements=[ClientSequence.user_id, ClientSequence.client_id],
                                       set_={"last_seq": ClientSequence.last_seq})
     return conn.execute(stmt.returning(ClientSequence.last_seq)).scalar_one()
@@ -343,6 +450,10 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
             return PushResponse(last_seq=last, behind=True)
         if request.sent_seq is not None and last > request.sent_seq:
             return PushResponse(last_seq=last, stale_copy=True)
+        top = max((m.seq for m in request.mutations), default=last)
+        if top > last + MAX_SEQ_JUMP:
+            raise SequenceOutOfRange(f"sequence {top} jumps more than {MAX_SEQ_JUMP:,} past the last applied "
+                                     f"({last}): a device numbers its changes one by one")
         state = Push(conn, user, request.client_id)
         results = []
         for m in sorted(request.mutations, key=lambda m: m.seq):

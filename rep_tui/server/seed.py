@@ -14,7 +14,8 @@ from sqlalchemy import Engine, bindparam, create_engine, insert, select, text, u
 
 from rep_tui.clock import utcnow
 from rep_tui.server import auth
-from rep_tui.server.db import locked_versions, make_engine, migrate
+from rep_tui.server.db import dialect_insert, locked_versions, make_engine, migrate
+from rep_tui.server.models import BlobUpload
 from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.sync.tables import ORDERED
 
@@ -32,6 +33,7 @@ def add_rows(engine: Engine, rows: dict[str, Iterable[dict[str, Any]]]) -> dict[
     """Insert rows (column values, any tables) with fresh versions, parents first."""
     counts: dict[str, int] = {}
     late: list[tuple[str, str, list[dict]]] = []
+    sent: set[tuple[str, uuid.UUID]] = set()  # attachments written here are the server's own: their blobs may be read
     with locked_versions(engine) as (conn, versions):
         for table in ORDERED:
             if table not in rows:
@@ -42,6 +44,8 @@ def add_rows(engine: Engine, rows: dict[str, Iterable[dict[str, Any]]]) -> dict[
             counts[table] = 0
             for row in rows[table]:
                 row = {**row, "version": versions.next(), "updated_at": row.get("updated_at") or utcnow()}
+                if table == "attachments" and row.get("uploaded_by"):
+                    sent.add((row["sha256"], row["uploaded_by"]))
                 for column in deferred:
                     if row.get(column) is not None:
                         late.append((table, column, [{"_id": row["id"], "_v": row[column]}]))
@@ -57,6 +61,9 @@ def add_rows(engine: Engine, rows: dict[str, Iterable[dict[str, Any]]]) -> dict[
         for table, column, params in late:
             t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
             conn.execute(update(t).where(t.c.id == bindparam("_id")).values({column: bindparam("_v")}), params)
+        if sent:
+            conn.execute(dialect_insert(conn, BlobUpload).on_conflict_do_nothing(),
+                         [{"sha256": sha, "user_id": user, "at": utcnow()} for sha, user in sent])
     if engine.dialect.name == "postgresql" and sum(counts.values()) >= CHUNK:
         with engine.connect() as conn:  # fresh statistics, or the planner guesses badly after a bulk load
             conn.execute(text("ANALYZE"))

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.domain.dates import parse_day, parse_time
+from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.validation import (
     Invalid, check_email, check_phone, check_state, check_units, check_zip, normalize_phone, parse_money,
 )
@@ -312,9 +313,6 @@ def _one_of(label: str, choices: tuple[str, ...]) -> Callable[[str], str]:
         return value
 
     return check
-
-
-CONTACT_TYPES = ("phone", "visit", "email", "text")
 
 
 def engagement_checks(today: date) -> dict[str, Callable[[str], Any]]:

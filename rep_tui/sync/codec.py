@@ -9,6 +9,7 @@ objects in between."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -22,6 +23,7 @@ from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.store.serialize import from_json, to_json
 from rep_tui.store.types import UTCDateTime
 
+log = logging.getLogger(__name__)
 _PLAIN = (String, Text, Integer, Boolean, JSON)
 
 Converter = Callable[[Any], Any]
@@ -81,14 +83,19 @@ def _wire_encoders(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, Conver
 
 def encode_rows(table: str, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """Rows selected as `wire_columns(table)` as JSON values, the same as
-    `encode_row` makes: the pull's hot loop, so only converted columns are touched."""
+    `encode_row` makes: the pull's hot loop, so only converted columns are
+    touched. A row that cannot be converted is logged and left out."""
     names, converted = _wire_encoders(table)
     out = []
     for row in rows:
         values = list(row)
-        for i, enc in converted:
-            if (value := values[i]) is not None:
-                values[i] = enc(value)
+        try:
+            for i, enc in converted:
+                if (value := values[i]) is not None:
+                    values[i] = enc(value)
+        except (TypeError, ValueError, OverflowError) as exc:
+            log.error("%s row %s cannot be sent and was left out: %s", table, values[0], exc)
+            continue
         out.append(dict(zip(names, values)))
     return out
 

@@ -49,12 +49,30 @@ def login(server_url: str, username: str, password: str, *, http: httpx.Client |
     try:
         response = client.post("/auth/login", content=LoginRequest(username=username, password=password)
                                .model_dump_json(), headers={"Content-Type": "application/json"})
+    except httpx.ConnectError as exc:
+        raise untrusted_certificate(exc) or exc from None
     finally:
         if http is None:
             client.close()
     if response.status_code != 200:
         raise LoginFailed(response.json().get("detail", f"the server answered {response.status_code}"))
     return LoginResponse.model_validate_json(response.content)
+
+
+def untrusted_certificate(exc: Exception) -> Exception | None:
+    """A clear error for a server whose TLS certificate this device does not trust, else None."""
+    import ssl
+
+    import httpx
+
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None and "CERTIFICATE_VERIFY_FAILED" not in str(exc):
+        return None
+    reason = getattr(cause, "verify_message", None) or "verification failed"
+    return httpx.ConnectError(f"the server's certificate is not trusted ({reason}). If your company signs its "
+                              "own certificates, set SSL_CERT_FILE to its CA file (PEM).")
 
 
 def save(server_url: str, answer: LoginResponse, config_dir: Path | None = None) -> Path:

@@ -6,17 +6,34 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 Op = Literal["insert", "update", "delete"]
 PROTOCOL_VERSION = 1
+#: The highest sequence number a device may use (JSON's exact integers): a
+#: device's outbox counts up one by one from 1, far below it.
+MAX_SEQ = 2 ** 53 - 1
+#: A device id: printable ASCII, no spaces (a UUID in practice).
+CLIENT_ID = r"^[!-~]{1,64}$"
+
+
+def _valid_unicode(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+#: A string that can be stored and sent back: no lone surrogates.
+ValidText = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class LoginRequest(BaseModel):
-    username: str
-    password: str
+    username: ValidText = Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$")
+    password: ValidText = Field(max_length=1024)
 
 
 class LoginResponse(BaseModel):
@@ -31,7 +48,7 @@ class LoginResponse(BaseModel):
 class Mutation(BaseModel):
     """One outbox entry: `fields` maps a column to [base value, new value]."""
 
-    seq: int
+    seq: int = Field(gt=0, le=MAX_SEQ)
     table: str
     row_id: uuid.UUID
     op: Op
@@ -42,15 +59,15 @@ MAX_BATCH = 1000
 
 
 class PushRequest(BaseModel):
-    client_id: str = Field(min_length=1, max_length=64)
+    client_id: str = Field(pattern=CLIENT_ID)
     #: The highest sequence this client holds as acknowledged; a server that
     #: remembers less was restored from a backup.
-    acked_seq: int = 0
+    acked_seq: int = Field(0, ge=0, le=MAX_SEQ)
     #: The highest sequence this client's database had sent before this
     #: request. A server that has applied more from this client id is talking
     #: to an old copy of the database (restored from a backup): its new
     #: changes reuse numbers the original already sent. None: not known.
-    sent_seq: int | None = None
+    sent_seq: int | None = Field(None, ge=0, le=MAX_SEQ)
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 
 

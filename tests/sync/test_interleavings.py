@@ -39,7 +39,8 @@ def test_random_interleavings_converge(server, company, devices, steps):
             device.sync()
             continue
         lead_id = mine[who][lead_index % len(mine[who])]
-        value = f"v{next(counter)}"
+        number = next(counter)
+        value = f"{60000 + number:05d}" if field == "zip" else f"v{number}"  # values the server's rules accept
         with device.store.session() as s:
             if kind == "edit":
                 writes.update(s, device.actor, s.get(Lead, lead_id), **{field: value})

@@ -27,7 +27,7 @@ def test_offline_edits_on_three_devices_converge(server, company, devices):
     # offline: ann adds a lead with a job and edits one; bob comments; maria edits ann's lead too
     with ann.store.session() as s:
         new = writes.insert(s, ann.actor, Lead(first_name="Olive", last_name="O'Brien", rep_id=ann.user_id,
-                                               home_phone="555 123 4567", custom={}))
+                                               home_phone="312 555 0142", custom={}))
         writes.insert(s, ann.actor, Job(lead_id=new.id, product="siding"))
         writes.update(s, ann.actor, s.get(Lead, company.leads["ann"][0]), city="Springfield")
     with bob.store.session() as s:

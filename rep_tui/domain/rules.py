@@ -1,0 +1,242 @@
+"""What a stored value of a synced column may be: the rules the app's forms
+apply, stated per column so the server checks every pushed value with the
+same ones (a modified client, an old one or a CSV import cannot store what a
+form would refuse).
+
+Each column gets the checks its SQLAlchemy type implies (length of a
+String(n), the range of an Integer, digits of a Numeric, valid Unicode
+without control characters, JSON shape) plus the form rule named for it in
+`FORM_RULES` (phones, emails, ZIP, state, choices). `check_value` raises
+`Invalid` with a reason a rep can act on."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Callable
+
+from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_units, check_zip
+
+#: Longest text of a Text column (comments, notes, account notes), in characters.
+MAX_LONG_TEXT = 20_000
+#: `leads.custom`: a JSON object at most this deep and this big (serialized, in bytes).
+MAX_JSON_DEPTH = 8
+MAX_JSON_BYTES = 16_384
+CONTACT_TYPES = ("phone", "visit", "email", "text")
+ATTACHMENT_KINDS = ("document", "picture")
+APPOINTMENT_KINDS = ("new", "rehash", "reset", "follow-up")
+ROLES = ("rep", "manager", "admin")
+#: C0 controls, DEL and C1 controls (ESC, BEL, NUL, CSI...): never in a stored short text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same, but newline and tab are allowed in long text.
+_CONTROL_LONG = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def printable(text: str) -> str:
+    """A reason safe to send back and show: control characters and lone surrogates written as escapes."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def one_of(label: str, choices: tuple[str, ...]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value not in choices:
+            raise Invalid(f"{label} must be one of {', '.join(choices)}.")
+        return value
+
+    return check
+
+
+def _kept(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A form check used as a rule: the value passes when the check accepts it."""
+
+    def rule(value: Any) -> Any:
+        check(value)
+        return value
+
+    return rule
+
+
+def _e164(value: str) -> str:
+    if not _E164.match(value):
+        raise Invalid("A normalized phone is + and 7 to 15 digits.")
+    return value
+
+
+def _sha256(value: str) -> str:
+    if not _SHA256.match(value):
+        raise Invalid("A file is named by its lowercase hex SHA-256.")
+    return value
+
+
+def _time_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"{value!r} is not a time zone (like America/Chicago).") from None
+    return value
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not 0 <= value <= 100:
+        raise Invalid("Ownership must be between 0 and 100 %.")
+    return value
+
+
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise Invalid("It cannot be negative.")
+    return value
+
+
+_PHONE, _EMAIL = _kept(check_phone), _kept(check_email)
+_UNITS = _kept(lambda value: check_units(str(value)))
+
+#: The form rules of each column (beyond what its type implies): the same
+#: functions the app's forms call, so a value a form refuses is refused here.
+FORM_RULES: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "leads": {
+        "home_phone": _PHONE, "cell_phone": _PHONE, "work_phone": _PHONE,
+        "home_phone_e164": _e164, "cell_phone_e164": _e164, "work_phone_e164": _e164,
+        "email": _EMAIL, "alt_email": _EMAIL, "state": _kept(check_state), "zip": _kept(check_zip),
+    },
+    "users": {"email": _EMAIL, "phone": _PHONE, "role": one_of("Role", ROLES)},
+    "offices": {"state": _kept(check_state), "time_zone": _time_zone},
+    "jobs": {"total_units": _UNITS, "sold_units": _UNITS, "contract_cents": _not_negative,
+             "balance_cents": _not_negative},
+    "payments": {"amount_cents": _not_negative},
+    "commissions": {"amount_cents": _not_negative, "paid_cents": _not_negative},
+    "invoice_items": {"quantity": _not_negative, "amount_cents": _not_negative},
+    "appointments": {"time_zone": _time_zone, "kind": one_of("Appointment kind", APPOINTMENT_KINDS)},
+    "attachments": {"kind": one_of("Kind", ATTACHMENT_KINDS), "sha256": _sha256, "size": _not_negative},
+    "contacts": {"phone": _PHONE, "ownership_pct": _percent},
+    "engagements": {"contact_type": one_of("Contact type", CONTACT_TYPES), "duration_minutes": _not_negative},
+}
+
+
+def json_depth(value: Any) -> int:
+    """How deeply a JSON value nests (a scalar is 0, {} or [] is 1), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+    return deepest
+
+
+def check_text(value: str, *, max_length: int | None, long: bool) -> str:
+    """Valid Unicode, no control characters (newline and tab allowed in long text), not too long."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid("The text is not valid Unicode (a lone surrogate).") from None
+    bad = (_CONTROL_LONG if long else _CONTROL).search(value)
+    if bad:
+        raise Invalid(f"The text holds a control character (U+{ord(bad.group()):04X}).")
+    if max_length is not None and len(value) > max_length:
+        raise Invalid(f"At most {max_length:,} characters; this has {len(value):,}.")
+    return value
+
+
+def check_json_object(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid(f"It must be a JSON object, not {type(value).__name__}.")
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise Invalid(f"It nests deeper than {MAX_JSON_DEPTH} levels.")
+    try:
+        size = len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    except (UnicodeEncodeError, ValueError):
+        raise Invalid("It holds text that is not valid Unicode.") from None
+    if size > MAX_JSON_BYTES:
+        raise Invalid(f"At most {MAX_JSON_BYTES:,} bytes as JSON; this has {size:,}.")
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in item:
+                check_text(key, max_length=200, long=False)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            check_text(item, max_length=MAX_LONG_TEXT, long=True)
+    return value
+
+
+@lru_cache(maxsize=None)
+def _type_rule(column: Any) -> Callable[[Any], Any]:
+    """The checks a column's SQLAlchemy type implies."""
+    from sqlalchemy.types import JSON, BigInteger, Boolean, Date, DateTime, Integer, Numeric, String, Text, Uuid
+
+    col_type = column.type
+    if isinstance(col_type, JSON):
+        return check_json_object
+    if isinstance(col_type, Boolean):
+        return lambda value: _is(value, bool, "true or false")
+    if isinstance(col_type, Integer):
+        bits = 63 if isinstance(col_type, BigInteger) else 31
+        return lambda value: _in_range(_is(value, int, "a whole number"), -(2 ** bits), 2 ** bits - 1)
+    if isinstance(col_type, Numeric):
+        return lambda value: _numeric(value, col_type.precision, col_type.scale)
+    if isinstance(col_type, (Text, String)):
+        long = isinstance(col_type, Text)
+        limit = MAX_LONG_TEXT if long else col_type.length
+        return lambda value: check_text(_is(value, str, "text"), max_length=limit, long=long)
+    if isinstance(col_type, DateTime) or isinstance(getattr(col_type, "impl", None), DateTime):
+        return lambda value: _is(value, datetime, "a date and time")
+    if isinstance(col_type, Date):
+        return lambda value: _is(value, date, "a date")
+    if isinstance(col_type, Uuid):
+        return lambda value: _is(value, uuid.UUID, "an id")
+    return lambda value: value
+
+
+def _is(value: Any, kind: type, words: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise Invalid(f"It must be {words}.")
+    return value
+
+
+def _in_range(value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise Invalid(f"It must be between {low:,} and {high:,}.")
+    return value
+
+
+def _numeric(value: Any, precision: int | None, scale: int | None) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise Invalid("It must be a number.")
+    if scale is not None and value.as_tuple().exponent < -scale:
+        raise Invalid(f"At most {scale} decimals.")
+    if precision is not None and abs(value) >= Decimal(10) ** (precision - (scale or 0)):
+        raise Invalid(f"At most {precision - (scale or 0)} digits before the point.")
+    return value
+
+
+#: What a form rule may be given (other values fail the type's check instead).
+_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal}
+
+
+def check_value(table: str, column: Any, value: Any) -> None:
+    """Raise `Invalid` when `value` (a column value, already decoded) may not be stored in `column`."""
+    if value is None:
+        if not column.nullable and not column.primary_key:
+            raise Invalid("It cannot be empty.")
+        return
+    rule = FORM_RULES.get(table, {}).get(column.key)
+    if rule is not None and isinstance(value, _PYTHON_KINDS.get(type(column.type).__name__, object)):
+        rule(value)  # first: its message is the form's ("Use the two-letter state code")
+    _type_rule(column)(value)
