@@ -27,11 +27,10 @@ from textual.widgets.option_list import Option
 from rep_tui.clock import local_today, zone
 from rep_tui.domain.booking import BOOKABLE_KINDS, DEFAULT_LENGTH, KIND_LABELS, length_of
 from rep_tui.domain.dates import (
-    DAY_HINT, LENGTH_HINT, TIME_HINT, format_day, format_length, format_time, parse_day, parse_length, parse_time,
-    relative_day,
+    format_day, format_length, format_time, parse_day, parse_length, parse_time, relative_day,
 )
 from rep_tui.domain.validation import Invalid
-from rep_tui.widgets.validated_input import ValidatedInput
+from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
 #: Leads offered while the rep types a name.
 LEAD_HITS = 6
@@ -53,6 +52,9 @@ class _Subject:
     starts_at: datetime | None = None
     length: timedelta = DEFAULT_LENGTH
     kind: str = "new"
+
+
+LENGTH_EXAMPLE = "e.g. 90, 2h or 1:30"
 
 
 class BookDialog(ModalScreen[bool]):
@@ -104,11 +106,11 @@ class BookDialog(ModalScreen[bool]):
             dialog.border_title = "Move appointment" if self.moving else "Book appointment"
             yield Static(self.intro, id="intro")
             yield Static("", id="who")
-            yield ValidatedInput("Customer", _lead_name, id="customer", placeholder="name, phone or PID")
+            yield ValidatedInput("Customer", _lead_name, id="customer", placeholder="e.g. a name, a phone or a PID")
             yield OptionList(id="leads")
-            yield ValidatedInput("Date", lambda text: parse_day(text, today), id="day", placeholder=DAY_HINT)
-            yield ValidatedInput("Time", parse_time, id="time", placeholder=TIME_HINT)
-            yield ValidatedInput("Length", parse_length, id="length", placeholder=LENGTH_HINT,
+            yield ValidatedInput("Date", lambda text: parse_day(text, today), id="day", placeholder=DAY_EXAMPLE)
+            yield ValidatedInput("Time", parse_time, id="time", placeholder=TIME_EXAMPLE)
+            yield ValidatedInput("Length", parse_length, id="length", placeholder=LENGTH_EXAMPLE,
                                  value=format_length(DEFAULT_LENGTH))
             with Horizontal(id="kind-row"):
                 yield Label("Type", classes="field-label")
