@@ -389,6 +389,10 @@ async def test_week_view_columns_at_120_move_by_day_and_week_and_open_and_result
         from rep_tui.dialogs.result import ResultDialog
 
         assert isinstance(app.screen, ResultDialog) and app.screen.appointment_id == todays[0].appointment.id
+        await pilot.press("d", "enter")  # Demo No Sale: a result the week shows as a plain word
+        await settle(pilot)
+        assert app.is_running and app.screen.query_one(WeekView).display
+        assert todays[0].appointment.id in app.focused.appointment_ids.values()
 
 
 async def test_week_view_at_80_is_a_list_grouped_by_day(store):

@@ -52,7 +52,8 @@ class DayColumn(AgendaTable):
             waiting = appointment.result_code is None and appointment.starts_at >= now
             result = result_cell(row, codes, now)
             tone = None if waiting or not isinstance(result, Toned) else result.tone
-            said = "⚠" if appointment.result_code is None else result.text  # ⚠: still needs its result
+            label = result.text if isinstance(result, Toned) else result
+            said = "⚠" if appointment.result_code is None else label  # ⚠: still needs its result
             text = f"{format_time(appointment.starts_at, tz)} {said if tone else ''}".rstrip()
             text += f"\n{row.lead.name}"
             shown.append(TableRow(listed.key, listed.lead_id, (Toned(text, tone) if tone else text,)))
