@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/interaction.py
+	$(BIN)/python bench/keys.py
 	$(BIN)/python bench/sync.py
 
 clean:
