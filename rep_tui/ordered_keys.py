@@ -110,7 +110,10 @@ class OrderedKeys(App):
             self._held_input.append(event)
             if not self._delivering_input:
                 self._delivering_input = True
-                await self._deliver_held()
+                if self._screen_ready():
+                    await self._deliver_held()
+                else:  # a screen opened by other means (start-up, a worker) is still opening
+                    self._following = asyncio.create_task(self._follow(), name="deliver keys in order")
             return
         await super().on_event(event)
 
@@ -125,6 +128,12 @@ class OrderedKeys(App):
                 self._following = asyncio.create_task(self._follow(), name="deliver keys in order")
                 return
         self._delivering_input = False
+
+    def _screen_ready(self) -> bool:
+        """Whether the screen on top is mounted and shows its data (see `WaitsForData`)."""
+        screen = self.screen
+        shown = getattr(screen, "data_shown", None)
+        return screen.is_mounted and (not isinstance(shown, asyncio.Event) or shown.is_set())
 
     def _types_into_focused_text(self, event: events.Key | events.Paste) -> bool:
         """True for text typed into a focused text box: the box inserts it and

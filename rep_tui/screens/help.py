@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        title = self.under.title or type(self.under).__name__
+        title = self.under.title or getattr(self.under, "dialog_title", "") or "this window"
         with VerticalScroll(id="help") as scroll:
             scroll.border_title = f"Keys — {title}"
             scroll.border_subtitle = "Esc closes"

@@ -164,7 +164,7 @@ class RowTable(DataTable):
                              animate=False)
 
     def _tone_style(self, tone: str) -> Style:
-        """The tone's style with its colour worked out against the table's
+        """The tone's style with its colour worked out against the screen's
         background: a Rich style cannot hold "auto 60%" ($text-muted), which
         it drew white, unreadable on the light theme."""
         name = f"row-table--{tone}"
@@ -172,7 +172,7 @@ class RowTable(DataTable):
         styles = self.get_component_styles(name)
         if not styles.has_rule("color"):
             return style
-        background = self.background_colors[1]
+        background = self.screen.background_colors[1]  # the table's own changes with its focus tint
         color = background.get_contrast_text(styles.color.a) if styles.auto_color else styles.color
         return style + Style(color=(background + color).rich_color)
 
