@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The clock the benches run at, as in the tests: data "near now" stays near now.
 NOW = "2026-11-24T16:00:00+00:00"
 #: What the demo database depends on: its generator, the models and the migrations ...
-_SOURCES = ("rep_tui/demo.py", "rep_tui/demo_names.py", "rep_tui/store/models.py", "rep_tui/store/client_models.py",
+_SOURCES = ("rep_tui/demo/company.py", "rep_tui/demo/names.py", "rep_tui/store/models.py", "rep_tui/store/client_models.py",
             "rep_tui/store/migrations")
 
 
@@ -47,7 +47,7 @@ def demo_home(leads: int, seed: int = 11) -> Path:
     os.environ["REP_TUI_NOW"] = NOW
     from sqlalchemy import text
 
-    from rep_tui.demo import build_demo
+    from rep_tui.demo.company import build_demo
     from rep_tui.store.db import Store
 
     data = home / "data"

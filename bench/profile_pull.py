@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the throw-away PostgreSQL cluster
 
 from rep_tui.server.auth import Principal  # noqa: E402
 from rep_tui.server.db import make_engine, migrate  # noqa: E402
-from rep_tui.server.pgtemp import TempCluster  # noqa: E402
+from pgtemp import TempCluster  # noqa: E402
 from rep_tui.server.pull import pull  # noqa: E402
 from rep_tui.server.seed import add_rows  # noqa: E402
 from rep_tui.store.db import Store  # noqa: E402

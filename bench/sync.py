@@ -34,10 +34,12 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the throw-away PostgreSQL cluster
 
 from rep_tui.server import auth  # noqa: E402
 from rep_tui.server.db import current_version, make_engine, migrate  # noqa: E402
-from rep_tui.server.pgtemp import TempCluster, free_port  # noqa: E402
+from pgtemp import TempCluster  # noqa: E402
+from rep_tui.server.embedded import free_port  # noqa: E402
 from rep_tui.server.seed import add_rows  # noqa: E402
 from rep_tui.store import search  # noqa: E402
 from rep_tui.store.db import Store  # noqa: E402

@@ -98,7 +98,7 @@ def demo(leads: int, seed: int, open_app: bool, username: str | None) -> None:
     import time
 
     from rep_tui.config import load_settings
-    from rep_tui.demo_names import rep_count
+    from rep_tui.demo.names import rep_count
     from rep_tui.device_link import build_demo_server, demo_server_exists
 
     paths = load_settings().paths

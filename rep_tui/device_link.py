@@ -70,7 +70,7 @@ def build_demo_server(paths: Paths, *, leads: int, seed: int, progress: Progress
     attachments) into a new server database. The database appears under its
     final name only when complete, so an interrupted build starts over.
     `progress` hears each step and the counts as they grow."""
-    from rep_tui.demo import build_demo
+    from rep_tui.demo.company import build_demo
     from rep_tui.server.seed import seed_from_store
     from rep_tui.store.db import Store
 
@@ -201,7 +201,7 @@ def demo_link(store: Store, username: str | None = None, *,
               progress: Progress | None = None) -> Iterator[tuple[SyncTarget, SyncReport]]:
     """Start the demo's server, sign its rep in (again: the saved token may
     have expired) and pull before yielding."""
-    from rep_tui.demo_names import DEMO_REP
+    from rep_tui.demo.names import DEMO_REP
 
     paths = _demo_paths()
     note = progress or (lambda _message: None)
@@ -217,7 +217,7 @@ def _start_demo_server(username: str | None) -> tuple[SyncTarget, Callable[[], N
     """Start the demo's server and sign its rep in; returns the target and how to stop the server."""
     import httpx
 
-    from rep_tui.demo_names import DEMO_REP
+    from rep_tui.demo.names import DEMO_REP
     from rep_tui.sync import credentials
 
     paths = _demo_paths()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from rep_tui.config import resolve_paths, reset_settings_cache
-from rep_tui.demo import build_demo
+from rep_tui.demo.company import build_demo
 from rep_tui.store.db import Store
 
 NOW = "2026-11-24T16:00:00+00:00"  # 10:00 in Chicago, a Tuesday

@@ -16,7 +16,7 @@ import pytest
 
 from rep_tui.config import resolve_paths, reset_settings_cache
 from rep_tui.device_link import EMBEDDED, build_demo_server, embedded_server, server_blobs_dir, server_db_path, sign_in
-from rep_tui.server.testing import Server
+from server_fixtures import Server
 from rep_tui.store.db import Store
 
 DEMO_SYSTEM_LEADS = 300

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
-from rep_tui.demo_files import pdf
+from rep_tui.demo.files import pdf
 from rep_tui.screens.attachment_view import DocumentTextScreen, pdf_text
 from rep_tui.screens.open_external import save_to_downloads
 from rep_tui.store.models import Attachment

@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, func, select
 from rep_tui.cli import main
 from rep_tui.config import resolve_paths
 from rep_tui.device_link import server_db_path
-from rep_tui.server.pgtemp import free_port
-from rep_tui.server.testing import pg_cluster  # noqa: F401  (fixture)
+from rep_tui.server.embedded import free_port
+from server_fixtures import pg_cluster  # noqa: F401  (fixture)
 from rep_tui.store import writes
 from rep_tui.store.db import Store
 from rep_tui.store.models import Comment, Lead, User

@@ -373,7 +373,7 @@ def add_pictures(store, lead_id, blobs_dir, descriptions: dict[str, bool]) -> No
     (synced metadata whose blob has not come down yet)."""
     import random
 
-    from rep_tui.demo_files import house_png
+    from rep_tui.demo.files import house_png
     from rep_tui.store import writes
     from rep_tui.store.leads import add_attachment, store_blob
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.config import resolve_paths
-from rep_tui.demo import build_demo
+from rep_tui.demo.company import build_demo
 from rep_tui.domain.results import DEFAULT_RESULT_CODES
 from rep_tui.domain.validation import normalize_phone
 from rep_tui.store import queries

@@ -4,11 +4,18 @@ on 127.0.0.1 and a free port for the demo, tests and benchmarks."""
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from pathlib import Path
 
-from rep_tui.server.pgtemp import free_port
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 
 def default_db_url() -> str:

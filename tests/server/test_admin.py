@@ -17,7 +17,7 @@ from rep_tui.server import admin, auth
 from rep_tui.server.db import current_version
 from rep_tui.server.models import ClientSequence, ScopeExit, Token
 from rep_tui.server.seed import add_rows
-from rep_tui.server.testing import make_company
+from server_fixtures import make_company
 from rep_tui.store.models import Appointment, Attachment, ChangeRecord, Lead, Note, User
 
 HEADER = "first_name,last_name,address,city,state,zip,home_phone,cell_phone,work_phone,email,source\n"

@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from rep_tui.server.testing import PASSWORD, Server
+from server_fixtures import PASSWORD, Server
 from rep_tui.sync import credentials
 
 
@@ -46,7 +46,7 @@ def test_repeated_failures_are_refused_for_a_while(server, company):
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_tokens_expire(backend, tmp_path):
-    from rep_tui.server.testing import make_company
+    from server_fixtures import make_company
 
     srv = Server(backend, tmp_path / "blobs", token_ttl=timedelta(seconds=-1)).start()
     try:

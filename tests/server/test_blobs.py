@@ -7,7 +7,7 @@ import hashlib
 
 import httpx
 
-from rep_tui.server.testing import PASSWORD
+from server_fixtures import PASSWORD
 from rep_tui.store import writes
 from rep_tui.store.models import Attachment
 from rep_tui.sync.engine import blob_path
@@ -31,7 +31,7 @@ def test_blobs_are_checked_and_served_in_ranges(server, company):
 
 
 def test_size_limit(backend, tmp_path):
-    from rep_tui.server.testing import Server, make_company
+    from server_fixtures import Server, make_company
 
     srv = Server(backend, tmp_path / "blobs", max_blob_bytes=1000).start()
     try:

@@ -8,7 +8,7 @@ import uuid
 import httpx
 
 from rep_tui.server.auth import Principal, RecentTokens
-from rep_tui.server.testing import PASSWORD
+from server_fixtures import PASSWORD
 
 ANN = Principal(uuid.uuid4(), "ann", "Ann", "rep", None)
 

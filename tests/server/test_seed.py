@@ -7,7 +7,7 @@ import hashlib
 import uuid
 
 from rep_tui.server.seed import seed_from_store
-from rep_tui.server.testing import Device, Server, server_rows
+from server_fixtures import Device, Server, server_rows
 from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment, Job, Lead, Team, User
 from rep_tui.sync.engine import blob_path

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from rep_tui.server.db import make_engine, migrate
-from rep_tui.server.pgtemp import free_port
-from rep_tui.server.testing import PASSWORD, make_company
+from rep_tui.server.embedded import free_port
+from server_fixtures import PASSWORD, make_company
 from rep_tui.sync import credentials
 
 trustme = pytest.importorskip("trustme")

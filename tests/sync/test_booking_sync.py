@@ -11,7 +11,7 @@ import pytest
 
 from rep_tui.clock import utcnow
 from rep_tui.server.seed import add_rows
-from rep_tui.server.testing import server_rows
+from server_fixtures import server_rows
 from rep_tui.store import booking
 from rep_tui.store.models import Appointment
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rep_tui.server import push as server_push
-from rep_tui.server.testing import Device, server_rows
+from server_fixtures import Device, server_rows
 from rep_tui.store import writes
 from rep_tui.store.client_models import OutboxEntry
 from rep_tui.store.models import ChangeRecord, Comment, Lead
@@ -145,7 +145,7 @@ def test_a_device_restored_from_an_old_copy_loses_none_of_its_new_changes(server
     server must not take its new changes for retries of those."""
     import sqlite3
 
-    from rep_tui.server.testing import Device
+    from server_fixtures import Device
 
     ann = devices("ann")
     ann.sync()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from rep_tui.server.seed import add_rows
-from rep_tui.server.testing import server_rows
+from server_fixtures import server_rows
 from rep_tui.store import search
 from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.sync.codec import encode_row, encode_rows, wire_columns

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from rep_tui.server.testing import server_rows
+from server_fixtures import server_rows
 from rep_tui.store import writes
 from rep_tui.store.models import ChangeRecord, Comment, Lead
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from rep_tui.store import search, writes
 from rep_tui.store.models import Comment, Job, Lead
-from rep_tui.server.testing import server_rows
+from server_fixtures import server_rows
 
 
 def _lead(device, lead_id):

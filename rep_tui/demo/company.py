@@ -25,13 +25,13 @@ from typing import Callable, Sequence
 from sqlalchemy import bindparam, delete, insert, update
 
 from rep_tui.clock import utcnow, zone
-from rep_tui.demo_names import (
+from rep_tui.demo.names import (
     ACCOUNT_NOTES, ADMIN, APPOINTMENT_NOTES, BAD_EMAIL_DOMAINS, COMMENTS, COMMISSION_PCTS, COMMON_STREETS,
     COMPANY_DOMAIN, CONTACT_ROLES, DEMO_MANAGER, DEMO_REP, EARLIER_RESULTS, EMAIL_DOMAINS, ENGAGEMENT_SUBJECTS,
     FINAL_RESULTS, FIRST_NAMES, JOB_STEPS, LAST_NAMES, OFFICE_NOTES, OFFICE_STAFF, OFFICES, PAYMENT_METHODS,
     PHONE_FORMATS, PICTURE_CAPTIONS, PRODUCTS, REPS_PER_TEAM, SHOWCASE_NAMES, SOURCES, OfficeSpec, ProductSpec,
 )
-from rep_tui.demo_files import house_png, pdf
+from rep_tui.demo.files import house_png, pdf
 from rep_tui.domain.results import DEFAULT_RESULT_CODES
 from rep_tui.domain.text import fold
 from rep_tui.domain.validation import format_money, normalize_phone

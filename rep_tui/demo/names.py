@@ -1,6 +1,6 @@
 """Word lists and weights for the demo company: people, places, products,
 how results and jobs go, and the things reps and the office write. Kept
-apart from `rep_tui.demo` so the generator reads as logic, not data."""
+apart from `rep_tui.demo.company` so the generator reads as logic, not data."""
 
 from __future__ import annotations
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from rep_tui.server.embedded import free_port
 
 
 class ClusterError(RuntimeError):
@@ -31,12 +32,6 @@ def find_bindir() -> Path:
     if initdb:
         return Path(initdb).parent
     raise ClusterError("PostgreSQL's initdb was not found (install postgresql or set REP_TUI_PG_BIN)")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class TempCluster:

@@ -18,7 +18,7 @@ import pytest
 
 from rep_tui.server import auth
 from rep_tui.server.embedded import ServerThread
-from rep_tui.server.pgtemp import TempCluster
+from pgtemp import TempCluster
 from rep_tui.server.seed import add_rows
 
 PASSWORD = "correct horse"
