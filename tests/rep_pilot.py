@@ -21,10 +21,40 @@ async def settle(pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    for _ in range(40):
-        if all(footer.up_to_date for footer in pilot.app.screen.query(RepFooter)):
-            break
-        await pilot.pause(0.05)
+    await wait_until(pilot, lambda: all(footer.up_to_date for footer in pilot.app.screen.query(RepFooter)),
+                     "the footer to show the keys of what has focus")
+
+
+#: How long a test waits for something the app does by itself before it fails
+#: (generous: a loaded machine is slow, not wrong; a condition that never comes fails loudly).
+PATIENCE = 30.0
+
+
+async def wait_until(pilot, condition, what: str, patience: float = PATIENCE) -> None:
+    """Pause until `condition()` holds; fail saying `what` never happened."""
+    import time
+
+    deadline = time.monotonic() + patience
+    while not condition():
+        if time.monotonic() > deadline or not pilot.app.is_running:
+            raise AssertionError(f"waited {patience:.0f} s for {what}; it never happened")
+        await pilot.pause(0.02)
+
+
+async def palette_answered(pilot) -> None:
+    """Wait until the command palette has searched for what was typed: its
+    search worker is done and the list shows hits (or says there are none)."""
+    from textual.command import CommandList, CommandPalette
+
+    def answered() -> bool:
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette), f"the palette is not open ({palette!r} is)"
+        searching = [w for w in pilot.app.workers if w.group == CommandPalette._GATHER_COMMANDS_GROUP
+                     and w.is_running]
+        return not searching and palette.query_one(CommandList).option_count > 0
+
+    await keys_delivered(pilot)
+    await wait_until(pilot, answered, "the palette to answer")
 
 
 async def retype(pilot, text: str) -> None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx
 import pytest
 
 from rep_tui.server import auth
@@ -22,6 +23,9 @@ from pgtemp import TempCluster
 from rep_tui.server.seed import add_rows
 
 PASSWORD = "correct horse"
+#: Requests of tests that talk HTTP themselves: a generous timeout, because a
+#: loaded machine hashing passwords (argon2) is slow, not wrong.
+http = httpx.Client(timeout=60.0)
 _numbers = itertools.count(1)
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select
@@ -17,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 from rep_tui.cli import main
 from rep_tui.config import resolve_paths
 from rep_tui.device_link import server_db_path
-from server_fixtures import PASSWORD, Backend, Server, make_company, pg_cluster  # noqa: F401  (fixture)
+from server_fixtures import PASSWORD, Backend, Server, http, make_company, pg_cluster  # noqa: F401  (fixture)
 from rep_tui.store import writes
 from rep_tui.store.db import Store
 from rep_tui.store.models import Comment, Lead, User
@@ -177,7 +176,7 @@ def test_logout_refuses_while_changes_wait_then_force_revokes_the_token(company_
         "1 change(s) not sent stay on this device; sign in as ann to send them.",
     ]
     assert credentials.load() is None
-    assert httpx.get(f"{srv.url}/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert http.get(f"{srv.url}/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 def test_logout_with_nothing_waiting_and_the_server_gone(company_server, rep_env):

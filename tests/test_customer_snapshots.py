@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from customer_leads import files_lead, sale_lead
+from rep_pilot import settle
 
 from rep_tui.app import RepApp
 
@@ -49,8 +50,7 @@ def showing(lead_id: uuid.UUID, keys: tuple[str, ...], theme: str | None = None)
         app.clear_notifications()  # a toast lives 5 s: on a busy machine it may be gone before the picture
         for field in app.screen.query("Input, TextArea"):
             field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
-        for _ in range(3):  # a loaded table takes focus, then the footer shows its keys: one cycle each
-            await pilot.pause()
+        await settle(pilot)  # a loaded table takes focus, then the footer shows its keys
 
     return run_before
 

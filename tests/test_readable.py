@@ -16,7 +16,7 @@ from textual.geometry import Region
 from textual.widgets import Input
 from textual.widgets._toggle_button import ToggleButton
 
-from rep_pilot import anyio_backend, retype, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_pilot import anyio_backend, retype, settle, wait_until  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
 
 pytestmark = pytest.mark.anyio
@@ -168,16 +168,10 @@ async def test_offline_says_why_in_words(store):
                         first_delay=0.01, max_delay=3600)
     app = RepApp(store, sync=target)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(500):
-            if app.sync_status is not None and app.sync_status.state == "offline":
-                break
-            await pilot.pause(0.02)
-        assert app.sync_status.state == "offline"
+        await wait_until(pilot, lambda: app.sync_status is not None and app.sync_status.state == "offline",
+                         "the sync to find the server offline")
         await pilot.press("f7")
-        for _ in range(100):
-            if "cannot reach the server" in screen_text(app):
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "cannot reach the server" in screen_text(app), "F7 to say why")
         text = screen_text(app)
         assert "Offline" in text and "cannot reach the server: no connection" in text
         assert not INTERNAL.search(text), INTERNAL.search(text)

@@ -8,7 +8,7 @@ from textual.command import CommandPalette
 from textual.widgets import DataTable, Footer, Input
 from textual.widgets._footer import FooterKey
 
-from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_pilot import anyio_backend, palette_answered, settle, wait_until  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
 from rep_tui.clock import utcnow
 from rep_tui.dialogs.result import ResultDialog
@@ -94,14 +94,11 @@ def footer_text(screen) -> str:
 
 
 async def footer_showing(pilot, *items: str) -> str:
-    """The footer once it shows `items`, or as it is after ~2 s: it is composed
-    again after a refresh when the focused widget's keys change (e.g. a table
-    that has just loaded takes focus), which a busy machine can delay."""
-    for _ in range(40):
-        shown = footer_text(pilot.app.screen)
-        if all(item in shown for item in items):
-            break
-        await pilot.pause(0.05)
+    """The footer once it shows `items` (it is composed again after a refresh
+    when the focused widget's keys change, e.g. a table that has just loaded
+    takes focus, which a busy machine can delay); fails if it never does."""
+    await wait_until(pilot, lambda: all(item in footer_text(pilot.app.screen) for item in items),
+                     f"the footer to show {items}")
     return footer_text(pilot.app.screen)
 
 
@@ -168,10 +165,7 @@ async def palette_pick(pilot, text: str) -> None:
     await settle(pilot)
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*text)
-    for _ in range(50):  # the palette searches in the background
-        await settle(pilot)
-        if pilot.app.screen.query_one("CommandList").option_count:
-            break
+    await palette_answered(pilot)
     await pilot.press("enter")
     await settle(pilot)
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_pilot import anyio_backend, palette_answered, settle  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
 from rep_tui.screens.sync_status import SyncStatusScreen
 from rep_tui.store import writes
@@ -98,10 +98,7 @@ async def test_sync_commands_are_in_the_palette(store):
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Sync status")
-        for _ in range(50):
-            await settle(pilot)
-            if app.screen.query_one("CommandList").option_count:
-                break
+        await palette_answered(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SyncStatusScreen)

@@ -8,7 +8,7 @@ Snapshots of the Team view and of one rep at 80×24 and 120×40."""
 from __future__ import annotations
 
 import pytest
-from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_pilot import anyio_backend, palette_answered, settle  # noqa: F401  (anyio_backend is a fixture)
 from sqlalchemy import select
 from textual.widgets import DataTable
 from test_shell import footer_showing, palette_pick
@@ -101,8 +101,7 @@ async def test_a_rep_has_no_team_view(store):
                 for table in app.screen.query(DataTable) for i in range(table.row_count)}
         assert not [row for row in rows if "Team" in row[1]]
         await _press(pilot, "escape", "ctrl+p", *"leaderboard")
-        for _ in range(10):  # the palette searches in the background; let every provider answer
-            await settle(pilot)
+        await palette_answered(pilot)
         prompts = [str(option.prompt) for option in app.screen.query_one("CommandList")._options]
         assert not [prompt for prompt in prompts if "Team" in prompt]
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
-import httpx
 import pytest
 
-from server_fixtures import PASSWORD, Server
+from server_fixtures import PASSWORD, Server, http
 from rep_tui.sync import credentials
 
 
 def _login(server, username, password):
-    return httpx.post(f"{server.url}/auth/login", json={"username": username, "password": password})
+    return http.post(f"{server.url}/auth/login", json={"username": username, "password": password})
 
 
 def test_login_returns_a_token_that_works_until_revoked(server, company):
@@ -22,11 +21,11 @@ def test_login_returns_a_token_that_works_until_revoked(server, company):
     assert answer.status_code == 200
     token = answer.json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    assert httpx.get(f"{server.url}/auth/me", headers=headers).json()["username"] == "ann"
-    assert httpx.post(f"{server.url}/auth/logout", headers=headers).status_code == 204
-    assert httpx.get(f"{server.url}/auth/me", headers=headers).status_code == 401
-    assert httpx.get(f"{server.url}/sync/pull", headers=headers).status_code == 401
-    assert httpx.get(f"{server.url}/sync/pull").status_code == 401
+    assert http.get(f"{server.url}/auth/me", headers=headers).json()["username"] == "ann"
+    assert http.post(f"{server.url}/auth/logout", headers=headers).status_code == 204
+    assert http.get(f"{server.url}/auth/me", headers=headers).status_code == 401
+    assert http.get(f"{server.url}/sync/pull", headers=headers).status_code == 401
+    assert http.get(f"{server.url}/sync/pull").status_code == 401
 
 
 def test_unknown_user_and_wrong_password_get_the_same_answer(server, company):
@@ -52,7 +51,7 @@ def test_tokens_expire(backend, tmp_path):
     try:
         make_company(srv.engine)
         token = _login(srv, "ann", PASSWORD).json()["token"]
-        assert httpx.get(f"{srv.url}/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert http.get(f"{srv.url}/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     finally:
         srv.stop()
 
@@ -70,5 +69,5 @@ def test_client_keeps_the_token_readable_by_its_owner_only(server, company, tmp_
 
 
 def test_openapi_is_published(server):
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = http.get(f"{server.url}/openapi.json").json()
     assert {"/auth/login", "/sync/push", "/sync/pull", "/blobs/{sha}"} <= set(spec["paths"])

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import hashlib
 
-import httpx
 
-from server_fixtures import PASSWORD
+from server_fixtures import PASSWORD, http
 from rep_tui.store import writes
 from rep_tui.store.models import Attachment
 from rep_tui.sync.engine import blob_path
 
 
 def _headers(server, username):
-    token = httpx.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD}).json()["token"]
+    token = http.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD}).json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -22,12 +21,12 @@ def test_blobs_are_checked_and_served_in_ranges(server, company):
     ann = _headers(server, "ann")
     data = bytes(range(256)) * 40
     sha = hashlib.sha256(data).hexdigest()
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=b"not it", headers=ann).status_code == 400
-    assert httpx.put(f"{server.url}/blobs/{'0' * 10}", content=data, headers=ann).status_code == 400
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=data).status_code == 401
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 201
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 200
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=ann).status_code == 404  # no attachment yet
+    assert http.put(f"{server.url}/blobs/{sha}", content=b"not it", headers=ann).status_code == 400
+    assert http.put(f"{server.url}/blobs/{'0' * 10}", content=data, headers=ann).status_code == 400
+    assert http.put(f"{server.url}/blobs/{sha}", content=data).status_code == 401
+    assert http.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 201
+    assert http.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 200
+    assert http.get(f"{server.url}/blobs/{sha}", headers=ann).status_code == 404  # no attachment yet
 
 
 def test_size_limit(backend, tmp_path):
@@ -37,7 +36,7 @@ def test_size_limit(backend, tmp_path):
     try:
         make_company(srv.engine)
         data = b"x" * 1001
-        answer = httpx.put(f"{srv.url}/blobs/{hashlib.sha256(data).hexdigest()}", content=data,
+        answer = http.put(f"{srv.url}/blobs/{hashlib.sha256(data).hexdigest()}", content=data,
                            headers=_headers(srv, "ann"))
         assert answer.status_code == 413
     finally:
@@ -62,6 +61,6 @@ def test_attachments_travel_by_hash_between_devices(server, company, devices):
     assert blob_path(maria.blobs_dir, sha).read_bytes() == data
     carl.sync()
     assert not blob_path(carl.blobs_dir, sha).exists()
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=_headers(server, "carl")).status_code == 404
-    ranged = httpx.get(f"{server.url}/blobs/{sha}", headers={**_headers(server, "maria"), "Range": "bytes=4-11"})
+    assert http.get(f"{server.url}/blobs/{sha}", headers=_headers(server, "carl")).status_code == 404
+    ranged = http.get(f"{server.url}/blobs/{sha}", headers={**_headers(server, "maria"), "Range": "bytes=4-11"})
     assert ranged.status_code == 206 and ranged.content == data[4:12]

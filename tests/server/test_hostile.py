@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from rep_tui.server.db import take_versions
 from rep_tui.server.limits import ROUTE_LIMITS
 from rep_tui.server.models import LoginFailure
-from server_fixtures import PASSWORD, server_rows
+from server_fixtures import PASSWORD, http, server_rows
 from rep_tui.store.models import Attachment, Comment, Job, Lead, Note
 from rep_tui.sync.protocol import MAX_SEQ
 
@@ -25,7 +25,7 @@ PUSH_LIMIT = next(limit for method, pattern, limit in ROUTE_LIMITS if pattern.pa
 
 
 def _token(server, username: str) -> str:
-    answer = httpx.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD})
+    answer = http.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD})
     assert answer.status_code == 200, answer.text
     return answer.json()["token"]
 
@@ -36,7 +36,7 @@ def _auth(server, username: str) -> dict[str, str]:
 
 def _push(server, headers, mutations, client_id: str = "probe-device", **extra) -> httpx.Response:
     body = {"client_id": client_id, "mutations": mutations, **extra}
-    return httpx.post(f"{server.url}/sync/push", content=json.dumps(body), headers={
+    return http.post(f"{server.url}/sync/push", content=json.dumps(body), headers={
         **headers, "Content-Type": "application/json"}, timeout=60)
 
 
@@ -110,7 +110,7 @@ def test_a_chunked_body_over_the_route_limit_gets_413_naming_it(server, company)
             f"Transfer-Encoding: chunked\r\nAuthorization: Bearer {_token(server, 'ann')}\r\n\r\n")
     answer = _raw_request(server, head, more_chunks=PUSH_LIMIT // 2 ** 20 + 8, chunk=b" " * 2 ** 20)
     assert answer.startswith("HTTP/1.1 413") and f"at most {PUSH_LIMIT // 2 ** 20} MB" in answer
-    big_login = httpx.post(f"{server.url}/auth/login", content=b"x" * (17 * 1024),
+    big_login = http.post(f"{server.url}/auth/login", content=b"x" * (17 * 1024),
                            headers={"Content-Type": "application/json"})
     assert big_login.status_code == 413 and "16 KB" in big_login.json()["detail"]
 
@@ -142,7 +142,7 @@ def test_lone_surrogates_nul_and_bad_utf8_get_a_reason_never_500(server, company
             ' "fields": {"first_name": [null, "Ann\\ud800"]}}, {"seq": 2, "table": "leads", "row_id": "%s",'
             ' "op": "update", "fields": {"last_name": [null, "Nul\\u0000"]}}, {"seq": 3, "table": "le\\udc80ds",'
             ' "row_id": "%s", "op": "update", "fields": {"city": [null, "Joliet"]}}]}') % (lead, lead, lead)
-    answer = httpx.post(f"{server.url}/sync/push", content=body, headers={**ann, "Content-Type": "application/json"})
+    answer = http.post(f"{server.url}/sync/push", content=body, headers={**ann, "Content-Type": "application/json"})
     assert answer.status_code == 200, answer.text
     first, second, third = answer.json()["results"]
     assert first["status"] == "rejected" and "Unicode" in first["reason"]
@@ -151,15 +151,15 @@ def test_lone_surrogates_nul_and_bad_utf8_get_a_reason_never_500(server, company
     row = server_rows(server.engine, "leads")[lead]
     assert (row["first_name"], row["last_name"]) == ("ann0", "Customer")
     bad_id = '{"client_id": "a\\ud800", "mutations": []}'
-    assert httpx.post(f"{server.url}/sync/push", content=bad_id, headers=ann).status_code == 422
+    assert http.post(f"{server.url}/sync/push", content=bad_id, headers=ann).status_code == 422
     not_utf8 = b'{"client_id": "a\xff\xfe", "mutations": []}'
-    assert httpx.post(f"{server.url}/sync/push", content=not_utf8, headers=ann).status_code == 422
-    login = httpx.post(f"{server.url}/auth/login", content='{"username": "ann\\ud800", "password": "x"}',
+    assert http.post(f"{server.url}/sync/push", content=not_utf8, headers=ann).status_code == 422
+    login = http.post(f"{server.url}/auth/login", content='{"username": "ann\\ud800", "password": "x"}',
                        headers={"Content-Type": "application/json"})
     assert login.status_code == 422
-    login = httpx.post(f"{server.url}/auth/login", json={"username": "ann\x00", "password": "x"})
+    login = http.post(f"{server.url}/auth/login", json={"username": "ann\x00", "password": "x"})
     assert login.status_code == 422
-    pulled = httpx.get(f"{server.url}/sync/pull", params={"client_id": "a\x00b"}, headers=ann)
+    pulled = http.get(f"{server.url}/sync/pull", params={"client_id": "a\x00b"}, headers=ann)
     assert pulled.status_code == 422
 
 
@@ -257,7 +257,7 @@ def test_a_row_that_cannot_be_encoded_is_left_out_and_the_rest_arrive(server, co
         version = take_versions(conn, 1)
         conn.execute(update(Lead).where(Lead.id == bad).values(custom=_nested(300), version=version))
     for username in ("ann", "maria"):
-        answer = httpx.get(f"{server.url}/sync/pull", headers=_auth(server, username))
+        answer = http.get(f"{server.url}/sync/pull", headers=_auth(server, username))
         assert answer.status_code == 200
         leads = {row["id"] for row in answer.json()["upserts"]["leads"]}
         assert str(good) in leads and str(bad) not in leads
@@ -274,7 +274,7 @@ def test_sixteen_logins_at_once_all_succeed_and_failures_at_once_all_count(serve
     answers: list[int] = []
 
     def sign_in(username: str, password: str) -> None:
-        answer = httpx.post(f"{server.url}/auth/login", json={"username": username, "password": password},
+        answer = http.post(f"{server.url}/auth/login", json={"username": username, "password": password},
                             timeout=120)
         answers.append(answer.status_code)
 
@@ -310,21 +310,21 @@ def test_a_blob_is_read_only_through_an_attachment_of_someone_who_sent_it(server
     import hashlib
 
     sha = hashlib.sha256(data).hexdigest()
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 201
+    assert http.put(f"{server.url}/blobs/{sha}", content=data, headers=ann).status_code == 201
     attach = {"kind": "document", "filename": "c.pdf", "description": "contract", "sha256": sha,
               "size": len(data), "mime": "application/pdf"}
     assert _push(server, ann, [_insert(1, "attachments", uuid.uuid4(), lead_id=str(company.leads["ann"][0]),
                                        **attach)]).json()["results"][0]["status"] == "applied"
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=maria).content == data  # her manager sees it
+    assert http.get(f"{server.url}/blobs/{sha}", headers=maria).content == data  # her manager sees it
     stolen = _push(server, carl, [_insert(1, "attachments", uuid.uuid4(), lead_id=str(company.leads["carl"][0]),
                                           **attach)], client_id="carl-device")
     assert stolen.json()["results"][0]["status"] == "applied"  # the row is his to write...
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=carl).status_code == 404  # ...the content is not his
+    assert http.get(f"{server.url}/blobs/{sha}", headers=carl).status_code == 404  # ...the content is not his
     assert httpx.head(f"{server.url}/blobs/{sha}", headers=carl).status_code == 404
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=b"guess", headers=carl).status_code == 400
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=carl).status_code == 404
-    assert httpx.put(f"{server.url}/blobs/{sha}", content=data, headers=carl).status_code == 200  # he holds it
-    assert httpx.get(f"{server.url}/blobs/{sha}", headers=carl).content == data
+    assert http.put(f"{server.url}/blobs/{sha}", content=b"guess", headers=carl).status_code == 400
+    assert http.get(f"{server.url}/blobs/{sha}", headers=carl).status_code == 404
+    assert http.put(f"{server.url}/blobs/{sha}", content=data, headers=carl).status_code == 200  # he holds it
+    assert http.get(f"{server.url}/blobs/{sha}", headers=carl).content == data
 
 
 # --- 8. deleting a lead deletes its children ------------------------------------

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 
 from rep_tui.server.auth import Principal, RecentTokens
-from server_fixtures import PASSWORD
+from server_fixtures import PASSWORD, http
 
 ANN = Principal(uuid.uuid4(), "ann", "Ann", "rep", None)
 
@@ -39,8 +38,8 @@ def test_an_old_memory_is_looked_up_again():
 
 
 def test_logout_ends_a_token_at_once_even_right_after_it_was_used(server, company):
-    token = httpx.post(f"{server.url}/auth/login", json={"username": "ann", "password": PASSWORD}).json()["token"]
+    token = http.post(f"{server.url}/auth/login", json={"username": "ann", "password": PASSWORD}).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    assert httpx.get(f"{server.url}/sync/pull", headers=headers).status_code == 200  # remembered now
-    assert httpx.post(f"{server.url}/auth/logout", headers=headers).status_code == 204
-    assert httpx.get(f"{server.url}/sync/pull", headers=headers).status_code == 401
+    assert http.get(f"{server.url}/sync/pull", headers=headers).status_code == 200  # remembered now
+    assert http.post(f"{server.url}/auth/logout", headers=headers).status_code == 204
+    assert http.get(f"{server.url}/sync/pull", headers=headers).status_code == 401
