@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-stress bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,6 +17,9 @@ demo: $(STAMP)  # DEMO_USER=demo-manager signs in as the demo rep's manager
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+test-stress: $(STAMP)  # the suite three times in a row while hogs keep every core busy
+	$(BIN)/python tests/under_load.py --runs 3
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
