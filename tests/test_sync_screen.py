@@ -114,3 +114,28 @@ def test_snapshot_sync_status(snap_compare, store, size):
         await settle(pilot)
 
     assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)
+
+
+async def test_a_refused_change_is_dismissed_or_sent_again_from_f7(store):
+    make_sync_history(store)
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync_status(pilot)
+        assert "Send again" not in footer_keys(screen)  # the pending comment is highlighted
+        await pilot.press("down")
+        await settle(pilot)
+        assert {"Send again", "Dismiss"} <= footer_keys(screen)
+        assert "s: send it again once fixed, d: dismiss" in str(screen.query_one("#sync-detail").render())
+        await pilot.press("s")
+        await settle(pilot)
+        await settle(pilot)
+        assert [c.state for c in screen.review.changes] == ["pending", "pending", "sent again"]
+        with store.session() as s:
+            again = s.scalars(select(OutboxEntry).order_by(OutboxEntry.seq.desc())).first()
+            assert (again.op, again.fields["city"][1], again.state) == ("update", "Naperville", "pending")
+
+
+
+def footer_keys(screen) -> set[str]:
+    """What the screen's keys offer right now (a key whose action does not apply is left out)."""
+    return {active.binding.description for active in screen.active_bindings.values() if active.enabled}

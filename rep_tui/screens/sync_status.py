@@ -1,7 +1,8 @@
 """Sync status (F7): where this device stands with the server; each change it
-queued and what became of it (pending, sent, rejected with the reason); the
-rep's values that lost a conflict, with `a` to apply one again as a new edit;
-and the quarantine of edits to leads that left the device. Reads the local
+queued and what became of it (pending, sent, rejected with the reason, with
+`d` to accept the refusal or `s` to send it again once fixed); the rep's
+values that lost a conflict, with `a` to apply one again as a new edit; and
+the quarantine of edits to leads that left the device. Reads the local
 store only: nothing here waits on the network."""
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rep_tui.domain.labels import value_text
-from rep_tui.store.sync_review import LostValue, Quarantined, QueuedChange, field_label, noun
+from rep_tui.store.sync_review import (
+    CannotReapply, LostValue, Quarantined, QueuedChange, dismiss, field_label, noun, reapply, send_again,
+)
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
 from rep_tui.widgets.sync_indicator import describe, when
 
-STATE_TONES = {"pending": "warning", "rejected": "error", "sent": "muted", "quarantined": "error"}
+STATE_TONES = {"pending": "warning", "rejected": "error", "sent": "muted", "quarantined": "error",
+               "dismissed": "muted", "sent again": "muted"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class SyncStatusScreen(Screen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "app.sync_now", "Sync now"),
         Binding("a", "apply_mine", "Apply mine again"),
+        Binding("s", "send_again", "Send again"),
+        Binding("d", "dismiss_refused", "Dismiss"),
     ]
 
     class Loaded(Message):
@@ -161,6 +167,7 @@ class SyncStatusScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         self.query_one("#sync-detail", Static).update(self._detail())
+        self.refresh_bindings()  # s and d apply to a refused change only
 
     def _detail(self) -> str:
         table = self.focused if isinstance(self.focused, RowTable) else None
@@ -170,7 +177,8 @@ class SyncStatusScreen(Screen):
         if table.id == "sync-changes":
             change = next(c for c in self.review.changes if f"c{c.seq}" == row.key)
             why = f": {change.reason}" if change.reason else ""
-            return f"#{change.seq} {change.what} — {change.customer or 'no customer'} — {change.state}{why}"
+            keys = " — s: send it again once fixed, d: dismiss" if change.state == "rejected" else ""
+            return f"#{change.seq} {change.what} — {change.customer or 'no customer'} — {change.state}{why}{keys}"
         if table.id == "sync-conflicts":
             c = next(c for c in self.review.conflicts if str(c.id) == row.key)
             now = "it is yours again" if c.yours_now else "a: make it yours again"
@@ -184,7 +192,16 @@ class SyncStatusScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply_mine":
             return isinstance(self.focused, RowTable) and self.focused.id == "sync-conflicts"
+        if action in ("send_again", "dismiss_refused"):
+            return self._refused_change() is not None
         return True
+
+    def _refused_change(self) -> QueuedChange | None:
+        """The highlighted change, when the server refused it."""
+        table = self.focused if isinstance(self.focused, RowTable) and self.focused.id == "sync-changes" else None
+        row = table.current if table else None
+        change = next((c for c in self.review.changes if row and f"c{c.seq}" == row.key), None)
+        return change if change is not None and change.state == "rejected" else None
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -195,17 +212,32 @@ class SyncStatusScreen(Screen):
         if row is not None:
             self._apply_mine(uuid.UUID(row.key))
 
-    @work(thread=True, group="sync-review-write", exit_on_error=False)
     def _apply_mine(self, conflict_id: uuid.UUID) -> None:
-        from rep_tui.store import sync_review
+        def apply_again(session, actor) -> str:
+            changed = reapply(session, actor, conflict_id)
+            return "Your value is back; it syncs like any edit." if changed else "That field already holds your value."
 
+        self._review_write(apply_again)
+
+    def action_send_again(self) -> None:
+        change = self._refused_change()
+        if change is not None:
+            self._review_write(lambda session, _actor: send_again(session, change.seq))
+
+    def action_dismiss_refused(self) -> None:
+        change = self._refused_change()
+        if change is not None:
+            self._review_write(lambda session, _actor: dismiss(session, change.seq))
+
+    @work(thread=True, group="sync-review-write", exit_on_error=False)
+    def _review_write(self, write) -> None:
+        """One write from this screen, in a thread; says what became of it and reloads."""
         app = self.app
         try:
             with app.store.session() as session:
-                changed = sync_review.reapply(session, app.actor, conflict_id)
-        except sync_review.CannotReapply as exc:
+                message = write(session, app.actor)
+        except CannotReapply as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
-        message = "Your value is back; it syncs like any edit." if changed else "That field already holds your value."
         app.call_from_thread(app.notify, message)
         app.call_from_thread(self._load)

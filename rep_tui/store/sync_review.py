@@ -21,7 +21,8 @@ from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead
 from rep_tui.store.serialize import column_type, from_json
 
-STATES = {"pending": "pending", "acknowledged": "sent", "rejected": "rejected", "quarantined": "quarantined"}
+STATES = {"pending": "pending", "acknowledged": "sent", "rejected": "rejected", "quarantined": "quarantined",
+          "dismissed": "dismissed", "resent": "sent again"}
 LIMIT = 200
 
 
@@ -158,7 +159,8 @@ def _new_value(changes: list[dict], field: str) -> str:
 
 
 class CannotReapply(Exception):
-    """The row or field is gone from the device; the message says so."""
+    """The row or field is gone from the device, or the change cannot go
+    again as it is; the message says so."""
 
 
 def decode(model: type, field: str, text: str | None) -> Any:
@@ -183,3 +185,69 @@ def reapply(session: Session, actor: writes.Actor, conflict_id: uuid.UUID) -> di
     if row is None or row.deleted:
         raise CannotReapply(f"That {noun(record.table_name)} is no longer on this device.")
     return writes.update(session, actor, row, **{record.field: decode(model, record.field, record.new_value)})
+
+
+def _refused(session: Session, seq: int) -> OutboxEntry:
+    entry = session.get(OutboxEntry, seq)
+    if entry is None or entry.state != "rejected":
+        raise CannotReapply("That change is no longer waiting for you: it was sent, dismissed or fixed since.")
+    return entry
+
+
+def dismiss(session: Session, seq: int) -> str:
+    """The rep accepts the server's refusal. A refused edit or delete needs
+    nothing more (the next pull brings the server's row back); a refused
+    create leaves a row only this device has, which goes."""
+    entry = _refused(session, seq)
+    entry.state = "dismissed"
+    model = SYNCED_TABLES.get(entry.table_name)
+    row = session.get(model, entry.row_id) if model and entry.op == "insert" else None
+    if row is not None and not row.version:
+        _drop_never_synced(session, row)
+        session.flush()
+        if entry.table_name == "leads":
+            from rep_tui.store import search
+
+            search.index_leads(session, [row.id])
+        return f"Dismissed: the {noun(entry.table_name)} only this device had is gone."
+    return f"Dismissed: the server's {noun(entry.table_name)} stands."
+
+
+def _drop_never_synced(session: Session, row: Any) -> None:
+    """Remove a row the server never had, with what hangs off it (refused for its sake)."""
+    for child in writes.never_synced_children(session, row):
+        child_refused = writes.refused_create(session, child)
+        if child_refused is not None:
+            child_refused.state = "dismissed"
+        _drop_never_synced(session, child)
+    session.delete(row)
+    session.flush()  # before its parent goes
+
+
+def send_again(session: Session, seq: int) -> str:
+    """Queue a refused change again with the row's values as they are now,
+    once they pass the same checks the server applies."""
+    from rep_tui.domain.rules import check_value
+    from rep_tui.domain.validation import Invalid
+    from rep_tui.store.serialize import row_fields
+
+    entry = _refused(session, seq)
+    model = SYNCED_TABLES.get(entry.table_name)
+    row = session.get(model, entry.row_id) if model else None
+    if row is None:
+        raise CannotReapply(f"That {noun(entry.table_name)} is no longer on this device.")
+    columns = model.__table__.columns
+    names = list(row_fields(row)) if entry.op == "insert" else [f for f in entry.fields if f in columns]
+    for name in names:
+        try:
+            check_value(entry.table_name, columns[name], getattr(row, name))
+        except Invalid as exc:
+            raise CannotReapply(f"{labels.field_label(name)}: {exc} Fix it, then send it again.") from None
+    if entry.op == "insert" or not row.version:
+        writes.create_again(session, row, entry)
+    else:
+        entry.state = "resent"
+        current = row_fields(row)
+        session.add(OutboxEntry(table_name=entry.table_name, row_id=entry.row_id, op=entry.op,
+                                fields={f: [pair[0], current.get(f, pair[1])] for f, pair in entry.fields.items()}))
+    return f"Sent again: the {noun(entry.table_name)} goes with the next sync."
