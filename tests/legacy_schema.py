@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 LEGACY = Path(__file__).parent / "legacy_migrations"
-HEADS = {"client": "0005", "server": "0005"}
+HEADS = {"client": "0006", "server": "0006"}
 
 
 def build_legacy(engine: Engine, kind: str, revision: str) -> None:

@@ -32,7 +32,7 @@ from server_fixtures import backend, pg_cluster  # noqa: F401  (fixtures)
 DOMAIN_TABLES = set(SYNCED_TABLES) | {"change_history"}
 CLIENT_TABLES = DOMAIN_TABLES | {"local_settings", "outbox", "sync_quarantine"}
 SERVER_TABLES = DOMAIN_TABLES | set(ServerBase.metadata.tables)
-OLD_CLIENT = ["0001", "0002", "0003", "0004", "0005"]
+OLD_CLIENT = ["0001", "0002", "0003", "0004", "0005", "0006"]
 
 
 def _differences(engine, metadata, tables) -> list:
@@ -190,7 +190,7 @@ def test_device_store_of_the_old_tree_is_upgraded_in_place(tmp_path, old):
         assert conn.execute("SELECT rowid FROM lead_search WHERE lead_search MATCH 'elm'").fetchall() == [(7,)]
 
 
-@pytest.mark.parametrize("old", ["0001", HEADS["server"]])
+@pytest.mark.parametrize("old", ["0001", "0005", HEADS["server"]])
 def test_server_database_of_the_old_tree_is_upgraded_in_place(backend, old):  # noqa: F811
     engine = server_db.make_engine(backend.url)
     try:

@@ -55,7 +55,7 @@ class Kind:
     declared: Callable[[], tuple[list[MetaData], set[str]]]
     #: A table only this kind has, to tell a device store from a server database.
     own_table: str
-    #: Before one history, client and server numbered their own trees 0001..0005
+    #: Before one history, client and server numbered their own trees 0001..0006
     #: (client 0003 = server 0002). Each old revision, and the revisions of this
     #: history that build the same schema (those another needs go without
     #: saying: client_0001 needs domain_0001): a database still at one is re-stamped.
@@ -70,6 +70,7 @@ CLIENT = Kind(
         "0003": ("domain_0002", "client_0002"),  # attachment engagement
         "0004": ("domain_0003", "client_0002"),  # office time zone
         "0005": ("domain_0004", "client_0002"),  # change history version
+        "0006": ("domain_0005", "client_0002"),  # customer status (made in both trees by the spec branch)
     },
 )
 SERVER = Kind(
@@ -80,6 +81,7 @@ SERVER = Kind(
         "0003": ("domain_0003", "server_0001"),  # office time zone
         "0004": ("domain_0004", "server_0001"),  # change history version
         "0005": ("domain_0004", "server_0002"),  # blob uploads
+        "0006": ("domain_0005", "server_0002"),  # customer status (made in both trees by the spec branch)
     },
 )
 

@@ -6,15 +6,15 @@ leaves to an ALTER that op.create_table never runs: company servers had no
 such key. NOT VALID: rows already there are not checked, so a server holding
 a manager id that points nowhere still starts; every new write is checked.
 
-Revision ID: domain_0005
-Revises: domain_0004
+Revision ID: domain_0006
+Revises: domain_0005
 Create Date: 2026-12-07 15:20:00
 """
 from alembic import op
 
 
-revision = 'domain_0005'
-down_revision = 'domain_0004'
+revision = 'domain_0006'
+down_revision = 'domain_0005'
 branch_labels = None
 depends_on = None
 
