@@ -271,3 +271,25 @@ def test_one_domain_migration_runs_on_both_kinds(tmp_path, backend):  # noqa: F8
     finally:
         store.close()
         engine.dispose()
+
+
+def test_a_store_is_current_when_alembic_left_a_needed_head_unstamped(tmp_path):
+    """A client revision that needs the domain head (depends_on) makes Alembic
+    stamp only the client one; the start-up check must still see the store as
+    current, or every start would load Alembic."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrations.alembic_config(None, migrations.CLIENT))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "probe.py").write_text(PROBE.replace('"domain_probe"', '"client_probe"').replace(
+        "depends_on = None", f"depends_on = {script.get_revision('domain@head').revision!r}").format(
+        head=script.get_revision("client@head").revision))
+    probed = dataclasses.replace(migrations.CLIENT, locations=migrations.CLIENT.locations + (extra,))
+    engine = make_engine(tmp_path / "device.sqlite3")
+    try:
+        migrations.migrate(engine, probed)
+        assert _stamped(engine) == {"client_probe"}
+        assert migrations.is_current(_stamped(engine), probed)
+    finally:
+        engine.dispose()
