@@ -293,3 +293,20 @@ def test_a_store_is_current_when_alembic_left_a_needed_head_unstamped(tmp_path):
         assert migrations.is_current(_stamped(engine), probed)
     finally:
         engine.dispose()
+
+
+def test_the_command_says_so_when_the_store_is_a_server_database(tmp_path):
+    """The refusal reaches the rep as one sentence, not a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "home" / "data" / "rep-tui.sqlite3"  # where REP_TUI_HOME puts the device store
+    path.parent.mkdir(parents=True)
+    engine = server_db.make_engine(f"sqlite:///{path}")
+    server_db.migrate(engine)
+    engine.dispose()
+    result = subprocess.run([sys.executable, "-m", "rep_tui", "search", "Lee"], capture_output=True, text=True,
+                            env={**os.environ, "REP_TUI_HOME": str(tmp_path / "home")}, timeout=300)
+    assert result.returncode != 0
+    assert "not a rep-tui client database" in result.stderr and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from rep_tui.store import migrations
-from rep_tui.store.migrations import SchemaTooNew  # noqa: F401  (what callers catch)
+from rep_tui.store.migrations import SchemaRefused, SchemaTooNew  # noqa: F401  (what callers catch)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

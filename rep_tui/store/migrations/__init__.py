@@ -41,7 +41,8 @@ def _server_tables() -> tuple[list[MetaData], set[str]]:
     from rep_tui.server.models import ServerBase
     from rep_tui.store.models import SYNCED_TABLES, Base
 
-    return [Base.metadata, ServerBase.metadata], set(SYNCED_TABLES) | {"change_history"} | set(ServerBase.metadata.tables)
+    domain = set(SYNCED_TABLES) | {"change_history"}
+    return [Base.metadata, ServerBase.metadata], domain | set(ServerBase.metadata.tables)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ CLIENT = Kind(
         "0003": ("domain_0002", "client_0002"),  # attachment engagement
         "0004": ("domain_0003", "client_0002"),  # office time zone
         "0005": ("domain_0004", "client_0002"),  # change history version
-        "0006": ("domain_0005", "client_0002"),  # customer status (made in both trees by the spec branch)
+        "0006": ("domain_0005", "client_0002"),  # customer status (written into both before they were joined)
     },
 )
 SERVER = Kind(
@@ -81,11 +82,11 @@ SERVER = Kind(
         "0003": ("domain_0003", "server_0001"),  # office time zone
         "0004": ("domain_0004", "server_0001"),  # change history version
         "0005": ("domain_0004", "server_0002"),  # blob uploads
-        "0006": ("domain_0005", "server_0002"),  # customer status (made in both trees by the spec branch)
+        "0006": ("domain_0005", "server_0002"),  # customer status (written into both before they were joined)
     },
 )
 
-_FIELD = re.compile(r"^(revision|down_revision|depends_on)\s*=\s*(.+)$", re.MULTILINE)
+_FIELD = re.compile(r"^(revision|down_revision|depends_on)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)  # typed or not
 
 
 def _history(kind: Kind) -> dict[str, set[str]]:
