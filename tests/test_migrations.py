@@ -208,9 +208,8 @@ def test_server_database_of_the_old_tree_is_upgraded_in_place(backend, old):  # 
 def test_a_database_of_the_other_kind_is_refused_untouched(tmp_path):
     """A server database opened as a device store (the old trees shared their
     revision numbers) must not be re-stamped as a device's."""
-    path = tmp_path / "server.sqlite3"
-    for build in (lambda e: build_legacy(e, "server", HEADS["server"]), server_db.migrate):
-        path.unlink(missing_ok=True)
+    for n, build in enumerate((lambda e: build_legacy(e, "server", HEADS["server"]), server_db.migrate)):
+        path = tmp_path / f"server{n}.sqlite3"
         engine = server_db.make_engine(f"sqlite:///{path}")
         build(engine)
         stamped = _stamped(engine)
@@ -218,6 +217,21 @@ def test_a_database_of_the_other_kind_is_refused_untouched(tmp_path):
         with pytest.raises(migrations.WrongKind, match="not a rep-tui client database"):
             Store(path)
         engine = make_engine(path)
+        assert _stamped(engine) == stamped
+        engine.dispose()
+
+
+def test_a_device_store_given_to_the_server_is_refused_untouched(tmp_path):
+    builds = (lambda e: build_legacy(e, "client", HEADS["client"]), lambda e: migrations.migrate(e, migrations.CLIENT))
+    for n, build in enumerate(builds):
+        path = tmp_path / f"device{n}.sqlite3"
+        engine = make_engine(path)
+        build(engine)
+        stamped = _stamped(engine)
+        engine.dispose()
+        engine = server_db.make_engine(f"sqlite:///{path}")
+        with pytest.raises(migrations.WrongKind, match="not a rep-tui server database"):
+            server_db.migrate(engine)
         assert _stamped(engine) == stamped
         engine.dispose()
 
