@@ -324,3 +324,28 @@ def test_the_command_says_so_when_the_store_is_a_server_database(tmp_path):
                             env={**os.environ, "REP_TUI_HOME": str(tmp_path / "home")}, timeout=300)
     assert result.returncode != 0
     assert "not a rep-tui client database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_company_server_whose_team_names_a_missing_manager_still_upgrades(pg_cluster):  # noqa: F811
+    """PostgreSQL servers never had the teams.manager_id key, so one may hold a
+    manager id that points nowhere: it still starts, keeps that row, and
+    checks every new one."""
+    from sqlalchemy.exc import IntegrityError
+
+    name = f"t_manager_{uuid.uuid4().hex[:8]}"
+    engine = server_db.make_engine(pg_cluster.create_database(name))
+    try:
+        build_legacy(engine, "server", HEADS["server"])
+        insert_team = ("INSERT INTO teams (id, name, manager_id, version, deleted, updated_at) "
+                       "VALUES (%s, 'East', %s, 1, false, '2026-11-24 16:00')")
+        team, nobody = uuid.uuid4(), uuid.uuid4()
+        with engine.begin() as conn:
+            conn.exec_driver_sql(insert_team, (team, nobody))
+        server_db.migrate(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id, manager_id FROM teams").all() == [(team, nobody)]
+        with pytest.raises(IntegrityError, match="fk_teams_manager_id_users"), engine.begin() as conn:
+            conn.exec_driver_sql(insert_team, (uuid.uuid4(), uuid.uuid4()))
+    finally:
+        engine.dispose()
+        pg_cluster.drop_database(name)
