@@ -13,11 +13,11 @@ from rep_tui import __version__
 
 
 def _store():
-    from rep_tui.store.db import SchemaTooNew, open_store
+    from rep_tui.store.db import SchemaRefused, open_store
 
     try:
         return open_store()
-    except SchemaTooNew as exc:
+    except SchemaRefused as exc:
         raise click.ClickException(str(exc)) from None
 
 

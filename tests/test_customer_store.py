@@ -101,21 +101,20 @@ def test_file_kind_from_name():
 
 
 def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(tmp_path):
-    """A device's database at the previous head (0002) with a lead, an engagement and a file
+    """A device's database at the old client tree's 0002 with a lead, an engagement and a file
     opens with this version: the rows are all there, the file belongs to no engagement
     yet, and can then be linked to one."""
     import sqlite3
     import uuid
 
-    from alembic import command
-
-    from rep_tui.store import writes
-    from rep_tui.store.db import Store, _alembic_config, _head_revision, make_engine
+    from legacy_schema import build_legacy
+    from rep_tui.store import migrations, writes
+    from rep_tui.store.db import Store, make_engine
     from rep_tui.store.leads import add_attachment, load_lead
 
     path = tmp_path / "old.sqlite3"
     engine = make_engine(path)
-    command.upgrade(_alembic_config(engine), "0002")
+    build_legacy(engine, "client", "0002")
     engine.dispose()
     lead_id, engagement_id, attachment_id = (uuid.uuid4().hex for _ in range(3))
     now = "2026-11-24 16:00:00.000000"
@@ -144,7 +143,8 @@ def test_a_store_made_before_engagement_files_migrates_without_losing_its_files(
             lead_file = load_lead(session, uuid.UUID(lead_id))
             assert [a.filename for a in lead_file.engagement_files(uuid.UUID(engagement_id))] == ["quote.pdf"]
         with sqlite3.connect(path) as conn:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head_revision()
+            stamped = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+            assert migrations.is_current(stamped, migrations.CLIENT)
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         store.close()

@@ -1,11 +1,12 @@
 """The server's database: SQLite for one box, PostgreSQL for a company.
 
-Migrations (their own Alembic tree: domain tables + server tables) run on
-start. Versions come from the one counter row, and whoever takes them holds
-its lock until commit, so versions are committed in order on both backends
-and a pull of "after N" can never skip a row. A push writes its rows first
-(with the PENDING placeholder) and takes the lock only at its end, so pushes
-run side by side and queue only for their last few statements."""
+Migrations (the domain history shared with devices, and the server branch:
+rep_tui/store/migrations) run on start. Versions come from the one counter
+row, and whoever takes them holds its lock until commit, so versions are
+committed in order on both backends and a pull of "after N" can never skip
+a row. A push writes its rows first (with the PENDING placeholder) and takes
+the lock only at its end, so pushes run side by side and queue only for
+their last few statements."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 
 from rep_tui.server.models import Counter
+from rep_tui.store import migrations
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 COUNTER_ID = 1
 #: The version of a row a running push wrote: pulls ask for versions above a
 #: cursor ≥ 0, so it is never shipped, and the push replaces it before commit.
@@ -54,20 +55,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=30, pool_recycle=1800)
 
 
-def alembic_config(engine: Engine):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["engine"] = engine
-    return cfg
-
-
 def migrate(engine: Engine) -> None:
     """Bring the schema up to date and make sure the counter row exists."""
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), "head")
+    migrations.migrate(engine, migrations.SERVER)
     with engine.begin() as conn:
         if conn.execute(select(Counter.value).where(Counter.id == COUNTER_ID)).first() is None:
             conn.execute(Counter.__table__.insert().values(id=COUNTER_ID, value=0))

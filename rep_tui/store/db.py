@@ -3,20 +3,15 @@ by themselves on start."""
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class SchemaTooNew(RuntimeError):
-    """The database was written by a newer rep-tui than this one."""
+from rep_tui.store import migrations
+from rep_tui.store.migrations import SchemaRefused, SchemaTooNew  # noqa: F401  (what callers catch)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -35,62 +30,9 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def _alembic_config(engine: Engine):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["engine"] = engine
-    return cfg
-
-
-_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+|None)['\"]?", re.MULTILINE)
-
-
-def _head_revision() -> str:
-    """This app's newest schema revision, read from the migration files
-    without importing Alembic (which costs a fifth of a second at start)."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = dict(m.groups() for m in _REVISION.finditer(path.read_text()))
-        revisions.add(found["revision"])
-        parents.add(found.get("down_revision"))
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations have {len(heads)} heads: {sorted(heads)}")
-    return heads.pop()
-
-
-def _schema_is_current(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        try:
-            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-        except OperationalError:
-            return False  # a new database
-    return [r[0] for r in rows] == [_head_revision()]
-
-
 def migrate(engine: Engine) -> None:
     """Bring the schema to this version of the app; refuse a newer schema."""
-    if _schema_is_current(engine):
-        return
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    cfg = _alembic_config(engine)
-    script = ScriptDirectory.from_config(cfg)
-    known = {rev.revision for rev in script.walk_revisions()}
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_heads()
-    unknown = [rev for rev in current if rev not in known]
-    if unknown:
-        raise SchemaTooNew(
-            f"This database was created by a newer rep-tui (schema {unknown[0]}). "
-            "Upgrade rep-tui to open it; nothing was changed."
-        )
-    if set(current) != {script.get_current_head()}:
-        command.upgrade(cfg, "head")
+    migrations.migrate(engine, migrations.CLIENT)
 
 
 class Store:

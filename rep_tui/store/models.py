@@ -114,6 +114,7 @@ class Lead(Synced, Base):
     zip: Mapped[str | None] = mapped_column(String(10))
     county: Mapped[str | None] = mapped_column(String(80))
     region: Mapped[str | None] = mapped_column(String(80))
+    customer_status: Mapped[str | None] = mapped_column(String(20))  # prospect, sold, do not contact...
     home_phone: Mapped[str | None] = mapped_column(String(40))
     cell_phone: Mapped[str | None] = mapped_column(String(40))
     work_phone: Mapped[str | None] = mapped_column(String(40))

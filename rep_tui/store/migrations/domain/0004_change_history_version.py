@@ -1,0 +1,26 @@
+"""change history version
+
+Revision ID: domain_0004
+Revises: domain_0003
+Create Date: 2026-11-26 13:55:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'domain_0004'
+down_revision = 'domain_0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('change_history', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.BigInteger(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_change_history_version'), ['version'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('change_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_change_history_version'))
+        batch_op.drop_column('version')
