@@ -55,7 +55,6 @@ def create_app(
     app.state.engine = engine
     app.add_middleware(BodyLimit, blob_limit=max_blob_bytes)
     bearer = HTTPBearer(auto_error=False)
-    recent = auth.RecentTokens()
 
     @app.exception_handler(auth.AuthError)
     async def _auth_error(_request: Request, exc: auth.AuthError) -> JSONResponse:
@@ -73,14 +72,12 @@ def create_app(
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     def principal(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> auth.Principal:
+        """Looked up on every request (one indexed read), so a token revoked by
+        any worker or by `rep-tui admin` stops working at once everywhere."""
         if creds is None:
             raise auth.AuthError(401, "Sign in first.")
-
-        def look_up() -> auth.Principal:
-            with reader.connect() as conn:
-                return auth.authenticate(conn, creds.credentials)
-
-        return recent.principal(creds.credentials, look_up)
+        with reader.connect() as conn:
+            return auth.authenticate(conn, creds.credentials)
 
     @app.get("/health")
     def health() -> dict:
@@ -98,7 +95,6 @@ def create_app(
         if creds is not None:
             with engine.begin() as conn:
                 auth.revoke(conn, creds.credentials)
-            recent.forget(creds.credentials)
         return Response(status_code=204)
 
     @app.get("/auth/me")

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Callable
 
 from sqlalchemy import Connection, Engine, case, delete, select, update
 
@@ -183,36 +180,6 @@ def authenticate(conn: Connection, token: str) -> Principal:
     if row is None:
         raise AuthError(401, "Sign in again: the token is unknown, expired or revoked.")
     return Principal(*row)
-
-
-class RecentTokens:
-    """Tokens checked in the last few seconds, so the push and the pull of one
-    sync cost one lookup. A token revoked through this process is forgotten at
-    once; one revoked elsewhere (another worker, `rep-tui admin`) stops
-    working within `ttl` seconds."""
-
-    def __init__(self, ttl: float = 2.0, size: int = 10_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._seen: dict[str, tuple[float, Principal]] = {}
-        self._lock = threading.Lock()
-
-    def principal(self, token: str, look_up: Callable[[], Principal]) -> Principal:
-        """The token's user, from memory if checked recently, else `look_up()`."""
-        key = _token_hash(token)
-        now = time.monotonic()
-        seen = self._seen.get(key)
-        if seen and now - seen[0] < self.ttl:
-            return seen[1]
-        user = look_up()
-        with self._lock:
-            if len(self._seen) >= self.size:
-                self._seen = {k: v for k, v in self._seen.items() if now - v[0] < self.ttl}
-            self._seen[key] = (now, user)
-        return user
-
-    def forget(self, token: str) -> None:
-        with self._lock:
-            self._seen.pop(_token_hash(token), None)
 
 
 def revoke(conn: Connection, token: str) -> None:
