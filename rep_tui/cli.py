@@ -12,13 +12,24 @@ import click
 from rep_tui import __version__
 
 
-def _store():
-    from rep_tui.store.db import SchemaTooNew, open_store
+def _store(*, exclusive: bool = False):
+    """The local store. `exclusive` for commands that write or sync: they take
+    the instance lock (see `health.InstanceLock`) for as long as the command
+    runs. Failures reach `_Main.invoke`, which puts them in one sentence."""
+    from rep_tui.store.db import open_store
+    from rep_tui.store.health import InstanceLock
 
-    try:
-        return open_store()
-    except SchemaTooNew as exc:
-        raise click.ClickException(str(exc)) from None
+    if exclusive:
+        ctx = click.get_current_context()
+        if "instance_lock" not in ctx.meta:
+            ctx.meta["instance_lock"] = ctx.with_resource(InstanceLock(_store_path()))
+    return open_store()
+
+
+def _store_path():
+    from rep_tui.config import load_settings
+
+    return load_settings().paths.database
 
 
 def _current_user(session):
@@ -74,7 +85,26 @@ def _linked(store, demo: bool = False, **options):
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(invoke_without_command=True)
+class _Main(click.Group):
+    """The `rep-tui` group: a local store that cannot be used (damaged,
+    read-only, full disk, busy, open elsewhere, too new) ends any command
+    with one sentence saying what to do and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from rep_tui.store.health import diagnose
+
+            problem = diagnose(exc, _store_path())
+            if problem is None:
+                raise
+            raise click.ClickException(problem.sentence) from None
+
+
+@click.group(cls=_Main, invoke_without_command=True)
 @click.version_option(__version__, prog_name="rep-tui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
