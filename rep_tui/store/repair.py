@@ -1,0 +1,279 @@
+"""`rep-tui repair`: a damaged local store is moved aside (renamed with the
+time, never deleted), every row that can still be read is copied into a
+fresh store — above all the outbox of changes not yet sent — and the
+caller then syncs, which sends those changes and fetches the rest again.
+
+Reading skips damaged pages: rows are read in rowid order, and where a read
+fails the reader seeks forward to the first row it can read again, so one
+bad page costs the rows on it, not the table. A file whose 100-byte header
+is damaged is read through a copy with a sound header (every rep-tui store
+has the same page size and format). Only the copy is ever written."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rep_tui.clock import utcnow
+
+#: Rebuilt from the leads after the copy (`search.rebuild_index`), never copied.
+_NOT_COPIED = ("alembic_version", "search_keys", "lead_search")
+_HEADER = 100
+_LARGEST_ROWID = 2**63 - 1
+
+
+@dataclass
+class Lost:
+    """Rowids that could not be read in one table: (after, before) open ranges."""
+
+    ranges: list[tuple[int, int | None]] = field(default_factory=list)
+
+    def at_most(self) -> int | None:
+        """How many rows at most were in the ranges (None when one runs to the end)."""
+        if any(before is None for _after, before in self.ranges):
+            return None
+        return sum(before - after - 1 for after, before in self.ranges)
+
+
+@dataclass
+class RepairReport:
+    moved_to: Path
+    readable: bool = True
+    header_rebuilt: bool = False
+    kept_changes: int = 0
+    kept_rows: int = 0
+    lost: dict[str, Lost] = field(default_factory=dict)
+    blobs_waiting: int = 0
+    blobs_missing: int = 0
+
+    def text(self, *, linked: bool) -> str:
+        lines = [f"Moved the damaged store to {self.moved_to} (kept, not deleted)."]
+        if not self.readable:
+            lines.append("Nothing could be read from it: changes made on this device and not sent are lost.")
+            return "\n".join(lines)
+        outbox = self.lost.get("outbox")
+        unread = f"; {_count(outbox)} could not be read" if outbox else "; none was unreadable"
+        lines.append(f"Kept {self.kept_changes} change(s) not yet sent{unread}.")
+        if self.blobs_waiting or self.blobs_missing:
+            lines.append(f"Attachments not yet uploaded: {self.blobs_waiting} file(s) kept"
+                         + (f", {self.blobs_missing} missing from the blobs folder." if self.blobs_missing else "."))
+        damaged = sorted(table for table in self.lost if table != "outbox")
+        lines.append(f"Kept {self.kept_rows:,} other row(s)."
+                     + (f" Unreadable rows in: {', '.join(f'{t} ({_count(self.lost[t])})' for t in damaged)}"
+                        + ("; the sync fetches the server's again." if linked else "; they are lost (this device "
+                           "is not linked to a server).") if damaged else ""))
+        return "\n".join(lines)
+
+
+def _count(lost: Lost) -> str:
+    most = lost.at_most()
+    return "an unknown number" if most is None else f"up to {most}"
+
+
+def repair(path: Path, blobs_dir: Path) -> RepairReport:
+    """Move the store at `path` aside and build a fresh one there from what can be read.
+    The caller holds the instance lock and syncs afterwards."""
+    moved = path.with_name(f"{path.name}.damaged-{utcnow():%Y%m%d-%H%M%S}")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            Path(f"{path}{suffix}").rename(f"{moved}{suffix}")
+    report = RepairReport(moved)
+    with tempfile.TemporaryDirectory(prefix="repair-", dir=path.parent) as scratch:
+        copy = Path(scratch) / "copy.sqlite3"
+        for suffix in ("", "-wal"):
+            if Path(f"{moved}{suffix}").exists():
+                shutil.copyfile(f"{moved}{suffix}", f"{copy}{suffix}")
+        tables = _readable_tables(copy, report)
+        _build_fresh(path, copy, tables, report)
+    _count_blobs(path, blobs_dir, report)
+    return report
+
+
+def _readable_tables(copy: Path, report: RepairReport) -> list[str]:
+    """The tables the copy's schema names; rebuilds its header when that is what is damaged."""
+    try:
+        return _table_names(copy)
+    except sqlite3.DatabaseError:
+        pass
+    _write_sound_header(copy)
+    try:
+        names = _table_names(copy)
+    except sqlite3.DatabaseError:
+        report.readable = False
+        return []
+    report.header_rebuilt = True
+    return names
+
+
+def _table_names(db: Path) -> list[str]:
+    with closing(_connect(db)) as conn:
+        return [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")  # read past a schema entry that no longer parses
+    return conn
+
+
+def _write_sound_header(copy: Path) -> None:
+    """Overwrite the copy's header with one every rep-tui store shares (4 KiB
+    pages, WAL, UTF-8). The page count is left for SQLite to take from the
+    file size (the change counter and its "valid for" differ)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        template = Path(scratch) / "t.sqlite3"
+        with closing(sqlite3.connect(template)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE t (x)")
+            conn.commit()
+        header = bytearray(template.read_bytes()[:_HEADER])
+    header[24:28] = (1).to_bytes(4, "big")  # file change counter
+    header[92:96] = (0).to_bytes(4, "big")  # "version valid for": stale, so the size comes from the file
+    header[32:40] = bytes(8)  # no free-list
+    with open(copy, "r+b") as fh:
+        fh.write(header)
+
+
+def _build_fresh(path: Path, copy: Path, tables: list[str], report: RepairReport) -> None:
+    """Make a fresh store at `path` (migrated) and copy every readable row into it."""
+    from rep_tui.store import search
+    from rep_tui.store.db import Store
+    from rep_tui.sync import state
+
+    Store(path).close()
+    wanted = [t for t in tables if not t.startswith(_NOT_COPIED)]
+    with closing(_connect(copy)) as old, closing(sqlite3.connect(path, isolation_level=None)) as new:
+        new.execute("PRAGMA foreign_keys = OFF")  # parents may be the rows that were lost
+        new.execute("BEGIN")
+        fresh = {name for (name,) in new.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in wanted:
+            if table not in fresh:
+                continue
+            columns = _shared_columns(old, new, table)
+            rows, lost = _read_rows(old, table, columns)
+            if lost.ranges:
+                report.lost[table] = lost
+            if rows:
+                marks = ", ".join("?" * len(columns))
+                names = ", ".join(f'"{c}"' for c in columns)
+                new.executemany(f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', rows)
+            if table == "outbox":
+                report.kept_changes = sum(1 for row in rows if row[columns.index("state")] == "pending")
+            else:
+                report.kept_rows += len(rows)
+        # Pull everything again: rows lost here come back, rows the server dropped leave.
+        new.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?, '0')", (state.CURSOR,))
+        new.execute("COMMIT")
+    store = Store(path)
+    try:
+        with store.session() as session:
+            search.rebuild_index(session.connection())
+    finally:
+        store.close()
+
+
+def _shared_columns(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> list[str]:
+    fresh = [row[1] for row in new.execute(f'PRAGMA table_info("{table}")')]
+    try:
+        before = {row[1] for row in old.execute(f'PRAGMA table_info("{table}")')}
+    except sqlite3.DatabaseError:
+        return fresh
+    return [c for c in fresh if c in before]
+
+
+def _read_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> tuple[list[tuple], Lost]:
+    """Every row of `table` that can be read, in rowid order, and the rowid ranges that could not."""
+    select = f'SELECT rowid, {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}" ' \
+             "WHERE rowid > ? ORDER BY rowid"
+    rows: list[tuple] = []
+    lost = Lost()
+    after = -_LARGEST_ROWID - 1
+    failed_at = resumed_at = None
+    while True:
+        try:
+            for rowid, *values in conn.execute(select, (after,)):
+                rows.append(tuple(values))
+                after = rowid
+            return rows, lost
+        except sqlite3.DatabaseError:
+            again = failed_at == after  # the row found last time can be sought but not read: go past it
+            resume = _next_readable(conn, table, resumed_at if again else after)
+            if again:
+                lost.ranges[-1] = (after, resume)
+            else:
+                lost.ranges.append((after, resume))
+            failed_at, resumed_at = after, resume
+            if resume is None:
+                return rows, lost
+            after = resume - 1
+
+
+def _next_readable(conn: sqlite3.Connection, table: str, after: int) -> int | None:
+    """The first rowid above `after` whose page can be read, past a damaged
+    one: gallop forward until a seek succeeds, then narrow down."""
+
+    def seek(rowid: int) -> int | None | bool:
+        """The first rowid >= `rowid`; None past the end; False when the seek hits damage."""
+        try:
+            found = conn.execute(f'SELECT rowid FROM "{table}" WHERE rowid >= ? ORDER BY rowid LIMIT 1',
+                                 (rowid,)).fetchone()
+        except sqlite3.DatabaseError:
+            return False
+        return None if found is None else found[0]
+
+    bad, step = after, 1
+    while True:
+        probe = min(after + step, _LARGEST_ROWID)
+        found = seek(probe)
+        if found is not False:
+            break
+        bad = probe
+        if probe == _LARGEST_ROWID:
+            return None
+        step *= 2
+    good, result = probe, found
+    while good - bad > 1:  # the smallest seek that succeeds
+        middle = (bad + good) // 2
+        found = seek(middle)
+        if found is False:
+            bad = middle
+        else:
+            good, result = middle, found
+    return result
+
+
+def _count_blobs(path: Path, blobs_dir: Path, report: RepairReport) -> None:
+    """Attachment files the kept changes still have to upload: present, or missing."""
+    import json
+
+    from rep_tui.sync.engine import blob_path
+
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT fields FROM outbox WHERE state = 'pending' AND table_name = 'attachments' "
+                            "AND op = 'insert'").fetchall()
+    for (fields,) in rows:
+        sha = (json.loads(fields).get("sha256") or [None, None])[1]
+        if sha:
+            if blob_path(blobs_dir, sha).exists():
+                report.blobs_waiting += 1
+            else:
+                report.blobs_missing += 1
+
+
+def is_damaged(path: Path) -> bool:
+    """Whether SQLite's quick check finds the store at `path` damaged (a
+    store that cannot be opened for another reason raises its StoreProblem)."""
+    from rep_tui.store.health import diagnose
+
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            return conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+    except sqlite3.Error as exc:
+        problem = diagnose(exc, path)
+        if problem is not None and problem.kind != "damaged":
+            raise problem from None
+        return True
