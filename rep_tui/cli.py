@@ -17,10 +17,14 @@ def _store(*, exclusive: bool = False):
     the instance lock (see `health.InstanceLock`) for as long as the command
     runs. Failures reach `_Main.invoke`, which puts them in one sentence."""
     from rep_tui.store.db import open_store
+    from rep_tui.store.health import check_writable
 
-    if exclusive:
-        _store_lock()
-    return open_store()
+    if not exclusive:
+        return open_store()
+    _store_lock()
+    store = open_store()
+    check_writable(store)
+    return store
 
 
 def _store_lock() -> None:

@@ -97,6 +97,18 @@ def diagnose(error: BaseException, path: Path) -> StoreProblem | None:
     return None
 
 
+def check_writable(store) -> None:
+    """Raise the store's problem now if it cannot be written (read-only
+    file or folder, full disk), before the rep types anything into it."""
+    with store.engine.connect() as conn:
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar())
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:  # a write SQLite refuses at once on a read-only file; rolled back, so nothing changes
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+        finally:
+            conn.exec_driver_sql("ROLLBACK")
+
+
 class InstanceLock:
     """An exclusive lock on `STORE.lock` held while this process syncs or
     writes the store (the app, `sync`, `login`, `demo`, `repair`), so two of
