@@ -491,8 +491,9 @@ def _repair(*, force: bool) -> None:
         click.echo(f"Your local store at {paths.database} is sound: nothing to repair "
                    "(`rep-tui repair --force` rebuilds it anyway).")
         return
-    report = rebuild(paths.database, paths.blobs_dir)
-    click.echo(report.text(linked=credentials.load() is not None))
+    linked = credentials.load() is not None
+    report = rebuild(paths.database, paths.blobs_dir, linked=linked)
+    click.echo(report.text(linked=linked))
     progress = _Progress()
     with _linked(_store(exclusive=True), sync_first=True, progress=progress) as (target, synced):
         progress.done()

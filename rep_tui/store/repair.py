@@ -24,6 +24,8 @@ from rep_tui.clock import utcnow
 _NOT_COPIED = ("alembic_version", "search_keys", "lead_search")
 _HEADER = 100
 _LARGEST_ROWID = 2**63 - 1
+#: Past a damaged page, rowids up to this far are looked up one by one; a wider gap is given up whole.
+_LOOKUPS = 100_000
 
 
 @dataclass
@@ -47,6 +49,7 @@ class RepairReport:
     kept_changes: int = 0
     kept_rows: int = 0
     lost: dict[str, Lost] = field(default_factory=dict)
+    requeued: int = 0
     blobs_waiting: int = 0
     blobs_missing: int = 0
 
@@ -58,6 +61,9 @@ class RepairReport:
         outbox = self.lost.get("outbox")
         unread = f"; {_count(outbox)} could not be read" if outbox else "; none was unreadable"
         lines.append(f"Kept {self.kept_changes} change(s) not yet sent{unread}.")
+        if self.requeued:
+            lines.append(f"Queued again {self.requeued} row(s) made on this device whose change could not be "
+                         "read (the row itself could).")
         if self.blobs_waiting or self.blobs_missing:
             lines.append(f"Attachments not yet uploaded: {self.blobs_waiting} file(s) kept"
                          + (f", {self.blobs_missing} missing from the blobs folder." if self.blobs_missing else "."))
@@ -74,9 +80,11 @@ def _count(lost: Lost) -> str:
     return "an unknown number" if most is None else f"up to {most}"
 
 
-def repair(path: Path, blobs_dir: Path) -> RepairReport:
-    """Move the store at `path` aside and build a fresh one there from what can be read.
-    The caller holds the instance lock and syncs afterwards."""
+def repair(path: Path, blobs_dir: Path, *, linked: bool) -> RepairReport:
+    """Move the store at `path` aside and build a fresh one there from what
+    can be read. On a device `linked` to a server, rows made here whose
+    change was lost with the outbox are queued again. The caller holds the
+    instance lock and syncs afterwards."""
     moved = path.with_name(f"{path.name}.damaged-{utcnow():%Y%m%d-%H%M%S}")
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{path}{suffix}").exists():
@@ -89,6 +97,8 @@ def repair(path: Path, blobs_dir: Path) -> RepairReport:
                 shutil.copyfile(f"{moved}{suffix}", f"{copy}{suffix}")
         tables = _readable_tables(copy, report)
         _build_fresh(path, copy, tables, report)
+    if linked and report.readable:
+        _queue_orphans(path, report)
     _count_blobs(path, blobs_dir, report)
     return report
 
@@ -186,30 +196,40 @@ def _shared_columns(old: sqlite3.Connection, new: sqlite3.Connection, table: str
 
 
 def _read_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> tuple[list[tuple], Lost]:
-    """Every row of `table` that can be read, in rowid order, and the rowid ranges that could not."""
-    select = f'SELECT rowid, {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}" ' \
-             "WHERE rowid > ? ORDER BY rowid"
+    """Every row of `table` that can be read, in rowid order, and the rowid
+    ranges that could not: read in order until a read fails, seek past the
+    damage, look each rowid in between up by itself (a lookup goes straight
+    to its page, so only rows on damaged pages are lost), and read on."""
+    names = ", ".join(f'"{c}"' for c in columns)
     rows: list[tuple] = []
     lost = Lost()
-    after = -_LARGEST_ROWID - 1
-    failed_at = resumed_at = None
+    after = 0  # SQLite numbers rows from 1
     while True:
         try:
-            for rowid, *values in conn.execute(select, (after,)):
+            for rowid, *values in conn.execute(f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? '
+                                               "ORDER BY rowid", (after,)):
                 rows.append(tuple(values))
                 after = rowid
             return rows, lost
         except sqlite3.DatabaseError:
-            again = failed_at == after  # the row found last time can be sought but not read: go past it
-            resume = _next_readable(conn, table, resumed_at if again else after)
-            if again:
-                lost.ranges[-1] = (after, resume)
-            else:
+            resume = _next_readable(conn, table, after)
+            if resume is None or resume - after > _LOOKUPS:
                 lost.ranges.append((after, resume))
-            failed_at, resumed_at = after, resume
-            if resume is None:
-                return rows, lost
-            after = resume - 1
+                if resume is None:
+                    return rows, lost
+                after = resume - 1
+                continue
+            failed: list[int] = []
+            for rowid in range(after + 1, resume + 1):
+                try:
+                    found = conn.execute(f'SELECT {names} FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+                except sqlite3.DatabaseError:
+                    failed.append(rowid)
+                    continue
+                if found is not None:
+                    rows.append(tuple(found))
+            lost.ranges += [(rowid - 1, rowid + 1) for rowid in failed]
+            after = resume
 
 
 def _next_readable(conn: sqlite3.Connection, table: str, after: int) -> int | None:
@@ -244,6 +264,32 @@ def _next_readable(conn: sqlite3.Connection, table: str, after: int) -> int | No
         else:
             good, result = middle, found
     return result
+
+
+def _queue_orphans(path: Path, report: RepairReport) -> None:
+    """Rows made on this device (no server version yet) whose outbox entry
+    could not be read: their insert is queued again from the row itself."""
+    from sqlalchemy import select
+
+    from rep_tui.store.client_models import OutboxEntry
+    from rep_tui.store.db import Store
+    from rep_tui.store.models import SYNCED_TABLES
+    from rep_tui.store.serialize import row_fields
+    from rep_tui.sync.tables import ORDERED
+
+    store = Store(path)
+    try:
+        with store.session() as session:
+            queued = set(session.scalars(select(OutboxEntry.row_id)))
+            for table in ORDERED:
+                model = SYNCED_TABLES[table]
+                for row in session.scalars(select(model).where(model.version == 0)):
+                    if row.id not in queued:
+                        session.add(OutboxEntry(table_name=table, row_id=row.id, op="insert",
+                                                fields={k: [None, v] for k, v in row_fields(row).items()}))
+                        report.requeued += 1
+    finally:
+        store.close()
 
 
 def _count_blobs(path: Path, blobs_dir: Path, report: RepairReport) -> None:
