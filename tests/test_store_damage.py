@@ -341,3 +341,53 @@ def test_the_app_started_on_a_damaged_store_offers_the_repair_and_then_opens(dem
     assert [p for p in database.parent.iterdir() if p.name.startswith(database.name + ".damaged-")]
     search = rep_tui("search", "Smith")
     assert search.returncode == 0 and "Smith" in search.stdout
+
+
+FILL_A_SMALL_DISK = """
+set -e
+mount -t tmpfs -o size="$SIZE" tmpfs "$DISK"
+cp -a "$SOURCE_HOME/." "$DISK/"
+set +e
+REP_TUI_HOME="$DISK" "$PYTHON" -m rep_tui sync > "$OUT/stdout" 2> "$OUT/stderr"
+echo $? > "$OUT/rc"
+cp -a "$DISK/data/." "$OUT/data/"
+"""
+
+
+def test_a_full_disk_during_a_sync_says_so_and_loses_nothing(server, company, tmp_path):
+    """A real full disk: a tiny tmpfs in a mount namespace of its own (root only)."""
+    import shutil
+    import uuid
+
+    from rep_tui.server.seed import add_rows
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("a tiny filesystem needs root (unshare -m, mount -t tmpfs); the app's full disk is tested above")
+    _sign_in(server)
+    home = resolve_paths().data_dir.parent
+    store = Store(resolve_paths().database)
+    bodies = add_comments(store, 5)
+    checkpoint_and_close(store)
+    add_rows(server.engine, {"leads": [  # far more than the room left on the disk
+        {"id": uuid.uuid4(), "first_name": f"New{i}", "last_name": "Customer", "address": f"{i} Long Meadow Road",
+         "city": "Naperville", "rep_id": company.users["ann"], "pid": 20000 + i, "custom": {}} for i in range(4000)]})
+    used = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+    disk, out = tmp_path / "small-disk", tmp_path / "out"
+    disk.mkdir()
+    (out / "data").mkdir(parents=True)
+    env = os.environ | {"PYTHONPATH": SOURCE, "SIZE": str(used + 300 * 1024), "DISK": str(disk), "OUT": str(out),
+                        "SOURCE_HOME": str(home), "PYTHON": sys.executable}
+    made = subprocess.run(["unshare", "-m", "sh", "-c", FILL_A_SMALL_DISK], env=env, capture_output=True, text=True,
+                          timeout=300)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tiny tmpfs here: {made.stderr.strip()}")
+    done = subprocess.CompletedProcess([], int((out / "rc").read_text()), (out / "stdout").read_text(),
+                                       (out / "stderr").read_text())
+    assert_one_sentence(done, f"The disk holding your local store at {disk}/data/rep-tui.sqlite3 is full. "
+                              "Free some space and try again; nothing saved before was lost.")
+    on_server = {row["body"] for row in server_rows(server.engine, "comments").values()}
+    with closing(sqlite3.connect(out / "data" / "rep-tui.sqlite3")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        pending = {body for (body,) in conn.execute(
+            "SELECT c.body FROM comments c JOIN outbox o ON o.row_id = c.id WHERE o.state = 'pending'")}
+    assert set(bodies) <= on_server | pending
