@@ -81,26 +81,40 @@ def _count(lost: Lost) -> str:
 
 
 def repair(path: Path, blobs_dir: Path, *, linked: bool) -> RepairReport:
-    """Move the store at `path` aside and build a fresh one there from what
-    can be read. On a device `linked` to a server, rows made here whose
-    change was lost with the outbox are queued again. The caller holds the
-    instance lock and syncs afterwards."""
-    moved = path.with_name(f"{path.name}.damaged-{utcnow():%Y%m%d-%H%M%S}")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{path}{suffix}").exists():
-            Path(f"{path}{suffix}").rename(f"{moved}{suffix}")
-    report = RepairReport(moved)
+    """Build a fresh store from what can be read of the one at `path`, then
+    move the damaged one aside and put the fresh one in its place. On a
+    device `linked` to a server, rows made here whose change was lost with
+    the outbox are queued again. The caller holds the instance lock and
+    syncs afterwards. Should anything fail (a full disk), the damaged store
+    is left where it was, untouched."""
+    report = RepairReport(_aside_name(path))
     with tempfile.TemporaryDirectory(prefix="repair-", dir=path.parent) as scratch:
-        copy = Path(scratch) / "copy.sqlite3"
+        copy, fresh = Path(scratch) / "copy.sqlite3", Path(scratch) / "fresh.sqlite3"
         for suffix in ("", "-wal"):
-            if Path(f"{moved}{suffix}").exists():
-                shutil.copyfile(f"{moved}{suffix}", f"{copy}{suffix}")
+            if Path(f"{path}{suffix}").exists():
+                shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
         tables = _readable_tables(copy, report)
-        _build_fresh(path, copy, tables, report)
-    if linked and report.readable:
-        _queue_orphans(path, report)
-    _count_blobs(path, blobs_dir, report)
+        _build_fresh(fresh, copy, tables, report)
+        if linked and report.readable:
+            _queue_orphans(fresh, report)
+        _count_blobs(fresh, blobs_dir, report)
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                Path(f"{path}{suffix}").rename(f"{report.moved_to}{suffix}")
+        for suffix in ("", "-wal"):  # closed, so SQLite folded its WAL in; moved too should one be left
+            if Path(f"{fresh}{suffix}").exists():
+                Path(f"{fresh}{suffix}").rename(f"{path}{suffix}")
     return report
+
+
+def _aside_name(path: Path) -> Path:
+    """`STORE.damaged-YYYYmmdd-HHMMSS`, numbered when that name is taken."""
+    stem = f"{path.name}.damaged-{utcnow():%Y%m%d-%H%M%S}"
+    name, number = stem, 1
+    while path.with_name(name).exists():
+        number += 1
+        name = f"{stem}-{number}"
+    return path.with_name(name)
 
 
 def _readable_tables(copy: Path, report: RepairReport) -> list[str]:
