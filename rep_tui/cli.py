@@ -491,9 +491,9 @@ def _repair(*, force: bool) -> None:
         click.echo(f"Your local store at {paths.database} is sound: nothing to repair "
                    "(`rep-tui repair --force` rebuilds it anyway).")
         return
-    linked = credentials.load() is not None
-    report = rebuild(paths.database, paths.blobs_dir, linked=linked)
-    click.echo(report.text(linked=linked))
+    saved = credentials.load()
+    report = rebuild(paths.database, paths.blobs_dir, signed_in_as=saved and saved.user_id)
+    click.echo(report.text(linked=saved is not None))
     progress = _Progress()
     with _linked(_store(exclusive=True), sync_first=True, progress=progress) as (target, synced):
         progress.done()

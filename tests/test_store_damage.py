@@ -391,3 +391,16 @@ def test_a_full_disk_during_a_sync_says_so_and_loses_nothing(server, company, tm
         pending = {body for (body,) in conn.execute(
             "SELECT c.body FROM comments c JOIN outbox o ON o.row_id = c.id WHERE o.state = 'pending'")}
     assert set(bodies) <= on_server | pending
+
+
+def test_repair_of_a_store_nothing_can_be_read_from_fetches_everything_again(server, company):
+    _sign_in(server)
+    database = resolve_paths().database
+    corrupt_pages(database, [1, 2, 3])  # the header and the schema with it
+    done = rep_tui("repair")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Nothing could be read from it" in done.stdout and "the sync fetches everything else again" in done.stdout
+    stats = rep_tui("stats")  # signed in as before, its user fetched again
+    assert stats.returncode == 0 and stats.stdout.startswith("Ann"), stats.stdout + stats.stderr
+    search = rep_tui("search", "ann0")
+    assert search.returncode == 0 and "ann0" in search.stdout

@@ -1,11 +1,11 @@
-"""`rep-tui repair`: a damaged local store is moved aside (renamed with the
-time, never deleted), every row that can still be read is copied into a
-fresh store — above all the outbox of changes not yet sent — and the
-caller then syncs, which sends those changes and fetches the rest again.
+"""`rep-tui repair`: every row that can still be read from a damaged local
+store is copied into a fresh store — above all the outbox of changes not
+yet sent — the damaged file is moved aside (renamed with the time, never
+deleted), the fresh one takes its place, and the caller then syncs, which sends those changes and fetches the rest again.
 
 Reading skips damaged pages: rows are read in rowid order, and where a read
-fails the reader seeks forward to the first row it can read again, so one
-bad page costs the rows on it, not the table. A file whose 100-byte header
+fails the reader seeks past the damage and looks each row in between up by
+itself, so one bad page costs the rows on it, not the table. A file whose 100-byte header
 is damaged is read through a copy with a sound header (every rep-tui store
 has the same page size and format). Only the copy is ever written."""
 
@@ -56,8 +56,11 @@ class RepairReport:
     def text(self, *, linked: bool) -> str:
         lines = [f"Moved the damaged store to {self.moved_to} (kept, not deleted)."]
         if not self.readable:
-            lines.append("Nothing could be read from it: changes made on this device and not sent are lost.")
+            lines.append("Nothing could be read from it: changes made on this device and not sent are lost"
+                         + ("; the sync fetches everything else again." if linked else "."))
             return "\n".join(lines)
+        if self.header_rebuilt:
+            lines.append("Its first bytes (the header) were damaged: it was read through a copy with a sound one.")
         outbox = self.lost.get("outbox")
         unread = f"; {_count(outbox)} could not be read" if outbox else "; none was unreadable"
         lines.append(f"Kept {self.kept_changes} change(s) not yet sent{unread}.")
@@ -80,13 +83,14 @@ def _count(lost: Lost) -> str:
     return "an unknown number" if most is None else f"up to {most}"
 
 
-def repair(path: Path, blobs_dir: Path, *, linked: bool) -> RepairReport:
+def repair(path: Path, blobs_dir: Path, *, signed_in_as: str | None) -> RepairReport:
     """Build a fresh store from what can be read of the one at `path`, then
     move the damaged one aside and put the fresh one in its place. On a
-    device `linked` to a server, rows made here whose change was lost with
-    the outbox are queued again. The caller holds the instance lock and
-    syncs afterwards. Should anything fail (a full disk), the damaged store
-    is left where it was, untouched."""
+    device signed in to a server (`signed_in_as` its user id, from the saved
+    credentials), rows made here whose change was lost with the outbox are
+    queued again. The caller holds the instance lock and syncs afterwards.
+    Should anything fail (a full disk), the damaged store is left where it
+    was, untouched."""
     report = RepairReport(_aside_name(path))
     with tempfile.TemporaryDirectory(prefix="repair-", dir=path.parent) as scratch:
         copy, fresh = Path(scratch) / "copy.sqlite3", Path(scratch) / "fresh.sqlite3"
@@ -94,8 +98,8 @@ def repair(path: Path, blobs_dir: Path, *, linked: bool) -> RepairReport:
             if Path(f"{path}{suffix}").exists():
                 shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
         tables = _readable_tables(copy, report)
-        _build_fresh(fresh, copy, tables, report)
-        if linked and report.readable:
+        _build_fresh(fresh, copy, tables, report, signed_in_as)
+        if signed_in_as and report.readable:
             _queue_orphans(fresh, report)
         _count_blobs(fresh, blobs_dir, report)
         for suffix in ("", "-wal", "-shm"):
@@ -162,7 +166,7 @@ def _write_sound_header(copy: Path) -> None:
         fh.write(header)
 
 
-def _build_fresh(path: Path, copy: Path, tables: list[str], report: RepairReport) -> None:
+def _build_fresh(path: Path, copy: Path, tables: list[str], report: RepairReport, signed_in_as: str | None) -> None:
     """Make a fresh store at `path` (migrated) and copy every readable row into it."""
     from rep_tui.store import search
     from rep_tui.store.db import Store
@@ -191,6 +195,9 @@ def _build_fresh(path: Path, copy: Path, tables: list[str], report: RepairReport
                 report.kept_rows += len(rows)
         # Pull everything again: rows lost here come back, rows the server dropped leave.
         new.execute("INSERT OR REPLACE INTO local_settings (key, value) VALUES (?, '0')", (state.CURSOR,))
+        if signed_in_as:  # its user row comes with the sync
+            new.execute("INSERT OR IGNORE INTO local_settings (key, value) VALUES ('current_user', ?)",
+                        (signed_in_as,))
         new.execute("COMMIT")
     store = Store(path)
     try:
