@@ -175,6 +175,22 @@ class RepApp(OrderedKeys):
         if diagnose(error, self.store.path) is not None:
             self.post_message(StoreFailed("use the local store", error))
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A store problem no screen caught: from a worker, it was told in a
+        notification (`_store_failed`) and the app goes on, keeping what the
+        rep typed; from anywhere else, the app closes with the sentence, not
+        a traceback. Anything else is a bug: Textual shows its traceback."""
+        from textual.worker import WorkerFailed
+
+        from rep_tui.store.health import diagnose
+
+        in_worker = isinstance(error, WorkerFailed)
+        problem = diagnose(error.error if in_worker else error, self.store.path)
+        if problem is None:
+            super()._handle_exception(error)
+        elif not in_worker:
+            self.exit(return_code=1, message=problem.sentence)
+
     def on_store_failed(self, message: StoreFailed) -> None:
         """A read or write of the local store failed: say what, in words; nothing was half-saved."""
         from rep_tui.store.health import diagnose

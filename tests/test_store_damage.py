@@ -404,3 +404,24 @@ def test_repair_of_a_store_nothing_can_be_read_from_fetches_everything_again(ser
     assert stats.returncode == 0 and stats.stdout.startswith("Ann"), stats.stdout + stats.stderr
     search = rep_tui("search", "ann0")
     assert search.returncode == 0 and "ann0" in search.stdout
+
+
+@pytest.mark.anyio
+async def test_pages_damaged_under_the_open_app_are_told_and_the_app_goes_on(demo_home):
+    from rep_tui.app import RepApp
+    from rep_tui.screens.search import SearchScreen
+
+    database = resolve_paths().database
+    corrupt_pages(database, leaf_pages(database, "leads")[1:-1])
+    store = Store(database)
+    try:
+        app = RepApp(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("2")  # its filter choices read every lead
+            await settle(pilot)
+            assert app.is_running and isinstance(app.screen, SearchScreen)
+            messages = [str(n.message) for n in app._notifications]
+            assert any(f"Your local store at {database} {DAMAGED}" == m for m in messages), messages
+    finally:
+        store.close()
