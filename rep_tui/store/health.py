@@ -20,9 +20,6 @@ from pathlib import Path
 _BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13, 14, 26
 _PERMISSION = (errno.EACCES, errno.EPERM, errno.EROFS)
 
-#: The kinds of problem `rep-tui repair` can fix.
-REPAIRABLE = frozenset({"damaged"})
-
 
 @dataclass(frozen=True)
 class StoreProblem(Exception):
