@@ -126,6 +126,7 @@ class RepApp(OrderedKeys):
 
         self.settings = load_settings()
         self.store = store
+        store.on_failure = self._store_failed
         from rep_tui.themes import readable_themes
 
         for theme in readable_themes():
@@ -165,8 +166,39 @@ class RepApp(OrderedKeys):
     def on_open_lead(self, message: OpenLead) -> None:
         self.open_lead(message.lead_id)
 
+    def _store_failed(self, error: BaseException) -> None:
+        """From any thread, any screen's session: a damaged store, a full disk,
+        a read-only file… is told in its sentence (the screen that was saving
+        stays open with what was typed; the transaction rolled back)."""
+        from rep_tui.store.health import diagnose
+
+        if diagnose(error, self.store.path) is not None:
+            self.post_message(StoreFailed("use the local store", error))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A store problem no screen caught: from a worker, it was told in a
+        notification (`_store_failed`) and the app goes on, keeping what the
+        rep typed; from anywhere else, the app closes with the sentence, not
+        a traceback. Anything else is a bug: Textual shows its traceback."""
+        from textual.worker import WorkerFailed
+
+        from rep_tui.store.health import diagnose
+
+        in_worker = isinstance(error, WorkerFailed)
+        problem = diagnose(error.error if in_worker else error, self.store.path)
+        if problem is None:
+            super()._handle_exception(error)
+        elif not in_worker:
+            self.exit(return_code=1, message=problem.sentence)
+
     def on_store_failed(self, message: StoreFailed) -> None:
         """A read or write of the local store failed: say what, in words; nothing was half-saved."""
+        from rep_tui.store.health import diagnose
+
+        problem = diagnose(message.error, self.store.path)
+        if problem is not None:
+            self.notify(problem.sentence, severity="error", timeout=20)
+            return
         reason = str(message.error).splitlines()[0] if str(message.error) else type(message.error).__name__
         self.notify(f"Could not {message.what}: {reason}. Nothing was changed.", severity="error", timeout=10)
 

@@ -12,13 +12,51 @@ import click
 from rep_tui import __version__
 
 
-def _store():
-    from rep_tui.store.db import SchemaRefused, open_store
+def _store(*, exclusive: bool = False):
+    """The local store. `exclusive` for commands that write or sync: they take
+    the instance lock (see `health.InstanceLock`) for as long as the command
+    runs. Failures reach `_Main.invoke`, which puts them in one sentence."""
+    from rep_tui.store.db import open_store
+    from rep_tui.store.health import check_writable
 
-    try:
+    if not exclusive:
         return open_store()
-    except SchemaRefused as exc:
-        raise click.ClickException(str(exc)) from None
+    _store_lock()
+    store = open_store()
+    check_writable(store)
+    return store
+
+
+def _store_lock() -> None:
+    """Hold the instance lock until the command ends (refused: `in_use`)."""
+    from rep_tui.store.health import InstanceLock
+
+    ctx = click.get_current_context()
+    if "instance_lock" not in ctx.meta:
+        ctx.meta["instance_lock"] = ctx.with_resource(InstanceLock(_store_path()))
+
+
+def _app_store():
+    """The app's store. A damaged one is offered a repair first when someone
+    is at the terminal to answer; otherwise its sentence ends the command."""
+    try:
+        return _store(exclusive=True)
+    except Exception as exc:
+        from rep_tui.store.health import diagnose
+
+        problem = diagnose(exc, _store_path())
+        if problem is None or problem.kind != "damaged" or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise
+        if not click.confirm(f"{problem.sentence}\nRepair it now?", default=True):
+            raise click.ClickException(problem.sentence) from None
+        _repair(force=True)
+        return _store(exclusive=True)
+
+
+def _store_path():
+    from rep_tui.config import load_settings
+
+    return load_settings().paths.database
 
 
 def _current_user(session):
@@ -74,13 +112,32 @@ def _linked(store, demo: bool = False, **options):
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(invoke_without_command=True)
+class _Main(click.Group):
+    """The `rep-tui` group: a local store that cannot be used (damaged,
+    read-only, full disk, busy, open elsewhere, too new) ends any command
+    with one sentence saying what to do and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from rep_tui.store.health import diagnose
+
+            problem = diagnose(exc, _store_path())
+            if problem is None:
+                raise
+            raise click.ClickException(problem.sentence) from None
+
+
+@click.group(cls=_Main, invoke_without_command=True)
 @click.version_option(__version__, prog_name="rep-tui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """A sales rep's day in the terminal: appointments, leads, results, stats."""
     if ctx.invoked_subcommand is None:
-        store = _store()
+        store = _app_store()
         with _linked(store) as (target, _report):
             _run_app(store, target)
 
@@ -107,13 +164,13 @@ def demo(leads: int, seed: int, open_app: bool, username: str | None) -> None:
         click.echo(f"Demo data already in {paths.data_dir}")
     else:
         if paths.database.exists():  # opening the store takes a moment: only when there is something to check
-            _refuse_data_not_from_the_demo(_store())
+            _refuse_data_not_from_the_demo(_store(exclusive=True))
         progress(f"Building the demo company ({rep_count()} reps, {leads:,} leads)…")
         started = time.perf_counter()
         build_demo_server(paths, leads=leads, seed=seed, progress=progress)
         click.echo(f"Demo company with {leads:,} leads made on its server in {time.perf_counter() - started:.1f} s "
                    f"({paths.data_dir}).")
-    store = _store()
+    store = _store(exclusive=True)
     started = time.perf_counter()
     with _linked(store, demo=True, username=username, progress=progress) as (target, report):
         progress.done()
@@ -346,7 +403,7 @@ def login(server: str, username: str, password: str) -> None:
     from rep_tui.device_link import LinkError, sign_in
 
     url = server if "://" in server else f"https://{server}"
-    store = _store()
+    store = _store(exclusive=True)
     progress = _Progress()
     try:
         answer, report = sign_in(store, url.rstrip("/"), username, password, progress=progress)
@@ -400,7 +457,7 @@ def _revoked_text(saved) -> str:
 def sync_command() -> None:
     """Send this device's changes and fetch the server's, once (for cron).
     Exits non-zero when the sync failed."""
-    store = _store()
+    store = _store(exclusive=True)
     progress = _Progress()
     with _linked(store, sync_first=True, progress=progress) as (target, report):
         progress.done()
@@ -409,6 +466,43 @@ def sync_command() -> None:
         click.echo(report.text())
         if report.error:
             sys.exit(1)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Rebuild the store even when SQLite finds nothing wrong with it.")
+def repair(force: bool) -> None:
+    """Rebuild a damaged local store: move it aside (renamed, never deleted),
+    keep every change not yet sent that can still be read, and sync to fetch
+    the rest from the server. Exits non-zero when the sync failed."""
+    _repair(force=force)
+
+
+def _repair(*, force: bool) -> None:
+    from rep_tui.config import load_settings
+    from rep_tui.store.repair import is_damaged, repair as rebuild
+    from rep_tui.sync import credentials
+
+    paths = load_settings().paths
+    _store_lock()
+    if not paths.database.exists():
+        click.echo(f"There is no local store at {paths.database}: nothing to repair.")
+        return
+    if not force and not is_damaged(paths.database):
+        click.echo(f"Your local store at {paths.database} is sound: nothing to repair "
+                   "(`rep-tui repair --force` rebuilds it anyway).")
+        return
+    saved = credentials.load()
+    report = rebuild(paths.database, paths.blobs_dir, signed_in_as=saved and saved.user_id)
+    click.echo(report.text(linked=saved is not None))
+    progress = _Progress()
+    with _linked(_store(exclusive=True), sync_first=True, progress=progress) as (target, synced):
+        progress.done()
+        if synced is None:
+            return
+        click.echo(synced.text())
+        if synced.error:
+            raise click.ClickException("The sync failed: the changes kept stay queued and go with the next "
+                                       "`rep-tui sync` (after `rep-tui login SERVER` if the sign-in was refused).")
 
 
 @main.command("search")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,12 +44,20 @@ class Store:
         if run_migrations:
             migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        #: Hears every error a session ended with (from the session's thread), before it propagates:
+        #: the app tells the rep of a full disk or a damaged store whichever screen was saving.
+        self.on_failure: Callable[[BaseException], None] | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except Exception as error:
+            if self.on_failure is not None:
+                self.on_failure(error)
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
