@@ -1,0 +1,38 @@
+"""Text from data made safe to show on a terminal.
+
+A name, comment or file name may hold control characters: stored before the
+server refused them, imported, or written into a database by other means.
+Sent to a terminal as they are, `ESC ] 52 ; c ; … BEL` sets the clipboard,
+`ESC ] 0 ; … BEL` the window title and `ESC [ 2 J` clears the screen; Rich
+and Textual strip only BEL, BS, VT, FF and CR, and ESC passes. `visible`
+shows each control character as a symbol instead (ESC as "␛", C1 controls,
+which have no symbol, as "\\x9b"), so the text is seen, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: C0 controls, DEL, C1 controls, and lone surrogates (which cannot be encoded for a terminal at all).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The same, but newline and tab are kept: long text (comments, notes) keeps its lines.
+_UNSAFE_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_DEL_SYMBOL = "\u2421"  # ␡
+_C0_SYMBOLS = 0x2400  # the Unicode block Control Pictures: U+2400 ␀ … U+241F ␟, in the order of C0
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(_C0_SYMBOLS + code)
+    if code == 0x7F:
+        return _DEL_SYMBOL
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with every control character shown as a visible symbol; with
+    `lines`, newlines and tabs are kept as they are."""
+    if text.isprintable():  # the common case, and much faster than the search
+        return text
+    return (_UNSAFE_IN_LINES if lines else _UNSAFE).sub(_symbol, text)
