@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rep_tui.domain.safe_text import visible
+from rep_tui.domain.safe_text import json_text, visible
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Printable text: no C0/C1 controls, no surrogates (categories Cc, Cs), anything else.
@@ -44,3 +45,18 @@ def test_escape_sequences_are_shown_as_symbols() -> None:
     assert visible("one\ntwo\tthree") == "one␊two␉three"
     assert visible("one\ntwo\tthree\r", lines=True) == "one\ntwo\tthree␍"
     assert visible("[@click=app.quit]x[/]") == "[@click=app.quit]x[/]"  # markup is the widget's business
+
+
+any_text = st.text(st.characters(blacklist_categories=()))
+
+
+@given(st.dictionaries(any_text, st.lists(any_text | st.integers() | st.none())))
+def test_json_text_is_json_of_the_same_value_with_every_control_escaped(value: dict) -> None:
+    shown = json_text(value)
+    assert json.loads(shown) == value
+    assert set(CONTROL.findall(shown)) <= {"\n"}  # the indentation's newlines only
+    shown.encode("utf-8")  # printable on a UTF-8 terminal: no lone surrogate
+
+
+def test_json_text_keeps_accents_readable() -> None:
+    assert json_text(["José", "\x1b[2J\x9b"]) == '[\n  "José",\n  "\\u001b[2J\\u009b"\n]'

@@ -11,8 +11,12 @@ which have no symbol, as "\\x9b"), so the text is seen, never obeyed.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+#: What `json.dumps(ensure_ascii=False)` leaves as it is but a terminal would obey or cannot encode.
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
 #: C0 controls, DEL, C1 controls, and lone surrogates (which cannot be encoded for a terminal at all).
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: The same, but newline and tab are kept: long text (comments, notes) keeps its lines.
@@ -36,3 +40,12 @@ def visible(text: str, *, lines: bool = False) -> str:
     if text.isprintable():  # the common case, and much faster than the search
         return text
     return (_UNSAFE_IN_LINES if lines else _UNSAFE).sub(_symbol, text)
+
+
+def json_text(value: Any) -> str:
+    """`value` as indented JSON that keeps "José" readable but escapes every
+    control character: `ensure_ascii=False` escapes only C0, so DEL, C1 and
+    lone surrogates are written as \\uXXXX here (they occur only inside
+    strings, so the JSON stays valid and decodes to the same value)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
