@@ -44,6 +44,7 @@ def test_escape_sequences_are_shown_as_symbols() -> None:
     assert visible("a\x00b\x7fc\x9b2Jd\ud800") == "a␀b␡c\\x9b2Jd\\ud800"
     assert visible("one\ntwo\tthree") == "one␊two␉three"
     assert visible("one\ntwo\tthree\r", lines=True) == "one\ntwo\tthree␍"
+    assert visible("one\r\ntwo\r\n", lines=True) == "one\ntwo\n"
     assert visible("[@click=app.quit]x[/]") == "[@click=app.quit]x[/]"  # markup is the widget's business
 
 

@@ -36,10 +36,12 @@ def _symbol(match: re.Match[str]) -> str:
 
 def visible(text: str, *, lines: bool = False) -> str:
     """`text` with every control character shown as a visible symbol; with
-    `lines`, newlines and tabs are kept as they are."""
+    `lines`, newlines and tabs are kept (a Windows line end as a newline)."""
     if text.isprintable():  # the common case, and much faster than the search
         return text
-    return (_UNSAFE_IN_LINES if lines else _UNSAFE).sub(_symbol, text)
+    if lines:
+        return _UNSAFE_IN_LINES.sub(_symbol, text.replace("\r\n", "\n"))
+    return _UNSAFE.sub(_symbol, text)
 
 
 def json_text(value: Any) -> str:
