@@ -78,6 +78,9 @@ async def test_customer_information_shows_escape_sequences_and_markup_as_text(st
         await pilot.press("e")
         await settle(pilot)
         assert f"Eve{SHOWN[:10]}" in assert_safe(app, "Edit Customer")  # the form shows what it would save
+        await pilot.press("escape", "g", "enter")  # an engagement, its contact picker, notes and files
+        await settle(pilot)
+        assert "Bad␛]52;c;" in assert_safe(app, "Edit Engagement")  # its subject and notes, as symbols
         await pilot.press("escape")
         await settle(pilot)
         app.screen.notify(f"Eve{ESC_SEQUENCES} {MARKUP}", title=MARKUP)  # as a widget notifies: markup=True

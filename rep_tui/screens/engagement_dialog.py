@@ -25,7 +25,9 @@ from rep_tui.widgets.markup_text import in_markup
 
 
 def _picker(name: str, options: list[tuple[str, uuid.UUID | str]], value, prompt: str) -> Select:
-    return Select(options, id=name, prompt=prompt, compact=True, value=Select.NULL if value is None else value)
+    """A Select of (label, value); the labels are names (contacts, users), so markup is not read in them."""
+    return Select([(in_markup(label), key) for label, key in options], id=name, prompt=prompt, compact=True,
+                  value=Select.NULL if value is None else value)
 
 
 class EngagementScreen(FormDialog[dict]):
