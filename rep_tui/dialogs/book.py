@@ -353,7 +353,7 @@ class BookDialog(ModalScreen[bool]):
         self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}"))
 
     def _refused(self, reason: str) -> None:
-        self._say(f"Not saved: {reason}", error=True)
+        self._say(f"Not saved: {in_markup(reason)}", error=True)  # a clash names the other customer
         self.query_one("#time", ValidatedInput).focus()
 
     @on(Saved)

@@ -244,7 +244,7 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             with app.store.session() as session:
                 outcome = record_result(session, app.actor, self.appointment_id, entry, app.tz)
         except ValueError as exc:
-            app.call_from_thread(self._say, f"Not saved: {exc}.", True)
+            app.call_from_thread(self._say, f"Not saved: {in_markup(str(exc))}.", True)
             return
         summary = f"{self.loaded.lead.name}: {self.code.label}"
         if entry.sale_cents:
