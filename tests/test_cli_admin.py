@@ -225,3 +225,16 @@ def test_import_refuses_control_characters_naming_line_and_column(db_url, tmp_pa
             assert conn.execute(select(Lead.last_name)).scalars().all() == ["Doe"]
     finally:
         engine.dispose()
+
+
+def test_admin_lists_show_control_characters_in_stored_names_as_symbols(db_url):
+    """A name written into the database by other means (the server refuses it on push) is printed, not obeyed."""
+    admin(db_url, "users", "add", "ann", "--name", "Ann Lee", "--password-stdin", input="long-enough\n")
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(User.__table__.update().values(full_name="Ann\x1b]0;PWNED\x07\x1b[2J"))
+    finally:
+        engine.dispose()
+    listed = admin(db_url, "users", "list").output
+    assert "\x1b" not in listed and "Ann␛]0;PWNED␇␛[2J" in listed
