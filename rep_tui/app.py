@@ -16,11 +16,13 @@ from textual.reactive import reactive
 from textual.signal import Signal
 
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
+from rep_tui.domain.safe_text import visible
 from rep_tui.messages import OpenLead, ResultAppointment, RowsChanged
 from rep_tui.ordered_keys import OrderedKeys
 from rep_tui.store_io import StoreFailed
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from rep_tui.device_link import ServerOnDemand, SyncTarget
@@ -269,12 +271,22 @@ class RepApp(OrderedKeys):
             await self.pop_screen()
 
     def format_title(self, title: str, sub_title: str):
-        """Textual dims the sub-title, too faint to read on the light theme."""
+        """Textual dims the sub-title, too faint to read on the light theme.
+        Titles hold names (a lead's, a rep's): control characters shown as symbols."""
         from textual.content import Content
 
         if not sub_title:
-            return Content(title)
-        return Content.assemble(title, (f" — {sub_title}", "$text-muted"))
+            return Content(visible(title))
+        return Content.assemble(visible(title), (f" — {visible(sub_title)}", "$text-muted"))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, the app's own and a widget's: they hold names,
+        file names and reasons, so they are never read as markup (a name like
+        "[@click=app.quit]" stays text; no notification of ours uses markup)
+        and their control characters are shown as symbols."""
+        super().notify(visible(message, lines=True), title=visible(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 
 import click
 
 from rep_tui import __version__
+from rep_tui.domain.safe_text import json_text, visible
 
 
 def _store(*, exclusive: bool = False):
@@ -259,8 +259,13 @@ def _new_password(from_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+def _say(text: str) -> None:
+    """Print text that holds data (names, reasons, file names) with its control characters shown, not obeyed."""
+    click.echo(visible(text, lines=True))
+
+
 def _echo_lines(lines: list[str], empty: str) -> None:
-    click.echo("\n".join(lines) if lines else empty)
+    _say("\n".join(lines) if lines else empty)
 
 
 _password_stdin_option = click.option("--password-stdin", is_flag=True,
@@ -358,7 +363,7 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
     with _server_db() as (server_admin, engine):
         report = server_admin.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
                                            skip_duplicates=skip_duplicates)
-    click.echo(report.text())
+    _say(report.text())
     if report.bad_lines:
         sys.exit(1)
 
@@ -390,7 +395,7 @@ def prune(days: int, blobs_dir: str | None) -> None:
     with _server_db() as (server_admin, engine):
         report = server_admin.prune(engine, Path(blobs_dir) if blobs_dir else default_blobs_dir(),
                                     timedelta(days=days))
-    click.echo(report.text())
+    _say(report.text())
 
 
 @main.command()
@@ -411,8 +416,8 @@ def login(server: str, username: str, password: str) -> None:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.done()
-    click.echo(f"Signed in as {answer.full_name} ({answer.role}).")
-    click.echo(report.text())
+    _say(f"Signed in as {answer.full_name} ({answer.role}).")
+    _say(report.text())
 
 
 @main.command()
@@ -463,7 +468,7 @@ def sync_command() -> None:
         progress.done()
         if target is None:
             raise click.ClickException("This device is not signed in to a server: run `rep-tui login SERVER`.")
-        click.echo(report.text())
+        _say(report.text())
         if report.error:
             sys.exit(1)
 
@@ -516,17 +521,18 @@ def search_command(text: str, limit: int, as_json: bool) -> None:
     with _store().session() as session:
         hits = search(session, text, limit=limit)
     if as_json:
-        click.echo(json.dumps([
+        click.echo(json_text([
             {"lead_id": str(h.lead_id), "pid": h.pid, "name": h.name, "address": h.address, "city": h.city,
              "phone": h.phone, "email": h.email, "matched": h.matched, "rep": h.rep}
             for h in hits
-        ], indent=2, ensure_ascii=False))
+        ]))
         return
     if not hits:
         click.echo(f"No lead matches {text!r}.")
         return
     for h in hits:
-        click.echo(f"{h.pid or '-':>8}  {h.name:<28.28} {h.city:<16.16} {h.phone:<18.18} (matched {h.matched})")
+        name, city, phone = (visible(cell) for cell in (h.name, h.city, h.phone))  # one line each, whatever they hold
+        _say(f"{h.pid or '-':>8}  {name:<28.28} {city:<16.16} {phone:<18.18} (matched {h.matched})")
 
 
 @main.command("stats")
@@ -544,15 +550,15 @@ def stats_command(period: str, as_json: bool) -> None:
         start, end, label = period_bounds(period, local_today(tz), tz)
         figures = stats_for(session, [user.id], start, end)
     if as_json:
-        click.echo(json.dumps({
+        click.echo(json_text({
             "rep": user.full_name, "period": period, "label": label,
             "figures": {k: {"label": f.label, "value": f.value, "display": f.display(),
                             "formula": f.formula, "inputs": f.inputs} for k, f in figures.items()},
-        }, indent=2, ensure_ascii=False))
+        }))
         return
-    click.echo(f"{user.full_name} — {label}")
+    _say(f"{user.full_name} — {label}")
     for f in figures.values():
-        click.echo(f"  {f.label:<20} {f.display():>12}   {f.formula} = {f.inputs}")
+        _say(f"  {f.label:<20} {f.display():>12}   {f.formula} = {f.inputs}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from rep_tui.domain.safe_text import visible
+from rep_tui.widgets.markup_text import in_markup
 
 
 class ListedCommands(Provider):
@@ -15,14 +19,14 @@ class ListedCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(visible(name)), callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+            if score > 0:  # names hold data: highlighted as text, not read as markup
+                yield Hit(score, matcher.highlight(in_markup(name)), callback, help=help_text)
 
 
 class ScreenCommands(ListedCommands):
@@ -83,4 +87,5 @@ class LeadCommands(Provider):
             label = f"{hit.name} — {hit.city or hit.address}"
             if hit.pid:
                 label += f" · PID {hit.pid}"
-            yield Hit(1.0, label, partial(app.open_lead, hit.lead_id), help=f"open lead (matched {hit.matched})")
+            yield Hit(1.0, Content(visible(label)), partial(app.open_lead, hit.lead_id),
+                      help=f"open lead (matched {hit.matched})")

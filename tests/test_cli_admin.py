@@ -197,3 +197,43 @@ def test_a_database_that_cannot_be_opened_is_a_clear_error_without_its_password(
     assert out.output.startswith("Error: Cannot open the server database postgresql+psycopg://boss:***@127.0.0.1:1/"
                                  "company: (psycopg.OperationalError) connection failed")
     assert "s3cret" not in out.output
+
+
+def test_import_refuses_control_characters_naming_line_and_column(db_url, tmp_path):
+    """A CSV cell holding an escape sequence would reach every terminal that shows the lead."""
+    admin(db_url, "users", "add", "ann", "--password-stdin", input="long-enough\n")
+    hostile = tmp_path / "leads.csv"
+    hostile.write_text('first_name,last_name,address,city,notes\n'
+                       'Jane,Doe,1 Main St,Aurora,"two\nlines\tand a tab"\n'
+                       'John,"Roe\x1b]0;PWNED\x07",2 Main St,Aurora,\n'
+                       'Jim,Poe,3 Main St,"\x1b[2J",\n'
+                       'Joe,Moe,4 Main St,Aurora,"call \x1b]52;c;SGVsbG8=\x07"\n', encoding="utf-8")
+    refused = admin(db_url, "import", "leads", str(hostile), "--rep", "ann")
+    assert refused.exit_code == 1
+    assert refused.output.splitlines() == [
+        "line 4, last_name: 'Roe\\x1b]0;PWNED\\x07': The text holds a control character (U+001B).",
+        "line 5, city: '\\x1b[2J': The text holds a control character (U+001B).",
+        "line 6, notes: 'call \\x1b]52;c;SGVsbG8=\\x07': The text holds a control character (U+001B).",
+        "Nothing written: 3 bad line(s) of 4. Fix them, or use --skip-bad to write the 1 good one(s).",
+    ]
+    written = admin(db_url, "import", "leads", str(hostile), "--rep", "ann", "--skip-bad")
+    assert "1 lead(s) written" in written.output
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(Lead.last_name)).scalars().all() == ["Doe"]
+    finally:
+        engine.dispose()
+
+
+def test_admin_lists_show_control_characters_in_stored_names_as_symbols(db_url):
+    """A name written into the database by other means (the server refuses it on push) is printed, not obeyed."""
+    admin(db_url, "users", "add", "ann", "--name", "Ann Lee", "--password-stdin", input="long-enough\n")
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(User.__table__.update().values(full_name="Ann\x1b]0;PWNED\x07\x1b[2J"))
+    finally:
+        engine.dispose()
+    listed = admin(db_url, "users", "list").output
+    assert "\x1b" not in listed and "Ann␛]0;PWNED␇␛[2J" in listed

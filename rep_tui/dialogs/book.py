@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
@@ -30,6 +29,7 @@ from rep_tui.domain.dates import (
     format_day, format_length, format_time, parse_day, parse_length, parse_time, relative_day,
 )
 from rep_tui.domain.validation import Invalid
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
 #: Leads offered while the rep types a name.
@@ -172,7 +172,7 @@ class BookDialog(ModalScreen[bool]):
     def _choose(self, subject: _Subject) -> None:
         self.subject = subject
         tz = self.app.tz
-        who = f"[b]{escape(subject.lead_line)}[/b]"
+        who = f"[b]{in_markup(subject.lead_line)}[/b]"
         if subject.starts_at is not None:
             start = subject.starts_at
             who += (f"\nNow: {format_day(start.astimezone(zone(tz)).date())} {format_time(start, tz)},"
@@ -218,7 +218,7 @@ class BookDialog(ModalScreen[bool]):
             return
         leads = self.query_one("#leads", OptionList)
         leads.clear_options()
-        leads.add_options(Option(escape(line), id=str(lead_id)) for lead_id, line in event.hits)
+        leads.add_options(Option(in_markup(line), id=str(lead_id)) for lead_id, line in event.hits)
         leads.display = bool(event.hits)
         if not event.hits:
             self._say("No lead of yours matches that.", error=True)
@@ -353,7 +353,7 @@ class BookDialog(ModalScreen[bool]):
         self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}"))
 
     def _refused(self, reason: str) -> None:
-        self._say(f"Not saved: {reason}", error=True)
+        self._say(f"Not saved: {in_markup(reason)}", error=True)  # a clash names the other customer
         self.query_one("#time", ValidatedInput).focus()
 
     @on(Saved)

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 from rep_tui.clock import local_today
 from rep_tui.domain.dates import DAY_HINT, format_day, parse_day, relative_day
 from rep_tui.screens.form_dialog import KeepsTypedText
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, ValidatedInput
 
 
@@ -34,7 +35,7 @@ class FollowUpDialog(KeepsTypedText, ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         today = local_today(self.app.tz)
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Next follow-up · {self.lead_name}"
+            dialog.border_title = f"Next follow-up · {in_markup(self.lead_name)}"
             yield ValidatedInput("Follow-up", lambda text: parse_day(text, today), id="day",
                                  value=str(self.current) if self.current else "", placeholder=DAY_EXAMPLE)
             yield Static("", id="meaning")

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape as _escape
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -28,6 +27,7 @@ from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
 SALE_FIELDS = ("product", "units", "sale")
@@ -124,8 +124,8 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
         product = (job.product if job else None) or lead.product_interest or ""
         now = next((c.label for c in loaded.codes if c.code == appt.result_code), appt.result_code)
         self.query_one("#who", Static).update(
-            f"[b]{_escape(lead.name)}[/b] · {when} · {_escape(lead.city or '')} · {_escape(product)}\n"
-            f"[$text-muted]Now: {_escape(now) if now else 'not resulted'} — press a key to pick the result[/]"
+            f"[b]{in_markup(lead.name)}[/b] · {when} · {in_markup(lead.city or '')} · {in_markup(product)}\n"
+            f"[$text-muted]Now: {in_markup(now) if now else 'not resulted'} — press a key to pick the result[/]"
         )
         self._prefill(loaded, product)
         picker = self.query_one(CodePicker)
@@ -165,7 +165,7 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
         wanted = self._fields_of(event.code)
         for field in self.query(ValidatedInput):
             field.display = field.id in wanted
-        self._say(f"Enter saves [b]{_escape(event.code.label)}[/b] · Esc goes back to the codes", error=False)
+        self._say(f"Enter saves [b]{in_markup(event.code.label)}[/b] · Esc goes back to the codes", error=False)
         self._update_preview()
         if wanted:
             self.call_after_refresh(self.query_one(f"#{wanted[0]}", ValidatedInput).focus)
@@ -244,7 +244,7 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             with app.store.session() as session:
                 outcome = record_result(session, app.actor, self.appointment_id, entry, app.tz)
         except ValueError as exc:
-            app.call_from_thread(self._say, f"Not saved: {exc}.", True)
+            app.call_from_thread(self._say, f"Not saved: {in_markup(str(exc))}.", True)
             return
         summary = f"{self.loaded.lead.name}: {self.code.label}"
         if entry.sale_cents:

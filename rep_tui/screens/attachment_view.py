@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, TextArea
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.screens.form_dialog import Dialog
 from rep_tui.store.leads import LeadFile, blob_path, human_size
 from rep_tui.widgets.footer import RepFooter
@@ -101,7 +102,7 @@ class DocumentTextScreen(_ViewerScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(f"{self.viewer_title}  (Esc closes)", classes="dialog-title", markup=False)
+            yield Static(f"{visible(self.viewer_title)}  (Esc closes)", classes="dialog-title", markup=False)
             yield TextArea("", read_only=True, soft_wrap=True, id="document-text")
             yield RepFooter()
 
@@ -116,7 +117,7 @@ class DocumentTextScreen(_ViewerScreen[None]):
 
     def _show(self, text: str) -> None:
         area = self.query_one(TextArea)
-        area.load_text(text)
+        area.load_text(visible(text, lines=True))  # a text file may hold escape sequences too
         loaded(area)
         area.focus()
 
@@ -193,12 +194,12 @@ class PictureScreen(_ViewerScreen[int]):
         picture = self.lead_file.pictures[self.index]
         count = len(self.lead_file.pictures)
         title = f"Picture {self.index + 1} of {count} — {picture.description}"
-        self.query_one("#picture-title", Static).update(title)
+        self.query_one("#picture-title", Static).update(visible(title))
         uploader = self.lead_file.user_name(picture.uploaded_by)
         engagement = self.lead_file.engagement_subject(picture.engagement_id)
         facts = (picture.filename, human_size(picture.size), uploader and f"uploaded by {uploader}",
                  local_stamp(picture.created_at, self.tz), engagement and f"engagement “{engagement}”")
-        self.query_one("#picture-facts", Static).update(" · ".join(filter(None, facts)))
+        self.query_one("#picture-facts", Static).update(visible(" · ".join(filter(None, facts))))
         self._draw(blob_path(self.blobs_dir, picture.sha256))
 
     @work(exclusive=True, group="picture", exit_on_error=False)

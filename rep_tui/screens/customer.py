@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
@@ -505,7 +506,7 @@ class CustomerScreen(WaitsForData, Screen):
                      follow_up and f"Follow-up {follow_up}", engagement.notes and f"Notes: {engagement.notes}",
                      files and f"Files: {files} (Enter lists them)")
             details = " · ".join(part for part in parts if part)
-        self.query_one("#engagement-details", Static).update(details)
+        self.query_one("#engagement-details", Static).update(visible(details))
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

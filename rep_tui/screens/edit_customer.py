@@ -13,6 +13,7 @@ from rep_tui.store.leads import FormErrors, JobFile, check_customer_edit
 from rep_tui.store.models import Lead
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
+from rep_tui.widgets.markup_text import in_markup
 
 
 class EditCustomerScreen(FormDialog[dict]):
@@ -42,8 +43,8 @@ class EditCustomerScreen(FormDialog[dict]):
         yield FormField("County", text_input("county", lead.county))
         title = f"Result, Product & Sale — Job {job.job_number}" if job and job.job_number else "Result, Product & Sale"
         yield Static(title if job else f"{title} (a new job)", classes="section-title")
-        codes = Select(((f"{code} · {label}", code) for code, label in self.result_codes), id="result_code",
-                       prompt="(no result)", compact=True,
+        codes = Select(((in_markup(f"{code} · {label}"), code) for code, label in self.result_codes),
+                       id="result_code", prompt="(no result)", compact=True,
                        value=job.result_code if job and job.result_code else Select.NULL)
         yield FormField("Result", codes)
         yield FormField("Product", text_input("product", job.product if job else None))

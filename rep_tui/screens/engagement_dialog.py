@@ -12,19 +12,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.widgets import Checkbox, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from rep_tui.clock import local_today, zone
+from rep_tui.domain.safe_text import visible
 from rep_tui.store.leads import CONTACT_TYPES, FormErrors, check_engagement, human_size
 from rep_tui.store.models import Attachment, Contact, Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
+from rep_tui.widgets.markup_text import in_markup
 
 
 def _picker(name: str, options: list[tuple[str, uuid.UUID | str]], value, prompt: str) -> Select:
-    return Select(options, id=name, prompt=prompt, compact=True, value=Select.NULL if value is None else value)
+    """A Select of (label, value); the labels are names (contacts, users), so markup is not read in them."""
+    return Select([(in_markup(label), key) for label, key in options], id=name, prompt=prompt, compact=True,
+                  value=Select.NULL if value is None else value)
 
 
 class EngagementScreen(FormDialog[dict]):
@@ -73,12 +76,12 @@ class EngagementScreen(FormDialog[dict]):
         yield FormField("Follow-up Date", text_input("follow_up_on", e.follow_up_on if e else None, "e.g. 2026-12-01"))
         yield FormField("Completed", Checkbox("follow-up completed", e.completed if e else False,
                                               id="completed", compact=True))
-        yield FormField("Notes", TextArea(e.notes or "" if e else "", id="notes", soft_wrap=True))
+        yield FormField("Notes", TextArea(visible(e.notes or "", lines=True) if e else "", id="notes", soft_wrap=True))
         if e is not None:
             with Horizontal(id="engagement-files-row"):
                 yield Label("Files", classes="field-label")
                 if self.files:
-                    options = [Option(escape(f"{a.filename} — {a.description} ({human_size(a.size)})"), str(a.id))
+                    options = [Option(in_markup(f"{a.filename} — {a.description} ({human_size(a.size)})"), str(a.id))
                                for a in self.files]
                     yield OptionList(*options, id="engagement-files", compact=True)
                 else:

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from rep_tui.widgets.markup_text import in_markup
+
 GROUPS = ("This screen", "Everywhere", "Moving around")
 TYPING_NOTE = "In a text field 1–6 type digits: F1–F6 work everywhere, also while typing."
 
@@ -61,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         title = self.under.title or getattr(self.under, "dialog_title", "") or "this window"
         with VerticalScroll(id="help") as scroll:
-            scroll.border_title = f"Keys — {title}"
+            scroll.border_title = f"Keys — {in_markup(title)}"  # a title may hold a name
             scroll.border_subtitle = "Esc closes"
             for number, name in enumerate(GROUPS):
                 yield Static(name, classes="section-title")

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.screens.form_dialog import Dialog
 from rep_tui.store.models import ChangeRecord
 from rep_tui.widgets.tabs.tables import ChangeTable
@@ -26,7 +27,8 @@ class ChangesScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(f"Changes — {self.changes_title}  (Esc closes)", classes="dialog-title", markup=False)
+            yield Static(f"Changes — {visible(self.changes_title)}  (Esc closes)", classes="dialog-title",
+                         markup=False)
             yield ChangeTable(id="changes-table")
             yield Static("No changes recorded: it has not been edited since it came to this device.",
                          classes="muted", id="no-changes")

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.screens.form_dialog import Dialog
 
 
@@ -28,7 +29,7 @@ class MapLinkScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static("Map", classes="dialog-title")
-            yield Static(Content(self.address), id="map-address")
+            yield Static(Content(visible(self.address)), id="map-address")
             yield Static(Content("Open in Google Maps").stylize(Style(link=self.url, bold=True, underline=True)),
                          id="map-url")
             yield Static(Content(self.url), classes="muted")

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_phone
 from rep_tui.messages import reload_when_synced
 from rep_tui.screens.form_dialog import KeepsTypedText
@@ -161,7 +162,8 @@ class SelfGenScreen(KeepsTypedText, Screen):
             lead = dup.lead
             where = ", ".join(p for p in (lead.address, lead.city) if p)
             pid = f" PID {lead.pid}" if lead.pid else ""
-            text.append(f"\n  {dup.matched} matches {lead.name}{pid}" + (f" · {where}" if where else ""))
+            text.append(visible(f"\n  {dup.matched} matches {lead.name}{pid}" + (f" · {where}" if where else ""),
+                                lines=True))
             if number == 0:
                 text.append("  (Ctrl+O opens it)", style="italic")
         if len(duplicates) > 3:

@@ -14,16 +14,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rep_tui.domain.labels import value_text
+from rep_tui.domain.safe_text import visible
 from rep_tui.store.sync_review import (
     CannotReapply, LostValue, Quarantined, QueuedChange, dismiss, field_label, noun, reapply, send_again,
 )
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
 from rep_tui.widgets.sync_indicator import describe, when
 
@@ -101,7 +104,7 @@ class SyncStatusScreen(Screen):
                            "Run [b]rep-tui login SERVER[/] to sync.")
         else:
             server = self.app.sync_target.url if self.app.sync_target else ""
-            error = f" — {status.last_error}" if status.last_error else ""
+            error = f" — {in_markup(status.last_error)}" if status.last_error else ""
             summary.update(f"[b]{words[:1].upper()}{words[1:]}[/]{error} · {server}")
         summary.set_class(kind in ("error", "offline"), "-trouble")
         if self.is_current:
@@ -166,7 +169,7 @@ class SyncStatusScreen(Screen):
 
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
-        self.query_one("#sync-detail", Static).update(self._detail())
+        self.query_one("#sync-detail", Static).update(Content(visible(self._detail())))
         self.refresh_bindings()  # s and d apply to a refused change only
 
     def _detail(self) -> str:

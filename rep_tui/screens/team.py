@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.domain.stats import Figure
 from rep_tui.domain.validation import format_money
 from rep_tui.screens.stats import CHART_WEEKS, Period, StatsScreen, StatsView
@@ -60,7 +61,7 @@ def leaderboard(reps: list[RepLine], bar_width: int = 10) -> Text:
     for rank, rep in enumerate(ranked, start=1):
         net = rep.figures["net"].value or 0
         bar = "█" * round(bar_width * net / top)
-        text.append(f"{rank:>2}. {rep.name[:12]:<12} ")
+        text.append(f"{rank:>2}. {visible(rep.name)[:12]:<12} ")
         text.append(f"{bar:<{bar_width}}", style="bold")
         text.append(f" {format_money(int(net)):>9}\n")
     text.rstrip()
@@ -116,7 +117,7 @@ class TeamScreen(StatsScreen):
         row = table.cursor_row
         table.clear()
         for line in side.reps:
-            table.add_row(line.name[:NAME_WIDTH],
+            table.add_row(Text(visible(line.name)[:NAME_WIDTH]),
                           *(Text(line.figures[key].display(), justify="right") for key in REP_FIGURES),
                           key=str(line.rep.id))
         table.move_cursor(row=row, animate=False)

@@ -13,7 +13,6 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.widgets import DirectoryTree, Input, Static
 
 from rep_tui.domain.validation import Invalid
@@ -22,6 +21,7 @@ from rep_tui.store.models import Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.loading import loaded
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.path_suggester import PathSuggester
 
 
@@ -42,7 +42,7 @@ class UploadScreen(FormDialog[str]):
         self.lead_id = lead_id
         self.engagement_id = engagement.id if engagement else None
         if engagement is not None:
-            self.dialog_title = f"Attach a file to the engagement “{escape(engagement.subject)}”"
+            self.dialog_title = f"Attach a file to the engagement “{in_markup(engagement.subject)}”"
 
     def compose_body(self) -> ComposeResult:
         yield FormField("File", text_input("path", placeholder="e.g. ~/Pictures/front.jpg  (→ completes, ctrl+b browses)",

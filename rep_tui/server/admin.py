@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.dates import parse_day
+from rep_tui.domain.rules import check_text
 from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_zip, normalize_phone
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
@@ -313,6 +314,7 @@ class _LineChecker:
     def check(self, cells: dict[str, str], rep: str) -> tuple[dict[str, Any], dict[str, str]]:
         """(lead column values, {column: problem})."""
         found = problems(SelfGenForm(**{k: v for k, v in cells.items() if k in FORM_FIELDS and k != "notes"}))
+        found.update(_control_characters(cells))
         values: dict[str, Any] = {}
         for name in LEAD_COLUMNS:
             value = cells.get(name, "").strip()
@@ -326,6 +328,18 @@ class _LineChecker:
         except Invalid as exc:
             found["rep"] = str(exc)
         return values, found
+
+
+def _control_characters(cells: dict[str, str]) -> dict[str, str]:
+    """{column: problem} for the cells holding a control character (ESC, NUL,
+    …), which the server refuses too; notes may hold newlines and tabs."""
+    found = {}
+    for column, value in cells.items():
+        try:
+            check_text(value.strip(), max_length=None, long=column == "notes")
+        except Invalid as exc:
+            found[column] = str(exc)
+    return found
 
 
 def _read_lines(source: TextIO) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.store.models import ResultCode
 
 
@@ -44,7 +45,7 @@ class CodePicker(Widget, can_focus=True):
         self.refresh_bindings()
         self.remove_children()
         self.mount_all(
-            Static(Content.from_markup("[b $text-accent]$key[/] $label", key=code.key, label=code.label),
+            Static(Content.from_markup("[b $text-accent]$key[/] $label", key=code.key, label=visible(code.label)),
                    classes="code-chip", id=f"code-{code.key}")
             for code in self.codes
         )

@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from rep_tui.domain.safe_text import visible
+
 
 class FormField(Vertical):
     """Label (with * when mandatory), control, and an error line shown only when there is an error."""
@@ -65,6 +67,8 @@ class FormField(Vertical):
 
 def text_input(name: str, value: Any = None, placeholder: str = "", **kwargs: Any) -> Input:
     """A compact Input named after its form field. Focus puts the cursor after
-    the saved value rather than selecting it, so a stray key cannot wipe it."""
-    return Input("" if value is None else str(value), placeholder=placeholder, id=name, compact=True,
+    the saved value rather than selecting it, so a stray key cannot wipe it.
+    A control character in the saved value shows as a symbol (and is saved
+    so, should the form be saved: the server refuses control characters)."""
+    return Input("" if value is None else visible(str(value)), placeholder=placeholder, id=name, compact=True,
                  select_on_focus=False, **kwargs)

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from rep_tui.clock import zone
+from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_money
 from rep_tui.store.leads import JobFile
 from rep_tui.widgets.when import clock_time, us_date
@@ -20,7 +21,8 @@ def _rows(*items: tuple[str, str | Content | None]) -> Content:
     """Label/value lines; a missing value shows a muted dash so the layout stays put."""
     lines = []
     for label, value in items:
-        shown = value if isinstance(value, Content) else Content(value) if value else Content.styled("—", "$text-muted")
+        shown = value if isinstance(value, Content) else Content(visible(value)) if value \
+            else Content.styled("—", "$text-muted")
         lines.append(Content.styled(label.ljust(LABEL_WIDTH), "$text-muted") + shown)
     return Content("\n").join(lines)
 
@@ -67,11 +69,13 @@ class JobPanel(VerticalScroll):
             ("Product", job.product), ("Units", units_text(job)), ("Result", result), ("Status", job.status),
         ))
         notes = self.query_one("#account-notes", Static)
-        notes.update(job.account_notes or Content.styled("None", "$text-muted"))
+        notes.update(Content(visible(job.account_notes, lines=True)) if job.account_notes
+                     else Content.styled("None", "$text-muted"))
         notes.set_class(bool(job.account_notes), "account-notes")
         # Payments under their own label, indented, so a line fits half of an 80-column screen.
         payments = [
-            Content(f"  {format_money(p.amount_cents):>9}  {us_date(p.paid_on)}" + (f"  {p.method}" if p.method else ""))
+            Content(f"  {format_money(p.amount_cents):>9}  {us_date(p.paid_on)}"
+                    + (f"  {visible(p.method)}" if p.method else ""))
             for p in job_file.payments
         ]
         pay = [

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from rep_tui.domain.dates import format_day
+from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
 
@@ -66,6 +67,15 @@ def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
     return [fields for fields in ([f for f in group if f] for group in groups) if fields]
 
 
+def _shown(field: Content) -> Content:
+    """The field with its control characters shown as symbols (`visible`),
+    keeping its styles where that leaves it as long as it was."""
+    plain = visible(field.plain)
+    if plain == field.plain:
+        return field
+    return Content(plain, list(field.spans) if len(plain) == len(field.plain) else None)
+
+
 def pack_lines(groups: list[list[Content]], width: int) -> list[Content]:
     """One line per group, going on over more lines where the group is too
     wide; a single field wider than the whole width is wrapped on its own."""
@@ -97,7 +107,8 @@ class FieldLines(Widget):
         self.groups: list[list[Content]] = []
 
     def show(self, groups: list[list[Content]]) -> None:
-        self.groups = groups
+        """Show these fields; they hold data, so every one goes through `_shown`."""
+        self.groups = [[_shown(field) for field in group] for group in groups]
         self.refresh(layout=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

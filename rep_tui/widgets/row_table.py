@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.messages import OpenLead
 
 NARROW = 80  # the terminal width every table is designed to fit without its `wide_only` columns
@@ -79,8 +80,14 @@ def fit(table: DataTable, columns: Sequence[Column]) -> list[tuple[int, int]]:
 
 def cut(cell: str | Text, width: int) -> Text:
     """The cell as text at most `width` cells wide, ending in "…" when cut
-    (a DataTable would crop it without a sign). Markup is not read."""
-    text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    (a DataTable would crop it without a sign). Markup is not read, and
+    control characters are shown as symbols (`visible`): every table cell
+    comes through here."""
+    if isinstance(cell, Text):
+        text = cell.copy()
+        text.plain = visible(text.plain)
+    else:
+        text = Text(visible(cell))
     text.truncate(width, overflow="ellipsis")
     return text
 

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.store.leads import blob_path
 from rep_tui.store.models import Attachment
 from rep_tui.widgets.picture import NOT_DOWNLOADED, decode_picture, picture_widget
@@ -42,7 +43,7 @@ class PictureCell(Vertical):
     def compose(self) -> ComposeResult:
         with Container(classes="thumb"):
             yield Static("" if self.on_device else NOT_DOWNLOADED, classes="muted picture-problem")
-        yield Static(self.picture.description, classes="picture-description", markup=False)
+        yield Static(visible(self.picture.description), classes="picture-description", markup=False)
         yield Static(self.date if self.on_device else f"{self.date} · not on device", classes="picture-date")
 
     async def show_thumbnail(self, thumbnail: Widget) -> None:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
+from rep_tui.domain.safe_text import visible
 from rep_tui.widgets.when import local_stamp
 
 
@@ -19,9 +20,9 @@ class PostCard(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="post-top"):
-            yield Label(self.author, classes="post-author", markup=False)
+            yield Label(visible(self.author), classes="post-author", markup=False)
             yield Label(self.stamp, classes="post-date")
-        yield Static(self.body, classes="post-body", markup=False)
+        yield Static(visible(self.body, lines=True), classes="post-body", markup=False)
 
 
 class PostList(VerticalScroll):
