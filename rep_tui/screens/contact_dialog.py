@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from rep_tui.store.leads import FormErrors, check_contact
+from rep_tui.domain.forms import FormErrors, check_contact
 from rep_tui.store.models import Contact
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
