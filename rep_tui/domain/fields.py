@@ -80,6 +80,8 @@ class FieldSpec:
     placeholder: str = ""
     #: Kept alongside another field (a phone's E.164 form): never shown or edited on its own.
     derived: bool = False
+    #: A form cannot be saved without it (its label is marked).
+    required: bool = False
 
     def choice_label(self, value: str | None) -> str | None:
         """The label of a stored choice ("do-not-contact" → "Do not contact"); other values as they are."""
@@ -96,10 +98,11 @@ class FieldSpec:
 
 
 def field(label: str, *, check: Check | None = None, choices: tuple[tuple[str, str], ...] = (), **uses: Any) -> dict:
-    """The `info=` of a `mapped_column`: the column's spec. With choices and
-    no check, a typed value is one of the choices, by stored value or label."""
+    """The `info=` of a `mapped_column`: the column's spec. Without a check,
+    a typed value is one of the choices (by stored value or label) when
+    there are choices, else text, which a required field cannot leave empty."""
     if check is None:
-        check = choice_check(label, choices) if choices else text
+        check = choice_check(label, choices) if choices else required(label) if uses.get("required") else text
     return {"spec": FieldSpec(label, check=check, choices=choices, **uses)}
 
 

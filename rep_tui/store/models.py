@@ -19,7 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rep_tui.clock import utcnow
 from rep_tui.domain import rules
-from rep_tui.domain.fields import Shown, field, required, trimmed
+from rep_tui.domain.fields import Shown, field, trimmed
 from rep_tui.domain.validation import check_email, check_phone, check_state, check_units, check_zip, parse_money
 from rep_tui.ids import new_id
 from rep_tui.store.types import UTCDateTime
@@ -241,7 +241,8 @@ class Appointment(Synced, Base):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     time_zone: Mapped[str] = mapped_column(String(40), default="America/Chicago",
                                            info=field("Time Zone", rule=rules.time_zone))
-    kind: Mapped[str] = mapped_column(String(16), default="new", info=field("Kind", choices=rules.pairs(rules.APPOINTMENT_KINDS)))
+    kind: Mapped[str] = mapped_column(String(16), default="new", info=field(
+        "Kind", choices=rules.pairs(rules.APPOINTMENT_KINDS)))
     result_code: Mapped[str | None] = mapped_column(String(12))
     resulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_on: Mapped[date | None] = mapped_column(Date, info=field("Follow-up Date"))
@@ -290,12 +291,15 @@ class Attachment(Synced, Base):
 class Contact(Synced, Base):
     __tablename__ = "contacts"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120), info=field("Name", check=required("Name"), edited="Contact"))
-    phone: Mapped[str | None] = mapped_column(String(40), info=field("Phone", check=check_phone, edited="Contact"))
-    position: Mapped[str | None] = mapped_column(String(80), info=field("Position", edited="Contact"))
+    name: Mapped[str] = mapped_column(String(120), info=field("Name", required=True, edited="Contact"))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Phone", check=check_phone, placeholder=PHONE_EXAMPLE, edited="Contact"))
+    position: Mapped[str | None] = mapped_column(String(80), info=field(
+        "Position", placeholder="e.g. spouse, co-owner", edited="Contact"))
     ownership_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info=field(
-        "Ownership %", check=rules.parse_percent, rule=rules.percent, edited="Contact"))
-    contact_type: Mapped[str | None] = mapped_column(String(40), info=field("Contact Type", edited="Contact"))
+        "Ownership %", check=rules.parse_percent, rule=rules.percent, placeholder="e.g. 50", edited="Contact"))
+    contact_type: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Contact Type", placeholder="e.g. owner, tenant", edited="Contact"))
     info: Mapped[str | None] = mapped_column(Text, info=field("Info", edited="Contact"))
 
 
@@ -308,7 +312,8 @@ class Engagement(Synced, Base):
     duration_minutes: Mapped[int | None] = mapped_column(Integer, info=field(
         "Duration (minutes)", rule=rules.not_negative))
     contacted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Contacted By"))
-    contact_type: Mapped[str] = mapped_column(String(40), info=field("Contact Type", choices=rules.pairs(rules.CONTACT_TYPES)))
+    contact_type: Mapped[str] = mapped_column(String(40), info=field(
+        "Contact Type", choices=rules.pairs(rules.CONTACT_TYPES)))
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False, info=field("Follow Up"))
     follow_up_assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Assignee"))
     follow_up_on: Mapped[date | None] = mapped_column(Date, info=field("Follow-up Date"))

@@ -42,7 +42,8 @@ class SearchHit:
 
 
 def _searched_in(index_column: str) -> tuple[str, ...]:
-    """The lead columns whose specs put them in one column of the index (phones: as typed; their E.164 is beside them)."""
+    """The lead columns whose specs put them in one column of the index
+    (phones as typed; their E.164 forms are read beside them)."""
     return tuple(name for name, spec in used("leads", "searched").items()
                  if spec.searched == index_column and not spec.derived)
 

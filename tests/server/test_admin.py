@@ -344,5 +344,6 @@ def test_a_customer_status_column_is_imported_by_label_or_value_and_a_bad_one_na
                                                     "Di,Stat,4 Elm,\n"), rep="ann")
     assert report.written == 3
     with engine.connect() as conn:
-        statuses = dict(conn.execute(select(Lead.first_name, Lead.customer_status).where(Lead.last_name == "Stat")).all())
+        statuses = dict(conn.execute(
+            select(Lead.first_name, Lead.customer_status).where(Lead.last_name == "Stat")).all())
     assert statuses == {"Al": "do-not-contact", "Cy": "sold", "Di": None}
