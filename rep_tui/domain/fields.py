@@ -2,9 +2,9 @@
 check a typed value goes through, its choices, and where it is used
 (Edit Customer, Self Gen, the header, CSV import, search).
 
-    status: Mapped[str | None] = mapped_column(
-        String(20), info=field("Customer Status", choices=STATUSES, imported=True, edited="Status",
-                               header=Shown(line=0, order=4, tag="Status")))
+    customer_status: Mapped[str | None] = mapped_column(String(20), info=field(
+        "Customer Status", choices=CUSTOMER_STATUSES, imported=True, edited=CONTACT,
+        header=Shown(line=0, order=4, tag="Status")))
 
 Forms, history labels, import columns, search keys and the server's value
 checks all read these specs (`specs`), so adding a field is its column, a
