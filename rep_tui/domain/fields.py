@@ -2,9 +2,9 @@
 check a typed value goes through, its choices, and where it is used
 (Edit Customer, Self Gen, the header, CSV import, search).
 
-    customer_status: Mapped[str | None] = mapped_column(String(20), info=field(
-        "Customer Status", choices=CUSTOMER_STATUSES, imported=True, edited=CONTACT,
-        header=Shown(line=0, order=4, tag="Status")))
+    roof_type: Mapped[str | None] = mapped_column(String(20), info=field(
+        "Roof Type", choices=(("shingle", "Shingle"), ("metal", "Metal")), imported=True,
+        edited=PLACE, header=Shown(line=1, order=3, tag="Roof")))
 
 Forms, history labels, import columns, search keys and the server's value
 checks all read these specs (`specs`), so adding a field is its column, a
