@@ -525,3 +525,27 @@ async def test_an_empty_tab_says_so_instead_of_bare_column_titles(store):
         await pilot.press("a", *"Pat Kelly", "ctrl+s")
         await settle(pilot)
         assert table.display and not note.display and table.row_count == 1
+
+
+async def test_customer_status_is_picked_by_keys_and_shown_in_the_header_and_history(store):
+    app = RepApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lead_id = await open_obrien(pilot, store)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press(*["tab"] * 5)  # phones, email and alt email come first
+        assert app.focused.id == "customer_status"
+        await pilot.press("enter", "down", "down", "down", "enter")  # (none), Prospect, Active customer, Sold
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        header = app.screen.query_one("#lead-details")
+        assert "Status Sold" in [field.plain for group in header.groups for field in group]
+        await pilot.press("h")
+        await settle(pilot)
+        table = app.screen.query_one("#history-table")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert ("Customer Status", "", "Sold") in [(str(r[3]), str(r[4]), str(r[5])) for r in rows]
+    with store.session() as session:
+        assert session.get(Lead, lead_id).customer_status == "sold"
+        outbox = session.scalars(select(OutboxEntry).where(OutboxEntry.row_id == lead_id)).all()
+        assert outbox[-1].fields["customer_status"] == [None, "sold"]

@@ -1,4 +1,4 @@
-"""store.leads without the UI: form checks, the blob store, file kinds."""
+"""The customer forms' checks (domain.forms) and store.leads without the UI: the blob store, file kinds."""
 
 from __future__ import annotations
 
@@ -8,31 +8,29 @@ from decimal import Decimal
 
 import pytest
 
-from rep_tui.store.leads import (
-    FormErrors, UploadRefused, blob_path, check_contact, check_customer_edit, check_engagement, file_kind,
-    parse_duration, store_blob,
-)
+from rep_tui.domain.forms import FormErrors, check_contact, check_customer_edit, check_engagement, parse_duration
+from rep_tui.store.leads import UploadRefused, blob_path, file_kind, store_blob
 
 
 def customer_form(**values: str) -> dict[str, str]:
-    blank = dict.fromkeys(("home_phone", "cell_phone", "work_phone", "email", "alt_email", "address", "zip", "city",
-                           "state", "county", "result_code", "product", "total_units", "sold_units", "sale",
-                           "comment"), "")
+    blank = dict.fromkeys(("home_phone", "cell_phone", "work_phone", "email", "alt_email", "customer_status",
+                           "address", "zip", "city", "state", "county", "result_code", "product", "total_units",
+                           "sold_units", "contract_cents", "comment"), "")
     return blank | values
 
 
 def test_customer_edit_names_every_bad_field_at_once():
     with pytest.raises(FormErrors) as caught:
         check_customer_edit(customer_form(cell_phone="555-12", email="nope", zip="6061", state="Illinois",
-                                          sale="12.345"))
-    assert set(caught.value.errors) == {"cell_phone", "email", "zip", "state", "sale"}
+                                          contract_cents="12.345"))
+    assert set(caught.value.errors) == {"cell_phone", "email", "zip", "state", "contract_cents"}
     assert "10 digits" in caught.value.errors["cell_phone"]
 
 
 def test_customer_edit_cleans_values():
-    clean = check_customer_edit(customer_form(home_phone=" (312) 555-0177 ", state="il", sale="$12,450.50",
+    clean = check_customer_edit(customer_form(home_phone=" (312) 555-0177 ", state="il", contract_cents="$12,450.50",
                                               total_units="12", sold_units="10"))
-    assert (clean["home_phone"], clean["state"], clean["sale"]) == ("(312) 555-0177", "IL", 1245050)
+    assert (clean["home_phone"], clean["state"], clean["contract_cents"]) == ("(312) 555-0177", "IL", 1245050)
     assert clean["work_phone"] is None
 
 

@@ -13,7 +13,7 @@ from rep_pilot import anyio_backend, retype, settle  # noqa: F401  (anyio_backen
 from rep_tui.app import RepApp
 from rep_tui.dialogs.follow_up import FollowUpDialog
 from rep_tui.dialogs.result import ResultDialog
-from rep_tui.store.leads import check_engagement
+from rep_tui.domain.forms import check_engagement
 from rep_tui.widgets.validated_input import ValidatedInput
 
 TYPED = {"tomorrow": date(2026, 11, 25), "+2": date(2026, 11, 26), "12/3": date(2026, 12, 3),

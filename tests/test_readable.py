@@ -130,7 +130,7 @@ async def _edit_phone_and_sale(pilot, store) -> None:
     await pilot.press("e")
     await settle(pilot)
     await retype(pilot, "(312) 555-0177")
-    app.screen.query_one("#sale").focus()
+    app.screen.query_one("#contract_cents").focus()
     await retype(pilot, "13,999")
     await pilot.press("ctrl+s")
     await settle(pilot)

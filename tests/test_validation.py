@@ -36,6 +36,16 @@ def test_bad_phones_say_what_is_wrong(typed, message):
     assert normalize_phone(typed) is None
 
 
+@pytest.mark.parametrize("typed", ["(555) 234-4567", "555-234-4567", "+1 555 234 4567", "(999) 234-4567",
+                                   "1 999 234 4567"])
+def test_area_codes_not_in_the_numbering_plan_are_refused(typed):
+    """555 and 999 are not area codes in service in the North American plan
+    (555-01xx after a real area code is, the fiction range the tests use)."""
+    assert normalize_phone(typed) is None
+    with pytest.raises(Invalid, match="Not a valid phone number"):
+        check_phone(typed)
+
+
 @pytest.mark.parametrize("empty", [None, "", "   "])
 def test_empty_optional_fields_are_none_not_errors(empty):
     for check in (check_phone, check_email, check_zip, check_state, parse_money, check_units):

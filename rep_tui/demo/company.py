@@ -53,6 +53,7 @@ PAST_DAYS, FUTURE_DAYS = 90, 14
 FIRST_PID, FIRST_JOB_NUMBER = 100001, 500001
 RELATED_SHARE = 0.06  # leads made as a relative, spouse or phone-sharer of another
 ATTACHMENT_LEADS = 10
+DO_NOT_CONTACT_EVERY = 25  # of the leads nobody has visited, by PID: "take me off your list"
 DEMO_RELATED = 12  # of the demo rep's leads nearest to today get a relative, spouse or phone-sharer
 LOAD_CACHE_SIZE = -262144  # KiB: index pages of a 100k-lead load stay in memory
 INSERT_ORDER = (Region, Office, Team, User, ResultCode, Lead, Job, Appointment, Payment, Commission, InvoiceItem,
@@ -508,6 +509,18 @@ class _Builder:
         self.rows[Lead].sort(key=lambda lead: (lead["created_at"], lead["id"]))
         for pid, lead in enumerate(self.rows[Lead], FIRST_PID):
             lead["pid"] = pid
+            lead["customer_status"] = self.customer_status(lead)
+
+    def customer_status(self, lead: dict) -> str | None:
+        """What the office noted about a lead nobody has visited yet: a few asked
+        not to be called again (every DO_NOT_CONTACT_EVERY-th by PID), and one
+        waiting for a call back is a prospect. Decided without the random
+        generator, so every other value of the demo stays as it was."""
+        if self.visits.get(lead["id"]):
+            return None
+        if lead["pid"] % DO_NOT_CONTACT_EVERY == 0:
+            return "do-not-contact"
+        return "prospect" if lead.get("follow_up_on") else None
 
     # --- what people wrote about the leads ---------------------------------------
 

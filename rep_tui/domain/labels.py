@@ -6,31 +6,15 @@ storage name like `contract_cents` or `cell_phone_e164`."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from rep_tui.clock import zone
+from rep_tui.domain.fields import all_labels
 from rep_tui.domain.validation import format_money, format_phone
 
 TABLE_LABELS = {"leads": "Customer", "jobs": "Job", "comments": "Comment", "attachments": "File",
                 "contacts": "Contact", "engagements": "Engagement", "payments": "Payment", "notes": "Note",
                 "appointments": "Appointment"}
-
-FIELD_LABELS = {
-    "first_name": "First Name", "last_name": "Last Name",
-    "home_phone": "Home Phone", "cell_phone": "Cell Phone", "work_phone": "Work Phone",
-    "email": "Email", "alt_email": "Email 2", "invalid_email": "Invalid Email",
-    "address": "Address", "zip": "Zip Code", "city": "City", "state": "State", "county": "County",
-    "result_code": "Result", "product": "Product", "total_units": "Total Units", "sold_units": "Sold Units",
-    "contract_cents": "Sale", "balance_cents": "Balance Due", "amount_cents": "Amount",
-    "follow_up_on": "Follow-up Date", "completed": "Completed",
-    "subject": "Subject", "occurred_at": "Date", "duration_minutes": "Duration (minutes)",
-    "contact_type": "Contact Type", "contact_id": "Contact", "contacted_by_id": "Contacted By",
-    "follow_up": "Follow Up", "follow_up_assignee_id": "Assignee", "notes": "Notes",
-    "name": "Name", "phone": "Phone", "position": "Position", "ownership_pct": "Ownership %", "info": "Info",
-    "body": "Text", "description": "Description", "filename": "File Name", "starts_at": "Appointment Time",
-}
-
-#: Kept for search and duplicate checks, changed with the phone a rep typed: never shown on their own.
-DERIVED_FIELDS = frozenset({"home_phone_e164", "cell_phone_e164", "work_phone_e164"})
 
 
 def table_label(table: str) -> str:
@@ -38,16 +22,24 @@ def table_label(table: str) -> str:
 
 
 def field_label(field: str) -> str:
-    """"contract_cents" -> "Sale"; a field without a label in words, never with its unit of storage."""
-    if field in FIELD_LABELS:
-        return FIELD_LABELS[field]
+    """"contract_cents" -> "Sale Amount" (its column's spec); a field without
+    a spec in words, never with its unit of storage."""
+    spec = all_labels().get(field)
+    if spec is not None:
+        return spec.label
     words = field.removesuffix("_cents").removesuffix("_e164").removesuffix("_id").replace("_", " ")
     return words[:1].upper() + words[1:]
 
 
 def shown_fields(fields: list[str]) -> list[str]:
     """The fields a rep would recognise, in order (phones, not their search copies)."""
-    return [field for field in fields if field not in DERIVED_FIELDS]
+    return [field for field in fields if field not in derived_fields()]
+
+
+@lru_cache(maxsize=None)
+def derived_fields() -> frozenset[str]:
+    """Kept for search and duplicate checks, changed with the phone a rep typed: never shown on their own."""
+    return frozenset(name for name, spec in all_labels().items() if spec.derived)
 
 
 def value_text(field: str, value: str | None, tz: str) -> str:
@@ -55,6 +47,9 @@ def value_text(field: str, value: str | None, tz: str) -> str:
     times in the rep's zone (`tz`)."""
     if value is None or value == "":
         return ""
+    spec = all_labels().get(field)
+    if spec is not None and spec.choices:
+        return spec.choice_label(value)
     if field.endswith("_cents") and value.lstrip("-").isdigit():
         return format_money(int(value))
     if field.endswith("_e164"):

@@ -5,9 +5,9 @@ form would refuse).
 
 Each column gets the checks its SQLAlchemy type implies (length of a
 String(n), the range of an Integer, digits of a Numeric, valid Unicode
-without control characters, JSON shape) plus the form rule named for it in
-`FORM_RULES` (phones, emails, ZIP, state, choices). `check_value` raises
-`Invalid` with a reason a rep can act on."""
+without control characters, JSON shape) plus the rule of its field spec
+(`domain.fields`: phones, emails, ZIP, state, choices), the same check its
+form uses. `check_value` raises `Invalid` with a reason a rep can act on."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import json
 import re
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Callable
 
-from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_units, check_zip
+from rep_tui.domain.validation import Invalid
 
 #: Longest text of a Text column (comments, notes, account notes), in characters.
 MAX_LONG_TEXT = 20_000
@@ -43,38 +43,32 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
-def one_of(label: str, choices: tuple[str, ...]) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if value not in choices:
-            raise Invalid(f"{label} must be one of {', '.join(choices)}.")
-        return value
-
-    return check
+def pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Choices whose stored value is also what a rep reads."""
+    return tuple((value, value) for value in values)
 
 
-def _kept(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A form check used as a rule: the value passes when the check accepts it."""
-
-    def rule(value: Any) -> Any:
-        check(value)
-        return value
-
-    return rule
+#: Where a customer stands with the company, whatever their jobs say: a
+#: rep's or the office's word (the seed: "track customer statuses").
+CUSTOMER_STATUSES = (
+    ("prospect", "Prospect"), ("active", "Active customer"), ("sold", "Sold"), ("installed", "Installed"),
+    ("service", "Service"), ("do-not-contact", "Do not contact"),
+)
 
 
-def _e164(value: str) -> str:
+def e164(value: str) -> str:
     if not _E164.match(value):
         raise Invalid("A normalized phone is + and 7 to 15 digits.")
     return value
 
 
-def _sha256(value: str) -> str:
+def sha256(value: str) -> str:
     if not _SHA256.match(value):
         raise Invalid("A file is named by its lowercase hex SHA-256.")
     return value
 
 
-def _time_zone(value: str) -> str:
+def time_zone(value: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -84,41 +78,35 @@ def _time_zone(value: str) -> str:
     return value
 
 
-def _percent(value: Decimal) -> Decimal:
+def percent(value: Decimal) -> Decimal:
     if not 0 <= value <= 100:
         raise Invalid("Ownership must be between 0 and 100 %.")
     return value
 
 
-def _not_negative(value: int) -> int:
+def parse_percent(value: str) -> Decimal | None:
+    """Ownership as typed ("50", "50%") to a Decimal with two places."""
+    if not value or not value.strip():
+        return None
+    try:
+        pct = Decimal(value.strip().rstrip("%"))
+    except InvalidOperation:
+        raise Invalid("Ownership is a number from 0 to 100, like 50.") from None
+    return percent(pct).quantize(Decimal("0.01"))
+
+
+def not_negative(value: int) -> int:
     if value < 0:
         raise Invalid("It cannot be negative.")
     return value
 
 
-_PHONE, _EMAIL = _kept(check_phone), _kept(check_email)
-_UNITS = _kept(lambda value: check_units(str(value)))
+def check_day(value: str) -> date | None:
+    """A date as typed in a file (an import): "12/3", "2026-12-03", "tomorrow"; empty → None."""
+    from rep_tui.clock import utcnow
+    from rep_tui.domain.dates import parse_day
 
-#: The form rules of each column (beyond what its type implies): the same
-#: functions the app's forms call, so a value a form refuses is refused here.
-FORM_RULES: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "leads": {
-        "home_phone": _PHONE, "cell_phone": _PHONE, "work_phone": _PHONE,
-        "home_phone_e164": _e164, "cell_phone_e164": _e164, "work_phone_e164": _e164,
-        "email": _EMAIL, "alt_email": _EMAIL, "state": _kept(check_state), "zip": _kept(check_zip),
-    },
-    "users": {"email": _EMAIL, "phone": _PHONE, "role": one_of("Role", ROLES)},
-    "offices": {"state": _kept(check_state), "time_zone": _time_zone},
-    "jobs": {"total_units": _UNITS, "sold_units": _UNITS, "contract_cents": _not_negative,
-             "balance_cents": _not_negative},
-    "payments": {"amount_cents": _not_negative},
-    "commissions": {"amount_cents": _not_negative, "paid_cents": _not_negative},
-    "invoice_items": {"quantity": _not_negative, "amount_cents": _not_negative},
-    "appointments": {"time_zone": _time_zone, "kind": one_of("Appointment kind", APPOINTMENT_KINDS)},
-    "attachments": {"kind": one_of("Kind", ATTACHMENT_KINDS), "sha256": _sha256, "size": _not_negative},
-    "contacts": {"phone": _PHONE, "ownership_pct": _percent},
-    "engagements": {"contact_type": one_of("Contact type", CONTACT_TYPES), "duration_minutes": _not_negative},
-}
+    return parse_day(value, utcnow().date(), allow_past=True) if value and value.strip() else None
 
 
 def json_depth(value: Any) -> int:
@@ -226,17 +214,18 @@ def _numeric(value: Any, precision: int | None, scale: int | None) -> Decimal:
     return value
 
 
-#: What a form rule may be given (other values fail the type's check instead).
+#: What a spec's rule may be given (other values fail the type's check instead).
 _PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal}
 
 
-def check_value(table: str, column: Any, value: Any) -> None:
+def check_value(column: Any, value: Any) -> None:
     """Raise `Invalid` when `value` (a column value, already decoded) may not be stored in `column`."""
     if value is None:
         if not column.nullable and not column.primary_key:
             raise Invalid("It cannot be empty.")
         return
-    rule = FORM_RULES.get(table, {}).get(column.key)
+    spec = column.info.get("spec")
+    rule = spec.stored_rule() if spec is not None else None
     if rule is not None and isinstance(value, _PYTHON_KINDS.get(type(column.type).__name__, object)):
         rule(value)  # first: its message is the form's ("Use the two-letter state code")
     _type_rule(column)(value)

@@ -25,21 +25,14 @@ _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d+\s*$", re.IGNORECASE)
 
 
 def normalize_phone(text: str | None, region: str = "US") -> str | None:
-    """E.164 form of a phone as typed, or None when it is not a phone.
+    """E.164 form of a phone as typed, or None when it is not a valid number.
 
-    North American numbers take a fast path (10 digits, or 11 starting
-    with 1); everything else goes through phonenumbers."""
+    One rule set for every phone: phonenumbers' (no shortcut of our own),
+    so an area code that is not in service in the plan, like 555 or 999,
+    is refused everywhere alike."""
     if not text or not text.strip():
         return None
     text = _EXTENSION.sub("", text)  # "312-555-0142 x5": the extension is not part of the number
-    raw = digits(text)
-    if not text.strip().startswith("+") or text.strip().startswith("+1"):
-        if len(raw) == 11 and raw[0] == "1":
-            raw = raw[1:]
-        if len(raw) == 10 and raw[0] in "23456789" and raw[3] in "23456789":
-            return "+1" + raw
-        if len(raw) == 10 or len(raw) == 11:
-            return None
     import phonenumbers
 
     try:

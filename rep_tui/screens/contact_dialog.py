@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from rep_tui.store.leads import FormErrors, check_contact
+from rep_tui.domain.fields import used
+from rep_tui.domain.forms import FormErrors, check_contact
 from rep_tui.store.models import Contact
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input
 
 
 class ContactScreen(FormDialog[dict]):
-    """Dismisses with the checked values (see `leads.check_contact`), or None."""
+    """Dismisses with the checked values (see `forms.check_contact`), or None."""
 
     def __init__(self, contact: Contact | None) -> None:
         super().__init__()
@@ -19,13 +20,10 @@ class ContactScreen(FormDialog[dict]):
         self.dialog_title = "Edit Contact" if contact else "Add Contact"
 
     def compose_body(self) -> ComposeResult:
-        c = self.contact
-        yield FormField("Name", text_input("name", c.name if c else None), required=True)
-        yield FormField("Phone", text_input("phone", c.phone if c else None, "e.g. (555) 123-4567"))
-        yield FormField("Position", text_input("position", c.position if c else None, "e.g. spouse, co-owner"))
-        yield FormField("Ownership %", text_input("ownership_pct", c.ownership_pct if c else None, "e.g. 50"))
-        yield FormField("Type", text_input("contact_type", c.contact_type if c else None, "e.g. owner, tenant"))
-        yield FormField("Info", text_input("info", c.info if c else None))
+        """The contact's columns edited here, as their specs say (`domain.fields`)."""
+        for name, spec in used("contacts", "edited").items():
+            value = getattr(self.contact, name) if self.contact else None
+            yield FormField(spec.label, text_input(name, value, spec.placeholder), required=spec.required)
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()

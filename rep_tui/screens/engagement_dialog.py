@@ -16,8 +16,10 @@ from textual.widgets import Checkbox, Label, OptionList, Select, Static, TextAre
 from textual.widgets.option_list import Option
 
 from rep_tui.clock import local_today, zone
+from rep_tui.domain.forms import FormErrors, check_engagement
+from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.safe_text import visible
-from rep_tui.store.leads import CONTACT_TYPES, FormErrors, check_engagement, human_size
+from rep_tui.store.leads import human_size
 from rep_tui.store.models import Attachment, Contact, Engagement
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField, text_input

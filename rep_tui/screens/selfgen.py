@@ -1,5 +1,6 @@
-"""Self Gen: capture a lead the rep found themselves, offline. Fields are
-checked as typed, a lead that already has the phone, email or address is
+"""Self Gen: capture a lead the rep found themselves, offline. The fields are
+those the lead's columns capture at the door (`domain.fields`), checked as
+typed; a lead that already has the phone, email or address is
 pointed out (Ctrl+O opens it), Ctrl+S saves — asking "Open the existing lead
 (o) / Save anyway (y)" while such a lead is pointed out — and the rep's
 self-gen leads are listed below with where each one stands. Esc goes back to
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from rep_tui.domain.fields import used
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_phone
 from rep_tui.messages import reload_when_synced
@@ -33,19 +35,7 @@ from rep_tui.widgets.validated_input import ValidatedInput
 DEBOUNCE_SECONDS = 0.15
 NOT_SYNCED = "not synced"  # a lead gets its PID from the server on first sync
 DUPLICATE_FIELDS = {"home_phone", "cell_phone", "work_phone", "email", "address", "zip"}
-# (field, label, placeholder, spans both columns)
-FIELDS = (
-    ("first_name", "First name", "", False),
-    ("last_name", "Last name", "", False),
-    ("home_phone", "Home phone", "e.g. (630) 555-0123", False),
-    ("cell_phone", "Cell phone", "e.g. (630) 555-0123", False),
-    ("work_phone", "Work phone", "e.g. (630) 555-0123", False),
-    ("email", "Email", "e.g. name@example.com", False),
-    ("address", "Address", "e.g. 1200 Oak St", True),
-    ("city", "City", "", False),
-    ("state", "State", "e.g. IL", False),
-    ("zip", "ZIP", "e.g. 60540", False),
-)
+WIDE = {"address"}  # spans both columns of the form
 
 
 class SelfGenScreen(KeepsTypedText, Screen):
@@ -78,9 +68,9 @@ class SelfGenScreen(KeepsTypedText, Screen):
         yield Header()
         yield Static("New self-gen lead", classes="section-title")
         with Grid(id="form"):
-            for name, label, placeholder, wide in FIELDS:
-                yield ValidatedInput(label, FIELD_CHECKS.get(name), placeholder=placeholder, id=name,
-                                     classes="wide" if wide else None)
+            for name, spec in used("leads", "door").items():
+                yield ValidatedInput(spec.label, FIELD_CHECKS[name], placeholder=spec.placeholder, id=name,
+                                     classes="wide" if name in WIDE else None)
             with Horizontal(id="product-row"):
                 yield Label("Product", classes="field-label")
                 yield Select([(p, p) for p in PRODUCTS], prompt="interested in…", compact=True, id="product")

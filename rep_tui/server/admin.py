@@ -20,9 +20,9 @@ from typing import Any, Iterable, TextIO
 from sqlalchemy import Connection, Engine, delete, func, or_, select
 
 from rep_tui.clock import utcnow
-from rep_tui.domain.dates import parse_day
+from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.rules import check_text
-from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_zip, normalize_phone
+from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
@@ -228,9 +228,8 @@ def add_team(engine: Engine, name: str, *, manager: str | None = None, office: s
 # --- importing leads ------------------------------------------------------------------
 
 
-#: The CSV columns an import understands (a header row names them, in any order).
-LEAD_COLUMNS = ("first_name", "last_name", "address", "city", "state", "zip", "county", "region", "home_phone",
-                "cell_phone", "work_phone", "email", "alt_email", "source", "product_interest", "follow_up_on")
+#: The CSV columns an import understands (a header row names them, in any order): the lead's columns whose specs say so.
+LEAD_COLUMNS = tuple(used("leads", "imported"))
 EXTRA_COLUMNS = ("rep", "notes")
 
 
@@ -277,7 +276,6 @@ class _LineChecker:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._reps: dict[str, uuid.UUID | str] = {}
-        self._today = utcnow().date()
 
     def rep(self, username: str) -> uuid.UUID:
         """The id of an active user, or Invalid saying why not."""
@@ -299,17 +297,7 @@ class _LineChecker:
         limit = getattr(Lead.__table__.c[name].type, "length", None)
         if limit and len(value) > limit:
             raise Invalid(f"at most {limit} characters")
-        if name.endswith("_phone"):
-            return {name: check_phone(value), f"{name}_e164": normalize_phone(value)}
-        if name in ("email", "alt_email"):
-            return {name: check_email(value)}
-        if name == "state":
-            return {name: check_state(value)}
-        if name == "zip":
-            return {name: check_zip(value)}
-        if name == "follow_up_on":
-            return {name: parse_day(value, self._today, allow_past=True)}
-        return {name: value}
+        return with_derived("leads", {name: specs("leads")[name].check(value)})
 
     def check(self, cells: dict[str, str], rep: str) -> tuple[dict[str, Any], dict[str, str]]:
         """(lead column values, {column: problem})."""

@@ -153,7 +153,7 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
         try:
-            check_value(m.table, cols[name], new)
+            check_value(cols[name], new)
         except Invalid as exc:
             raise Rejected(_printable(f"{name}: {exc}")) from None
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)

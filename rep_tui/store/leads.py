@@ -4,8 +4,7 @@ keep contacts and engagements.
 
 Reads return detached rows in plain dataclasses, so a screen can show them
 after the session is gone. Writes go through `writes` (history + outbox in
-one transaction). Form checks raise `FormErrors` naming every bad field, so
-a form can show each reason beside its field and save nothing.
+one transaction) and take values the form checks (`domain.forms`) cleaned.
 """
 
 from __future__ import annotations
@@ -13,36 +12,24 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
-from rep_tui.clock import local_today, utcnow, zone
-from rep_tui.domain.dates import parse_day, parse_time
-from rep_tui.domain.rules import CONTACT_TYPES
-from rep_tui.domain.validation import (
-    Invalid, check_email, check_phone, check_state, check_units, check_zip, normalize_phone, parse_money,
-)
+from rep_tui.clock import utcnow
+from rep_tui.domain.fields import used, with_derived
+from rep_tui.domain.forms import COMMENT
+from rep_tui.domain.validation import Invalid
 from rep_tui.store import writes
 from rep_tui.store.models import (
     Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, Job, Lead, Note, Payment, User,
 )
-
-
-class FormErrors(Exception):
-    """Every field of a form that cannot be saved, with the reason for each."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 # --- reading ---------------------------------------------------------------
@@ -164,54 +151,7 @@ def rep_names(session: Session) -> list[tuple[str, uuid.UUID]]:
     return [(name, uid) for name, uid in session.execute(stmt.order_by(User.full_name))]
 
 
-# --- form checks -------------------------------------------------------------
-
-
-def _collect(values: dict[str, str], checks: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
-    """Run each field's check; raise FormErrors with every failure at once."""
-    clean: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, check in checks.items():
-        try:
-            clean[name] = check(values.get(name, ""))
-        except Invalid as exc:
-            errors[name] = str(exc)
-    if errors:
-        raise FormErrors(errors)
-    return clean
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() or None if value else None
-
-
-def _required(label: str) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        if not value or not value.strip():
-            raise Invalid(f"{label} is required.")
-        return value.strip()
-
-    return check
-
-
-CUSTOMER_CHECKS: dict[str, Callable[[str], Any]] = {
-    "home_phone": check_phone, "cell_phone": check_phone, "work_phone": check_phone,
-    "email": check_email, "alt_email": check_email,
-    "address": _text, "zip": check_zip, "city": _text, "state": check_state, "county": _text,
-    "result_code": _text, "product": _text, "total_units": check_units, "sold_units": check_units,
-    "sale": parse_money, "comment": _text,
-}
-LEAD_FIELDS = ("home_phone", "cell_phone", "work_phone", "email", "alt_email", "address", "zip", "city", "state",
-               "county")
-
-
-def check_customer_edit(values: dict[str, str]) -> dict[str, Any]:
-    """The Edit Customer form's values, cleaned; FormErrors names each bad field."""
-    clean = _collect(values, CUSTOMER_CHECKS)
-    total, sold = clean["total_units"], clean["sold_units"]
-    if total is not None and sold is not None and sold > total:
-        raise FormErrors({"sold_units": f"Sold units ({sold}) cannot be more than total units ({total})."})
-    return clean
+# --- writes -----------------------------------------------------------------
 
 
 def save_customer_edit(
@@ -221,23 +161,18 @@ def save_customer_edit(
     sale (a new job when the lead has none and a sale field is filled), and
     the comment if one was written."""
     lead = session.get(Lead, lead_id)
-    changes = {name: clean[name] for name in LEAD_FIELDS}
-    for kind in ("home", "cell", "work"):
-        changes[f"{kind}_phone_e164"] = normalize_phone(clean[f"{kind}_phone"])
+    changes = with_derived("leads", {name: clean[name] for name in used("leads", "edited")})
     if clean["email"] != lead.email:
         changes["invalid_email"] = False
     writes.update(session, actor, lead, **changes)
-    job_changes = {
-        "result_code": clean["result_code"], "product": clean["product"], "total_units": clean["total_units"],
-        "sold_units": clean["sold_units"], "contract_cents": clean["sale"],
-    }
+    job_changes = {name: clean[name] for name in used("jobs", "edited")}
     job = session.get(Job, job_id) if job_id else None
     if job is not None:
         writes.update(session, actor, job, **job_changes)
     elif any(v is not None for v in job_changes.values()):
         writes.insert(session, actor, Job(lead_id=lead_id, **job_changes))
-    if clean["comment"]:
-        add_comment(session, actor, lead_id, clean["comment"])
+    if clean[COMMENT]:
+        add_comment(session, actor, lead_id, clean[COMMENT])
 
 
 def set_follow_up(session: Session, actor: writes.Actor, lead_id: uuid.UUID, day: date | None) -> Lead:
@@ -255,92 +190,6 @@ def add_comment(session: Session, actor: writes.Actor, lead_id: uuid.UUID, body:
                       created_at=utcnow())
     writes.insert(session, actor, comment)
     return comment
-
-
-def _percent(value: str) -> Decimal | None:
-    if not value or not value.strip():
-        return None
-    try:
-        pct = Decimal(value.strip().rstrip("%"))
-    except InvalidOperation:
-        raise Invalid("Ownership is a number from 0 to 100, like 50.") from None
-    if not 0 <= pct <= 100:
-        raise Invalid("Ownership must be between 0 and 100 %.")
-    return pct.quantize(Decimal("0.01"))
-
-
-CONTACT_CHECKS: dict[str, Callable[[str], Any]] = {
-    "name": _required("Name"), "phone": check_phone, "position": _text, "ownership_pct": _percent,
-    "contact_type": _text, "info": _text,
-}
-
-
-def check_contact(values: dict[str, str]) -> dict[str, Any]:
-    """The contact form's values as Contact columns; FormErrors names each bad field."""
-    return _collect(values, CONTACT_CHECKS)
-
-
-def _optional_day(today: date) -> Callable[[str], date | None]:
-    """A date field that may stay empty, read by the app's one date parser."""
-    return lambda value: parse_day(value, today, allow_past=True) if value and value.strip() else None
-
-
-def _optional_time(value: str) -> time | None:
-    return parse_time(value) if value and value.strip() else None
-
-
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m?)?\s*$", re.IGNORECASE)
-
-
-def parse_duration(value: str) -> int | None:
-    """Minutes from "90", "1h30", "1h 30m" or "1:30"."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    if ":" in text:
-        hours, _, minutes = text.partition(":")
-        text = f"{hours}h{minutes}"
-    match = _DURATION.match(text)
-    if not match or not any(match.groups()):
-        raise Invalid("A duration like 45, 1h30 or 1:30.")
-    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
-
-
-def _one_of(label: str, choices: tuple[str, ...]) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        if value not in choices:
-            raise Invalid(f"{label} is required.")
-        return value
-
-    return check
-
-
-def engagement_checks(today: date) -> dict[str, Callable[[str], Any]]:
-    """The engagement form's field rules; dates as everywhere (\"tomorrow\", \"+2\", \"12/3\")."""
-    day = _optional_day(today)
-    return {
-        "subject": _required("Subject"), "day": lambda v: day(_required("Date")(v)),
-        "at_time": _optional_time, "duration": parse_duration, "contact_type": _one_of("Contact type", CONTACT_TYPES),
-        "follow_up_on": day, "notes": _text,
-    }
-
-
-def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
-    """The engagement form's values as Engagement columns; FormErrors names each bad field.
-
-    Text fields come as strings; contact_id, contacted_by_id and
-    follow_up_assignee_id as ids or None; follow_up and completed as bools."""
-    clean = _collect(values, engagement_checks(local_today(tz_name)))
-    if values.get("follow_up") and clean["follow_up_on"] is None:
-        raise FormErrors({"follow_up_on": "A follow-up needs a date."})
-    moment = datetime.combine(clean["day"], clean["at_time"] or time(12, 0), tzinfo=zone(tz_name))
-    return {
-        "subject": clean["subject"], "occurred_at": moment, "duration_minutes": clean["duration"],
-        "contact_type": clean["contact_type"], "follow_up_on": clean["follow_up_on"], "notes": clean["notes"],
-        "contact_id": values.get("contact_id"), "contacted_by_id": values.get("contacted_by_id"),
-        "follow_up": bool(values.get("follow_up")), "follow_up_assignee_id": values.get("follow_up_assignee_id"),
-        "completed": bool(values.get("completed")),
-    }
 
 
 def save_row(session: Session, actor: writes.Actor, model, lead_id: uuid.UUID, row_id: uuid.UUID | None,

@@ -18,6 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rep_tui.clock import utcnow
+from rep_tui.domain import rules
+from rep_tui.domain.fields import Shown, field, trimmed
+from rep_tui.domain.validation import check_email, check_phone, check_state, check_units, check_zip, parse_money
 from rep_tui.ids import new_id
 from rep_tui.store.types import UTCDateTime
 
@@ -56,9 +59,9 @@ class Office(Synced, Base):
     name: Mapped[str] = mapped_column(String(80))
     region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
     city: Mapped[str | None] = mapped_column(String(80))
-    state: Mapped[str | None] = mapped_column(String(2))
+    state: Mapped[str | None] = mapped_column(String(2), info=field("State", check=check_state))
     #: IANA zone of the office ("America/Denver"): what "today" and work hours mean for its people.
-    time_zone: Mapped[str | None] = mapped_column(String(40))
+    time_zone: Mapped[str | None] = mapped_column(String(40), info=field("Time Zone", rule=rules.time_zone))
 
 
 class Team(Synced, Base):
@@ -72,9 +75,9 @@ class User(Synced, Base):
     __tablename__ = "users"
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    role: Mapped[str] = mapped_column(String(16), default="rep")  # rep | manager | admin
+    email: Mapped[str | None] = mapped_column(String(200), info=field("Email", check=check_email))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field("Phone", check=check_phone))
+    role: Mapped[str] = mapped_column(String(16), default="rep", info=field("Role", choices=rules.pairs(rules.ROLES)))
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     commission_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("8.00"))
@@ -102,32 +105,64 @@ class ResultCode(Synced, Base):
 
 # --- leads and what hangs off them -----------------------------------------
 
+# Edit Customer's sections, in order.
+EDIT_SECTIONS = CONTACT, PLACE, SALE = "Contact Information", "Address & Location", "Result, Product & Sale"
+PHONE_EXAMPLE = "e.g. (312) 555-0123"
+
 
 class Lead(Synced, Base):
     __tablename__ = "leads"
-    pid: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    first_name: Mapped[str] = mapped_column(String(80), default="")
-    last_name: Mapped[str] = mapped_column(String(80), default="")
-    address: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(80))
-    state: Mapped[str | None] = mapped_column(String(2))
-    zip: Mapped[str | None] = mapped_column(String(10))
-    county: Mapped[str | None] = mapped_column(String(80))
-    region: Mapped[str | None] = mapped_column(String(80))
-    customer_status: Mapped[str | None] = mapped_column(String(20))  # prospect, sold, do not contact...
-    home_phone: Mapped[str | None] = mapped_column(String(40))
-    cell_phone: Mapped[str | None] = mapped_column(String(40))
-    work_phone: Mapped[str | None] = mapped_column(String(40))
-    home_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
-    cell_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
-    work_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
-    email: Mapped[str | None] = mapped_column(String(200), index=True)
-    alt_email: Mapped[str | None] = mapped_column(String(200))
-    invalid_email: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[str] = mapped_column(String(40), default="call-center")  # self-gen, call-center, web, ...
-    product_interest: Mapped[str | None] = mapped_column(String(80))
+    pid: Mapped[int | None] = mapped_column(BigInteger, unique=True,
+                                            info=field("PID", searched="ids", header=Shown(0, 0, "PID")))
+    first_name: Mapped[str] = mapped_column(String(80), default="", info=field(
+        "First Name", check=trimmed, imported=True, searched="name", door=True, header=Shown(0, 1)))
+    last_name: Mapped[str] = mapped_column(String(80), default="", info=field(
+        "Last Name", check=trimmed, imported=True, searched="name", door=True))
+    home_phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Home Phone", check=check_phone, imported=True, searched="phones", door=True, edited=CONTACT,
+        header=Shown(2, 0, "Home"), placeholder=PHONE_EXAMPLE))
+    cell_phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Cell Phone", check=check_phone, imported=True, searched="phones", door=True, edited=CONTACT,
+        header=Shown(2, 1, "Cell"), placeholder=PHONE_EXAMPLE))
+    work_phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Work Phone", check=check_phone, imported=True, searched="phones", door=True, edited=CONTACT,
+        header=Shown(2, 2, "Work"), placeholder=PHONE_EXAMPLE))
+    home_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True, info=field(
+        "Home Phone", rule=rules.e164, searched="phones", derived=True))
+    cell_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True, info=field(
+        "Cell Phone", rule=rules.e164, searched="phones", derived=True))
+    work_phone_e164: Mapped[str | None] = mapped_column(String(20), index=True, info=field(
+        "Work Phone", rule=rules.e164, searched="phones", derived=True))
+    email: Mapped[str | None] = mapped_column(String(200), index=True, info=field(
+        "Email", check=check_email, imported=True, searched="contact", door=True, edited=CONTACT,
+        header=Shown(2, 3, "Email"), placeholder="e.g. name@example.com"))
+    alt_email: Mapped[str | None] = mapped_column(String(200), info=field(
+        "Alt Email", check=check_email, imported=True, searched="contact", edited=CONTACT,
+        header=Shown(2, 4, "Alt Email")))
+    address: Mapped[str | None] = mapped_column(String(200), info=field(
+        "Address", imported=True, searched="address", door=True, edited=PLACE, header=Shown(1, 0),
+        placeholder="e.g. 1200 Oak St"))
+    city: Mapped[str | None] = mapped_column(String(80), info=field(
+        "City", imported=True, searched="address", door=True, edited=PLACE))
+    state: Mapped[str | None] = mapped_column(String(2), info=field(
+        "State", check=check_state, imported=True, searched="address", door=True, edited=PLACE, placeholder="e.g. IL"))
+    zip: Mapped[str | None] = mapped_column(String(10), info=field(
+        "Zip Code", check=check_zip, imported=True, searched="address", door=True, edited=PLACE,
+        placeholder="e.g. 60614"))
+    county: Mapped[str | None] = mapped_column(String(80), info=field(
+        "County", imported=True, searched="address", edited=PLACE, header=Shown(1, 2, "County")))
+    region: Mapped[str | None] = mapped_column(String(80), info=field(
+        "Region", imported=True, header=Shown(1, 1, "Region")))
+    customer_status: Mapped[str | None] = mapped_column(String(20), info=field(
+        "Customer Status", choices=rules.CUSTOMER_STATUSES, imported=True, edited=CONTACT,
+        header=Shown(0, 4, "Status")))
+    invalid_email: Mapped[bool] = mapped_column(Boolean, default=False, info=field("Invalid Email"))
+    source: Mapped[str] = mapped_column(String(40), default="call-center",  # self-gen, call-center, web, ...
+                                        info=field("Source", imported=True))
+    product_interest: Mapped[str | None] = mapped_column(String(80), info=field("Product Interest", imported=True))
     rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
-    follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, index=True, info=field(
+        "Follow-up Date", check=rules.check_day, imported=True, header=Shown(0, 3, "Follow-up")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     custom: Mapped[dict] = mapped_column(JSON, default=dict)
 
@@ -146,14 +181,16 @@ class Lead(Synced, Base):
 class Job(Synced, Base):
     __tablename__ = "jobs"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
-    job_number: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    product: Mapped[str | None] = mapped_column(String(80))
-    total_units: Mapped[int | None] = mapped_column(Integer)
-    sold_units: Mapped[int | None] = mapped_column(Integer)
-    result_code: Mapped[str | None] = mapped_column(String(12))
+    job_number: Mapped[int | None] = mapped_column(BigInteger, unique=True, info=field(
+        "Job ID", searched="ids", header=Shown(0, 2, "Job ID")))
+    result_code: Mapped[str | None] = mapped_column(String(12), info=field("Result", edited=SALE))
+    product: Mapped[str | None] = mapped_column(String(80), info=field("Product", edited=SALE))
+    total_units: Mapped[int | None] = mapped_column(Integer, info=field("Total Units", check=check_units, edited=SALE))
+    sold_units: Mapped[int | None] = mapped_column(Integer, info=field("Sold Units", check=check_units, edited=SALE))
     status: Mapped[str | None] = mapped_column(String(40))
-    contract_cents: Mapped[int | None] = mapped_column(BigInteger)
-    balance_cents: Mapped[int | None] = mapped_column(BigInteger)
+    contract_cents: Mapped[int | None] = mapped_column(BigInteger, info=field(
+        "Sale Amount", check=parse_money, rule=rules.not_negative, edited=SALE, placeholder="e.g. 12,450.00"))
+    balance_cents: Mapped[int | None] = mapped_column(BigInteger, info=field("Balance Due", rule=rules.not_negative))
     payment_method: Mapped[str | None] = mapped_column(String(40))
     account_notes: Mapped[str | None] = mapped_column(Text)
     appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -172,7 +209,7 @@ class Job(Synced, Base):
 class Payment(Synced, Base):
     __tablename__ = "payments"
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
     paid_on: Mapped[date] = mapped_column(Date)
     method: Mapped[str | None] = mapped_column(String(40))
 
@@ -181,8 +218,8 @@ class Commission(Synced, Base):
     __tablename__ = "commissions"
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
     rep_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger)
-    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0, info=field("Paid", rule=rules.not_negative))
     paid_on: Mapped[date | None] = mapped_column(Date)
 
 
@@ -191,8 +228,8 @@ class InvoiceItem(Synced, Base):
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
-    quantity: Mapped[int] = mapped_column(Integer, default=1)
-    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer, default=1, info=field("Quantity", rule=rules.not_negative))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
 
 
 class Appointment(Synced, Base):
@@ -200,15 +237,17 @@ class Appointment(Synced, Base):
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
     rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id"))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, info=field("Appointment Time"))
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    time_zone: Mapped[str] = mapped_column(String(40), default="America/Chicago")
-    kind: Mapped[str] = mapped_column(String(16), default="new")  # new | rehash | reset | follow-up
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/Chicago",
+                                           info=field("Time Zone", rule=rules.time_zone))
+    kind: Mapped[str] = mapped_column(String(16), default="new", info=field(
+        "Kind", choices=rules.pairs(rules.APPOINTMENT_KINDS)))
     result_code: Mapped[str | None] = mapped_column(String(12))
     resulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, info=field("Follow-up Date"))
     disregard_in_stats: Mapped[bool] = mapped_column(Boolean, default=False)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text, info=field("Notes"))
 
     __table_args__ = (Index("ix_appointments_rep_start", "rep_id", "starts_at"),)
 
@@ -219,7 +258,7 @@ class Note(Synced, Base):
     __tablename__ = "notes"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
     author_name: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=field("Text"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -230,18 +269,18 @@ class Comment(Synced, Base):
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=field("Text"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Attachment(Synced, Base):
     __tablename__ = "attachments"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # document | picture
-    filename: Mapped[str] = mapped_column(String(255))
-    description: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(12), info=field("Kind", choices=rules.pairs(rules.ATTACHMENT_KINDS)))
+    filename: Mapped[str] = mapped_column(String(255), info=field("File Name"))
+    description: Mapped[str] = mapped_column(String(500), info=field("Description"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True, info=field("File", rule=rules.sha256))
+    size: Mapped[int] = mapped_column(BigInteger, info=field("Size", rule=rules.not_negative))
     mime: Mapped[str] = mapped_column(String(100))
     uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -252,28 +291,34 @@ class Attachment(Synced, Base):
 class Contact(Synced, Base):
     __tablename__ = "contacts"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    position: Mapped[str | None] = mapped_column(String(80))
-    ownership_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    contact_type: Mapped[str | None] = mapped_column(String(40))
-    info: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(120), info=field("Name", required=True, edited="Contact"))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Phone", check=check_phone, placeholder=PHONE_EXAMPLE, edited="Contact"))
+    position: Mapped[str | None] = mapped_column(String(80), info=field(
+        "Position", placeholder="e.g. spouse, co-owner", edited="Contact"))
+    ownership_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info=field(
+        "Ownership %", check=rules.parse_percent, rule=rules.percent, placeholder="e.g. 50", edited="Contact"))
+    contact_type: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Contact Type", placeholder="e.g. owner, tenant", edited="Contact"))
+    info: Mapped[str | None] = mapped_column(Text, info=field("Info", edited="Contact"))
 
 
 class Engagement(Synced, Base):
     __tablename__ = "engagements"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
-    subject: Mapped[str] = mapped_column(String(200))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
-    duration_minutes: Mapped[int | None] = mapped_column(Integer)
-    contacted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    contact_type: Mapped[str] = mapped_column(String(40))  # phone | visit | email | text
-    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
-    follow_up_assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    follow_up_on: Mapped[date | None] = mapped_column(Date)
-    completed: Mapped[bool] = mapped_column(Boolean, default=False)
-    notes: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(200), info=field("Subject"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, info=field("Date"))
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), info=field("Contact"))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer, info=field(
+        "Duration (minutes)", rule=rules.not_negative))
+    contacted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Contacted By"))
+    contact_type: Mapped[str] = mapped_column(String(40), info=field(
+        "Contact Type", choices=rules.pairs(rules.CONTACT_TYPES)))
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False, info=field("Follow Up"))
+    follow_up_assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Assignee"))
+    follow_up_on: Mapped[date | None] = mapped_column(Date, info=field("Follow-up Date"))
+    completed: Mapped[bool] = mapped_column(Boolean, default=False, info=field("Completed"))
+    notes: Mapped[str | None] = mapped_column(Text, info=field("Notes"))
 
 
 class ChangeRecord(Base):

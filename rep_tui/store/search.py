@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Integer, String, column, func, literal_column
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from rep_tui.domain.fields import used
 from rep_tui.domain.text import digits, words
 from rep_tui.store.models import Appointment, Job, Lead, User
 
@@ -40,7 +41,17 @@ class SearchHit:
     rep: str = ""  # the owning rep's name (a manager's Search shows it)
 
 
-PHONE_FIELDS = ("home_phone", "cell_phone", "work_phone")
+def _searched_in(index_column: str) -> tuple[str, ...]:
+    """The lead columns whose specs put them in one column of the index
+    (phones as typed; their E.164 forms are read beside them)."""
+    return tuple(name for name, spec in used("leads", "searched").items()
+                 if spec.searched == index_column and not spec.derived)
+
+
+NAME_FIELDS, PLACE_FIELDS, EMAIL_FIELDS, PHONE_FIELDS = (
+    _searched_in(c) for c in ("name", "address", "contact", "phones"))
+#: The lead columns a document is made from.
+_INDEXED = tuple(used("leads", "searched"))
 
 
 def _phone_tokens(e164: str | None, typed: str | None) -> list[str]:
@@ -55,20 +66,20 @@ def _phone_tokens(e164: str | None, typed: str | None) -> list[str]:
     return [national, national[-7:], national[-4:]]
 
 
+def _words(lead: dict, names: tuple[str, ...]) -> str:
+    return " ".join(words(" ".join(str(lead.get(k) or "") for k in names)))
+
+
 def document(lead: dict, job_numbers: Iterable[int | None]) -> tuple[str, str, str, str, str]:
     """The five indexed texts of one lead (a dict of its columns)."""
-    name = " ".join(words(f"{lead.get('first_name') or ''} {lead.get('last_name') or ''}"))
-    place = " ".join(
-        words(" ".join(str(lead.get(k) or "") for k in ("address", "city", "state", "zip", "county")))
-    )
-    emails = [e for e in (lead.get("email"), lead.get("alt_email")) if e]
+    emails = [e for e in (lead.get(k) for k in EMAIL_FIELDS) if e]
     contact = " ".join(words(" ".join(e.replace("@", " ") for e in emails)))
     contact += " " + " ".join(re.sub(r"[^0-9a-z]", "", e.split("@")[0].lower()) for e in emails)
     ids = " ".join(str(n) for n in [lead.get("pid"), *job_numbers] if n)
     phones = " ".join(
         tok for k in PHONE_FIELDS for tok in _phone_tokens(lead.get(f"{k}_e164"), lead.get(k))
     )
-    return name, place, contact.strip(), ids, phones
+    return _words(lead, NAME_FIELDS), _words(lead, PLACE_FIELDS), contact.strip(), ids, phones
 
 
 def _write_documents(conn: Connection, docs: Sequence[tuple[str, tuple[str, ...]]]) -> None:
@@ -107,10 +118,6 @@ def index_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
         numbers = session.scalars(select(Job.job_number).where(Job.lead_id == lead_id, Job.deleted.is_(False)))
         docs.append((lead_id.hex, document(lead.__dict__, numbers)))
     _write_documents(conn, docs)
-
-
-_INDEXED = ("first_name", "last_name", "address", "city", "state", "zip", "county", "email", "alt_email", "pid",
-            *PHONE_FIELDS, *(f"{k}_e164" for k in PHONE_FIELDS))
 
 
 def rebuild_index(conn: Connection) -> int:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from rep_tui.domain.validation import Invalid, check_email, check_phone, check_state, check_zip, normalize_phone
+from rep_tui.domain.fields import used, with_derived
+from rep_tui.domain.validation import Invalid, check_email, normalize_phone
 from rep_tui.store import writes
 from rep_tui.store.models import Comment, Lead
 from rep_tui.store.queries import Duplicate, find_duplicates
@@ -21,15 +22,8 @@ PHONE_FIELDS = ("home_phone", "cell_phone", "work_phone")
 NAME_NEEDED = "A first or last name is needed."
 CONTACT_NEEDED = "Give at least one phone or an address."
 
-# Each field's own check; the rules across fields are in `problems`.
-FIELD_CHECKS = {
-    "home_phone": check_phone,
-    "cell_phone": check_phone,
-    "work_phone": check_phone,
-    "email": check_email,
-    "state": check_state,
-    "zip": check_zip,
-}
+#: Each field captured at the door, with its own check (its column's spec); the rules across fields are in `problems`.
+FIELD_CHECKS = {name: spec.check for name, spec in used("leads", "door").items()}
 
 
 @dataclass(frozen=True)
@@ -90,10 +84,6 @@ def possible_duplicates(session: Session, form: SelfGenForm) -> list[Duplicate]:
     )
 
 
-def _text(value: str) -> str | None:
-    return value.strip() or None
-
-
 def create_self_gen_lead(session: Session, actor: writes.Actor, form: SelfGenForm) -> Lead:
     """Save the lead (and its notes as a Comment) in the caller's transaction.
 
@@ -101,17 +91,9 @@ def create_self_gen_lead(session: Session, actor: writes.Actor, form: SelfGenFor
     found = problems(form)
     if found:
         raise FormInvalid(found)
-    phones = {name: check_phone(getattr(form, name)) for name in PHONE_FIELDS}
+    captured = {name: check(getattr(form, name)) for name, check in FIELD_CHECKS.items()}
     lead = Lead(
-        first_name=form.first_name.strip(),
-        last_name=form.last_name.strip(),
-        **phones,
-        **{f"{name}_e164": normalize_phone(value) for name, value in phones.items()},
-        email=check_email(form.email),
-        address=_text(form.address),
-        city=_text(form.city),
-        state=check_state(form.state),
-        zip=check_zip(form.zip),
+        **with_derived("leads", captured),
         source="self-gen",
         product_interest=form.product_interest or None,
         rep_id=actor.user_id,

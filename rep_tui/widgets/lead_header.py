@@ -3,8 +3,9 @@ them, and when to go back (the follow-up / be-back date). A field with no
 data is left out entirely, labels and all.
 
 The fields come in groups (who, where, how to reach them), one group a
-line, so at 80 columns the header takes three lines. A group too long for
-the width goes on over the next line, breaking only between fields, so a
+line, placed by their columns' specs (`domain.fields`), so at 80 columns
+the header takes three lines. A group too long for the width goes on over
+the next line, breaking only between fields, so a
 label is never parted from its value. Below 100 columns the Edit Customer,
 Map and Upload Files buttons give their room to the fields: the footer
 carries the same keys as far as it has room (`?` and Ctrl+P always), and
@@ -13,6 +14,8 @@ they are clickable too."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Callable
 
 from textual import events
 from textual.app import ComposeResult
@@ -23,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from rep_tui.domain.dates import format_day
+from rep_tui.domain.fields import FieldSpec, used
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_phone
 from rep_tui.store.models import Lead
@@ -30,10 +34,6 @@ from rep_tui.store.models import Lead
 GAP = Content("   ")
 NARROW_BELOW = 100  # columns: the buttons go, the footer has their keys
 EXTENSION = re.compile(r"(?:x|ext\.?)\s*(\d+)\s*$", re.IGNORECASE)
-
-
-def _labelled(label: str, value: str) -> Content:
-    return Content.styled(f"{label} ", "$text-muted") + Content(value)
 
 
 def _phone(typed: str | None, e164: str | None) -> str | None:
@@ -44,27 +44,45 @@ def _phone(typed: str | None, e164: str | None) -> str | None:
     return format_phone(e164) + (f" x{extension.group(1)}" if extension else "")
 
 
+def _email(lead: Lead) -> Content:
+    shown = Content(lead.email)
+    return shown + Content(" ") + Content.styled("INVALID", "bold $text-error") if lead.invalid_email else shown
+
+
+#: How a field reads when not as "Tag value": a display line per field.
+DISPLAY: dict[str, Callable[[Lead], str | Content | None]] = {
+    "first_name": lambda lead: Content.styled(lead.name or "(no name)", "bold"),
+    "address": lambda lead: ", ".join(part for part in (lead.address, lead.city) if part) or None,
+    "home_phone": lambda lead: _phone(lead.home_phone, lead.home_phone_e164),
+    "cell_phone": lambda lead: _phone(lead.cell_phone, lead.cell_phone_e164),
+    "work_phone": lambda lead: _phone(lead.work_phone, lead.work_phone_e164),
+    "email": lambda lead: lead.email and _email(lead),
+    "follow_up_on": lambda lead: lead.follow_up_on and format_day(lead.follow_up_on),
+}
+
+
+@lru_cache(maxsize=1)
+def _placed() -> list[tuple[str, FieldSpec]]:
+    """The fields the lead's and job's columns place in the header, by line and order."""
+    found = [item for table in ("leads", "jobs") for item in used(table, "header").items()]
+    return sorted(found, key=lambda item: (item[1].header.line, item[1].header.order))
+
+
 def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
-    """The header's fields in groups, each field present only when it has a value."""
-    email = None
-    if lead.email:
-        email = _labelled("Email", lead.email)
-        if lead.invalid_email:
-            email += Content(" ") + Content.styled("INVALID", "bold $text-error")
-    street = ", ".join(part for part in (lead.address, lead.city) if part)
-    groups = [
-        [_labelled("PID", str(lead.pid)) if lead.pid else None, Content.styled(lead.name or "(no name)", "bold"),
-         _labelled("Job ID", str(job_number)) if job_number else None,
-         lead.follow_up_on and _labelled("Follow-up", format_day(lead.follow_up_on))],
-        [Content(street) if street else None, lead.region and _labelled("Region", lead.region),
-         lead.county and _labelled("County", lead.county)],
-        [*(phone and _labelled(label, phone) for label, phone in (
-            ("Home", _phone(lead.home_phone, lead.home_phone_e164)),
-            ("Cell", _phone(lead.cell_phone, lead.cell_phone_e164)),
-            ("Work", _phone(lead.work_phone, lead.work_phone_e164)))),
-         email, lead.alt_email and _labelled("Alt Email", lead.alt_email)],
-    ]
-    return [fields for fields in ([f for f in group if f] for group in groups) if fields]
+    """The header's fields in groups (lines), each field present only when it has a value."""
+    groups: dict[int, list[Content]] = {}
+    for name, spec in _placed():
+        if name in DISPLAY:
+            value = DISPLAY[name](lead)
+        else:
+            value = spec.choice_label(job_number if name == "job_number" else getattr(lead, name))
+        if value is None or value == "":
+            continue
+        shown = value if isinstance(value, Content) else Content(str(value))
+        tag = spec.header.tag
+        groups.setdefault(spec.header.line, []).append(
+            Content.styled(f"{tag} ", "$text-muted") + shown if tag else shown)
+    return [groups[line] for line in sorted(groups)]
 
 
 def _shown(field: Content) -> Content:

@@ -330,3 +330,20 @@ def test_a_file_longer_than_one_push_is_written_whole(db):
     assert report.written == admin.BATCH + 5 and len(set(report.pids)) == admin.BATCH + 5
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).where(Lead.last_name == "Batch")).scalar_one() == admin.BATCH + 5
+
+
+def test_a_customer_status_column_is_imported_by_label_or_value_and_a_bad_one_names_its_line(db):
+    engine, _company = db
+    header = "first_name,last_name,address,Customer Status\n"
+    report = admin.import_leads(engine, io.StringIO(header + "Al,Stat,1 Elm,Do not contact\nBo,Stat,2 Elm,vip\n"
+                                                    "Cy,Stat,3 Elm,SOLD\nDi,Stat,4 Elm,\n"), rep="ann")
+    assert report.held_back and report.problems == [
+        "line 3, customer_status: 'vip': Customer Status is one of: Prospect, Active customer, Sold, Installed, "
+        "Service, Do not contact."]
+    report = admin.import_leads(engine, io.StringIO(header + "Al,Stat,1 Elm,Do not contact\nCy,Stat,3 Elm,SOLD\n"
+                                                    "Di,Stat,4 Elm,\n"), rep="ann")
+    assert report.written == 3
+    with engine.connect() as conn:
+        statuses = dict(conn.execute(
+            select(Lead.first_name, Lead.customer_status).where(Lead.last_name == "Stat")).all())
+    assert statuses == {"Al": "do-not-contact", "Cy": "sold", "Di": None}

@@ -178,6 +178,8 @@ HOSTILE_LEAD_VALUES = [
     ("email", "not an email", "email"),
     ("invalid_email", "false", "true or false"),
     ("rep_id", "not-an-id", "bad value"),
+    ("customer_status", "vip", "must be one of prospect, active, sold"),
+    ("cell_phone", "(555) 234-4567", "Not a valid phone number"),  # 555 is no area code
 ]
 
 
@@ -202,6 +204,7 @@ def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(serve
     good = len(mutations) + 1
     mutations.append({**_update(good, "leads", lead, city="Naperville", state="IL", home_phone="(312) 555-0142"),
                       "fields": {"city": [None, "Naperville"], "state": [None, "IL"],
+                                 "customer_status": [None, "sold"],
                                  "home_phone": [None, "(312) 555-0142"], "custom": [{}, {"roof": {"age": 12}}],
                                  "last_name": ["Customer", "O'Brien Jr."]}})
     mutations.append(_insert(good + 1, "comments", uuid.uuid4(), lead_id=str(lead), author_name="x",
@@ -217,6 +220,7 @@ def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(serve
     assert "between 0 and 999" in results[-4]["reason"] and "between 0 and 999" in results[-3]["reason"]
     after = server_rows(server.engine, "leads")[lead]
     assert after == {**before, "city": "Naperville", "state": "IL", "home_phone": "(312) 555-0142",
+                     "customer_status": "sold",
                      "custom": {"roof": {"age": 12}}, "last_name": "O'Brien Jr."}
     for username in ("ann", "maria"):  # pull still works for everyone
         assert devices(username).sync().error is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from rep_tui.domain.labels import DERIVED_FIELDS, field_label, table_label, value_text
+from rep_tui.domain.labels import derived_fields, field_label, table_label, value_text
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.store.leads import LeadFile, human_size
 from rep_tui.store.models import Attachment, ChangeRecord, Engagement
@@ -154,7 +154,7 @@ class ChangeTable(RecordTable):
     def show_changes(self, changes: list[ChangeRecord], tz: str) -> None:
         rows = []
         for c in changes:
-            if c.field in DERIVED_FIELDS:
+            if c.field in derived_fields():
                 continue
             field = "(created)" if c.field == "*" and c.new_value == "created" else \
                 "(deleted)" if c.field == "*" else field_label(c.field)

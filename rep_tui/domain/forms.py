@@ -1,0 +1,123 @@
+"""The checks of the forms a rep fills in about a customer: Edit Customer,
+a contact, an engagement. Each field's check comes from its column's spec
+(`domain.fields`); what spans fields (sold units ≤ total units, a
+follow-up needs a date) is here. A check raises `FormErrors` naming every
+bad field, so a form can show each reason beside its field and save nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any, Callable
+
+from rep_tui.clock import local_today, zone
+from rep_tui.domain.dates import parse_day, parse_time
+from rep_tui.domain.fields import Check, text, required, used
+from rep_tui.domain.rules import CONTACT_TYPES
+from rep_tui.domain.validation import Invalid
+
+#: Edit Customer's note: not a column, added as a new comment.
+COMMENT = "comment"
+
+
+class FormErrors(Exception):
+    """Every field of a form that cannot be saved, with the reason for each."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def collect(values: dict[str, Any], checks: dict[str, Check]) -> dict[str, Any]:
+    """Run each field's check; raise FormErrors with every failure at once."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            clean[name] = check(values.get(name) or "")
+        except Invalid as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise FormErrors(errors)
+    return clean
+
+
+def _checks(table: str) -> dict[str, Check]:
+    return {name: spec.check for name, spec in used(table, "edited").items()}
+
+
+def check_customer_edit(values: dict[str, str]) -> dict[str, Any]:
+    """The Edit Customer form's values (lead and job columns, and the comment), cleaned."""
+    clean = collect(values, {**_checks("leads"), **_checks("jobs"), COMMENT: text})
+    total, sold = clean["total_units"], clean["sold_units"]
+    if total is not None and sold is not None and sold > total:
+        raise FormErrors({"sold_units": f"Sold units ({sold}) cannot be more than total units ({total})."})
+    return clean
+
+
+def check_contact(values: dict[str, str]) -> dict[str, Any]:
+    """The contact form's values as Contact columns."""
+    return collect(values, _checks("contacts"))
+
+
+def _optional_day(today: date) -> Check:
+    """A date field that may stay empty, read by the app's one date parser."""
+    return lambda value: parse_day(value, today, allow_past=True) if value and value.strip() else None
+
+
+def _optional_time(value: str) -> time | None:
+    return parse_time(value) if value and value.strip() else None
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m?)?\s*$", re.IGNORECASE)
+
+
+def parse_duration(value: str) -> int | None:
+    """Minutes from "90", "1h30", "1h 30m" or "1:30"."""
+    if not value or not value.strip():
+        return None
+    text_ = value.strip()
+    if ":" in text_:
+        hours, _, minutes = text_.partition(":")
+        text_ = f"{hours}h{minutes}"
+    match = _DURATION.match(text_)
+    if not match or not any(match.groups()):
+        raise Invalid("A duration like 45, 1h30 or 1:30.")
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+def _one_of(label: str, choices: tuple[str, ...]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise Invalid(f"{label} is required.")
+        return value
+
+    return check
+
+
+def engagement_checks(today: date) -> dict[str, Check]:
+    """The engagement form's field rules; dates as everywhere ("tomorrow", "+2", "12/3")."""
+    day = _optional_day(today)
+    return {
+        "subject": required("Subject"), "day": lambda v: day(required("Date")(v)),
+        "at_time": _optional_time, "duration": parse_duration, "contact_type": _one_of("Contact type", CONTACT_TYPES),
+        "follow_up_on": day, "notes": text,
+    }
+
+
+def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
+    """The engagement form's values as Engagement columns.
+
+    Text fields come as strings; contact_id, contacted_by_id and
+    follow_up_assignee_id as ids or None; follow_up and completed as bools."""
+    clean = collect(values, engagement_checks(local_today(tz_name)))
+    if values.get("follow_up") and clean["follow_up_on"] is None:
+        raise FormErrors({"follow_up_on": "A follow-up needs a date."})
+    moment = datetime.combine(clean["day"], clean["at_time"] or time(12, 0), tzinfo=zone(tz_name))
+    return {
+        "subject": clean["subject"], "occurred_at": moment, "duration_minutes": clean["duration"],
+        "contact_type": clean["contact_type"], "follow_up_on": clean["follow_up_on"], "notes": clean["notes"],
+        "contact_id": values.get("contact_id"), "contacted_by_id": values.get("contacted_by_id"),
+        "follow_up": bool(values.get("follow_up")), "follow_up_assignee_id": values.get("follow_up_assignee_id"),
+        "completed": bool(values.get("completed")),
+    }
