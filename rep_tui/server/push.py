@@ -62,7 +62,7 @@ IDENTITY: dict[str, dict[str, Callable[[Principal], Any]]] = {
 
 
 class SequenceOutOfRange(ValueError):
-    """A push whose sequence numbers the server cannot take (answered 422)."""
+    """A push whose sequence numbers the server cannot take (answered 409)."""
 
 
 class Rejected(Exception):
