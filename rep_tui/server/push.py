@@ -19,6 +19,7 @@ import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, func, insert, select, update
@@ -143,12 +144,23 @@ def decode(table: str, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _required(table: str) -> frozenset[str]:
+    """Columns a new row must be given: no default, not nullable, not filled in by the server."""
+    return frozenset(c.key for c in SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+                     if not (c.nullable or c.primary_key or c.default is not None or c.server_default is not None)
+                     and c.key not in IDENTITY.get(table, {}))
+
+
 def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
     """Step 2: every new value against the rules the app's forms use
     (`domain/rules.py`), and the identity fields set from the token and the
     server's clock whatever the device sent: they are dropped here and
     filled in by `write` for a new row."""
     cols = SYNCED_TABLES[m.table].__table__.columns  # type: ignore[attr-defined]
+    missing = _required(m.table) - fields.keys() if m.op == "insert" else ()
+    if missing:
+        raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
     for name, (_base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 
 from server_fixtures import PASSWORD
 
-EXAMPLES = 25
+EXAMPLES = 10
 #: Extra query parameters are ignored, as HTTP APIs do (an older server
 #: then serves a newer client), so no case adds them.
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict({"generation": {
