@@ -33,7 +33,7 @@ from rep_tui.server import blobs, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, User
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
@@ -60,6 +60,10 @@ IDENTITY: dict[str, dict[str, Callable[[Principal], Any]]] = {
     "attachments": {"uploaded_by": lambda user: user.id, "created_at": lambda _user: utcnow()},
     "leads": {"created_at": lambda _user: utcnow()},
 }
+
+
+#: Columns that hold a result code: each must name an active row of result_codes.
+RESULT_CODES: dict[str, tuple[str, ...]] = {"appointments": ("result_code",), "jobs": ("result_code",)}
 
 
 class SequenceOutOfRange(ValueError):
@@ -161,16 +165,28 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
     missing = _required(m.table) - fields.keys() if m.op == "insert" else ()
     if missing:
         raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
-    for name, (_base, new) in fields.items():
+    for name, (base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
         try:
             check_value(m.table, cols[name], new)
         except Invalid as exc:
             raise Rejected(_printable(f"{name}: {exc}")) from None
+        if name in RESULT_CODES.get(m.table, ()) and new is not None and new != base:
+            _check_result_code(push, name, new)
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
         return fields
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
+
+
+def _check_result_code(push: Push, name: str, code: str) -> None:
+    """A result given now must be one of the office's active codes (a code
+    already stored stays valid after the office retires it)."""
+    active = set(push.conn.execute(select(ResultCode.code).where(
+        ResultCode.active.is_(True), ResultCode.deleted.is_(False))).scalars())
+    if code not in active:
+        raise Rejected(_printable(f"{name}: {code!r} is not an active result code "
+                                  f"({', '.join(sorted(active)) or 'the office has none'})"))
 
 
 def _record(push: Push, table: str, row_id: uuid.UUID, lead_id: Any, fld: str, old: Any, new: Any, kind: str) -> None:

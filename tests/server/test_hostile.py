@@ -18,7 +18,8 @@ from rep_tui.server.db import take_versions
 from rep_tui.server.limits import ROUTE_LIMITS
 from rep_tui.server.models import LoginFailure
 from server_fixtures import PASSWORD, server_rows
-from rep_tui.store.models import Attachment, Comment, Job, Lead, Note
+from rep_tui.server.seed import add_rows
+from rep_tui.store.models import Attachment, Comment, Job, Lead, Note, ResultCode
 from rep_tui.sync.protocol import MAX_SEQ
 
 PUSH_LIMIT = next(limit for method, pattern, limit in ROUTE_LIMITS if pattern.pattern == r"^/sync/push$")
@@ -220,6 +221,44 @@ def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(serve
                      "custom": {"roof": {"age": 12}}, "last_name": "O'Brien Jr."}
     for username in ("ann", "maria"):  # pull still works for everyone
         assert devices(username).sync().error is None
+
+
+def test_a_result_must_be_one_of_the_offices_active_codes(server, company):
+    add_rows(server.engine, {"result_codes": [{"id": uuid.uuid4(), "code": "OLD", "label": "Retired", "key": "o",
+                                               "counts_as_issued": False, "counts_as_demo": False,
+                                               "counts_as_sale": False, "active": False}]})
+    ann = _auth(server, "ann")
+    lead = company.leads["ann"][0]
+    job = next(iter(server_rows(server.engine, "jobs", Job.lead_id == lead)))
+    appointment = uuid.uuid4()
+    answer = _push(server, ann, [
+        _insert(1, "appointments", appointment, lead_id=str(lead), starts_at="2026-11-25T15:00:00+00:00",
+                result_code="XYZ"),
+        _insert(2, "appointments", appointment, lead_id=str(lead), starts_at="2026-11-25T15:00:00+00:00"),
+        _update(3, "appointments", appointment, result_code="OLD"),
+        _update(4, "jobs", job, result_code="NOPE"),
+        _update(5, "appointments", appointment, result_code="SOLD"),
+    ])
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied", "rejected", "rejected", "applied"], results
+    assert "'XYZ' is not an active result code (SOLD)" in results[0]["reason"]
+    assert "'OLD' is not an active result code" in results[2]["reason"]
+    assert results[3]["reason"].startswith("result_code: 'NOPE'")
+    assert server_rows(server.engine, "appointments")[appointment]["result_code"] == "SOLD"
+    assert server_rows(server.engine, "jobs")[job]["result_code"] is None
+    with server.engine.begin() as conn:  # the office retires SOLD: results already given stay
+        conn.execute(update(ResultCode).where(ResultCode.code == "SOLD").values(active=False))
+    later = _push(server, ann, [_update(6, "appointments", appointment, notes="signed on the spot")])
+    assert later.json()["results"][0]["status"] == "applied", later.text
+
+
+def test_a_new_row_missing_a_required_field_is_refused_naming_it(server, company):
+    answer = _push(server, _auth(server, "ann"), [
+        _insert(1, "comments", uuid.uuid4(), lead_id=str(company.leads["ann"][0])),
+        _insert(2, "attachments", uuid.uuid4(), lead_id=str(company.leads["ann"][0]), kind="document")])
+    first, second = answer.json()["results"]
+    assert first["status"] == "rejected" and first["reason"] == "a new comments row needs body"
+    assert second["reason"] == "a new attachments row needs description, filename, mime, sha256, size"
 
 
 # --- 4. identity fields are the server's ---------------------------------------
