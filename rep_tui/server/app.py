@@ -55,13 +55,19 @@ class Me(BaseModel):
 #: `Problem` body; 422 is FastAPI's list of problems, documented by FastAPI).
 REFUSALS: dict[int, str] = {
     400: "The content does not match its SHA-256.",
-    # (a body that is not UTF-8 text on a JSON route is FastAPI's 400)
     401: "No token, or one that is unknown, expired or revoked: sign in (again).",
     404: "No such blob, or none the user may read through an attachment.",
     409: "A sequence number jumps too far past the last one this device sent (they count up one by one).",
     413: "The body is over this route's limit, which the answer names.",
     429: "Too many failed sign-ins for this name or address: wait Retry-After seconds.",
 }
+#: Headers that come with a refusal.
+REFUSAL_HEADERS: dict[int, dict] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "required": True, "description": "seconds"}},
+}
+
+
 #: A blob is named by its content's SHA-256, in lowercase hex.
 BLOB_NAME = PathParam(pattern=SHA256.pattern, description="The content's SHA-256 in lowercase hex.")
 
@@ -69,9 +75,7 @@ BLOB_NAME = PathParam(pattern=SHA256.pattern, description="The content's SHA-256
 def _refusals(*codes: int, why: dict[int, str] | None = None) -> dict:
     """`responses=` for the routes' refusals; `why` words one differently for a route."""
     why = {**REFUSALS, **(why or {})}
-    headers = {401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
-               429: {"Retry-After": {"schema": {"type": "integer"}, "required": True, "description": "seconds"}}}
-    return {code: {"model": Problem, "description": why[code], **({"headers": headers[code]} if code in headers else {})}
+    return {code: {"model": Problem, "description": why[code], "headers": REFUSAL_HEADERS.get(code, {})}
             for code in codes}
 
 

@@ -44,24 +44,27 @@ AUTHOR_IS_SIGNED_IN_USER = "author is the signed-in user"
 ANN, BOB, CARL = "ann", "bob", "carl"
 
 ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's lead", "comment as Ada",
-           "upload a blob", "read Bob's attachment by SHA", "history of Ann's lead")
+           "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
+           "history of Ann's lead")
 #: subject: the outcome of each action, in the order of ACTIONS. A pull's
 #: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
 #: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
+#: "attach Bob's SHA" puts Bob's file's SHA on an attachment of a lead of
+#: one's own (the attachment is stored) and reads the blob through it.
 POLICY: dict[str, tuple[Any, ...]] = {
-    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, True),
-    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, False),
-    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, False),
-    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, True),
-    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, False),
-    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, True),
+    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True),
+    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False),
+    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
+    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
+    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
+    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
     "disabled user": (DENIED,) * len(ACTIONS),
     "no token": (DENIED,) * len(ACTIONS),
     "garbage token": (DENIED,) * len(ACTIONS),
     "signed-out token": (DENIED,) * len(ACTIONS),
 }
-#: The user each subject signs in as, and the lead whose comments they write
-#: (the other subjects have no user and comment on Ann's lead).
+#: The user each subject signs in as, and the lead they comment on and attach
+#: to (the other subjects have no user and try Ann's lead).
 USERS = {"rep": ("ann", ANN), "second rep": ("bob", BOB), "other team's rep": ("carl", CARL),
          "manager": ("maria", ANN), "other team's manager": ("otto", CARL), "admin": ("ada", ANN),
          "disabled user": ("dave", BOB)}
@@ -146,17 +149,22 @@ def _mutation(op: str, table: str, row_id: uuid.UUID, seq: int = 1, **fields: tu
 def _attach(world: World, subject: str, rep: str, content: bytes) -> str:
     sha = hashlib.sha256(content).hexdigest()
     assert _upload(world, subject, content) == 201
-    answer = world.push(subject, _mutation("insert", "attachments", uuid.uuid4(), lead_id=(None, str(world.leads[rep])),
-                                           kind=(None, "document"), filename=(None, "contract.pdf"),
-                                           description=(None, "signed"), mime=(None, "application/pdf"),
-                                           sha256=(None, sha), size=(None, len(content))))
+    answer = _attachment(world, subject, rep, sha, len(content))
     assert answer.json()["results"][0]["status"] == APPLIED, answer.text
     return sha
 
 
+def _attachment(world: World, subject: str, rep: str, sha: str, size: int) -> httpx.Response:
+    return world.push(subject, _mutation("insert", "attachments", uuid.uuid4(), lead_id=(None, str(world.leads[rep])),
+                                         kind=(None, "document"), filename=(None, "contract.pdf"),
+                                         description=(None, "signed"), mime=(None, "application/pdf"),
+                                         sha256=(None, sha), size=(None, size)))
+
+
 def _upload(world: World, subject: str, content: bytes) -> int:
     sha = hashlib.sha256(content).hexdigest()
-    return world.http.put(f"{world.server.url}/blobs/{sha}", content=content, headers=world.headers[subject]).status_code
+    answer = world.http.put(f"{world.server.url}/blobs/{sha}", content=content, headers=world.headers[subject])
+    return answer.status_code
 
 
 # --- the actions: each returns the outcome the table states -----------------
@@ -215,6 +223,15 @@ def _read_bobs_blob(world: World, subject: str) -> int:
     return answer.status_code
 
 
+def _claim_bobs_blob(world: World, subject: str) -> int:
+    answer = _attachment(world, subject, USERS.get(subject, ("", ANN))[1], world.bobs_blob,
+                         len(b"Bob's signed contract"))
+    if answer.status_code != 200:
+        return answer.status_code
+    assert answer.json()["results"][0]["status"] == APPLIED, answer.text
+    return _read_bobs_blob(world, subject)
+
+
 def _history_of_anns_lead(world: World, subject: str) -> Any:
     answer = world.pull(subject)
     if answer.status_code != 200:
@@ -226,7 +243,8 @@ def _history_of_anns_lead(world: World, subject: str) -> Any:
 DO: dict[str, Callable[[World, str], Any]] = {
     "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
     "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
-    "read Bob's attachment by SHA": _read_bobs_blob, "history of Ann's lead": _history_of_anns_lead,
+    "read Bob's attachment by SHA": _read_bobs_blob, "attach Bob's SHA, then read it": _claim_bobs_blob,
+    "history of Ann's lead": _history_of_anns_lead,
 }
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
