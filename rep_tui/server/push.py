@@ -174,9 +174,22 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             raise Rejected(_printable(f"{name}: {exc}")) from None
         if name in RESULT_CODES.get(m.table, ()) and new is not None and new != base:
             _check_result_code(push, name, new)
+        if cols[name].foreign_keys and new is not None:
+            _check_reference(push, cols[name], new)
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
         return fields
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
+
+
+def _check_reference(push: Push, column: Any, row_id: Any) -> None:
+    """A reference must name a row the user may see (said before the database
+    would say it in its own words; a row out of sight gets the same answer
+    as one that does not exist, so ids cannot be probed)."""
+    target = next(iter(column.foreign_keys)).column
+    stmt = select(target).where(target == row_id)
+    clause = scoping.row_filter(target.table.name, push.user)
+    if push.conn.execute(stmt if clause is None else stmt.where(clause)).first() is None:
+        raise Rejected(f"{column.key}: no such {target.table.name} row")
 
 
 def _check_result_code(push: Push, name: str, code: str) -> None:

@@ -261,6 +261,19 @@ def test_a_new_row_missing_a_required_field_is_refused_naming_it(server, company
     assert second["reason"] == "a new attachments row needs description, filename, mime, sha256, size"
 
 
+def test_a_reference_to_a_row_the_server_lacks_is_refused_in_plain_words(server, company):
+    lead, nowhere = company.leads["ann"][0], str(uuid.uuid4())
+    rep = _push(server, _auth(server, "ann"), [
+        _insert(1, "appointments", uuid.uuid4(), lead_id=str(lead), starts_at="2026-11-25T15:00:00+00:00",
+                job_id=nowhere),
+        _insert(2, "contacts", uuid.uuid4(), lead_id=nowhere, name="Pat"),
+        _insert(3, "contacts", uuid.uuid4(), lead_id=str(company.leads["carl"][0]), name="Pat")])  # not hers
+    office = _push(server, _auth(server, "ada"), [_insert(1, "teams", uuid.uuid4(), name="East", office_id=nowhere)])
+    reasons = [r["reason"] for r in rep.json()["results"] + office.json()["results"]]
+    assert reasons == ["job_id: no such jobs row", "lead_id: no such leads row", "lead_id: no such leads row",
+                       "office_id: no such offices row"]
+
+
 # --- 4. identity fields are the server's ---------------------------------------
 
 
