@@ -7,16 +7,19 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from rep_tui import __version__
 from rep_tui.server import auth
-from rep_tui.server.blobs import BlobError, BlobStore, may_read, record_upload
+from rep_tui.server.blobs import SHA256, BlobError, BlobStore, may_read, record_upload
 from rep_tui.server.db import make_engine, migrate, read_only
 from rep_tui.server.limits import BodyLimit
 from rep_tui.server.pull import pull, page_json
@@ -28,6 +31,52 @@ DEFAULT_MAX_BLOB = 25 * 1024 * 1024
 #: Threads for the routes (anyio's default is 40). A few keep every request's
 #: turns at the interpreter lock short; more only queue for it and the database.
 THREADS = 8
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in a sentence."""
+
+    detail: str
+
+
+class Health(BaseModel):
+    ok: bool
+    version: str
+
+
+class Me(BaseModel):
+    id: str
+    username: str
+    full_name: str
+    role: str
+
+
+#: The refusals a route can answer, as documented in the OpenAPI (each with a
+#: `Problem` body; 422 is FastAPI's list of problems, documented by FastAPI).
+REFUSALS: dict[int, str] = {
+    400: "The content does not match its SHA-256.",
+    401: "No token, or one that is unknown, expired or revoked: sign in (again).",
+    404: "No such blob, or none the user may read through an attachment.",
+    409: "A sequence number jumps too far past the last one this device sent (they count up one by one).",
+    413: "The body is over this route's limit, which the answer names.",
+    429: "Too many failed sign-ins for this name or address: wait Retry-After seconds.",
+}
+#: Headers that come with a refusal.
+REFUSAL_HEADERS: dict[int, dict] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "required": True, "description": "seconds"}},
+}
+
+
+#: A blob is named by its content's SHA-256, in lowercase hex.
+BLOB_NAME = PathParam(pattern=SHA256.pattern, description="The content's SHA-256 in lowercase hex.")
+
+
+def _refusals(*codes: int, why: dict[int, str] | None = None) -> dict:
+    """`responses=` for the routes' refusals; `why` words one differently for a route."""
+    why = {**REFUSALS, **(why or {})}
+    return {code: {"model": Problem, "description": why[code], "headers": REFUSAL_HEADERS.get(code, {})}
+            for code in codes}
 
 
 def create_app(
@@ -51,7 +100,8 @@ def create_app(
         yield
         engine.dispose()
 
-    app = FastAPI(title="rep-tui server", version=__version__, lifespan=lifespan)
+    # Every route bounds its body (BodyLimit) before anything else.
+    app = FastAPI(title="rep-tui server", version=__version__, lifespan=lifespan, responses=_refusals(413))
     app.state.engine = engine
     app.add_middleware(BodyLimit, blob_limit=max_blob_bytes)
     bearer = HTTPBearer(auto_error=False)
@@ -67,6 +117,12 @@ def create_app(
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _problems(exc.errors())}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:  # Starlette names only the first route's methods (PUT of /blobs/{sha})
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(_methods_at(app, request.url.path))}
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(BlobError)
     async def _blob_error(_request: Request, exc: BlobError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
@@ -79,29 +135,34 @@ def create_app(
         with reader.connect() as conn:
             return auth.authenticate(conn, creds.credentials)
 
-    @app.get("/health")
+    @app.get("/health", response_model=Health)
     def health() -> dict:
         return {"ok": True, "version": __version__}
 
-    @app.post("/auth/login", response_model=LoginResponse)
+    @app.post("/auth/login", response_model=LoginResponse,
+              responses=_refusals(400, 401, 429, why={400: "The body is not UTF-8 text.", 401: auth.WRONG}))
     def login(body: LoginRequest, request: Request) -> LoginResponse:
         ip = request.client.host if request.client else "unknown"
         user, token, expires = auth.sign_in(engine, body.username, body.password, ip, token_ttl)
         return LoginResponse(token=token, expires_at=expires, user_id=user.id, username=user.username,
                              full_name=user.full_name, role=user.role)
 
-    @app.post("/auth/logout", status_code=204)
+    @app.post("/auth/logout", status_code=204, response_class=Response, responses={
+        204: {"description": "The token is revoked (or was not valid anyway: signing out twice is no error)."},
+        **_refusals(401, why={401: "No token to sign out."})})
     def logout(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Response:
-        if creds is not None:
-            with engine.begin() as conn:
-                auth.revoke(conn, creds.credentials)
+        if creds is None:
+            raise auth.AuthError(401, "Sign in first.")
+        with engine.begin() as conn:
+            auth.revoke(conn, creds.credentials)
         return Response(status_code=204)
 
-    @app.get("/auth/me")
+    @app.get("/auth/me", response_model=Me, responses=_refusals(401))
     def me(user: auth.Principal = Depends(principal)) -> dict:
         return {"id": str(user.id), "username": user.username, "full_name": user.full_name, "role": user.role}
 
-    @app.post("/sync/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest))
+    @app.post("/sync/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest),
+              responses={**_refusals(401, 409), 422: _NOT_VALID})
     async def push_route(request: Request, user: auth.Principal = Depends(principal)) -> Response:
         # The body is read only now, after the token was checked (and bounded by BodyLimit).
         raw = await request.body()
@@ -115,11 +176,11 @@ def create_app(
             return JSONResponse({"detail": problems}, status_code=422)
         try:
             answer = push(engine, user, body)
-        except SequenceOutOfRange as exc:
-            return JSONResponse({"detail": _problem(str(exc))}, status_code=422)
+        except SequenceOutOfRange as exc:  # a fine number, but not after what this device sent
+            return JSONResponse({"detail": str(exc)}, status_code=409)
         return Response(answer.model_dump_json(), media_type="application/json")
 
-    @app.get("/sync/pull", response_model=PullPage)
+    @app.get("/sync/pull", response_model=PullPage, responses=_refusals(401))
     def pull_route(
         cursor: int = Query(0, ge=0),
         client_id: str = Query("", pattern=CLIENT_ID + "|^$"),
@@ -129,8 +190,10 @@ def create_app(
         page = pull(reader, user, cursor, client_id, limit)
         return Response(page_json(page), media_type="application/json")
 
-    @app.put("/blobs/{sha}", status_code=201)
-    async def put_blob(sha: str, request: Request, user: auth.Principal = Depends(principal)) -> Response:
+    @app.put("/blobs/{sha}", status_code=201, response_class=Response, openapi_extra=_BLOB_BODY, responses={
+        200: {"description": "The server had it already (and the content matched its name)."},
+        201: {"description": "Stored."}, **_refusals(400, 401)})
+    async def put_blob(request: Request, sha: str = BLOB_NAME, user: auth.Principal = Depends(principal)) -> Response:
         blobs.path(sha)
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -142,9 +205,9 @@ def create_app(
         await run_in_threadpool(_record_upload, user, sha)
         return Response(status_code=201 if created else 200)
 
-    @app.head("/blobs/{sha}", operation_id="head_blob")
-    @app.get("/blobs/{sha}", operation_id="get_blob")
-    def get_blob(sha: str, user: auth.Principal = Depends(principal)) -> FileResponse:
+    @app.head("/blobs/{sha}", operation_id="head_blob", response_class=FileResponse, responses=_BLOB_ANSWERS)
+    @app.get("/blobs/{sha}", operation_id="get_blob", response_class=FileResponse, responses=_BLOB_ANSWERS)
+    def get_blob(sha: str = BLOB_NAME, user: auth.Principal = Depends(principal)) -> FileResponse:
         path = blobs.path(sha)
         with reader.connect() as conn:
             allowed = may_read(conn, user, sha)
@@ -159,6 +222,19 @@ def create_app(
             record_upload(conn, user.id, sha)
 
     return app
+
+
+_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+_BLOB_BODY = {"requestBody": {"required": True, "content": _BINARY}}
+_BLOB_ANSWERS = {200: {"description": "The blob's content.", "content": _BINARY}, **_refusals(401, 404)}
+_NOT_VALID = {"description": "Not a push request: what is wrong, where.",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}
+
+
+def _methods_at(app: FastAPI, path: str) -> list[str]:
+    """Every method some route answers at `path` (for a 405's Allow)."""
+    return sorted({method for route in app.routes if isinstance(route, Route) and route.path_regex.match(path)
+                   for method in route.methods or ()})
 
 
 def _problems(errors: list[dict]) -> list[dict]:

@@ -19,6 +19,7 @@ import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, func, insert, select, update
@@ -32,7 +33,7 @@ from rep_tui.server import blobs, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, User
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
@@ -61,8 +62,12 @@ IDENTITY: dict[str, dict[str, Callable[[Principal], Any]]] = {
 }
 
 
+#: Columns that hold a result code: each must name an active row of result_codes.
+RESULT_CODES: dict[str, tuple[str, ...]] = {"appointments": ("result_code",), "jobs": ("result_code",)}
+
+
 class SequenceOutOfRange(ValueError):
-    """A push whose sequence numbers the server cannot take (answered 422)."""
+    """A push whose sequence numbers the server cannot take (answered 409)."""
 
 
 class Rejected(Exception):
@@ -143,22 +148,58 @@ def decode(table: str, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _required(table: str) -> frozenset[str]:
+    """Columns a new row must be given: no default, not nullable, not filled in by the server."""
+    return frozenset(c.key for c in SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+                     if not (c.nullable or c.primary_key or c.default is not None or c.server_default is not None)
+                     and c.key not in IDENTITY.get(table, {}))
+
+
 def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
     """Step 2: every new value against the rules the app's forms use
     (`domain/rules.py`), and the identity fields set from the token and the
     server's clock whatever the device sent: they are dropped here and
     filled in by `write` for a new row."""
     cols = SYNCED_TABLES[m.table].__table__.columns  # type: ignore[attr-defined]
-    for name, (_base, new) in fields.items():
+    missing = _required(m.table) - fields.keys() if m.op == "insert" else ()
+    if missing:
+        raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
+    for name, (base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
         try:
             check_value(cols[name], new)
         except Invalid as exc:
             raise Rejected(_printable(f"{name}: {exc}")) from None
+        if name in RESULT_CODES.get(m.table, ()) and new is not None and new != base:
+            _check_result_code(push, name, new)
+        if cols[name].foreign_keys and new is not None:
+            _check_reference(push, cols[name], new)
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
         return fields
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
+
+
+def _check_reference(push: Push, column: Any, row_id: Any) -> None:
+    """A reference must name a row the user may see (said before the database
+    would say it in its own words; a row out of sight gets the same answer
+    as one that does not exist, so ids cannot be probed)."""
+    target = next(iter(column.foreign_keys)).column
+    stmt = select(target).where(target == row_id)
+    clause = scoping.row_filter(target.table.name, push.user)
+    if push.conn.execute(stmt if clause is None else stmt.where(clause)).first() is None:
+        raise Rejected(f"{column.key}: no such {target.table.name} row")
+
+
+def _check_result_code(push: Push, name: str, code: str) -> None:
+    """A result given now must be one of the office's active codes (a code
+    already stored stays valid after the office retires it)."""
+    active = set(push.conn.execute(select(ResultCode.code).where(
+        ResultCode.active.is_(True), ResultCode.deleted.is_(False))).scalars())
+    if code not in active:
+        raise Rejected(_printable(f"{name}: {code!r} is not an active result code "
+                                  f"({', '.join(sorted(active)) or 'the office has none'})"))
 
 
 def _record(push: Push, table: str, row_id: uuid.UUID, lead_id: Any, fld: str, old: Any, new: Any, kind: str) -> None:

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 Op = Literal["insert", "update", "delete"]
 PROTOCOL_VERSION = 1
@@ -31,6 +31,16 @@ def _valid_unicode(text: str) -> str:
 ValidText = Annotated[str, AfterValidator(_valid_unicode)]
 
 
+def _json_number(value: Any) -> Any:
+    if isinstance(value, (bool, str)):
+        raise ValueError("a sequence number is a JSON number, not true, false or text")
+    return value
+
+
+#: A sequence number: a whole JSON number (7 or 7.0), never `true` or "7".
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ), BeforeValidator(_json_number)]
+
+
 class LoginRequest(BaseModel):
     username: ValidText = Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$")
     password: ValidText = Field(max_length=1024)
@@ -48,7 +58,7 @@ class LoginResponse(BaseModel):
 class Mutation(BaseModel):
     """One outbox entry: `fields` maps a column to [base value, new value]."""
 
-    seq: int = Field(gt=0, le=MAX_SEQ)
+    seq: Seq = Field(gt=0)
     table: str
     row_id: uuid.UUID
     op: Op
@@ -62,12 +72,12 @@ class PushRequest(BaseModel):
     client_id: str = Field(pattern=CLIENT_ID)
     #: The highest sequence this client holds as acknowledged; a server that
     #: remembers less was restored from a backup.
-    acked_seq: int = Field(0, ge=0, le=MAX_SEQ)
+    acked_seq: Seq = 0
     #: The highest sequence this client's database had sent before this
     #: request. A server that has applied more from this client id is talking
     #: to an old copy of the database (restored from a backup): its new
     #: changes reuse numbers the original already sent. None: not known.
-    sent_seq: int | None = Field(None, ge=0, le=MAX_SEQ)
+    sent_seq: Seq | None = None
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 
 

@@ -1,0 +1,256 @@
+"""Who may do what, over HTTP against a real server (SQLite and PostgreSQL):
+every subject × every action, each cell asserted. `POLICY` is the table.
+
+The company: team North (manager Maria, reps Ann and Bob), team South
+(manager Otto, rep Carl), Ada the admin; Dave, a North rep who was disabled
+after signing in. Ann's, Bob's and Carl's leads are the targets, so "push to
+Ann's lead" is a rep's own lead for Ann, a team mate's for Bob and another
+team's for Carl. Bob attached a file to his lead; Ada (the office) edited
+Ann's lead before anyone pulls.
+
+Choices the table states (a sensible policy could differ):
+- a manager changes the leads of her team's reps, as the rep may (the office
+  reassigns them; a manager corrects and follows up);
+- a comment's author is whoever's token wrote it, whatever the body says,
+  admins included (they may write on behalf of others only through the
+  fields they leave empty: an import's "Import" notes);
+- anyone signed in may upload a blob (it proves they hold the file, and
+  grants nothing until an attachment they may see points at it);
+- a disabled user's and a signed-out token get exactly what no token gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from rep_tui.server import admin, auth
+from rep_tui.server.seed import add_rows
+from rep_tui.store.models import Comment, User
+from server_fixtures import PASSWORD, Backend, Server, make_company, password_hash, server_rows
+
+DENIED = 401
+APPLIED, REJECTED = "applied", "rejected"
+AUTHOR_IS_SIGNED_IN_USER = "author is the signed-in user"
+ANN, BOB, CARL = "ann", "bob", "carl"
+
+ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's lead", "comment as Ada",
+           "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
+           "history of Ann's lead")
+#: subject: the outcome of each action, in the order of ACTIONS. A pull's
+#: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
+#: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
+#: "attach Bob's SHA" puts Bob's file's SHA on an attachment of a lead of
+#: one's own (the attachment is stored) and reads the blob through it.
+POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True),
+    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False),
+    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
+    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
+    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
+    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
+    "disabled user": (DENIED,) * len(ACTIONS),
+    "no token": (DENIED,) * len(ACTIONS),
+    "garbage token": (DENIED,) * len(ACTIONS),
+    "signed-out token": (DENIED,) * len(ACTIONS),
+}
+#: The user each subject signs in as, and the lead they comment on and attach
+#: to (the other subjects have no user and try Ann's lead).
+USERS = {"rep": ("ann", ANN), "second rep": ("bob", BOB), "other team's rep": ("carl", CARL),
+         "manager": ("maria", ANN), "other team's manager": ("otto", CARL), "admin": ("ada", ANN),
+         "disabled user": ("dave", BOB)}
+
+
+@dataclass
+class World:
+    server: Server
+    leads: dict[str, uuid.UUID]
+    users: dict[str, uuid.UUID]
+    headers: dict[str, dict[str, str]]
+    bobs_blob: str
+    http: httpx.Client
+
+    def push(self, subject: str, *mutations: dict) -> httpx.Response:
+        body = {"client_id": f"matrix-{uuid.uuid4()}", "mutations": list(mutations)}
+        return self.http.post(f"{self.server.url}/sync/push", content=json.dumps(body),
+                              headers={**self.headers[subject], "Content-Type": "application/json"})
+
+    def pull(self, subject: str) -> httpx.Response:
+        return self.http.get(f"{self.server.url}/sync/pull", headers=self.headers[subject],
+                             params={"client_id": f"matrix-{uuid.uuid4()}"})
+
+
+def _sign_in(client: httpx.Client, server: Server, username: str) -> dict[str, str]:
+    answer = client.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request, tmp_path_factory) -> Iterator[World]:
+    """One company for the whole table (each cell writes only what it checks)."""
+    root = tmp_path_factory.mktemp(f"authz-{request.param}")
+    if request.param == "sqlite":
+        backend = Backend("sqlite", f"sqlite:///{root / 'server.sqlite3'}", path=root / "server.sqlite3")
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"authz{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        backend = Backend("postgresql", cluster.create_database(name), cluster=cluster, database=name)
+    server = Server(backend, root / "blobs").start()
+    client = httpx.Client(timeout=60)
+    try:
+        yield _build(server, client)
+    finally:
+        client.close()
+        server.stop()
+        if backend.cluster:
+            backend.cluster.drop_database(backend.database)
+
+
+def _build(server: Server, client: httpx.Client) -> World:
+    company = make_company(server.engine)
+    with server.engine.connect() as conn:
+        south = conn.execute(select(User.team_id).where(User.id == company.users["carl"])).scalar_one()
+        north = conn.execute(select(User.team_id).where(User.id == company.users["ann"])).scalar_one()
+    users = {**company.users, "otto": uuid.uuid4(), "dave": uuid.uuid4()}
+    add_rows(server.engine, {"users": [
+        {"id": users["otto"], "username": "otto", "full_name": "Otto", "role": "manager", "team_id": south},
+        {"id": users["dave"], "username": "dave", "full_name": "Dave", "role": "rep", "team_id": north}]})
+    with server.engine.begin() as conn:
+        for name in ("otto", "dave"):
+            auth.set_password(conn, users[name], hashed=password_hash())
+    headers = {subject: _sign_in(client, server, username) for subject, (username, _lead) in USERS.items()}
+    admin.disable_user(server.engine, "dave")
+    headers["no token"] = {}
+    headers["garbage token"] = {"Authorization": "Bearer " + "x" * 43}
+    headers["signed-out token"] = _sign_in(client, server, "ann")
+    assert client.post(f"{server.url}/auth/logout", headers=headers["signed-out token"]).status_code == 204
+    world = World(server, {rep: company.leads[rep][0] for rep in (ANN, BOB, CARL)}, users, headers, "", client)
+    world.bobs_blob = _attach(world, "second rep", BOB, b"Bob's signed contract")
+    edit = world.push("admin", _mutation("update", "leads", world.leads[ANN], city=(None, "Naperville")))
+    assert edit.json()["results"][0]["status"] == APPLIED, edit.text
+    return world
+
+
+def _mutation(op: str, table: str, row_id: uuid.UUID, seq: int = 1, **fields: tuple[Any, Any]) -> dict:
+    return {"seq": seq, "table": table, "row_id": str(row_id), "op": op,
+            "fields": {name: list(pair) for name, pair in fields.items()}}
+
+
+def _attach(world: World, subject: str, rep: str, content: bytes) -> str:
+    sha = hashlib.sha256(content).hexdigest()
+    assert _upload(world, subject, content) == 201
+    answer = _attachment(world, subject, rep, sha, len(content))
+    assert answer.json()["results"][0]["status"] == APPLIED, answer.text
+    return sha
+
+
+def _attachment(world: World, subject: str, rep: str, sha: str, size: int) -> httpx.Response:
+    return world.push(subject, _mutation("insert", "attachments", uuid.uuid4(), lead_id=(None, str(world.leads[rep])),
+                                         kind=(None, "document"), filename=(None, "contract.pdf"),
+                                         description=(None, "signed"), mime=(None, "application/pdf"),
+                                         sha256=(None, sha), size=(None, size)))
+
+
+def _upload(world: World, subject: str, content: bytes) -> int:
+    sha = hashlib.sha256(content).hexdigest()
+    answer = world.http.put(f"{world.server.url}/blobs/{sha}", content=content, headers=world.headers[subject])
+    return answer.status_code
+
+
+# --- the actions: each returns the outcome the table states -----------------
+
+
+def _pulled_leads(world: World, subject: str) -> Any:
+    answer = world.pull(subject)
+    if answer.status_code != 200:
+        return answer.status_code
+    ids = {row["id"] for row in answer.json()["upserts"].get("leads", [])}
+    return {rep for rep, lead in world.leads.items() if str(lead) in ids}
+
+
+def _push_to(rep: str) -> Callable[[World, str], Any]:
+    def push_to(world: World, subject: str) -> Any:
+        lead = world.leads[rep]
+        before = server_rows(world.server.engine, "leads")[lead]["city"]
+        wanted = f"{subject} {uuid.uuid4().hex[:6]}"
+        answer = world.push(subject, _mutation("update", "leads", lead, city=(before, wanted)))
+        if answer.status_code != 200:
+            return answer.status_code
+        result = answer.json()["results"][0]
+        stored = server_rows(world.server.engine, "leads")[lead]["city"]
+        assert (stored == wanted) == (result["status"] == APPLIED), (result, stored)
+        if result["status"] == REJECTED:
+            assert "outside what you may change" in result["reason"]
+        return result["status"]
+
+    return push_to
+
+
+def _comment_as_ada(world: World, subject: str) -> Any:
+    comment = uuid.uuid4()
+    username, home = USERS.get(subject, ("", ANN))
+    lead = world.leads[home]
+    answer = world.push(subject, _mutation("insert", "comments", comment, lead_id=(None, str(lead)),
+                                           author_id=(None, str(world.users["ada"])), author_name=(None, "Ada"),
+                                           body=(None, "Approved by the office")))
+    if answer.status_code != 200:
+        return answer.status_code
+    assert answer.json()["results"][0]["status"] == APPLIED, answer.text
+    row = server_rows(world.server.engine, "comments", Comment.id == comment)[comment]
+    if (row["author_id"], row["author_name"]) == (str(world.users[username]), username.title()):
+        return AUTHOR_IS_SIGNED_IN_USER
+    return f"author is {row['author_name']} ({row['author_id']})"
+
+
+def _upload_a_blob(world: World, subject: str) -> int:
+    return _upload(world, subject, f"{subject} {uuid.uuid4()}".encode())
+
+
+def _read_bobs_blob(world: World, subject: str) -> int:
+    answer = world.http.get(f"{world.server.url}/blobs/{world.bobs_blob}", headers=world.headers[subject])
+    if answer.status_code == 200:
+        assert answer.content == b"Bob's signed contract"
+    return answer.status_code
+
+
+def _claim_bobs_blob(world: World, subject: str) -> int:
+    answer = _attachment(world, subject, USERS.get(subject, ("", ANN))[1], world.bobs_blob,
+                         len(b"Bob's signed contract"))
+    if answer.status_code != 200:
+        return answer.status_code
+    assert answer.json()["results"][0]["status"] == APPLIED, answer.text
+    return _read_bobs_blob(world, subject)
+
+
+def _history_of_anns_lead(world: World, subject: str) -> Any:
+    answer = world.pull(subject)
+    if answer.status_code != 200:
+        return answer.status_code
+    return any(entry["lead_id"] == str(world.leads[ANN]) and entry["new_value"] == "Naperville"
+               for entry in answer.json()["history"])
+
+
+DO: dict[str, Callable[[World, str], Any]] = {
+    "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
+    "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
+    "read Bob's attachment by SHA": _read_bobs_blob, "attach Bob's SHA, then read it": _claim_bobs_blob,
+    "history of Ann's lead": _history_of_anns_lead,
+}
+
+CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
+         for subject, outcomes in POLICY.items() for action, outcome in zip(ACTIONS, outcomes, strict=True)]
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), CELLS)
+def test_authorization(world: World, subject: str, action: str, expected: Any):
+    assert DO[action](world, subject) == expected
