@@ -170,9 +170,15 @@ class FaultProxy:
         async def stop():
             for server in self._servers.values():
                 server.close()
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
         self._call(stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
+        self.loop.close()
 
     async def _upstream(self):
         return await asyncio.open_connection("127.0.0.1", self.upstream_port)

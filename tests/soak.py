@@ -486,6 +486,7 @@ class Soak:
         if not all(reply and reply[0] for reply in settled.values()):
             raise SoakError(f"the first sync failed: {settled}")
         self._stop_all()
+        self.engine.dispose()
         self.backend.backup()
         shutil.copytree(self.root / "devices", base)
         return self
@@ -721,7 +722,7 @@ class Soak:
             f.rejected += 1
             if times:
                 f.doubled += 1
-                f.problems.append(f"doubled: {what} was answered rejected but applied {times} time(s)")
+                f.problems.append(f"doubled: {what} was answered rejected ({e.error}) but applied {times} time(s)")
             return
         if times == 0:
             f.lost += 1
@@ -732,7 +733,7 @@ class Soak:
 
 
 def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: float | None = None,
-             say: Callable[[str], None] = print, keep: Path | None = None) -> Figures:
+             say: Callable[[str], None] = print, keep: bool = False) -> Figures:
     """Rounds on one database; stops early after `minutes`. Prints a line
     for each round with a problem, and the problems."""
     total = Figures()
@@ -757,7 +758,9 @@ def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: fl
                 break
     finally:
         soak.close()
-        if keep is None:
+        if keep:
+            say(f"{db}: the last round's files are in {root}")
+        else:
             shutil.rmtree(root, ignore_errors=True)
     return total
 
@@ -771,6 +774,7 @@ def main() -> None:
     parser.add_argument("--round", type=int, help="replay this one round")
     parser.add_argument("--seed", type=int, help="default: a new one, printed")
     parser.add_argument("--minutes", type=float, help="stop each database after this long")
+    parser.add_argument("--keep", action="store_true", help="keep the last round's files (SQLite) to look into")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1 << 31)
     rounds = [args.round] if args.round else list(range(args.first, args.first + args.rounds))
@@ -783,7 +787,7 @@ def main() -> None:
 
             cluster = TempCluster(name="reptui-soak").start()
         try:
-            figures = run_soak(db, rounds, seed, cluster=cluster, minutes=args.minutes,
+            figures = run_soak(db, rounds, seed, cluster=cluster, minutes=args.minutes, keep=args.keep,
                                say=lambda line: print(line, flush=True))
         finally:
             if cluster is not None:
