@@ -360,11 +360,12 @@ class DeviceProcess:
             self.proc = None
 
 
-def ask_all(devices: list[DeviceProcess], command: tuple, timeout: float,
+def ask_all(devices: list[DeviceProcess], command: tuple | Callable[[DeviceProcess], tuple], timeout: float,
             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
-    """Send a command to every device at once; their replies (None: the device died)."""
+    """Send every device its command at once (`meanwhile` runs while they
+    work); their replies, None for a device that died."""
     for d in devices:
-        d.conn.send(command)
+        d.conn.send(command(d) if callable(command) else command)
     if meanwhile:
         meanwhile()
     waiting = {d.conn: d for d in devices}
@@ -373,8 +374,7 @@ def ask_all(devices: list[DeviceProcess], command: tuple, timeout: float,
     while waiting:
         ready = wait_for(list(waiting), timeout=max(0.0, deadline - time.monotonic()))
         if not ready:
-            raise SoakError(f"{', '.join(d.name for d in waiting.values())} did not answer {command[0]!r} "
-                            f"within {timeout:.0f} s")
+            raise SoakError(f"{', '.join(d.name for d in waiting.values())} did not answer within {timeout:.0f} s")
         for conn in ready:
             d = waiting.pop(conn)
             try:
@@ -561,7 +561,7 @@ class Soak:
             self.proxy.faulty = True
             try:
                 later = self._reassign_later(plan) if reassign_now else None
-                ask_all([d for d in self.devices.values()], ("sync", plan.randint(1, 3), False), PHASE_DEADLINE)
+                ask_all(list(self.devices.values()), ("sync", plan.randint(1, 3), False), PHASE_DEADLINE)
                 if later:
                     later.join()
             finally:
@@ -583,26 +583,18 @@ class Soak:
         return figures
 
     def _offline_work(self, n: int, phase: int, plan: random.Random) -> None:
+        """Every device works offline at once; one may be killed while it writes."""
+        counts = {name: plan.randint(1, 6) for name in DEVICES}
         victim = plan.choice(DEVICES) if plan.random() < 0.25 else None
         delay = plan.uniform(0, 0.05)
 
-        def kill_one() -> None:
+        def kill_victim() -> None:
             if victim:
                 time.sleep(delay)
                 self.devices[victim].kill()
 
-        command = {name: plan.randint(1, 6) for name in DEVICES}
-        for d in self.devices.values():
-            d.conn.send(("work", f"{self.seed}:{n}:{d.name}:{phase}", command[d.name]))
-        kill_one()
-        waiting = list(self.devices.values())
-        for d in waiting:
-            if not d.conn.poll(PHASE_DEADLINE):
-                raise SoakError(f"{d.name} did not finish its offline work")
-            try:
-                d.conn.recv()
-            except (EOFError, OSError):
-                d.stop()
+        ask_all(list(self.devices.values()), lambda d: ("work", f"{self.seed}:{n}:{d.name}:{phase}", counts[d.name]),
+                PHASE_DEADLINE, meanwhile=kill_victim)
 
     def _reassign(self, plan: random.Random) -> None:
         """The admin gives one of Ann's or Bob's leads to the other (`rep-tui admin assign`)."""
