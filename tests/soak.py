@@ -49,7 +49,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
@@ -71,7 +71,8 @@ SETTLE_ATTEMPTS = 12
 #: server's change history shows each edit exactly once (or not, or twice).
 TOKEN_FIELDS = {("leads", "city"), ("appointments", "notes")}
 SHARED_FILES = [b"the same brochure on every laptop\n" * n for n in (1, 7, 40)]
-PRELOAD = ["sqlite3", "alembic.config", "httpcore", "rep_tui.server.app", "rep_tui.server.embedded", "uvicorn", "alembic.command", "rep_tui.sync.engine",
+PRELOAD = ["sqlite3", "httpcore", "uvicorn", "alembic.config", "alembic.command", "rep_tui.server.app",
+           "rep_tui.server.embedded", "rep_tui.sync.engine",
            "rep_tui.store.db", "rep_tui.store.booking", "rep_tui.store.resulting", "rep_tui.store.leads", "soak"]
 
 
@@ -257,7 +258,8 @@ class Work:
             return False
         appointment = rng.choice(open_ones)
         code = rng.choice(["SOLD", "DNS", "BB"])
-        entry = ResultEntry(code, follow_up_on=date.today() + timedelta(days=rng.randint(1, 9)) if code == "BB" else None)
+        follow_up = date.today() + timedelta(days=rng.randint(1, 9)) if code == "BB" else None
+        entry = ResultEntry(code, follow_up_on=follow_up)
         try:
             record_result(session, self.actor, appointment.id, entry, TZ)
         except ValueError:
@@ -411,16 +413,16 @@ class Figures:
         return self.lost + self.doubled + self.diverged
 
     def add(self, other: Figures) -> None:
-        for name in ("rounds", "writes", "lost", "doubled", "diverged", "blobs", "rejected", "quarantined", "unanswered",
-                     "device_kills", "server_kills", "faults", "seconds"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for figure in fields(self):
+            if figure.name != "problems":
+                setattr(self, figure.name, getattr(self, figure.name) + getattr(other, figure.name))
 
     def line(self, db: str, seed: int) -> str:
         per_round = self.seconds / self.rounds if self.rounds else 0.0
         return (f"{db}: rounds {self.rounds}, writes {self.writes}, lost {self.lost}, doubled {self.doubled}, "
                 f"diverged {self.diverged}, seed {seed}  ({self.blobs} blobs checked, {self.rejected} rejected, "
-                f"{self.quarantined} quarantined, {self.unanswered} unanswered rejections, {self.faults} faults, {self.device_kills} device and "
-                f"{self.server_kills} server kills, {per_round:.1f} s a round)")
+                f"{self.quarantined} quarantined, {self.unanswered} unanswered rejections, {self.faults} faults, "
+                f"{self.device_kills} device and {self.server_kills} server kills, {per_round:.1f} s a round)")
 
 
 # --- the soak -------------------------------------------------------------------------------------------
@@ -651,6 +653,7 @@ class Soak:
         deleted = Counter((t, r, d) for t, r, fld, new, d, _k in history if fld == "*" and new == "deleted")
         edited = Counter((t, r, fld, new) for t, r, fld, new, _d, _k in history if (t, fld) in TOKEN_FIELDS)
         gone = {table: set(self._ids(table, deleted=True)) for table in ORDERED}
+        leads_of = self._leads_of()
 
         for name in DEVICES:
             store = Store(Path(self.specs[name]["store"]), run_migrations=False)
@@ -661,11 +664,11 @@ class Soak:
                     attachments = list(session.scalars(select(Attachment.sha256).where(
                         Attachment.deleted.is_(False))))
                 user = users[name]
-                visible = {}
                 for table in ORDERED:
                     mine = live_rows(store.engine, table)
                     theirs = live_rows(self.engine, table, row_filter(table, user))
-                    visible[table] = set(theirs)
+                    if table == "leads":
+                        visible_leads = set(theirs)
                     for row_id in sorted(mine.keys() | theirs.keys(), key=str):
                         if mine.get(row_id) != theirs.get(row_id):
                             f.diverged += 1
@@ -673,7 +676,10 @@ class Soak:
                                               f"server {theirs.get(row_id)}")
                 f.writes += len(entries)
                 for e in entries:
-                    self._check_entry(f, name, client, e, created, deleted, edited, gone, visible)
+                    lead = leads_of.get((e.table_name, e.row_id)) or _uuid(e.fields.get("lead_id", [None, None])[1])
+                    # The server would refuse it now: its lead is there, but not for this user.
+                    out_of_reach = ("leads", lead) in leads_of and lead not in visible_leads
+                    self._check_entry(f, name, client, e, created, deleted, edited, gone, out_of_reach)
                 for sha in attachments:
                     f.blobs += 1
                     path = blob_path(Path(self.specs[name]["blobs"]), sha)
@@ -690,6 +696,20 @@ class Soak:
                 f.problems.append(f"lost: the server's blob {sha} is {'corrupt' if path.exists() else 'missing'}")
         return f
 
+    def _leads_of(self) -> dict[tuple[str, Any], Any]:
+        """(table, row id) → its lead, for every lead and lead child the server has (deleted too)."""
+        from sqlalchemy import select
+
+        from rep_tui.store.models import SYNCED_TABLES
+        from rep_tui.sync.tables import LEAD_CHILDREN
+
+        out = {("leads", i): i for i in self._ids("leads", deleted=False) + self._ids("leads", deleted=True)}
+        with self.engine.connect() as conn:
+            for table in LEAD_CHILDREN:
+                t = SYNCED_TABLES[table].__table__
+                out.update({(table, row_id): lead_id for row_id, lead_id in conn.execute(select(t.c.id, t.c.lead_id))})
+        return out
+
     def _ids(self, table: str, *, deleted: bool) -> list:
         from sqlalchemy import select
 
@@ -700,7 +720,7 @@ class Soak:
             return list(conn.execute(select(t.c.id).where(t.c.deleted.is_(deleted))).scalars())
 
     @staticmethod
-    def _check_entry(f: Figures, device: str, client: str, e, created, deleted, edited, gone, visible) -> None:
+    def _check_entry(f: Figures, device: str, client: str, e, created, deleted, edited, gone, out_of_reach) -> None:
         """One committed change against the server's change history."""
         what = f"{device} #{e.seq} {e.op} {e.table_name} {e.row_id}"
         if e.state == "pending":
@@ -733,7 +753,7 @@ class Soak:
                 f.doubled += 1
                 f.problems.append(f"doubled: {what} was answered rejected ({e.error}) but applied {times} time(s)")
             return
-        if times == 0 and e.row_id not in visible[e.table_name]:
+        if times == 0 and out_of_reach:
             # Rejected (the row had left the user), but the answer was lost and the
             # retry was answered "duplicate": the server does not keep rejections.
             f.unanswered += 1
@@ -745,6 +765,10 @@ class Soak:
         elif times > 1:
             f.doubled += 1
             f.problems.append(f"doubled: {what} was applied {times} times")
+
+
+def _uuid(text: str | None) -> uuid.UUID | None:
+    return uuid.UUID(text) if text else None
 
 
 def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: float | None = None,
