@@ -675,8 +675,10 @@ class Soak:
                             f.problems.append(f"diverged: {name} {table} {row_id}: device {mine.get(row_id)} "
                                               f"server {theirs.get(row_id)}")
                 f.writes += len(entries)
+                created_on = {e.row_id: _uuid(e.fields.get("lead_id", [None, None])[1]) for e in entries
+                              if e.op == "insert"}  # the lead of rows the server may never have had
                 for e in entries:
-                    lead = leads_of.get((e.table_name, e.row_id)) or _uuid(e.fields.get("lead_id", [None, None])[1])
+                    lead = leads_of.get((e.table_name, e.row_id)) or created_on.get(e.row_id)
                     # The server would refuse it now: its lead is there, but not for this user.
                     out_of_reach = ("leads", lead) in leads_of and lead not in visible_leads
                     self._check_entry(f, name, client, e, created, deleted, edited, gone, out_of_reach)
@@ -736,10 +738,8 @@ class Soak:
         elif e.op == "delete":
             times = deleted[(e.table_name, e.row_id, client)]
             if e.state == "acknowledged" and e.row_id not in gone[e.table_name]:
-                f.lost += 1
-                f.problems.append(f"lost: {what} was acknowledged but the server's row is not deleted")
-                return
-            if e.state == "acknowledged" and times <= 1:
+                times = 0  # not deleted: a loss, or an unanswered rejection (below)
+            elif e.state == "acknowledged" and times <= 1:
                 return  # 0: someone else deleted it (or its lead) first
         else:
             tokens = [(e.table_name, e.row_id, fld, str(pair[1])) for fld, pair in e.fields.items()
