@@ -679,8 +679,9 @@ class Soak:
                               if e.op == "insert"}  # the lead of rows the server may never have had
                 for e in entries:
                     lead = leads_of.get((e.table_name, e.row_id)) or created_on.get(e.row_id)
-                    # The server would refuse it now: its lead is there, but not for this user.
-                    out_of_reach = ("leads", lead) in leads_of and lead not in visible_leads
+                    # The server refuses it now: the row is deleted, or its lead is there but not for this user.
+                    out_of_reach = e.row_id in gone[e.table_name] or (
+                        ("leads", lead) in leads_of and lead not in visible_leads)
                     self._check_entry(f, name, client, e, created, deleted, edited, gone, out_of_reach)
                 for sha in attachments:
                     f.blobs += 1
@@ -754,11 +755,11 @@ class Soak:
                 f.problems.append(f"doubled: {what} was answered rejected ({e.error}) but applied {times} time(s)")
             return
         if times == 0 and out_of_reach:
-            # Rejected (the row had left the user), but the answer was lost and the
-            # retry was answered "duplicate": the server does not keep rejections.
+            # Rejected (the row was deleted, or had left the user), but the answer was
+            # lost and the retry was answered "duplicate": the server keeps no rejections.
             f.unanswered += 1
             f.problems.append(f"unanswered rejection: {what} was answered duplicate, never applied, and the "
-                              "row is out of the user's reach: the rep is not told")
+                              "row is deleted or out of the user's reach: the rep is not told")
         elif times == 0:
             f.lost += 1
             f.problems.append(f"lost: {what} was acknowledged but the server never applied it")
