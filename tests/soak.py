@@ -787,9 +787,9 @@ def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: fl
             figures = soak.round(n)
             total.add(figures)
             if figures.bad or figures.unanswered:
-                kept = soak.keep_round(n)
+                kept = f"; its files: {soak.keep_round(n)}" if figures.bad else ""
                 say(f"round {n} ({db}): lost {figures.lost}, doubled {figures.doubled}, diverged {figures.diverged}"
-                    f" — replay: python tests/soak.py --db {db} --seed {seed} --round {n}; its files: {kept}")
+                    f" — replay: python tests/soak.py --db {db} --seed {seed} --round {n}{kept}")
                 for problem in figures.problems[:20]:
                     say(f"  {problem}")
                 total.problems += [f"round {n}: {p}" for p in figures.problems]
