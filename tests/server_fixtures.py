@@ -195,16 +195,7 @@ class Device:
         return self.client.sync()
 
     def rows(self, table: str) -> dict[uuid.UUID, dict[str, Any]]:
-        """Live rows of a table as JSON values, without sync bookkeeping."""
-        from sqlalchemy import select
-
-        from rep_tui.store.models import SYNCED_TABLES
-        from rep_tui.sync.codec import encode_row
-
-        t = SYNCED_TABLES[table].__table__
-        with self.store.engine.connect() as conn:
-            found = conn.execute(select(t).where(t.c.deleted.is_(False))).mappings().all()
-        return {row["id"]: _comparable(encode_row(table, row)) for row in found}
+        return live_rows(self.store.engine, table)
 
     def close(self) -> None:
         self.client.close()
@@ -215,7 +206,9 @@ def _comparable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in ("version", "updated_at")}
 
 
-def server_rows(engine, table: str, where=None) -> dict[uuid.UUID, dict[str, Any]]:
+def live_rows(engine, table: str, where=None) -> dict[uuid.UUID, dict[str, Any]]:
+    """Live rows of a table (those matching `where`) as JSON values, without
+    sync bookkeeping: a device's store or the server's database alike."""
     from sqlalchemy import select
 
     from rep_tui.store.models import SYNCED_TABLES
@@ -227,6 +220,9 @@ def server_rows(engine, table: str, where=None) -> dict[uuid.UUID, dict[str, Any
         stmt = stmt.where(where)
     with engine.connect() as conn:
         return {row["id"]: _comparable(encode_row(table, row)) for row in conn.execute(stmt).mappings()}
+
+
+server_rows = live_rows  # what the sync tests call it
 
 
 @pytest.fixture

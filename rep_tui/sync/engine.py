@@ -130,13 +130,16 @@ class SyncClient:
 
     # --- HTTP ---------------------------------------------------------------
 
-    def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _request(self, method: str, url: str, *, content: bytes | str | Callable[[], str] | None = None,
+                 **kwargs) -> httpx.Response:
         # Every request is safe to repeat (pushes carry sequence numbers), so a
         # connection the server dropped (e.g. a stale keep-alive) gets one retry.
+        # A body given as a function is made anew for each attempt.
         for attempt in (1, 2):
             self.report.requests += 1
             try:
-                response = self.http.request(method, url, **kwargs)
+                response = self.http.request(method, url, content=content() if callable(content) else content,
+                                             **kwargs)
                 break
             except httpx.TransportError as exc:
                 if attempt == 2 or isinstance(exc, httpx.TimeoutException):
@@ -185,15 +188,22 @@ class SyncClient:
                 acked = state.get_int(session, state.ACKED_SEQ)
                 top = outbox.max_seq(session)
                 mutations = outbox.to_mutations(entries)
-                sent = state.mark_sent(session, max((m.seq for m in mutations), default=0))
             if not mutations:
                 return
             if self.blobs_dir is not None:
                 self._upload_blobs(entries, report)
-            body = PushRequest(client_id=device, acked_seq=acked, sent_seq=sent, mutations=mutations)
+
+            def body(device=device, acked=acked, mutations=mutations) -> str:
+                # Marked sent before every attempt, so that a retry of a push the
+                # server applied says these went out already: the server must not
+                # take it for an old copy of this database (see `rotate_client_id`).
+                with self.store.session() as session:
+                    sent = state.mark_sent(session, max(m.seq for m in mutations))
+                return PushRequest(client_id=device, acked_seq=acked, sent_seq=sent,
+                                   mutations=mutations).model_dump_json()
+
             answer = PushResponse.model_validate_json(
-                self._request("POST", "/sync/push", content=body.model_dump_json(),
-                              headers={"Content-Type": "application/json"}).content)
+                self._request("POST", "/sync/push", content=body, headers={"Content-Type": "application/json"}).content)
             with self.store.session() as session:
                 if answer.behind:
                     self._server_behind(session, answer.last_seq, report, note)

@@ -69,6 +69,26 @@ def test_a_create_whose_reply_is_lost_is_one_row(server, company, devices):
     assert len(server_rows(server.engine, "comments", Comment.lead_id == lead)) == 3
 
 
+def test_a_push_retried_after_its_reply_was_lost_is_not_taken_for_an_old_copy(server, company, devices):
+    """The engine re-sends a push at once when the connection breaks; the
+    server had applied it. The retry must be answered as duplicates, not as
+    an old copy of the database (which made the device start over under a
+    new id and send, and apply, everything again)."""
+    ann = devices("ann", http=httpx.Client(base_url=server.url, transport=DropReply("/sync/push", times=1)))
+    ann.sync()
+    lead_id = company.leads["ann"][0]
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, lead_id), city="Joliet")
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, lead_id), city="Peoria")
+    report = ann.sync()
+    assert (report.conflicts, report.rejected, _pending(ann)) == (0, [], 0)
+    with server.engine.connect() as conn:
+        edits = conn.execute(select(ChangeRecord.new_value, ChangeRecord.kind).where(
+            ChangeRecord.row_id == lead_id, ChangeRecord.field == "city").order_by(ChangeRecord.version)).all()
+    assert [tuple(edit) for edit in edits] == [("Joliet", "edit"), ("Peoria", "edit")]
+
+
 def test_killed_after_write_and_before_ack_then_restarted(server, company, devices, monkeypatch, tmp_path):
     ann = devices("ann")
     ann.sync()
