@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from rep_tui.blobs import blob_path
 from rep_tui.store.leads import (
-    FormErrors, UploadRefused, blob_path, check_contact, check_customer_edit, check_engagement, file_kind,
+    FormErrors, UploadRefused, check_contact, check_customer_edit, check_engagement, file_kind,
     parse_duration, store_blob,
 )
 

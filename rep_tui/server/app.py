@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import anyio.from_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -14,9 +16,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from rep_tui import __version__
+from rep_tui import __version__, blobs as blob_store
 from rep_tui.server import auth
-from rep_tui.server.blobs import BlobError, BlobStore, may_read, record_upload
+from rep_tui.server.blobs import http_status, may_read, record_upload
 from rep_tui.server.db import make_engine, migrate, read_only
 from rep_tui.server.limits import BodyLimit
 from rep_tui.server.pull import pull, page_json
@@ -41,7 +43,7 @@ def create_app(
     engine = make_engine(db_url)
     migrate(engine)
     reader = read_only(engine)
-    blobs = BlobStore(Path(blobs_dir), max_blob_bytes)
+    blobs = blob_store.BlobStore(Path(blobs_dir), max_blob_bytes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -67,9 +69,9 @@ def create_app(
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _problems(exc.errors())}, status_code=422)
 
-    @app.exception_handler(BlobError)
-    async def _blob_error(_request: Request, exc: BlobError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+    @app.exception_handler(blob_store.Refused)
+    async def _blob_refused(_request: Request, exc: blob_store.Refused) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=http_status(exc))
 
     def principal(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> auth.Principal:
         """Looked up on every request (one indexed read), so a token revoked by
@@ -132,15 +134,9 @@ def create_app(
     @app.put("/blobs/{sha}", status_code=201)
     async def put_blob(sha: str, request: Request, user: auth.Principal = Depends(principal)) -> Response:
         blobs.path(sha)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > blobs.max_bytes:
-                raise BlobError(413, f"a blob may be at most {blobs.max_bytes} bytes")
-            chunks.append(chunk)
-        created = await run_in_threadpool(blobs.put, sha, chunks)
+        stored = await run_in_threadpool(blobs.write, _blocking(request.stream()), sha)
         await run_in_threadpool(_record_upload, user, sha)
-        return Response(status_code=201 if created else 200)
+        return Response(status_code=201 if stored.created else 200)
 
     @app.head("/blobs/{sha}", operation_id="head_blob")
     @app.get("/blobs/{sha}", operation_id="get_blob")
@@ -148,9 +144,9 @@ def create_app(
         path = blobs.path(sha)
         with reader.connect() as conn:
             allowed = may_read(conn, user, sha)
-        if not allowed or not path.exists():
+        if not allowed or not blobs.exists(sha):
             raise HTTPException(404, "no such blob")
-        return FileResponse(path, media_type="application/octet-stream")
+        return FileResponse(path, media_type="application/octet-stream")  # answers Range requests (206)
 
     _with_body_schemas(app, PushRequest)
 
@@ -159,6 +155,16 @@ def create_app(
             record_upload(conn, user.id, sha)
 
     return app
+
+
+def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """An async request body read chunk by chunk from a worker thread, so the
+    blob store writes an upload as it arrives instead of holding it."""
+    while True:
+        try:
+            yield anyio.from_thread.run(stream.__anext__)
+        except StopAsyncIteration:
+            return
 
 
 def _problems(errors: list[dict]) -> list[dict]:
