@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/interaction.py
 	$(BIN)/python bench/keys.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/blobs.py
 
 clean:
 	rm -rf $(VENV) .demo

@@ -19,7 +19,7 @@ MiB = 1024 * 1024
 #: the sync that moves the file, so "grew" is the most that part ever held
 #: above where it started.
 DEVICE = """
-import json, sys, uuid
+import json, sys, time, uuid
 from pathlib import Path
 
 from rep_tui.store import writes
@@ -41,13 +41,15 @@ if source:
     client.sync()
 Path("/proc/self/clear_refs").write_text("5")
 before = memory("VmRSS")
+started = time.perf_counter()
 if source:
     sha, size = store_blob(root / "blobs", Path(source), 1 << 40)
     with store.session() as session:
         add_attachment(session, writes.Actor(uuid.UUID(user_id), username, device_id=username),
                        uuid.UUID(lead), Path(source).name, "a big file", sha, size)
 report = client.sync()
-print(json.dumps({"grew": memory("VmHWM") - before, "up": report.blobs_up, "down": report.blobs_down}))
+print(json.dumps({"grew": memory("VmHWM") - before, "seconds": time.perf_counter() - started,
+                  "up": report.blobs_up, "down": report.blobs_down}))
 """
 
 
