@@ -84,9 +84,6 @@ class BlobStore:
     def exists(self, sha: str) -> bool:
         return self.path(sha).is_file()
 
-    def open(self, sha: str) -> BinaryIO:
-        return self.path(sha).open("rb")
-
     def write(self, chunks: Iterable[bytes], expect: str | None = None) -> Stored:
         """Store content under its hash, hashing and counting as it streams in.
 

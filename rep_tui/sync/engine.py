@@ -164,7 +164,7 @@ class SyncClient:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:
             raise TransientError(f"the server answered {response.status_code}")
-        if response.status_code >= 400 and response.status_code != 404:
+        if response.status_code >= 400 and response.status_code not in (404, 416):  # not there; range past the end
             raise SyncError(f"the server answered {response.status_code}: {response.text[:200]}")
         return response
 
@@ -351,9 +351,9 @@ class SyncClient:
                     return False
                 if response.status_code == 416:
                     return True  # nothing after `offset`: the .part is whole (or wrong, which finish tells)
-                start = _range_start(response) if response.status_code == 206 else 0
-                if start != offset and start != 0:
-                    raise SyncError(f"the server sent bytes from {start}, not {offset}")
+                start = _range_start(response) if response.status_code == 206 else 0  # 200: all of it
+                if start > offset:
+                    raise SyncError(f"the server sent an attachment from byte {start}, not {offset}")
                 part.write_from(start, response.iter_bytes(blobs.CHUNK))
                 return True
             except httpx.TransportError as exc:

@@ -200,3 +200,18 @@ def test_a_partial_download_with_wrong_bytes_is_fetched_again(server, shared_fil
         assert proxy.ranges() == ["bytes=1000-"] and proxy.blob_gets() == 2  # resumed, then fetched whole
     finally:
         maria.close()
+
+
+def test_a_download_killed_after_its_last_byte_is_finished_without_fetching_again(server, shared_file, proxy,
+                                                                                  tmp_path):
+    sha, data = shared_file
+    maria = Device(tmp_path / "maria", SimpleNamespace(url=proxy.url), "maria")
+    try:
+        part = blob_path(maria.blobs_dir, sha).with_name(sha + ".part")
+        part.parent.mkdir(parents=True)
+        part.write_bytes(data)
+        assert maria.sync().blobs_down == 1
+        assert blob_path(maria.blobs_dir, sha).read_bytes() == data and not part.exists()
+        assert proxy.ranges() == [f"bytes={len(data)}-"] and proxy.blob_gets() == 1  # answered 416: nothing more
+    finally:
+        maria.close()
