@@ -340,28 +340,35 @@ class SyncClient:
 
     def _stream_into(self, part: blobs.Partial) -> bool:
         """Append the rest of a blob to its `.part` (False: the server has none
-        for us). A transfer cut off keeps what arrived; it goes on from there
-        at once, and after a second cut, in the next sync."""
-        for attempt in (1, 2):
-            offset = part.size
-            response = self._request("GET", f"/blobs/{part.sha}", stream=True,
-                                     headers={"Range": f"bytes={offset}-"} if offset else None)
-            try:
-                if response.status_code == 404:
-                    return False
-                if response.status_code == 416:
-                    return True  # nothing after `offset`: the .part is whole (or wrong, which finish tells)
-                start = _range_start(response) if response.status_code == 206 else 0  # 200: all of it
-                if start > offset:
-                    raise SyncError(f"the server sent an attachment from byte {start}, not {offset}")
-                part.write_from(start, response.iter_bytes(blobs.CHUNK))
-                return True
-            except httpx.TransportError as exc:
-                if attempt == 2 or isinstance(exc, httpx.TimeoutException):
-                    raise Offline(offline_reason(exc)) from exc
-            finally:
-                response.close()
-        return False  # not reached
+        for us). A transfer cut off keeps what arrived and goes on from there
+        at once; cut off again, the next sync goes on."""
+        try:
+            return self._receive(part)
+        except httpx.TimeoutException as exc:
+            raise Offline(offline_reason(exc)) from exc
+        except httpx.TransportError:
+            pass
+        try:
+            return self._receive(part)
+        except httpx.TransportError as exc:
+            raise Offline(offline_reason(exc)) from exc
+
+    def _receive(self, part: blobs.Partial) -> bool:
+        offset = part.size
+        response = self._request("GET", f"/blobs/{part.sha}", stream=True,
+                                 headers={"Range": f"bytes={offset}-"} if offset else None)
+        try:
+            if response.status_code == 404:
+                return False
+            if response.status_code == 416:
+                return True  # nothing after `offset`: the .part is whole (or wrong, which finish tells)
+            start = _range_start(response) if response.status_code == 206 else 0  # 200: all of it
+            if start > offset:
+                raise SyncError(f"the server sent an attachment from byte {start}, not {offset}")
+            part.write_from(start, response.iter_bytes(blobs.CHUNK))
+            return True
+        finally:
+            response.close()
 
     def close(self) -> None:
         self.http.close()
