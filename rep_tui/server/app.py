@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
 
 from rep_tui import __version__, blobs as blob_store
 from rep_tui.server import auth
@@ -134,7 +135,10 @@ def create_app(
     @app.put("/blobs/{sha}", status_code=201)
     async def put_blob(sha: str, request: Request, user: auth.Principal = Depends(principal)) -> Response:
         blobs.path(sha)
-        stored = await run_in_threadpool(blobs.write, _blocking(request.stream()), sha)
+        try:
+            stored = await run_in_threadpool(blobs.write, _blocking(request.stream()), sha)
+        except ClientDisconnect:  # gone mid-upload (nothing was kept): no one to answer, nothing to log
+            return Response(status_code=400)
         await run_in_threadpool(_record_upload, user, sha)
         return Response(status_code=201 if stored.created else 200)
 
