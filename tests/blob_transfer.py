@@ -78,8 +78,8 @@ def sync_in_child(url: str, username: str, signed_in, root: Path, source: Path |
     `signed_in` (a `credentials.login` answer); its JSON answer."""
     root.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    done = subprocess.run([sys.executable, "-c", DEVICE, url, username, str(signed_in.user_id), signed_in.token, str(root),
-                           str(source or ""), str(lead or "")], env=env, capture_output=True, text=True)
+    arguments = [url, username, str(signed_in.user_id), signed_in.token, str(root), str(source or ""), str(lead or "")]
+    done = subprocess.run([sys.executable, "-c", DEVICE, *arguments], env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"the device process failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])

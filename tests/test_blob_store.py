@@ -21,7 +21,8 @@ def _files(root):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("name", ["../" * 3 + "etc", SHA.upper(), SHA[:-1], SHA + "\n", None])
+@pytest.mark.parametrize("name", ["../" * 3 + "etc", SHA.upper(), SHA[:-1], SHA + "\n", None],
+                         ids=["a path", "upper case", "too short", "a newline after", "none"])
 def test_a_name_that_is_not_a_sha256_points_nowhere(tmp_path, name):
     with pytest.raises(BadName):
         blob_path(tmp_path, name)
