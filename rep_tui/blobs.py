@@ -95,8 +95,11 @@ class BlobStore:
             if digest.hexdigest() != expect:
                 raise WrongContent()
             return Stored(expect, size, created=False)
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        # Beside its place when the name is known (where `admin prune` finds
+        # what a killed server left), else at the root: the same disk either way.
+        beside = self.path(expect).parent if expect is not None else self.root
+        beside.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(dir=beside, prefix=".incoming-")
         try:
             with os.fdopen(handle, "wb") as out:
                 digest, size = _pump(chunks, self.max_bytes, out)
@@ -107,7 +110,7 @@ class BlobStore:
                 raise WrongContent()
             target = self.path(sha)
             created = not target.exists()
-            target.parent.mkdir(exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp_name, target)
             _sync_dir(target.parent)
         finally:
