@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from rep_tui.blobs import blob_path
 from rep_tui.domain.forms import FormErrors, check_contact, check_customer_edit, check_engagement, parse_duration
-from rep_tui.store.leads import UploadRefused, blob_path, file_kind, store_blob
+from rep_tui.store.leads import UploadRefused, file_kind, store_blob
 
 
 def customer_form(**values: str) -> dict[str, str]:

@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Static, TextArea
 
+from rep_tui.blobs import blob_path
 from rep_tui.domain.safe_text import visible
 from rep_tui.screens.form_dialog import Dialog
-from rep_tui.store.leads import LeadFile, blob_path, human_size
+from rep_tui.store.leads import LeadFile, human_size
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.picture import decode_picture, picture_widget

@@ -539,7 +539,7 @@ class CustomerScreen(WaitsForData, Screen):
         machine, else (over SSH, or with no viewer) its text in the terminal."""
         from rep_tui.screens.attachment_view import DocumentTextScreen
         from rep_tui.screens.open_external import NoViewer, open_in_viewer, runs_locally
-        from rep_tui.store.leads import blob_path
+        from rep_tui.blobs import blob_path
 
         attachment = next(a for a in self.lead_file.attachments if a.id == attachment_id)
         path = blob_path(self.app.settings.paths.blobs_dir, attachment.sha256)

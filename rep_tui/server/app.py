@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import anyio.from_thread
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
@@ -15,11 +17,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 
-from rep_tui import __version__
+from rep_tui import __version__, blobs as blob_store
 from rep_tui.server import auth
-from rep_tui.server.blobs import SHA256, BlobError, BlobStore, may_read, record_upload
+from rep_tui.server.blobs import http_status, may_read, record_upload
 from rep_tui.server.db import make_engine, migrate, read_only
 from rep_tui.server.limits import BodyLimit
 from rep_tui.server.pull import pull, page_json
@@ -69,7 +72,7 @@ REFUSAL_HEADERS: dict[int, dict] = {
 
 
 #: A blob is named by its content's SHA-256, in lowercase hex.
-BLOB_NAME = PathParam(pattern=SHA256.pattern, description="The content's SHA-256 in lowercase hex.")
+BLOB_NAME = PathParam(pattern=f"^{blob_store.NAME_PATTERN}$", description="The content's SHA-256 in lowercase hex.")
 
 
 def _refusals(*codes: int, why: dict[int, str] | None = None) -> dict:
@@ -90,7 +93,7 @@ def create_app(
     engine = make_engine(db_url)
     migrate(engine)
     reader = read_only(engine)
-    blobs = BlobStore(Path(blobs_dir), max_blob_bytes)
+    blobs = blob_store.BlobStore(Path(blobs_dir), max_blob_bytes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -123,9 +126,9 @@ def create_app(
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(_methods_at(app, request.url.path))}
         return await http_exception_handler(request, exc)
 
-    @app.exception_handler(BlobError)
-    async def _blob_error(_request: Request, exc: BlobError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+    @app.exception_handler(blob_store.Refused)
+    async def _blob_refused(_request: Request, exc: blob_store.Refused) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=http_status(exc))
 
     def principal(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> auth.Principal:
         """Looked up on every request (one indexed read), so a token revoked by
@@ -195,15 +198,12 @@ def create_app(
         201: {"description": "Stored."}, **_refusals(400, 401)})
     async def put_blob(request: Request, sha: str = BLOB_NAME, user: auth.Principal = Depends(principal)) -> Response:
         blobs.path(sha)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > blobs.max_bytes:
-                raise BlobError(413, f"a blob may be at most {blobs.max_bytes} bytes")
-            chunks.append(chunk)
-        created = await run_in_threadpool(blobs.put, sha, chunks)
+        try:
+            stored = await run_in_threadpool(blobs.write, _blocking(request.stream()), sha)
+        except ClientDisconnect:  # gone mid-upload (nothing was kept): no one to answer, nothing to log
+            return Response(status_code=400)
         await run_in_threadpool(_record_upload, user, sha)
-        return Response(status_code=201 if created else 200)
+        return Response(status_code=201 if stored.created else 200)
 
     @app.head("/blobs/{sha}", operation_id="head_blob", response_class=FileResponse, responses=_BLOB_ANSWERS)
     @app.get("/blobs/{sha}", operation_id="get_blob", response_class=FileResponse, responses=_BLOB_ANSWERS)
@@ -211,9 +211,9 @@ def create_app(
         path = blobs.path(sha)
         with reader.connect() as conn:
             allowed = may_read(conn, user, sha)
-        if not allowed or not path.exists():
+        if not allowed or not blobs.exists(sha):
             raise HTTPException(404, "no such blob")
-        return FileResponse(path, media_type="application/octet-stream")
+        return FileResponse(path, media_type="application/octet-stream")  # answers Range requests (206)
 
     _with_body_schemas(app, PushRequest)
 
@@ -235,6 +235,16 @@ def _methods_at(app: FastAPI, path: str) -> list[str]:
     """Every method some route answers at `path` (for a 405's Allow)."""
     return sorted({method for route in app.routes if isinstance(route, Route) and route.path_regex.match(path)
                    for method in route.methods or ()})
+
+
+def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """An async request body read chunk by chunk from a worker thread, so the
+    blob store writes an upload as it arrives instead of holding it."""
+    while True:
+        try:
+            yield anyio.from_thread.run(stream.__anext__)
+        except StopAsyncIteration:
+            return
 
 
 def _problems(errors: list[dict]) -> list[dict]:

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Engine, bindparam, create_engine, insert, select, text, update
 
+from rep_tui.blobs import blob_path
 from rep_tui.clock import utcnow
 from rep_tui.server import auth
 from rep_tui.server.db import dialect_insert, locked_versions, make_engine, migrate
@@ -93,7 +94,7 @@ class SeedReport:
 
 def _copy_blobs(shas: Iterable[str], source: Path, target: Path) -> None:
     for sha in shas:
-        src, dst = source / sha[:2] / sha, target / sha[:2] / sha
+        src, dst = blob_path(source, sha), blob_path(target, sha)
         if src.exists() and not dst.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)

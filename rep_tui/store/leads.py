@@ -9,10 +9,7 @@ one transaction) and take values the form checks (`domain.forms`) cleaned.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +19,7 @@ from typing import Any
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
+from rep_tui.blobs import BlobStore, FileChunks, TooLarge
 from rep_tui.clock import utcnow
 from rep_tui.domain.fields import used, with_derived
 from rep_tui.domain.forms import COMMENT
@@ -216,10 +214,6 @@ class UploadRefused(Exception):
     """A file that cannot be uploaded; the message says why."""
 
 
-def blob_path(blobs_dir: Path, sha256: str) -> Path:
-    return blobs_dir / sha256[:2] / sha256
-
-
 def file_kind(filename: str) -> tuple[str, str]:
     """("picture" or "document", mime type) from the file name."""
     mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -237,8 +231,8 @@ def human_size(size: int) -> str:
 def store_blob(blobs_dir: Path, source: Path, max_bytes: int) -> tuple[str, int]:
     """Copy a file into the blob store under its SHA-256; returns (sha, size).
 
-    Written to a temp file beside its final place and renamed, so an upload
-    killed halfway leaves no half-written blob."""
+    Streamed and renamed into place once whole (`rep_tui.blobs`), so a big
+    file costs no memory and an upload killed halfway leaves nothing behind."""
     try:
         size = source.stat().st_size
     except OSError as exc:
@@ -247,22 +241,13 @@ def store_blob(blobs_dir: Path, source: Path, max_bytes: int) -> tuple[str, int]
         raise UploadRefused(f"{source} is not a file.")
     if size > max_bytes:
         raise UploadRefused(f"{source.name} is {human_size(size)}; the limit is {human_size(max_bytes)}.")
-    blobs_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    handle, temp_name = tempfile.mkstemp(dir=blobs_dir, prefix=".upload-")
     try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as src:
-            while chunk := src.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-        sha = digest.hexdigest()
-        final = blob_path(blobs_dir, sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp_name, final)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return sha, size
+        stored = BlobStore(blobs_dir, max_bytes).write(FileChunks(source))
+    except TooLarge:
+        raise UploadRefused(f"{source.name} grew past the limit of {human_size(max_bytes)} while it was read.") from None
+    except OSError as exc:
+        raise UploadRefused(f"Cannot copy {source.name}: {exc.strerror or exc}.") from None
+    return stored.sha, stored.size
 
 
 def add_attachment(

@@ -317,15 +317,15 @@ def _count_blobs(path: Path, blobs_dir: Path, report: RepairReport) -> None:
     """Attachment files the kept changes still have to upload: present, or missing."""
     import json
 
-    from rep_tui.sync.engine import blob_path
+    from rep_tui.blobs import BlobStore, is_name
 
     with closing(sqlite3.connect(path)) as conn:
         rows = conn.execute("SELECT fields FROM outbox WHERE state = 'pending' AND table_name = 'attachments' "
                             "AND op = 'insert'").fetchall()
     for (fields,) in rows:
         sha = (json.loads(fields).get("sha256") or [None, None])[1]
-        if sha:
-            if blob_path(blobs_dir, sha).exists():
+        if is_name(sha):
+            if BlobStore(blobs_dir).exists(sha):
                 report.blobs_waiting += 1
             else:
                 report.blobs_missing += 1

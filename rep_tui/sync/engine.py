@@ -4,17 +4,17 @@ runs `SyncLoop` in a worker and reads `SyncClient.status`."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import httpx
 from sqlalchemy import select
 
+from rep_tui import blobs
 from rep_tui.clock import utcnow
 from rep_tui.store import search
 from rep_tui.store.db import Store
@@ -55,6 +55,8 @@ class SyncReport:
     removed: int = 0
     blobs_up: int = 0
     blobs_down: int = 0
+    #: Downloads that did not hash to their name (thrown away; fetched again).
+    blobs_discarded: int = 0
     requests: int = 0
     seconds: float = 0.0
     error: str | None = None
@@ -66,6 +68,9 @@ class SyncReport:
                  f"in {self.seconds:.1f} s ({self.requests} request(s))."]
         if self.blobs_up or self.blobs_down:
             lines.append(f"Attachments: {self.blobs_up} sent, {self.blobs_down} received.")
+        if self.blobs_discarded:
+            lines.append(f"{self.blobs_discarded} attachment download(s) did not match their hash: "
+                         "thrown away, to be fetched again.")
         if self.conflicts:
             lines.append(f"{self.conflicts} field(s) changed on both sides: the office's value was kept; "
                          "yours is in the change history.")
@@ -79,6 +84,15 @@ class SyncReport:
         return "\n".join(lines)
 
 
+def _range_start(response: httpx.Response) -> int:
+    """Where a 206 answer's bytes begin (`Content-Range: bytes 100-199/200`)."""
+    unit, _, spec = response.headers.get("content-range", "").partition(" ")
+    first = spec.partition("-")[0]
+    if unit != "bytes" or not first.isdigit():
+        raise SyncError(f"the server answered a range request without a usable Content-Range ({spec!r})")
+    return int(first)
+
+
 def offline_reason(exc: httpx.TransportError) -> str:
     """Why the server could not be reached, in a rep's words (it is shown
     in the app and printed by `rep-tui sync`), not an exception's name."""
@@ -89,10 +103,6 @@ def offline_reason(exc: httpx.TransportError) -> str:
     return "cannot reach the server: the connection broke off"
 
 
-def blob_path(blobs_dir: Path, sha: str) -> Path:
-    return blobs_dir / sha[:2] / sha
-
-
 class SyncClient:
     """Talks to one server for one store. Not thread-safe: one sync at a time."""
 
@@ -100,7 +110,7 @@ class SyncClient:
                  http: httpx.Client | None = None, page_size: int = 5000, batch_size: int = 500,
                  keep_acknowledged: timedelta = timedelta(days=7), timeout: float = 30.0) -> None:
         self.store = store
-        self.blobs_dir = blobs_dir
+        self.blobs = blobs.BlobStore(blobs_dir) if blobs_dir is not None else None
         self.page_size = page_size
         self.batch_size = batch_size
         self.keep_acknowledged = keep_acknowledged
@@ -130,25 +140,35 @@ class SyncClient:
 
     # --- HTTP ---------------------------------------------------------------
 
-    def _request(self, method: str, url: str, *, content: bytes | str | Callable[[], str] | None = None,
-                 **kwargs) -> httpx.Response:
+    def _request(self, method: str, url: str, *, stream: bool = False,
+                 content: Any = None, **kwargs) -> httpx.Response:
+        """One request, its failures sorted; with `stream`, the body of a good
+        answer is left to read (and the response to close)."""
         # Every request is safe to repeat (pushes carry sequence numbers), so a
         # connection the server dropped (e.g. a stale keep-alive) gets one retry.
         # A body given as a function is made anew for each attempt.
         for attempt in (1, 2):
             self.report.requests += 1
             try:
-                response = self.http.request(method, url, content=content() if callable(content) else content,
-                                             **kwargs)
+                body = content() if callable(content) else content
+                response = self.http.send(self.http.build_request(method, url, content=body, **kwargs),
+                                          stream=stream)
                 break
             except httpx.TransportError as exc:
                 if attempt == 2 or isinstance(exc, httpx.TimeoutException):
                     raise Offline(offline_reason(exc)) from exc
+        if stream and response.status_code >= 400:
+            try:
+                response.read()
+            except httpx.TransportError as exc:
+                raise Offline(offline_reason(exc)) from exc
+            finally:
+                response.close()
         if response.status_code == 401:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:
             raise TransientError(f"the server answered {response.status_code}")
-        if response.status_code >= 400 and response.status_code != 404:
+        if response.status_code >= 400 and response.status_code not in (404, 416):  # not there; range past the end
             raise SyncError(f"the server answered {response.status_code}: {response.text[:200]}")
         return response
 
@@ -165,8 +185,8 @@ class SyncClient:
             if self._pull(report, note):
                 self._push(report, note)
                 self._pull(report, note)
-            if self.blobs_dir is not None:
-                self._fetch_blobs(report)
+            if self.blobs is not None:
+                self._fetch_blobs(report, note)
             with self.store.session() as session:
                 set_setting(session, state.LAST_SYNC, utcnow().isoformat())
                 outbox.prune(session, self.keep_acknowledged)
@@ -190,7 +210,7 @@ class SyncClient:
                 mutations = outbox.to_mutations(entries)
             if not mutations:
                 return
-            if self.blobs_dir is not None:
+            if self.blobs is not None:
                 self._upload_blobs(entries, report)
 
             def body(device=device, acked=acked, mutations=mutations) -> str:
@@ -288,33 +308,78 @@ class SyncClient:
     # --- blobs ----------------------------------------------------------------
 
     def _upload_blobs(self, entries, report: SyncReport) -> None:
+        """Send the contents of new attachments the server lacks, read from
+        disk a chunk at a time."""
         for entry in entries:
             if entry.table_name != "attachments" or entry.op != "insert":
                 continue
             sha = (entry.fields.get("sha256") or [None, None])[1]
-            path = blob_path(self.blobs_dir, sha) if sha else None
-            if path is None or not path.exists():
+            if not blobs.is_name(sha) or not self.blobs.exists(sha):
                 continue
             if self._request("HEAD", f"/blobs/{sha}").status_code == 200:
                 continue
-            self._request("PUT", f"/blobs/{sha}", content=path.read_bytes())
+            path = self.blobs.path(sha)
+            self._request("PUT", f"/blobs/{sha}", content=blobs.FileChunks(path),
+                          headers={"Content-Length": str(path.stat().st_size)})
             report.blobs_up += 1
 
-    def _fetch_blobs(self, report: SyncReport) -> None:
+    def _fetch_blobs(self, report: SyncReport, note: Progress) -> None:
         with self.store.session() as session:
             wanted = set(session.scalars(select(Attachment.sha256).where(Attachment.deleted.is_(False))))
-        for sha in sorted(wanted):
-            path = blob_path(self.blobs_dir, sha)
-            if path.exists():
-                continue
-            response = self._request("GET", f"/blobs/{sha}")
-            if response.status_code == 404 or hashlib.sha256(response.content).hexdigest() != sha:
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(response.content)
-            tmp.replace(path)
-            report.blobs_down += 1
+        for sha in sorted(s for s in wanted if blobs.is_name(s)):
+            if not self.blobs.exists(sha) and self._download(sha, report, note):
+                report.blobs_down += 1
+
+    def _download(self, sha: str, report: SyncReport, note: Progress) -> bool:
+        """Fetch one blob into its `.part`, going on from where an earlier try
+        stopped, and move it into place once it hashes to its name. A resumed
+        file that does not match is fetched again whole; a whole one that does
+        not match is dropped and tried again next sync."""
+        part = self.blobs.partial(sha)
+        while True:
+            resumed = part.size > 0
+            if not self._stream_into(part):
+                return False
+            try:
+                part.finish()
+                return True
+            except blobs.WrongContent:
+                report.blobs_discarded += 1
+                note(f"an attachment download did not match its hash ({sha[:12]}…): discarded")
+                if not resumed:
+                    return False
+
+    def _stream_into(self, part: blobs.Partial) -> bool:
+        """Append the rest of a blob to its `.part` (False: the server has none
+        for us). A transfer cut off keeps what arrived and goes on from there
+        at once; cut off again, the next sync goes on."""
+        try:
+            return self._receive(part)
+        except httpx.TimeoutException as exc:
+            raise Offline(offline_reason(exc)) from exc
+        except httpx.TransportError:
+            pass
+        try:
+            return self._receive(part)
+        except httpx.TransportError as exc:
+            raise Offline(offline_reason(exc)) from exc
+
+    def _receive(self, part: blobs.Partial) -> bool:
+        offset = part.size
+        response = self._request("GET", f"/blobs/{part.sha}", stream=True,
+                                 headers={"Range": f"bytes={offset}-"} if offset else None)
+        try:
+            if response.status_code == 404:
+                return False
+            if response.status_code == 416:
+                return True  # nothing after `offset`: the .part is whole (or wrong, which finish tells)
+            start = _range_start(response) if response.status_code == 206 else 0  # 200: all of it
+            if start > offset:
+                raise SyncError(f"the server sent an attachment from byte {start}, not {offset}")
+            part.write_from(start, response.iter_bytes(blobs.CHUNK))
+            return True
+        finally:
+            response.close()
 
     def close(self) -> None:
         self.http.close()

@@ -9,7 +9,7 @@ import hashlib
 from server_fixtures import PASSWORD, http
 from rep_tui.store import writes
 from rep_tui.store.models import Attachment
-from rep_tui.sync.engine import blob_path
+from rep_tui.blobs import blob_path
 
 
 def _headers(server, username):

@@ -10,7 +10,7 @@ from rep_tui.server.seed import seed_from_store
 from server_fixtures import Device, Server, server_rows
 from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment, Job, Lead, Team, User
-from rep_tui.sync.engine import blob_path
+from rep_tui.blobs import blob_path
 
 
 def test_seeded_company_syncs_to_a_rep(backend, tmp_path):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from rep_tui.store import writes
-from rep_tui.store.leads import add_attachment, blob_path, load_lead, store_blob
+from rep_tui.blobs import blob_path
+from rep_tui.store.leads import add_attachment, load_lead, store_blob
 from rep_tui.store.models import Engagement
 
 

@@ -20,8 +20,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from rep_tui.blobs import blob_path
 from rep_tui.domain.safe_text import visible
-from rep_tui.store.leads import blob_path
 from rep_tui.store.models import Attachment
 from rep_tui.widgets.picture import NOT_DOWNLOADED, decode_picture, picture_widget
 from rep_tui.widgets.when import local_date
