@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from rep_tui.server.db import take_versions
 from rep_tui.server.limits import ROUTE_LIMITS
 from rep_tui.server.models import LoginFailure
-from server_fixtures import PASSWORD, server_rows
+from server_fixtures import PASSWORD, http, server_rows
 from rep_tui.server.seed import add_rows
 from rep_tui.store.models import Attachment, Comment, Job, Lead, Note, ResultCode
 from rep_tui.sync.protocol import MAX_SEQ
