@@ -7,12 +7,15 @@ appointment (the latest still without a result), `f` sets its follow-up
 (be-back) date; each tab has its own letter (`l` for reLated).
 
 The frame paints at once; the lead's file loads in a thread and arrives as
-a message. Related leads, history and pictures load when their tab is first
-shown. Every write goes through `store.leads` and reloads the file.
+a message. Only the tab on show is built and filled: the others are built
+the first time they are shown, and filled when shown after each load
+(related leads and history query then). Every write goes through
+`store.leads` and reloads the file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -22,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from rep_tui.messages import reload_when_synced
@@ -33,7 +37,6 @@ from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
-from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.tabs.pictures import PictureGallery
 from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
@@ -62,12 +65,28 @@ ACTION_TABS = {
 }
 
 
-def _records(table: RecordTable) -> ComposeResult:
-    """A tab's table and the line said instead when it has no rows."""
-    yield table
+def _records(table: RecordTable, *more: Widget) -> list[Widget]:
+    """A tab's table, the line said instead when it has no rows, and what follows them."""
     empty = Static(table.EMPTY, classes="tab-empty")
     empty.display = False
-    yield empty
+    return [table, empty, *more]
+
+
+#: What each tab holds, built the first time the tab is shown.
+TAB_CONTENT: dict[str, Callable[[], list[Widget]]] = {
+    "job": lambda: [JobPanel(id="job-panel")],
+    "notes": lambda: [PostList("No notes from the office.", id="notes-list")],
+    "comments": lambda: [Static("a / + adds a comment", classes="tab-hint"),
+                         PostList("No comments yet: a adds one.", id="comments-list")],
+    "documents": lambda: _records(DocumentTable(id="documents-table")),
+    "pictures": lambda: [PictureGallery(id="picture-gallery")],
+    "related": lambda: _records(RelatedTable(id="related-table")),
+    "contacts": lambda: _records(ContactTable(id="contacts-table")),
+    "engagements": lambda: _records(EngagementTable(id="engagements-table"),
+                                    Static("", id="engagement-details", markup=False)),
+    "history": lambda: _records(ChangeTable(id="history-table")),
+}
+FIRST_TAB = "job"
 
 
 @dataclass
@@ -121,44 +140,30 @@ class CustomerScreen(WaitsForData, Screen):
         self.result_labels: dict[str, str] = {}
         self.users: list[tuple[str, uuid.UUID]] = []
         self.open_appointment_id: uuid.UUID | None = None
-        self.loaded_tabs: set[str] = set()
+        #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
+        self.built_tabs: set[str] = set()
+        self.filled_tabs: set[str] = set()
+        self._tab_lock = asyncio.Lock()
 
     # --- frame ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield LeadHeader(id="lead-header")
-        with TabbedContent(id="customer-tabs"):
-            with TabPane("Job", id="job"):
-                yield JobPanel(id="job-panel")
-            with TabPane("Notes", id="notes"):
-                yield PostList("No notes from the office.", id="notes-list")
-            with TabPane("Comments", id="comments"):
-                yield Static("a / + adds a comment", classes="tab-hint")
-                yield PostList("No comments yet: a adds one.", id="comments-list")
-            with TabPane("Docs", id="documents"):
-                yield from _records(DocumentTable(id="documents-table"))
-            with TabPane("Pictures", id="pictures"):
-                yield PictureGallery(id="picture-gallery")
-            with TabPane("Related", id="related"):
-                yield from _records(RelatedTable(id="related-table"))
-            with TabPane("Contacts", id="contacts"):
-                yield from _records(ContactTable(id="contacts-table"))
-            with TabPane("Engage", id="engagements"):
-                yield from _records(EngagementTable(id="engagements-table"))
-                yield Static("", id="engagement-details", markup=False)
-            with TabPane("History", id="history"):
-                yield from _records(ChangeTable(id="history-table"))
+        with TabbedContent(id="customer-tabs", initial=FIRST_TAB):
+            for tab, label, _key in TABS:
+                with TabPane(label, id=tab):
+                    if tab == FIRST_TAB:
+                        yield from TAB_CONTENT[tab]()
         yield RepFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#lead-header").loading = True
+        self.built_tabs.add(FIRST_TAB)
         self.reload()
         reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""
-        self.loaded_tabs.difference_update({"related", "history"})
         self._load_lead()
 
     @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
@@ -175,40 +180,62 @@ class CustomerScreen(WaitsForData, Screen):
 
     async def on_lead_loaded(self, message: LeadLoaded) -> None:
         header = self.query_one(LeadHeader)
-        loaded(header)
         self.result_labels, self.users = message.result_labels, message.users
         self.open_appointment_id = message.open_appointment_id
         lead_file = self.lead_file = message.lead_file
+        self.filled_tabs.clear()
         if lead_file is None:
             header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
             self.data_shown.set()
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
         self.sub_title = lead_file.lead.name
-        self._show_job()
-        tz = self.app.tz
-        await self.query_one("#notes-list", PostList).show_posts(
-            [(n.author_name, n.created_at, n.body) for n in lead_file.notes], tz)
-        await self.query_one("#comments-list", PostList).show_posts(
-            [(c.author_name, c.created_at, c.body) for c in lead_file.comments], tz)
-        self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
-        self.query_one(ContactTable).show_contacts(lead_file)
-        self.query_one(EngagementTable).show_engagements(lead_file, tz)
-        self._show_engagement_details()
-        if "pictures" in self.loaded_tabs:
-            self._show_pictures()
-        self._load_active_tab()
+        self._show_header()
+        await self._show_tab(self.active_tab)
         self.refresh_bindings()
         self.data_shown.set()
 
-    def _show_job(self) -> None:
-        lead_file = self.lead_file
-        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
-        self.query_one(LeadHeader).show_lead(lead_file.lead, job.job.job_number if job else None)
-        self.query_one(JobPanel).show_job(job, self.job_index, len(lead_file.jobs), self.app.tz, self.result_labels)
+    def _current_job(self):
+        return self.lead_file.jobs[self.job_index] if self.lead_file.jobs else None
 
-    def _show_pictures(self) -> None:
-        self.query_one(PictureGallery).show(self.lead_file.pictures, self.app.settings.paths.blobs_dir, self.app.tz)
+    def _show_header(self) -> None:
+        job = self._current_job()
+        self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None)
+
+    async def _show_tab(self, tab: str) -> None:
+        """A tab's widgets are built the first time it is shown, and filled
+        with the lead's file the first time it is shown after each load: opening
+        a lead builds and fills one tab, not nine."""
+        async with self._tab_lock:
+            if tab not in self.built_tabs:
+                self.built_tabs.add(tab)
+                await self.query_one(TabbedContent).get_pane(tab).mount_all(TAB_CONTENT[tab]())
+            if self.lead_file is not None and tab not in self.filled_tabs:
+                self.filled_tabs.add(tab)
+                await self._fill_tab(tab)
+
+    async def _fill_tab(self, tab: str) -> None:
+        lead_file, tz = self.lead_file, self.app.tz
+        if tab == "job":
+            self.query_one(JobPanel).show_job(self._current_job(), self.job_index, len(lead_file.jobs), tz,
+                                              self.result_labels)
+        elif tab in ("notes", "comments"):
+            posts = lead_file.notes if tab == "notes" else lead_file.comments
+            await self.query_one(f"#{tab}-list", PostList).show_posts(
+                [(p.author_name, p.created_at, p.body) for p in posts], tz)
+        elif tab == "documents":
+            self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
+        elif tab == "contacts":
+            self.query_one(ContactTable).show_contacts(lead_file)
+        elif tab == "engagements":
+            self.query_one(EngagementTable).show_engagements(lead_file, tz)
+            self._show_engagement_details()
+        elif tab == "pictures":
+            self.query_one(PictureGallery).show(lead_file.pictures, self.app.settings.paths.blobs_dir, tz)
+        elif tab == "related":
+            self._load_related()
+        elif tab == "history":
+            self._load_history()
 
     # --- tabs ----------------------------------------------------------------
 
@@ -216,7 +243,8 @@ class CustomerScreen(WaitsForData, Screen):
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str) -> None:
+        await self._show_tab(tab)
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
         focusable = [w for w in tabs.get_pane(tab).query("*") if w.focusable]
@@ -224,26 +252,10 @@ class CustomerScreen(WaitsForData, Screen):
             focusable[0].focus()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self) -> None:
-        self._load_active_tab()
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab chosen with the mouse or the tab bar's arrows (its key went through `action_show_tab`)."""
+        await self._show_tab(event.pane.id)
         self.refresh_bindings()
-
-    def _load_active_tab(self) -> None:
-        """Related, History and Pictures load the first time they are shown."""
-        tab = self.active_tab
-        if self.lead_file is None or tab in self.loaded_tabs:
-            return
-        if tab == "related":
-            self.loaded_tabs.add(tab)
-            self.query_one(RelatedTable).loading = True
-            self._load_related()
-        elif tab == "history":
-            self.loaded_tabs.add(tab)
-            self.query_one(ChangeTable).loading = True
-            self._load_history()
-        elif tab == "pictures":
-            self.loaded_tabs.add(tab)
-            self._show_pictures()
 
     @work(thread=True, exclusive=True, group="customer-related", exit_on_error=False)
     def _load_related(self) -> None:
@@ -254,9 +266,7 @@ class CustomerScreen(WaitsForData, Screen):
         self.post_message(RelatedLoaded(related))
 
     def on_related_loaded(self, message: RelatedLoaded) -> None:
-        table = self.query_one(RelatedTable)
-        table.show_related(message.related)
-        loaded(table)
+        self.query_one(RelatedTable).show_related(message.related)
 
     @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
     def _load_history(self) -> None:
@@ -267,9 +277,7 @@ class CustomerScreen(WaitsForData, Screen):
         self.post_message(HistoryLoaded(changes))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
-        table = self.query_one(ChangeTable)
-        table.show_changes(message.changes, self.app.tz)
-        loaded(table)
+        self.query_one(ChangeTable).show_changes(message.changes, self.app.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
@@ -288,9 +296,11 @@ class CustomerScreen(WaitsForData, Screen):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def action_other_job(self, step: int) -> None:
+    async def action_other_job(self, step: int) -> None:
         self.job_index = (self.job_index + step) % len(self.lead_file.jobs)
-        self._show_job()
+        self._show_header()
+        self.filled_tabs.discard("job")
+        await self._show_tab("job")
 
     def action_edit_customer(self) -> None:
         from rep_tui.screens.edit_customer import EditCustomerScreen
@@ -398,8 +408,8 @@ class CustomerScreen(WaitsForData, Screen):
 
         cancel_appointment(self, self.reload, lead_id=self.lead_id)
 
-    def action_add_comment(self) -> None:
-        self.action_show_tab("comments")
+    async def action_add_comment(self) -> None:
+        await self.action_show_tab("comments")
         self.action_add()
 
     def action_add(self) -> None:
@@ -529,9 +539,12 @@ class CustomerScreen(WaitsForData, Screen):
         """The full view; the grid's cursor follows the picture it was left on."""
         from rep_tui.screens.attachment_view import PictureScreen
 
-        gallery = self.query_one(PictureGallery)
+        def left_on(shown: int) -> None:
+            for gallery in self.query(PictureGallery):  # none until the Pictures tab was shown
+                gallery.cursor = shown
+
         self.app.push_screen(PictureScreen(self.lead_file, index, self.app.settings.paths.blobs_dir, self.app.tz),
-                             lambda shown: setattr(gallery, "cursor", shown))
+                             left_on)
 
     def _open_attachment(self, attachment_id: uuid.UUID) -> None:
         """A picture full size; a document in the system viewer on the rep's own
