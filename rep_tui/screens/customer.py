@@ -162,6 +162,10 @@ class CustomerScreen(WaitsForData, Screen):
         self.reload()
         reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
+    def on_unmount(self) -> None:
+        """Closed: let go of the sync's signal, or it keeps this screen in memory."""
+        self.app.rows_changed_signal.unsubscribe(self)
+
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""
         self._load_lead()
