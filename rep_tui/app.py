@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
     from rep_tui.device_link import ServerOnDemand, SyncTarget
     from rep_tui.store.db import Store
-    from rep_tui.store.writes import Actor
 
 
 def _lazy(module: str, name: str):
@@ -132,24 +131,19 @@ class RepApp(OrderedKeys):
             self.register_theme(theme)
         self.theme = self.settings.theme
         from rep_tui.store.models import User
-        from rep_tui.store.queries import current_user, time_zone_of
+        from rep_tui.store.queries import current_user, get_setting, time_zone_of
+        from rep_tui.store.writes import Actor
 
-        with store.session() as session:
+        with store.session() as session:  # before the app runs: nothing to freeze yet
             user = current_user(session) if user_id is None else session.get(User, user_id)
             self._time_zone = time_zone_of(session, user, self.settings.time_zone) if user else None
+            device = get_setting(session, "device_id") or "local"
         if user is None:
             raise SystemExit("No user is signed in on this device: run `rep-tui demo` or `rep-tui login SERVER`.")
         self.user = user
+        #: Who every write of this app is recorded as: the user on this device (set at sign-in, before the app).
+        self.actor: Actor = Actor(user.id, user.full_name, device)
         self.sub_title = f"{user.full_name} · {user.role}"
-
-    @property
-    def actor(self) -> Actor:
-        from rep_tui.store.queries import get_setting
-        from rep_tui.store.writes import Actor
-
-        with self.store.session() as session:
-            device = get_setting(session, "device_id") or "local"
-        return Actor(self.user.id, self.user.full_name, device)
 
     @property
     def tz(self) -> str:

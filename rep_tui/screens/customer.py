@@ -6,11 +6,12 @@ Letters mean what they mean on every screen: `r` results the lead's open
 appointment (the latest still without a result), `f` sets its follow-up
 (be-back) date; each tab has its own letter (`l` for reLated).
 
-The frame paints at once; the lead's file loads in a thread and arrives as
-a message. Only the tab on show is built and filled: the others are built
-the first time they are shown, and filled when shown after each load
-(related leads and history query then). Every write goes through
-`store.leads` and reloads the file.
+The frame paints at once; the lead's file is read in a thread
+(`store_io.in_store`) and shown when it arrives. Only the tab on show is
+built and filled: the others are built the first time they are shown, and
+filled when shown after each load (related leads and history are read
+then). The writes (Edit, Result, Follow-up, Book, comments, contacts,
+engagements) are in `lead_actions.py`; each reloads the file.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
@@ -33,6 +33,8 @@ from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.screens.lead_actions import LeadActions
+from rep_tui.store_io import in_store
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
@@ -90,24 +92,25 @@ FIRST_TAB = "job"
 
 
 @dataclass
-class LeadLoaded(Message):
+class LeadRead:
+    """What Customer Information reads when it opens or reloads (`_read_lead`)."""
+
     lead_file: LeadFile | None
     result_labels: dict[str, str]
     users: list[tuple[str, uuid.UUID]]
-    open_appointment_id: uuid.UUID | None = None
+    open_appointment_id: uuid.UUID | None
 
 
-@dataclass
-class RelatedLoaded(Message):
-    related: list[RelatedLead]
+def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
+    from rep_tui.store.leads import load_lead, rep_names
+    from rep_tui.store.queries import appointment_to_result, result_codes
+
+    appointment = appointment_to_result(session, lead_id)
+    return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
+                    rep_names(session), appointment.id if appointment else None)
 
 
-@dataclass
-class HistoryLoaded(Message):
-    changes: list[ChangeRecord]
-
-
-class CustomerScreen(WaitsForData, Screen):
+class CustomerScreen(LeadActions, WaitsForData, Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
     # The keys of the current tab come first so a narrow footer still shows them.
@@ -168,25 +171,14 @@ class CustomerScreen(WaitsForData, Screen):
 
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""
-        self._load_lead()
+        in_store(self, "read this lead", lambda session: _read_lead(session, self.lead_id), self._show_lead,
+                 group="customer-load")
 
-    @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
-    def _load_lead(self) -> None:
-        from rep_tui.store.leads import load_lead, rep_names
-        from rep_tui.store.queries import appointment_to_result, result_codes
-
-        with self.app.store.session() as session:
-            lead_file = load_lead(session, self.lead_id)
-            labels = {rc.code: rc.label for rc in result_codes(session)}
-            users = rep_names(session)
-            appointment = appointment_to_result(session, self.lead_id)
-        self.post_message(LeadLoaded(lead_file, labels, users, appointment.id if appointment else None))
-
-    async def on_lead_loaded(self, message: LeadLoaded) -> None:
+    async def _show_lead(self, read: LeadRead) -> None:
         header = self.query_one(LeadHeader)
-        self.result_labels, self.users = message.result_labels, message.users
-        self.open_appointment_id = message.open_appointment_id
-        lead_file = self.lead_file = message.lead_file
+        self.result_labels, self.users = read.result_labels, read.users
+        self.open_appointment_id = read.open_appointment_id
+        lead_file = self.lead_file = read.lead_file
         self.filled_tabs.clear()
         if lead_file is None:
             header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
@@ -237,9 +229,15 @@ class CustomerScreen(WaitsForData, Screen):
         elif tab == "pictures":
             self.query_one(PictureGallery).show(lead_file.pictures, self.app.settings.paths.blobs_dir, tz)
         elif tab == "related":
-            self._load_related()
+            from rep_tui.store.queries import related_leads
+
+            in_store(self, "find related leads", lambda session: related_leads(session, self.lead_id),
+                     self._show_related, group="customer-related")
         elif tab == "history":
-            self._load_history()
+            from rep_tui.store.leads import lead_history
+
+            in_store(self, "read this lead's history", lambda session: lead_history(session, self.lead_id),
+                     self._show_history, group="customer-history")
 
     # --- tabs ----------------------------------------------------------------
 
@@ -261,27 +259,11 @@ class CustomerScreen(WaitsForData, Screen):
         await self._show_tab(event.pane.id)
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="customer-related", exit_on_error=False)
-    def _load_related(self) -> None:
-        from rep_tui.store.queries import related_leads
+    def _show_related(self, related: list[RelatedLead]) -> None:
+        self.query_one(RelatedTable).show_related(related)
 
-        with self.app.store.session() as session:
-            related = related_leads(session, self.lead_id)
-        self.post_message(RelatedLoaded(related))
-
-    def on_related_loaded(self, message: RelatedLoaded) -> None:
-        self.query_one(RelatedTable).show_related(message.related)
-
-    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
-    def _load_history(self) -> None:
-        from rep_tui.store.leads import lead_history
-
-        with self.app.store.session() as session:
-            changes = lead_history(session, self.lead_id)
-        self.post_message(HistoryLoaded(changes))
-
-    def on_history_loaded(self, message: HistoryLoaded) -> None:
-        self.query_one(ChangeTable).show_changes(message.changes, self.app.tz)
+    def _show_history(self, changes: list[ChangeRecord]) -> None:
+        self.query_one(ChangeTable).show_changes(changes, self.app.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
@@ -305,57 +287,6 @@ class CustomerScreen(WaitsForData, Screen):
         self._show_header()
         self.filled_tabs.discard("job")
         await self._show_tab("job")
-
-    def action_edit_customer(self) -> None:
-        from rep_tui.screens.edit_customer import EditCustomerScreen
-
-        lead_file = self.lead_file
-        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
-        codes = list(self.result_labels.items())
-        from rep_tui.store.leads import save_customer_edit
-
-        job_id = job.job.id if job else None
-        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._then_write(
-            "Customer saved.", lambda session, clean: save_customer_edit(session, self.app.actor, self.lead_id,
-                                                                         job_id, clean)))
-
-    def action_result(self) -> None:
-        """r, as on the Dashboard and My Appointments: the Result dialog, here
-        for the lead's open appointment (the latest still without a result)."""
-        from rep_tui.dialogs.result import ResultDialog
-
-        if self.open_appointment_id is None:
-            self.notify(f"{self.lead_file.lead.name} has no appointment waiting for a result.", severity="warning")
-            return
-
-        def resulted(saved: bool | None) -> None:
-            if saved:
-                self.reload()
-
-        self.app.push_screen(ResultDialog(self.open_appointment_id), resulted)
-
-    def action_follow_up(self) -> None:
-        """f, as on Be Backs: the lead's next follow-up (be-back) date."""
-        from rep_tui.dialogs.follow_up import FollowUpDialog
-        from rep_tui.store.leads import set_follow_up
-
-        lead = self.lead_file.lead
-        self.app.push_screen(FollowUpDialog(lead.name, lead.follow_up_on), self._then_write(
-            "Follow-up date set.", lambda session, day: set_follow_up(session, self.app.actor, self.lead_id, day)))
-
-    def _then_write(self, done: str, write: Callable[[Session, Any], object]) -> Callable[[Any], None]:
-        """A dialog's callback: unless it was cancelled, write its answer (in one
-        session), say `done` and show the lead's file again."""
-
-        def answered(answer: Any) -> None:
-            if not answer:
-                return
-            with self.app.store.session() as session:
-                write(session, answer)
-            self.notify(done)
-            self.reload()
-
-        return answered
 
     def action_map(self) -> None:
         from rep_tui.screens.open_external import full_address, map_url, runs_locally
@@ -397,62 +328,6 @@ class CustomerScreen(WaitsForData, Screen):
             ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]
 
-    def action_book(self) -> None:
-        from rep_tui.dialogs.book import book_appointment
-
-        book_appointment(self, self.lead_id, self.reload)
-
-    def action_move_appointment(self) -> None:
-        from rep_tui.dialogs.book import move_appointment
-
-        move_appointment(self, self.reload, lead_id=self.lead_id)
-
-    def action_cancel_appointment(self) -> None:
-        from rep_tui.dialogs.book import cancel_appointment
-
-        cancel_appointment(self, self.reload, lead_id=self.lead_id)
-
-    async def action_add_comment(self) -> None:
-        await self.action_show_tab("comments")
-        self.action_add()
-
-    def action_add(self) -> None:
-        tab = self.active_tab
-        if tab == "comments":
-            from rep_tui.screens.comment_dialog import AddCommentScreen
-
-            from rep_tui.store.leads import add_comment
-
-            self.app.push_screen(AddCommentScreen(), self._then_write(
-                "Comment added.", lambda session, text: add_comment(session, self.app.actor, self.lead_id, text)))
-        elif tab == "contacts":
-            self._edit_contact(None)
-        elif tab == "engagements":
-            self._edit_engagement(None)
-
-    def _save_row(self, model, row_id: uuid.UUID | None, done: str) -> Callable[[Any], None]:
-        from rep_tui.store.leads import save_row
-
-        return self._then_write(
-            done, lambda session, clean: save_row(session, self.app.actor, model, self.lead_id, row_id, clean))
-
-    def _edit_contact(self, contact_id: uuid.UUID | None) -> None:
-        from rep_tui.screens.contact_dialog import ContactScreen
-        from rep_tui.store.models import Contact
-
-        contact = next((c for c in self.lead_file.contacts if c.id == contact_id), None)
-        self.app.push_screen(ContactScreen(contact), self._save_row(Contact, contact_id, "Contact saved."))
-
-    def _edit_engagement(self, engagement_id: uuid.UUID | None) -> None:
-        from rep_tui.screens.engagement_dialog import EngagementScreen
-        from rep_tui.store.models import Engagement
-
-        engagement = next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-        files = self.lead_file.engagement_files(engagement_id) if engagement else []
-        screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz,
-                                  files, self._open_attachment)
-        self.app.push_screen(screen, self._save_row(Engagement, engagement_id, "Engagement saved."))
-
     def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
         key = self.query_one(table).current_key()
         return uuid.UUID(key) if key else None
@@ -460,25 +335,6 @@ class CustomerScreen(WaitsForData, Screen):
     def _current_engagement(self):
         engagement_id = self._current_id(EngagementTable)
         return next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-
-    def action_delete(self) -> None:
-        from rep_tui.screens.confirm import ConfirmScreen
-        from rep_tui.store.leads import delete_row
-        from rep_tui.store.models import Contact, Engagement
-
-        if self.active_tab == "contacts":
-            row_id = self._current_id(ContactTable)
-            name = self.lead_file.contact_name(row_id)
-            model, question = Contact, f"Delete the contact {name}?"
-        else:
-            engagement = self._current_engagement()
-            row_id = engagement.id if engagement else None
-            model, question = Engagement, f"Delete the engagement “{engagement.subject if engagement else ''}”?"
-        if row_id is None:
-            self.notify("Nothing to delete here.", severity="warning")
-            return
-        self.app.push_screen(ConfirmScreen(question), self._then_write(
-            "Deleted.", lambda session, _yes: delete_row(session, self.app.actor, model, row_id)))
 
     def action_copy_notes(self) -> None:
         engagement = self._current_engagement()
@@ -495,9 +351,9 @@ class CustomerScreen(WaitsForData, Screen):
         engagement = self._current_engagement()
         if engagement is None:
             return
-        with self.app.store.session() as session:
-            changes = row_history(session, "engagements", engagement.id)
-        self.app.push_screen(ChangesScreen(engagement.subject, changes, self.app.tz))
+        in_store(self, "read the engagement's changes", lambda session: row_history(session, "engagements",
+                                                                                   engagement.id),
+                 lambda changes: self.app.push_screen(ChangesScreen(engagement.subject, changes, self.app.tz)))
 
     def action_attach(self) -> None:
         engagement = self._current_engagement()
