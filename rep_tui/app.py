@@ -55,18 +55,6 @@ SCREEN_KEYS = Binding.Group("Screens")
 TEAM_KEYS = Binding.Group("Team")
 
 
-def freeze_start_up_heap() -> None:
-    """What the app holds once started (Textual, SQLAlchemy, the models, the
-    first screen) lives as long as the app, yet every full garbage collection
-    walks it again: a pause of a tenth of a second or more, several times a
-    minute while a rep opens leads. Collect the start-up garbage, then move
-    the rest out of the collector's sight (`gc.freeze`)."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def show_top(screen: Screen) -> None:
     """A main screen from its top: its main widget focused (`focus_top()`,
     else the first that can take focus), tables on their first row, scrolled home."""
@@ -260,7 +248,7 @@ class RepApp(OrderedKeys):
         and the sync starts in the background."""
         self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
         self.call_after_refresh(self._attach_sync_indicator, self.screen)
-        self.set_timer(SYNC_START_DELAY, freeze_start_up_heap)
+        self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
         if self.sync_target is None:
             return
         from rep_tui.device_link import on_outbox_grow
@@ -270,7 +258,26 @@ class RepApp(OrderedKeys):
         self._stop_watching_outbox = on_outbox_grow(self.store, lambda: self.post_message(self.OutboxGrew()))
         self._sync_in_background()
 
+    def _freeze_start_up_heap(self) -> None:
+        """What the app holds once started (Textual, SQLAlchemy, the models, the
+        main screen) lives as long as the app, yet every full garbage collection
+        walks it again: a pause of a tenth of a second or more, several times a
+        minute while a rep opens leads. Collect the start-up garbage, then move
+        the rest out of the collector's sight (`gc.freeze`) until the app ends.
+        Only with a main screen alone on show: a lead or dialog open then would
+        stay in memory after it closes."""
+        import gc
+
+        if len(self.screen_stack) > 1:
+            self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
+            return
+        gc.collect()
+        gc.freeze()
+
     def on_unmount(self) -> None:
+        import gc
+
+        gc.unfreeze()  # what the app held can be collected again (another app may run in this process: tests)
         self._sync_stopping.set()
         if self._sync_loop is not None:
             self._sync_loop.stop()

@@ -33,3 +33,14 @@ async def test_closed_customer_screens_are_freed(store):
             await settle(pilot)
         gc.collect()
         assert [ref() for ref in closed] == [None] * len(closed)
+
+
+async def test_start_up_heap_is_frozen_while_the_app_runs_and_released_after(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):  # a moment after start-up
+            if gc.get_freeze_count():
+                break
+            await pilot.pause(0.05)
+        assert gc.get_freeze_count() > 0, "the start-up heap was never frozen"
+    assert gc.get_freeze_count() == 0
