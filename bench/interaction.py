@@ -98,14 +98,16 @@ async def until_idle(app) -> None:
             return
 
 
-async def timed(app, act) -> float:
-    """Milliseconds from `act()` until the app is idle again."""
-    started = time.perf_counter()
+async def timed(app, act) -> tuple[float, float]:
+    """Milliseconds from `act()` until the app is idle again: wall clock, and
+    CPU of the process (all its threads; steadier than the wall clock when the
+    machine is shared, since waiting for a core does not count)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = act()
     if asyncio.iscoroutine(result):
         await result
     await until_idle(app)
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
 
 
 # --- the interactions ----------------------------------------------------------------
@@ -141,13 +143,13 @@ def sample_of(store, reps: int, seed: int = 3) -> tuple[list, list]:
     return rng.sample(leads, min(reps, len(leads))), rng.sample(appointments, min(reps, len(appointments)))
 
 
-async def measure_interactions(store, reps: int) -> dict[str, list[float]]:
+async def measure_interactions(store, reps: int) -> dict[str, list[tuple[float, float]]]:
     from rep_tui.app import MAIN_SCREENS, RepApp
     from rep_tui.messages import ResultAppointment
 
     leads, appointments = sample_of(store, reps + 1)
     modes = [mode for mode, *_ in MAIN_SCREENS]
-    times: dict[str, list[float]] = {k: [] for k in ("bare push", *GOALS, "first visit of a main screen")}
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in ("bare push", *GOALS, "first visit of a main screen")}
     app = RepApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await until_idle(app)
@@ -181,7 +183,7 @@ async def measure_interactions(store, reps: int) -> dict[str, list[float]]:
     return times
 
 
-def interaction_figures(leads: int, reps: int) -> dict[str, list[float]]:
+def interaction_figures(leads: int, reps: int) -> dict[str, list[tuple[float, float]]]:
     """Run the interactions on a private copy of the cached demo company of `leads` leads."""
     from rep_tui.config import reset_settings_cache
     from rep_tui.store.db import Store
@@ -198,23 +200,31 @@ def interaction_figures(leads: int, reps: int) -> dict[str, list[float]]:
             store.close()
 
 
-def print_interactions(by_leads: dict[int, dict[str, list[float]]]) -> None:
+def print_interactions(by_leads: dict[int, dict[str, list[tuple[float, float]]]]) -> None:
+    """Each figure as wall-clock p50/p95 and CPU p50, each against the bare push of its run."""
     print(f"{'interaction':<30}{'leads':>8}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'p50 ×bare':>11}{'p95 ×bare':>11}"
-          f"{'goal':>8}")
+          f"{'cpu p50':>9}{'cpu ×bare':>11}{'goal':>8}")
+
+    def column(times: dict, kind: str, which: int) -> list[float]:
+        return [took[which] for took in times[kind]]
+
     for kind in ("bare push", *GOALS, "first visit of a main screen"):
         for leads, times in by_leads.items():
-            values, bare = times[kind], times["bare push"]
+            values, bare = column(times, kind, 0), column(times, "bare push", 0)
+            cpu, bare_cpu = column(times, kind, 1), column(times, "bare push", 1)
             ratio50 = statistics.median(values) / statistics.median(bare)
             ratio95 = percentile(values, 95) / percentile(bare, 95)
+            cpu_ratio = statistics.median(cpu) / statistics.median(bare_cpu)
             goal = f"≤{GOALS[kind]}×" if kind in GOALS else ""
             verdict = "" if not goal else ("  ok" if ratio50 <= GOALS[kind] else "  over")
             print(f"{kind:<30}{leads:>8,}{len(values):>4}{statistics.median(values):>9.1f}"
-                  f"{percentile(values, 95):>9.1f}{ratio50:>10.2f}×{ratio95:>10.2f}×{goal:>8}{verdict}")
+                  f"{percentile(values, 95):>9.1f}{ratio50:>10.2f}×{ratio95:>10.2f}×"
+                  f"{statistics.median(cpu):>9.1f}{cpu_ratio:>10.2f}×{goal:>8}{verdict}")
     if len(by_leads) > 1:  # ratios to each run's own bare push, so a machine busier in one run does not show
         (big, most), (small, least) = sorted(by_leads.items(), reverse=True)[:2]
 
-        def ratio(times: dict[str, list[float]], kind: str) -> float:
-            return statistics.median(times[kind]) / statistics.median(times["bare push"])
+        def ratio(times: dict, kind: str) -> float:
+            return statistics.median(column(times, kind, 0)) / statistics.median(column(times, "bare push", 0))
 
         print(f"growth from {small:,} to {big:,} leads (p50 ×bare at {big:,} / at {small:,}; goal ≈1, not growing):  "
               + ",  ".join(f"{kind} {ratio(most, kind) / ratio(least, kind):.2f}×" for kind in GOALS))

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from rep_tui.device_link import ServerOnDemand, SyncTarget
     from rep_tui.store.db import Store
-    from rep_tui.store.writes import Actor
 
 
 def _lazy(module: str, name: str):
@@ -135,24 +134,19 @@ class RepApp(OrderedKeys):
             self.register_theme(theme)
         self.theme = self.settings.theme
         from rep_tui.store.models import User
-        from rep_tui.store.queries import current_user, time_zone_of
+        from rep_tui.store.queries import current_user, get_setting, time_zone_of
+        from rep_tui.store.writes import Actor
 
-        with store.session() as session:
+        with store.session() as session:  # before the app runs: nothing to freeze yet
             user = current_user(session) if user_id is None else session.get(User, user_id)
             self._time_zone = time_zone_of(session, user, self.settings.time_zone) if user else None
+            device = get_setting(session, "device_id") or "local"
         if user is None:
             raise SystemExit("No user is signed in on this device: run `rep-tui demo` or `rep-tui login SERVER`.")
         self.user = user
+        #: Who every write of this app is recorded as: the user on this device (set at sign-in, before the app).
+        self.actor: Actor = Actor(user.id, user.full_name, device)
         self.sub_title = f"{user.full_name} · {user.role}"
-
-    @property
-    def actor(self) -> Actor:
-        from rep_tui.store.queries import get_setting
-        from rep_tui.store.writes import Actor
-
-        with self.store.session() as session:
-            device = get_setting(session, "device_id") or "local"
-        return Actor(self.user.id, self.user.full_name, device)
 
     @property
     def tz(self) -> str:
@@ -298,6 +292,7 @@ class RepApp(OrderedKeys):
         and the sync starts in the background."""
         self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
         self.call_after_refresh(self._attach_sync_indicator, self.screen)
+        self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
         if self.sync_target is None:
             return
         from rep_tui.device_link import on_outbox_grow
@@ -307,7 +302,26 @@ class RepApp(OrderedKeys):
         self._stop_watching_outbox = on_outbox_grow(self.store, lambda: self.post_message(self.OutboxGrew()))
         self._sync_in_background()
 
+    def _freeze_start_up_heap(self) -> None:
+        """What the app holds once started (Textual, SQLAlchemy, the models, the
+        main screen) lives as long as the app, yet every full garbage collection
+        walks it again: a pause of a tenth of a second or more, several times a
+        minute while a rep opens leads. Collect the start-up garbage, then move
+        the rest out of the collector's sight (`gc.freeze`) until the app ends.
+        Only with a main screen alone on show: a lead or dialog open then would
+        stay in memory after it closes."""
+        import gc
+
+        if len(self.screen_stack) > 1:
+            self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
+            return
+        gc.collect()
+        gc.freeze()
+
     def on_unmount(self) -> None:
+        import gc
+
+        gc.unfreeze()  # what the app held can be collected again (another app may run in this process: tests)
         self._sync_stopping.set()
         if self._sync_loop is not None:
             self._sync_loop.stop()

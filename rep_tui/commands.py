@@ -1,29 +1,50 @@
-"""Command palette providers (Ctrl+P): every main screen, any lead, app actions."""
+"""Command palette providers (Ctrl+P): every main screen, any lead, app actions.
+
+The providers that read the store (a lead by name, appointments to result)
+read it in a thread through `store_io.in_store` and await the answer, so a
+slow query never holds a key press."""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.worker import WorkerCancelled
 
 from rep_tui.domain.safe_text import visible
+from rep_tui.store_io import in_store
 from rep_tui.widgets.markup_text import in_markup
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+Command = tuple[str, Callable[[], Any], str]  # name, what it does, help
+
+
+async def _read(provider: Provider, what: str, read: Callable[[Session], T]) -> T | None:
+    """`read` in a thread; None when it failed (the app says so) or the palette moved on."""
+    try:
+        return await in_store(provider.app, what, read, group=f"palette: {what}", exclusive=False).wait()
+    except WorkerCancelled:
+        return None
 
 
 class ListedCommands(Provider):
     """A provider with a short list of (name, callback, help) commands, matched by name."""
 
-    def _commands(self):
+    async def _commands(self) -> list[Command]:
         raise NotImplementedError
 
     async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands():
+        for name, callback, help_text in await self._commands():
             yield DiscoveryHit(Content(visible(name)), callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, callback, help_text in self._commands():
+        for name, callback, help_text in await self._commands():
             score = matcher.match(name)
             if score > 0:  # names hold data: highlighted as text, not read as markup
                 yield Hit(score, matcher.highlight(in_markup(name)), callback, help=help_text)
@@ -32,44 +53,47 @@ class ListedCommands(Provider):
 class ScreenCommands(ListedCommands):
     """Open a main screen, toggle the theme, show help, and the actions of the screen underneath."""
 
-    def _commands(self):
+    async def _commands(self) -> list[Command]:
         from rep_tui.app import MAIN_SCREENS
 
         app = self.app
-        for mode, key, title, *_ in MAIN_SCREENS:
-            yield f"Open {title}", partial(app.action_show_screen, mode), f"key {key}"
+        commands = [(f"Open {title}", partial(app.action_show_screen, mode), f"key {key}")
+                    for mode, key, title, *_ in MAIN_SCREENS]
         if app.user.watches_team:
-            yield "Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"
-        yield "Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"
-        yield "Help: keys of this screen", app.action_help, "?"
-        for name, action, help_text in getattr(app, "extra_commands", lambda: [])():
-            yield name, action, help_text
-        yield from getattr(self.screen, "palette_commands", lambda: [])()
+            commands.append(("Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"))
+        commands += [("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),
+                     ("Help: keys of this screen", app.action_help, "?")]
+        commands += getattr(app, "extra_commands", lambda: [])()
+        commands += getattr(self.screen, "palette_commands", lambda: [])()
+        return commands
 
 
 class AppointmentCommands(ListedCommands):
     """Result an appointment: any past one still missing its result, and today's."""
 
-    def _commands(self):
+    async def _commands(self) -> list[Command]:
         from rep_tui.clock import local_today, utcnow
         from rep_tui.domain.dates import format_day, format_time, local_day
         from rep_tui.messages import ResultAppointment
         from rep_tui.store import queries
 
         app = self.app
-        with app.store.session() as session:
+
+        def to_result(session: Session) -> list[tuple[Any, str]]:
             rows = queries.missing_results(session, app.user.id, utcnow())
             rows += queries.appointments_on(session, app.user.id, local_today(app.tz), app.tz)
-        seen = set()
-        for row in rows:
-            appointment = row.appointment
+            return [(row.appointment, row.lead.name) for row in rows]
+
+        commands, seen = [], set()
+        for appointment, name in await _read(self, "list appointments to result", to_result) or []:
             if appointment.id in seen or appointment.result_code is not None:
                 continue
             seen.add(appointment.id)
             start = appointment.starts_at
             when = f"{format_day(local_day(start, app.tz))} {format_time(start, app.tz)}"
-            yield (f"Result {row.lead.name} — {when}", partial(app.post_message, ResultAppointment(appointment.id)),
-                   "open the Result dialog (r on Dashboard and My Appointments)")
+            commands.append((f"Result {name} — {when}", partial(app.post_message, ResultAppointment(appointment.id)),
+                             "open the Result dialog (r on Dashboard and My Appointments)"))
+        return commands
 
 
 class LeadCommands(Provider):
@@ -81,9 +105,7 @@ class LeadCommands(Provider):
         from rep_tui.store.search import search
 
         app = self.app
-        with app.store.session() as session:
-            hits = search(session, query, limit=8)
-        for hit in hits:
+        for hit in await _read(self, "search leads", lambda session: search(session, query, limit=8)) or []:
             label = f"{hit.name} — {hit.city or hit.address}"
             if hit.pid:
                 label += f" · PID {hit.pid}"

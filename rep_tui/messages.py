@@ -38,7 +38,9 @@ class RowsChanged(Message):
 
 def reload_when_synced(screen: Screen, tables: set[str], reload: Callable[[], object]) -> None:
     """Call `reload()` when a sync changed rows of `tables` while `screen` is
-    shown. A screen that is not shown reloads on resume, as it already does."""
+    shown. A screen that is not shown reloads on resume, as it already does.
+    The signal holds the screen until it unsubscribes: a screen that closes
+    (not a main screen) does so in `on_unmount`."""
 
     def heard(changed: frozenset[str]) -> None:
         if changed & tables and screen.is_current:

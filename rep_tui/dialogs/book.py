@@ -29,6 +29,7 @@ from rep_tui.domain.dates import (
     format_day, format_length, format_time, parse_day, parse_length, parse_time, relative_day,
 )
 from rep_tui.domain.validation import Invalid
+from rep_tui.store_io import in_store
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
@@ -383,29 +384,25 @@ class _Open:
 def _find_open(screen, lead_id: uuid.UUID | None, appointment_id: uuid.UUID | None, then) -> None:
     """Read (in a thread) the appointment to act on: the given one, else the
     lead's open one; `then(found)` runs on the UI thread with an `_Open` or None."""
-    app = screen.app
+    tz = screen.app.tz
 
-    def look() -> None:
+    def look(session) -> _Open | None:
         from rep_tui.store.booking import appointment_to_move
         from rep_tui.store.models import Appointment, Lead, ResultCode
         from sqlalchemy import select
 
-        with app.store.session() as session:
-            appointment = (session.get(Appointment, appointment_id) if appointment_id
-                           else appointment_to_move(session, lead_id))
-            found = None
-            if appointment is not None and not appointment.deleted:
-                lead = session.get(Lead, appointment.lead_id)
-                start = appointment.starts_at
-                label = appointment.result_code and (session.scalar(
-                    select(ResultCode.label).where(ResultCode.code == appointment.result_code))
-                    or appointment.result_code)
-                found = _Open(appointment.id, lead.name,
-                              f"{format_day(start.astimezone(zone(app.tz)).date())} at {format_time(start, app.tz)}",
-                              label)
-        app.call_from_thread(then, found)
+        appointment = (session.get(Appointment, appointment_id) if appointment_id
+                       else appointment_to_move(session, lead_id))
+        if appointment is None or appointment.deleted:
+            return None
+        lead = session.get(Lead, appointment.lead_id)
+        start = appointment.starts_at
+        label = appointment.result_code and (session.scalar(
+            select(ResultCode.label).where(ResultCode.code == appointment.result_code)) or appointment.result_code)
+        return _Open(appointment.id, lead.name, f"{format_day(start.astimezone(zone(tz)).date())} at "
+                                                f"{format_time(start, tz)}", label)
 
-    screen.run_worker(look, thread=True, group="booking-lookup", exit_on_error=False)
+    in_store(screen, "find the open appointment", look, then, group="booking-lookup")
 
 
 def _usable(screen, found: _Open | None, doing: str) -> bool:
@@ -442,21 +439,17 @@ def cancel_appointment(screen, done, *, lead_id: uuid.UUID | None = None,
 
     app = screen.app
 
-    def cancel(it: _Open) -> None:
-        from rep_tui.store.booking import BookingRefused, cancel
-
-        try:
-            with app.store.session() as session:
-                cancel(session, app.actor, it.appointment_id)
-        except BookingRefused as exc:
-            app.call_from_thread(app.notify, f"Not cancelled: {exc}", severity="error")
-            return
-        app.call_from_thread(app.notify, f"Cancelled {it.customer}, {it.when}.", title="Saved")
-        app.call_from_thread(done)
+    def cancelled(it: _Open) -> None:
+        app.notify(f"Cancelled {it.customer}, {it.when}.", title="Saved")
+        done()
 
     def answered(it: _Open, yes: bool) -> None:
+        """A refusal (`BookingRefused`) reaches the rep as "Could not cancel the appointment: why"."""
+        from rep_tui.store.booking import cancel
+
         if yes:
-            screen.run_worker(lambda: cancel(it), thread=True, group="booking-cancel", exit_on_error=False)
+            in_store(screen, "cancel the appointment", lambda session: cancel(session, app.actor, it.appointment_id),
+                     lambda _none: cancelled(it), exclusive=False)
 
     def found(it: _Open | None) -> None:
         if _usable(screen, it, "cancel"):

@@ -6,22 +6,26 @@ Letters mean what they mean on every screen: `r` results the lead's open
 appointment (the latest still without a result), `f` sets its follow-up
 (be-back) date; each tab has its own letter (`l` for reLated).
 
-The frame paints at once; the lead's file loads in a thread and arrives as
-a message. Related leads, history and pictures load when their tab is first
-shown. Every write goes through `store.leads` and reloads the file.
+The frame paints at once; the lead's file is read in a thread
+(`store_io.in_store`) and shown when it arrives. Only the tab on show is
+built and filled: the others are built the first time they are shown, and
+filled when shown after each load (related leads and history are read
+then). The writes (Edit, Result, Follow-up, Book, comments, contacts,
+engagements) are in `lead_actions.py`; each reloads the file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from rep_tui.domain.safe_text import visible
@@ -30,11 +34,12 @@ from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.screens.lead_actions import LeadActions
+from rep_tui.store_io import in_store
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
-from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.tabs.pictures import PictureGallery
 from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
@@ -63,33 +68,50 @@ ACTION_TABS = {
 }
 
 
-def _records(table: RecordTable) -> ComposeResult:
-    """A tab's table and the line said instead when it has no rows."""
-    yield table
+def _records(table: RecordTable, *more: Widget) -> list[Widget]:
+    """A tab's table, the line said instead when it has no rows, and what follows them."""
     empty = Static(table.EMPTY, classes="tab-empty")
     empty.display = False
-    yield empty
+    return [table, empty, *more]
+
+
+#: What each tab holds, built the first time the tab is shown.
+TAB_CONTENT: dict[str, Callable[[], list[Widget]]] = {
+    "job": lambda: [JobPanel(id="job-panel")],
+    "notes": lambda: [PostList("No notes from the office.", id="notes-list")],
+    "comments": lambda: [Static("a / + adds a comment", classes="tab-hint"),
+                         PostList("No comments yet: a adds one.", id="comments-list")],
+    "documents": lambda: _records(DocumentTable(id="documents-table")),
+    "pictures": lambda: [PictureGallery(id="picture-gallery")],
+    "related": lambda: _records(RelatedTable(id="related-table")),
+    "contacts": lambda: _records(ContactTable(id="contacts-table")),
+    "engagements": lambda: _records(EngagementTable(id="engagements-table"),
+                                    Static("", id="engagement-details", markup=False)),
+    "history": lambda: _records(ChangeTable(id="history-table")),
+}
+FIRST_TAB = "job"
 
 
 @dataclass
-class LeadLoaded(Message):
+class LeadRead:
+    """What Customer Information reads when it opens or reloads (`_read_lead`)."""
+
     lead_file: LeadFile | None
     result_labels: dict[str, str]
     users: list[tuple[str, uuid.UUID]]
-    open_appointment_id: uuid.UUID | None = None
+    open_appointment_id: uuid.UUID | None
 
 
-@dataclass
-class RelatedLoaded(Message):
-    related: list[RelatedLead]
+def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
+    from rep_tui.store.leads import load_lead, rep_names
+    from rep_tui.store.queries import appointment_to_result, result_codes
+
+    appointment = appointment_to_result(session, lead_id)
+    return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
+                    rep_names(session), appointment.id if appointment else None)
 
 
-@dataclass
-class HistoryLoaded(Message):
-    changes: list[ChangeRecord]
-
-
-class CustomerScreen(WaitsForData, Screen):
+class CustomerScreen(LeadActions, WaitsForData, Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
     # The keys of the current tab come first so a narrow footer still shows them.
@@ -122,94 +144,101 @@ class CustomerScreen(WaitsForData, Screen):
         self.result_labels: dict[str, str] = {}
         self.users: list[tuple[str, uuid.UUID]] = []
         self.open_appointment_id: uuid.UUID | None = None
-        self.loaded_tabs: set[str] = set()
+        #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
+        self.built_tabs: set[str] = set()
+        self.filled_tabs: set[str] = set()
+        self._tab_lock = asyncio.Lock()
 
     # --- frame ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield LeadHeader(id="lead-header")
-        with TabbedContent(id="customer-tabs"):
-            with TabPane("Job", id="job"):
-                yield JobPanel(id="job-panel")
-            with TabPane("Notes", id="notes"):
-                yield PostList("No notes from the office.", id="notes-list")
-            with TabPane("Comments", id="comments"):
-                yield Static("a / + adds a comment", classes="tab-hint")
-                yield PostList("No comments yet: a adds one.", id="comments-list")
-            with TabPane("Docs", id="documents"):
-                yield from _records(DocumentTable(id="documents-table"))
-            with TabPane("Pictures", id="pictures"):
-                yield PictureGallery(id="picture-gallery")
-            with TabPane("Related", id="related"):
-                yield from _records(RelatedTable(id="related-table"))
-            with TabPane("Contacts", id="contacts"):
-                yield from _records(ContactTable(id="contacts-table"))
-            with TabPane("Engage", id="engagements"):
-                yield from _records(EngagementTable(id="engagements-table"))
-                yield Static("", id="engagement-details", markup=False)
-            with TabPane("History", id="history"):
-                yield from _records(ChangeTable(id="history-table"))
+        with TabbedContent(id="customer-tabs", initial=FIRST_TAB):
+            for tab, label, _key in TABS:
+                with TabPane(label, id=tab):
+                    if tab == FIRST_TAB:
+                        yield from TAB_CONTENT[tab]()
         yield RepFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#lead-header").loading = True
+        self.built_tabs.add(FIRST_TAB)
         self.reload()
         reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
+    def on_unmount(self) -> None:
+        """Closed: let go of the sync's signal, or it keeps this screen in memory."""
+        self.app.rows_changed_signal.unsubscribe(self)
+
     def reload(self) -> None:
         """Read the lead's file again (after a write, or on first show)."""
-        self.loaded_tabs.difference_update({"related", "history"})
-        self._load_lead()
+        in_store(self, "read this lead", lambda session: _read_lead(session, self.lead_id), self._show_lead,
+                 group="customer-load")
 
-    @work(thread=True, exclusive=True, group="customer-load", exit_on_error=False)
-    def _load_lead(self) -> None:
-        from rep_tui.store.leads import load_lead, rep_names
-        from rep_tui.store.queries import appointment_to_result, result_codes
-
-        with self.app.store.session() as session:
-            lead_file = load_lead(session, self.lead_id)
-            labels = {rc.code: rc.label for rc in result_codes(session)}
-            users = rep_names(session)
-            appointment = appointment_to_result(session, self.lead_id)
-        self.post_message(LeadLoaded(lead_file, labels, users, appointment.id if appointment else None))
-
-    async def on_lead_loaded(self, message: LeadLoaded) -> None:
+    async def _show_lead(self, read: LeadRead) -> None:
         header = self.query_one(LeadHeader)
-        loaded(header)
-        self.result_labels, self.users = message.result_labels, message.users
-        self.open_appointment_id = message.open_appointment_id
-        lead_file = self.lead_file = message.lead_file
+        self.result_labels, self.users = read.result_labels, read.users
+        self.open_appointment_id = read.open_appointment_id
+        lead_file = self.lead_file = read.lead_file
+        self.filled_tabs.clear()
         if lead_file is None:
             header.show_message("This lead is not on this device any more (deleted or reassigned). Esc goes back.")
             self.data_shown.set()
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
         self.sub_title = lead_file.lead.name
-        self._show_job()
-        tz = self.app.tz
-        await self.query_one("#notes-list", PostList).show_posts(
-            [(n.author_name, n.created_at, n.body) for n in lead_file.notes], tz)
-        await self.query_one("#comments-list", PostList).show_posts(
-            [(c.author_name, c.created_at, c.body) for c in lead_file.comments], tz)
-        self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
-        self.query_one(ContactTable).show_contacts(lead_file)
-        self.query_one(EngagementTable).show_engagements(lead_file, tz)
-        self._show_engagement_details()
-        if "pictures" in self.loaded_tabs:
-            self._show_pictures()
-        self._load_active_tab()
+        self._show_header()
+        await self._show_tab(self.active_tab)
         self.refresh_bindings()
         self.data_shown.set()
 
-    def _show_job(self) -> None:
-        lead_file = self.lead_file
-        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
-        self.query_one(LeadHeader).show_lead(lead_file.lead, job.job.job_number if job else None)
-        self.query_one(JobPanel).show_job(job, self.job_index, len(lead_file.jobs), self.app.tz, self.result_labels)
+    def _current_job(self):
+        return self.lead_file.jobs[self.job_index] if self.lead_file.jobs else None
 
-    def _show_pictures(self) -> None:
-        self.query_one(PictureGallery).show(self.lead_file.pictures, self.app.settings.paths.blobs_dir, self.app.tz)
+    def _show_header(self) -> None:
+        job = self._current_job()
+        self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None)
+
+    async def _show_tab(self, tab: str) -> None:
+        """A tab's widgets are built the first time it is shown, and filled
+        with the lead's file the first time it is shown after each load: opening
+        a lead builds and fills one tab, not nine."""
+        async with self._tab_lock:
+            if tab not in self.built_tabs:
+                self.built_tabs.add(tab)
+                await self.query_one(TabbedContent).get_pane(tab).mount_all(TAB_CONTENT[tab]())
+            if self.lead_file is not None and tab not in self.filled_tabs:
+                self.filled_tabs.add(tab)
+                await self._fill_tab(tab)
+
+    async def _fill_tab(self, tab: str) -> None:
+        lead_file, tz = self.lead_file, self.app.tz
+        if tab == "job":
+            self.query_one(JobPanel).show_job(self._current_job(), self.job_index, len(lead_file.jobs), tz,
+                                              self.result_labels)
+        elif tab in ("notes", "comments"):
+            posts = lead_file.notes if tab == "notes" else lead_file.comments
+            await self.query_one(f"#{tab}-list", PostList).show_posts(
+                [(p.author_name, p.created_at, p.body) for p in posts], tz)
+        elif tab == "documents":
+            self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
+        elif tab == "contacts":
+            self.query_one(ContactTable).show_contacts(lead_file)
+        elif tab == "engagements":
+            self.query_one(EngagementTable).show_engagements(lead_file, tz)
+            self._show_engagement_details()
+        elif tab == "pictures":
+            self.query_one(PictureGallery).show(lead_file.pictures, self.app.settings.paths.blobs_dir, tz)
+        elif tab == "related":
+            from rep_tui.store.queries import related_leads
+
+            in_store(self, "find related leads", lambda session: related_leads(session, self.lead_id),
+                     self._show_related, group="customer-related")
+        elif tab == "history":
+            from rep_tui.store.leads import lead_history
+
+            in_store(self, "read this lead's history", lambda session: lead_history(session, self.lead_id),
+                     self._show_history, group="customer-history")
 
     # --- tabs ----------------------------------------------------------------
 
@@ -217,7 +246,8 @@ class CustomerScreen(WaitsForData, Screen):
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str) -> None:
+        await self._show_tab(tab)
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
         focusable = [w for w in tabs.get_pane(tab).query("*") if w.focusable]
@@ -225,52 +255,16 @@ class CustomerScreen(WaitsForData, Screen):
             focusable[0].focus()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self) -> None:
-        self._load_active_tab()
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab chosen with the mouse or the tab bar's arrows (its key went through `action_show_tab`)."""
+        await self._show_tab(event.pane.id)
         self.refresh_bindings()
 
-    def _load_active_tab(self) -> None:
-        """Related, History and Pictures load the first time they are shown."""
-        tab = self.active_tab
-        if self.lead_file is None or tab in self.loaded_tabs:
-            return
-        if tab == "related":
-            self.loaded_tabs.add(tab)
-            self.query_one(RelatedTable).loading = True
-            self._load_related()
-        elif tab == "history":
-            self.loaded_tabs.add(tab)
-            self.query_one(ChangeTable).loading = True
-            self._load_history()
-        elif tab == "pictures":
-            self.loaded_tabs.add(tab)
-            self._show_pictures()
+    def _show_related(self, related: list[RelatedLead]) -> None:
+        self.query_one(RelatedTable).show_related(related)
 
-    @work(thread=True, exclusive=True, group="customer-related", exit_on_error=False)
-    def _load_related(self) -> None:
-        from rep_tui.store.queries import related_leads
-
-        with self.app.store.session() as session:
-            related = related_leads(session, self.lead_id)
-        self.post_message(RelatedLoaded(related))
-
-    def on_related_loaded(self, message: RelatedLoaded) -> None:
-        table = self.query_one(RelatedTable)
-        table.show_related(message.related)
-        loaded(table)
-
-    @work(thread=True, exclusive=True, group="customer-history", exit_on_error=False)
-    def _load_history(self) -> None:
-        from rep_tui.store.leads import lead_history
-
-        with self.app.store.session() as session:
-            changes = lead_history(session, self.lead_id)
-        self.post_message(HistoryLoaded(changes))
-
-    def on_history_loaded(self, message: HistoryLoaded) -> None:
-        table = self.query_one(ChangeTable)
-        table.show_changes(message.changes, self.app.tz)
-        loaded(table)
+    def _show_history(self, changes: list[ChangeRecord]) -> None:
+        self.query_one(ChangeTable).show_changes(changes, self.app.tz)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
@@ -289,60 +283,11 @@ class CustomerScreen(WaitsForData, Screen):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def action_other_job(self, step: int) -> None:
+    async def action_other_job(self, step: int) -> None:
         self.job_index = (self.job_index + step) % len(self.lead_file.jobs)
-        self._show_job()
-
-    def action_edit_customer(self) -> None:
-        from rep_tui.screens.edit_customer import EditCustomerScreen
-
-        lead_file = self.lead_file
-        job = lead_file.jobs[self.job_index] if lead_file.jobs else None
-        codes = list(self.result_labels.items())
-        from rep_tui.store.leads import save_customer_edit
-
-        job_id = job.job.id if job else None
-        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._then_write(
-            "Customer saved.", lambda session, clean: save_customer_edit(session, self.app.actor, self.lead_id,
-                                                                         job_id, clean)))
-
-    def action_result(self) -> None:
-        """r, as on the Dashboard and My Appointments: the Result dialog, here
-        for the lead's open appointment (the latest still without a result)."""
-        from rep_tui.dialogs.result import ResultDialog
-
-        if self.open_appointment_id is None:
-            self.notify(f"{self.lead_file.lead.name} has no appointment waiting for a result.", severity="warning")
-            return
-
-        def resulted(saved: bool | None) -> None:
-            if saved:
-                self.reload()
-
-        self.app.push_screen(ResultDialog(self.open_appointment_id), resulted)
-
-    def action_follow_up(self) -> None:
-        """f, as on Be Backs: the lead's next follow-up (be-back) date."""
-        from rep_tui.dialogs.follow_up import FollowUpDialog
-        from rep_tui.store.leads import set_follow_up
-
-        lead = self.lead_file.lead
-        self.app.push_screen(FollowUpDialog(lead.name, lead.follow_up_on), self._then_write(
-            "Follow-up date set.", lambda session, day: set_follow_up(session, self.app.actor, self.lead_id, day)))
-
-    def _then_write(self, done: str, write: Callable[[Session, Any], object]) -> Callable[[Any], None]:
-        """A dialog's callback: unless it was cancelled, write its answer (in one
-        session), say `done` and show the lead's file again."""
-
-        def answered(answer: Any) -> None:
-            if not answer:
-                return
-            with self.app.store.session() as session:
-                write(session, answer)
-            self.notify(done)
-            self.reload()
-
-        return answered
+        self._show_header()
+        self.filled_tabs.discard("job")
+        await self._show_tab("job")
 
     def action_map(self) -> None:
         from rep_tui.screens.open_external import full_address, map_url, runs_locally
@@ -384,62 +329,6 @@ class CustomerScreen(WaitsForData, Screen):
             ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]
 
-    def action_book(self) -> None:
-        from rep_tui.dialogs.book import book_appointment
-
-        book_appointment(self, self.lead_id, self.reload)
-
-    def action_move_appointment(self) -> None:
-        from rep_tui.dialogs.book import move_appointment
-
-        move_appointment(self, self.reload, lead_id=self.lead_id)
-
-    def action_cancel_appointment(self) -> None:
-        from rep_tui.dialogs.book import cancel_appointment
-
-        cancel_appointment(self, self.reload, lead_id=self.lead_id)
-
-    def action_add_comment(self) -> None:
-        self.action_show_tab("comments")
-        self.action_add()
-
-    def action_add(self) -> None:
-        tab = self.active_tab
-        if tab == "comments":
-            from rep_tui.screens.comment_dialog import AddCommentScreen
-
-            from rep_tui.store.leads import add_comment
-
-            self.app.push_screen(AddCommentScreen(), self._then_write(
-                "Comment added.", lambda session, text: add_comment(session, self.app.actor, self.lead_id, text)))
-        elif tab == "contacts":
-            self._edit_contact(None)
-        elif tab == "engagements":
-            self._edit_engagement(None)
-
-    def _save_row(self, model, row_id: uuid.UUID | None, done: str) -> Callable[[Any], None]:
-        from rep_tui.store.leads import save_row
-
-        return self._then_write(
-            done, lambda session, clean: save_row(session, self.app.actor, model, self.lead_id, row_id, clean))
-
-    def _edit_contact(self, contact_id: uuid.UUID | None) -> None:
-        from rep_tui.screens.contact_dialog import ContactScreen
-        from rep_tui.store.models import Contact
-
-        contact = next((c for c in self.lead_file.contacts if c.id == contact_id), None)
-        self.app.push_screen(ContactScreen(contact), self._save_row(Contact, contact_id, "Contact saved."))
-
-    def _edit_engagement(self, engagement_id: uuid.UUID | None) -> None:
-        from rep_tui.screens.engagement_dialog import EngagementScreen
-        from rep_tui.store.models import Engagement
-
-        engagement = next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-        files = self.lead_file.engagement_files(engagement_id) if engagement else []
-        screen = EngagementScreen(engagement, self.lead_file.contacts, self.users, self.app.user.id, self.app.tz,
-                                  files, self._open_attachment)
-        self.app.push_screen(screen, self._save_row(Engagement, engagement_id, "Engagement saved."))
-
     def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
         key = self.query_one(table).current_key()
         return uuid.UUID(key) if key else None
@@ -447,25 +336,6 @@ class CustomerScreen(WaitsForData, Screen):
     def _current_engagement(self):
         engagement_id = self._current_id(EngagementTable)
         return next((e for e in self.lead_file.engagements if e.id == engagement_id), None)
-
-    def action_delete(self) -> None:
-        from rep_tui.screens.confirm import ConfirmScreen
-        from rep_tui.store.leads import delete_row
-        from rep_tui.store.models import Contact, Engagement
-
-        if self.active_tab == "contacts":
-            row_id = self._current_id(ContactTable)
-            name = self.lead_file.contact_name(row_id)
-            model, question = Contact, f"Delete the contact {name}?"
-        else:
-            engagement = self._current_engagement()
-            row_id = engagement.id if engagement else None
-            model, question = Engagement, f"Delete the engagement “{engagement.subject if engagement else ''}”?"
-        if row_id is None:
-            self.notify("Nothing to delete here.", severity="warning")
-            return
-        self.app.push_screen(ConfirmScreen(question), self._then_write(
-            "Deleted.", lambda session, _yes: delete_row(session, self.app.actor, model, row_id)))
 
     def action_copy_notes(self) -> None:
         engagement = self._current_engagement()
@@ -482,9 +352,9 @@ class CustomerScreen(WaitsForData, Screen):
         engagement = self._current_engagement()
         if engagement is None:
             return
-        with self.app.store.session() as session:
-            changes = row_history(session, "engagements", engagement.id)
-        self.app.push_screen(ChangesScreen(engagement.subject, changes, self.app.tz))
+        in_store(self, "read the engagement's changes", lambda session: row_history(session, "engagements",
+                                                                                   engagement.id),
+                 lambda changes: self.app.push_screen(ChangesScreen(engagement.subject, changes, self.app.tz)))
 
     def action_attach(self) -> None:
         engagement = self._current_engagement()
@@ -530,9 +400,12 @@ class CustomerScreen(WaitsForData, Screen):
         """The full view; the grid's cursor follows the picture it was left on."""
         from rep_tui.screens.attachment_view import PictureScreen
 
-        gallery = self.query_one(PictureGallery)
+        def left_on(shown: int) -> None:
+            for gallery in self.query(PictureGallery):  # none until the Pictures tab was shown
+                gallery.cursor = shown
+
         self.app.push_screen(PictureScreen(self.lead_file, index, self.app.settings.paths.blobs_dir, self.app.tz),
-                             lambda shown: setattr(gallery, "cursor", shown))
+                             left_on)
 
     def _open_attachment(self, attachment_id: uuid.UUID) -> None:
         """A picture full size; a document in the system viewer on the rep's own

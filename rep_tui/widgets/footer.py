@@ -85,6 +85,18 @@ class RepFooter(Footer):
 
     shown: tuple[FooterItem, ...] = ()
 
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual composes the footer again on every `refresh_bindings` (a screen
+        opening asks a dozen times: focus, tabs, data loaded), and each compose
+        restyles every key. Compose again only when the keys shown change."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._fitted(self._palette()) != self.shown:
+            await self.recompose()
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
@@ -119,5 +131,5 @@ class RepFooter(Footer):
 
     def on_resize(self) -> None:
         """Compose again only when a different set of keys fits (each key costs a restyle)."""
-        if self._bindings_ready and self._fitted(self._palette()) != self.shown:
-            self.call_after_refresh(self.recompose)
+        if self._bindings_ready:
+            self.call_after_refresh(self._recompose_if_changed)

@@ -140,6 +140,11 @@ class RowTable(DataTable):
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self._render_rows))
 
+    def on_unmount(self) -> None:
+        """A signal holds its subscribers until it next publishes: without this every
+        table of every closed screen (and the screen with it) stays in memory."""
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def show(self, rows: Sequence[TableRow]) -> None:
         """Replace the rows, keeping the cursor on the same row when it is still there."""
         selected = self.current.key if self.current else None

@@ -1,0 +1,107 @@
+"""The UI reads and writes the store only off the UI thread (store_io.in_store):
+a rep's day through the keyboard opens no session on the thread that runs
+the app's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from customer_leads import sale_lead
+from rep_pilot import settle
+from sqlalchemy import select
+from textual._context import active_app
+
+import rep_tui
+from rep_tui.app import RepApp
+from rep_tui.store.db import Store
+from rep_tui.store.models import Comment
+
+pytestmark = pytest.mark.anyio
+
+PACKAGE = Path(rep_tui.__file__).parent
+#: Code that may open sessions on any thread: the store itself (its callers are what is checked).
+STORE = PACKAGE / "store"
+
+
+def _ui_caller() -> str | None:
+    """Where the UI opened a session on the event loop's thread, or None when
+    it did not: the first frame outside the store, when it is the package's
+    code (not a test's) running for a running app (its message handlers,
+    workers and palette searches; not its __init__, before it runs)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None  # a thread's session
+    app = active_app.get(None)
+    if app is None or not app.is_running:
+        return None
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.name != "contextlib.py" and STORE not in path.parents:
+            break
+        frame = frame.f_back
+    if frame is None or PACKAGE not in path.parents:
+        return None
+    return f"{path.relative_to(PACKAGE.parent)}:{frame.f_lineno} {frame.f_code.co_name}"
+
+
+@pytest.fixture
+def ui_thread_sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each session the UI opens on the UI thread."""
+    found: list[str] = []
+    session = Store.session
+
+    @contextmanager
+    def watched(self):
+        where = _ui_caller()
+        if where:
+            found.append(where)
+        with session(self) as opened:
+            yield opened
+
+    monkeypatch.setattr(Store, "session", watched)
+    return found
+
+
+async def _palette(pilot, text: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*text)
+    for _ in range(5):  # the palette searches in the background; let every provider answer
+        await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def test_a_reps_day_opens_no_session_on_the_ui_thread(store, ui_thread_sessions):
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    app = RepApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in ("f2", "f3", "f4", "f5", "f6", "f1"):
+            await pilot.press(key)
+            await settle(pilot)
+        await _palette(pilot, "Result")  # appointments to result
+        await _palette(pilot, "Reyes")  # a lead by name
+        app.open_lead(lead_id)
+        await settle(pilot)
+        for key in "jncdplogh":  # every tab
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.press("c", "a", *"Bring samples", "ctrl+s")  # a write
+        await settle(pilot)
+        await pilot.press("g", "v")  # an engagement's changes
+        await settle(pilot)
+        await pilot.press("escape", "X")  # cancel the open appointment: look it up, then "No"
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert ui_thread_sessions == []
+    with store.session() as session:  # the walk did write, off the UI thread
+        assert session.scalar(select(Comment.id).where(Comment.lead_id == lead_id, Comment.body == "Bring samples"))
