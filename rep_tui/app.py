@@ -128,6 +128,7 @@ class RepApp(OrderedKeys):
         self.settings = load_settings()
         self.store = store
         store.on_failure = self._store_failed
+        self._last_store_failure: BaseException | None = None
         from rep_tui.themes import readable_themes
 
         for theme in readable_themes():
@@ -188,9 +189,13 @@ class RepApp(OrderedKeys):
             self.exit(return_code=1, message=problem.sentence)
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        """A read or write of the local store failed: say what, in words; nothing was half-saved."""
+        """A read or write of the local store failed: say what, in words; nothing was half-saved.
+        One failure is told once, though both the store's hook and `in_store` report it."""
         from rep_tui.store.health import diagnose
 
+        if message.error is self._last_store_failure:
+            return
+        self._last_store_failure = message.error
         problem = diagnose(message.error, self.store.path)
         if problem is not None:
             self.notify(problem.sentence, severity="error", timeout=20)
@@ -292,7 +297,7 @@ class RepApp(OrderedKeys):
         and the sync starts in the background."""
         self.screen_change_signal.subscribe(self, self._attach_sync_indicator)
         self.call_after_refresh(self._attach_sync_indicator, self.screen)
-        self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
+        self._freeze_start_up_heap()
         if self.sync_target is None:
             return
         from rep_tui.device_link import on_outbox_grow
@@ -308,13 +313,11 @@ class RepApp(OrderedKeys):
         walks it again: a pause of a tenth of a second or more, several times a
         minute while a rep opens leads. Collect the start-up garbage, then move
         the rest out of the collector's sight (`gc.freeze`) until the app ends.
-        Only with a main screen alone on show: a lead or dialog open then would
-        stay in memory after it closes."""
+        Once, as the app mounts, before any key or call can open a lead or a
+        dialog: anything frozen later (a lead just closed, or one being opened)
+        would stay in memory for good."""
         import gc
 
-        if len(self.screen_stack) > 1:
-            self.set_timer(SYNC_START_DELAY, self._freeze_start_up_heap)
-            return
         gc.collect()
         gc.freeze()
 
