@@ -15,6 +15,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
+import pydantic_core
 from sqlalchemy import ColumnElement, case, cast, func, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text, Uuid
@@ -68,15 +69,16 @@ def _pg_iso(col: ColumnElement) -> ColumnElement:
 def wire_columns(table: str, dialect: str) -> tuple[ColumnElement, ...]:
     """The columns of a synced table to select for `encode_rows`. On
     PostgreSQL, UUIDs and UTC timestamps come as the text the device gets,
-    so the server's Python touches them no more; elsewhere timestamps come
-    as stored (naive), saving an aware datetime per value."""
+    so the server's Python touches them no more, and JSON as text for the
+    fast parser (psycopg's goes through `json.loads` per value); elsewhere
+    timestamps come as stored (naive), saving an aware datetime per value."""
     cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
 
     def wire(col):
         if isinstance(col.type, UTCDateTime):
             return (_pg_iso(col) if dialect == "postgresql" else type_coerce(col, DateTime())).label(col.key)
-        if isinstance(col.type, Uuid) and dialect == "postgresql":
-            return cast(col, String).label(col.key)
+        if isinstance(col.type, (Uuid, JSON)) and dialect == "postgresql":
+            return cast(col, Text if isinstance(col.type, JSON) else String).label(col.key)
         return col
 
     return tuple(wire(c) for c in cols)
@@ -90,6 +92,8 @@ def _wire_encoders(table: str, dialect: str) -> tuple[tuple[str, ...], tuple[tup
     def encoder(col) -> Converter | None:
         if dialect == "postgresql" and isinstance(col.type, (UTCDateTime, Uuid)):
             return None
+        if dialect == "postgresql" and isinstance(col.type, JSON):
+            return pydantic_core.from_json
         return _naive_utc_iso if isinstance(col.type, UTCDateTime) else _encode_for(col.type)
 
     encoders = [encoder(c) for c in cols]
