@@ -37,8 +37,9 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the throw-away PostgreSQL cluster
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the throw-away PostgreSQL cluster
 
 from rep_tui.server import auth  # noqa: E402
 from rep_tui.server.db import current_version, make_engine, migrate  # noqa: E402
@@ -91,7 +92,7 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen([sys.executable, "-c", SERVE, db_url, str(blobs), str(self.port), str(workers)],
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})  # this tree
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
