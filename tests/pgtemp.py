@@ -35,12 +35,15 @@ def find_bindir() -> Path:
 
 
 class TempCluster:
-    def __init__(self, name: str = "reptui-pg", max_connections: int = 200) -> None:
+    def __init__(self, name: str = "reptui-pg", max_connections: int = 200, *, durable: bool = False) -> None:
+        """`durable` keeps PostgreSQL's fsync, synchronous_commit and full-page
+        writes on, as in production (benchmarks); tests turn them off for speed."""
         self.bindir = find_bindir()
         self.root = Path(tempfile.mkdtemp(prefix=f"{name}-"))
         self.data = self.root / "data"
         self.port = free_port()
         self.max_connections = max_connections
+        self.durable = durable
         self._as_postgres = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
@@ -58,10 +61,9 @@ class TempCluster:
             shutil.chown(self.root, "postgres", "postgres")
         self.root.chmod(0o700)
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-        options = (
-            f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-            f"-c full_page_writes=off -c max_connections={self.max_connections}"
-        )
+        options = f"-k {self.root} -p {self.port} -c listen_addresses='' -c max_connections={self.max_connections}"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "start")
         return self
 

@@ -14,10 +14,10 @@ import logging
 import uuid
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from pydantic_core import to_json
-from sqlalchemy import Connection, Engine, Select, bindparam, literal, select, tuple_, union_all
+from sqlalchemy import Connection, Engine, Row, Select, bindparam, literal, select, tuple_, union_all
 
 from rep_tui.clock import utcnow
 from rep_tui.server import scoping
@@ -41,11 +41,11 @@ def _scoped(stmt, table: str, user: Principal):
     return stmt if clause is None else stmt.where(clause)
 
 
-def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> list[tuple[int, str]]:
+def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: int) -> Sequence[Row]:
     """The first `limit + 1` visible changes after `after` as (version,
     table), "" standing for a lead that left the user: one index-only query."""
     params = {"after": after, "upto": upto, "limit": limit + 1, "user_id": user.id, "team_id": user.team_id}
-    return [tuple(row) for row in conn.execute(_changes_query(user.role), params).all()]
+    return conn.execute(_changes_query(user.role), params).all()
 
 
 @lru_cache(maxsize=None)
@@ -153,7 +153,7 @@ def pull(engine: Engine, user: Principal, after: int, client_id: str, limit: int
         for table in (t for t in ORDERED if t in present):
             rows = _rows(conn, user, table, after, end)
             deleted += [(table, uuid.UUID(str(row.id))) for row in rows if row.deleted]  # text on PostgreSQL
-            live = encode_rows(table, [row for row in rows if not row.deleted])
+            live = encode_rows(table, [row for row in rows if not row.deleted], conn.dialect.name)
             if live:
                 upserts[table] = live
         skip = set(deleted) if after == 0 else _unknown_to_device(conn, deleted, after, client_id)

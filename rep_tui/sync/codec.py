@@ -15,7 +15,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import ColumnElement, cast, type_coerce
+import pydantic_core
+from sqlalchemy import ColumnElement, case, cast, func, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text, Uuid
 
@@ -57,35 +58,53 @@ def _naive_utc_iso(value: datetime) -> str:
     return value.isoformat() + "+00:00"
 
 
+def _pg_iso(col: ColumnElement) -> ColumnElement:
+    """What `to_json` makes of a UTC timestamp column, made by PostgreSQL
+    (microseconds only when there are any, as `datetime.isoformat`)."""
+    return case((func.date_trunc("second", col) == col, func.to_char(col, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')),
+                else_=func.to_char(col, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))
+
+
 @lru_cache(maxsize=None)
 def wire_columns(table: str, dialect: str) -> tuple[ColumnElement, ...]:
-    """The columns of a synced table to select for `encode_rows`: UTC
-    timestamps as stored (naive), saving an aware datetime per value, and on
-    PostgreSQL UUIDs as text, saving a UUID object per value."""
+    """The columns of a synced table to select for `encode_rows`. On
+    PostgreSQL, UUIDs and UTC timestamps come as the text the device gets,
+    so the server's Python touches them no more, and JSON as text for the
+    fast parser (psycopg's goes through `json.loads` per value); elsewhere
+    timestamps come as stored (naive), saving an aware datetime per value."""
     cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
 
     def wire(col):
         if isinstance(col.type, UTCDateTime):
-            return type_coerce(col, DateTime()).label(col.key)
-        if isinstance(col.type, Uuid) and dialect == "postgresql":
-            return cast(col, String).label(col.key)
+            return (_pg_iso(col) if dialect == "postgresql" else type_coerce(col, DateTime())).label(col.key)
+        if isinstance(col.type, (Uuid, JSON)) and dialect == "postgresql":
+            return cast(col, Text if isinstance(col.type, JSON) else String).label(col.key)
         return col
 
     return tuple(wire(c) for c in cols)
 
 
 @lru_cache(maxsize=None)
-def _wire_encoders(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, Converter], ...]]:
+def _wire_encoders(table: str, dialect: str) -> tuple[tuple[str, ...], tuple[tuple[int, Converter], ...]]:
+    """Column names, and (position, converter) of the `wire_columns` still needing Python."""
     cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
-    encoders = [_naive_utc_iso if isinstance(c.type, UTCDateTime) else _encode_for(c.type) for c in cols]
+
+    def encoder(col) -> Converter | None:
+        if dialect == "postgresql" and isinstance(col.type, (UTCDateTime, Uuid)):
+            return None
+        if dialect == "postgresql" and isinstance(col.type, JSON):
+            return pydantic_core.from_json
+        return _naive_utc_iso if isinstance(col.type, UTCDateTime) else _encode_for(col.type)
+
+    encoders = [encoder(c) for c in cols]
     return tuple(c.key for c in cols), tuple((i, enc) for i, enc in enumerate(encoders) if enc is not None)
 
 
-def encode_rows(table: str, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Rows selected as `wire_columns(table)` as JSON values, the same as
-    `encode_row` makes: the pull's hot loop, so only converted columns are
-    touched. A row that cannot be converted is logged and left out."""
-    names, converted = _wire_encoders(table)
+def encode_rows(table: str, rows: Iterable[Sequence[Any]], dialect: str) -> list[dict[str, Any]]:
+    """Rows selected as `wire_columns(table, dialect)` as JSON values, the
+    same as `encode_row` makes: the pull's hot loop, so only converted
+    columns are touched. A row that cannot be converted is logged and left out."""
+    names, converted = _wire_encoders(table, dialect)
     out = []
     for row in rows:
         values = list(row)
