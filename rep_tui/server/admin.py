@@ -26,7 +26,7 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
-from rep_tui.server.models import ClientSequence, LoginFailure, Token
+from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
 from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
@@ -95,9 +95,9 @@ def _apply(engine: Engine, changes: list[Change]) -> None:
                 raise AdminError(f"The server refused {len(refused)} change(s); {written} written, {unsent} not "
                                  "sent:\n  " + "\n  ".join(refused))
     finally:
-        with engine.begin() as conn:  # a one-shot device never re-sends: its sequence is not needed
-            conn.execute(delete(ClientSequence).where(ClientSequence.user_id == ADMIN.id,
-                                                      ClientSequence.client_id == client_id))
+        with engine.begin() as conn:  # a one-shot device never re-sends: its sequence and refusals are not needed
+            for table in (ClientSequence, PushRejection):
+                conn.execute(delete(table).where(table.user_id == ADMIN.id, table.client_id == client_id))
 
 
 def _insert(table: str, values: dict[str, Any], label: str = "") -> Change:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, Uuid
+from sqlalchemy import BigInteger, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from rep_tui.clock import utcnow
@@ -65,6 +65,18 @@ class ClientSequence(ServerBase):
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PushRejection(ServerBase):
+    """A mutation the server refused, kept until the device says it has the
+    answer (`acked_seq`): a retry of a push whose reply was lost is answered
+    with the refusal again, not taken for a duplicate of something applied."""
+
+    __tablename__ = "server_push_rejections"
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class RowBirth(ServerBase):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, func, insert, select, update
+from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
@@ -32,7 +32,7 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.server import blobs, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
-from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit
+from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
@@ -496,16 +496,40 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
             raise SequenceOutOfRange(f"sequence {top} jumps more than {MAX_SEQ_JUMP:,} past the last applied "
                                      f"({last}): a device numbers its changes one by one")
         state = Push(conn, user, request.client_id)
+        refused = _refusals_told(conn, user, request, last)
         results = []
         for m in sorted(request.mutations, key=lambda m: m.seq):
             if m.seq <= last:
-                results.append(MutationResult(seq=m.seq, status="duplicate"))
+                reason = refused.get(m.seq)
+                results.append(MutationResult(seq=m.seq, status="rejected", reason=reason) if reason is not None
+                               else MutationResult(seq=m.seq, status="duplicate"))
                 continue
             results.append(_apply_one(state, m))
             last = m.seq
         _save_last_seq(conn, user, request.client_id, last)
+        _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
+                                                             and r.seq not in refused])
         _finish(state)
     return PushResponse(last_seq=last, results=results)
+
+
+def _refusals_told(conn: Connection, user: Principal, request: PushRequest, last: int) -> dict[int, str]:
+    """The refusals among this push's already-seen mutations (a retry of a push
+    whose reply was lost), after forgetting those the device has the answer to."""
+    mine = (PushRejection.user_id == user.id) & (PushRejection.client_id == request.client_id)
+    if request.acked_seq:
+        conn.execute(delete(PushRejection).where(mine, PushRejection.seq <= request.acked_seq))
+    seen = [m.seq for m in request.mutations if m.seq <= last]
+    if not seen:
+        return {}
+    found = conn.execute(select(PushRejection.seq, PushRejection.reason).where(mine, PushRejection.seq.in_(seen)))
+    return {seq: reason for seq, reason in found}
+
+
+def _remember_refusals(conn: Connection, user: Principal, client_id: str, refused: list[MutationResult]) -> None:
+    if refused:
+        conn.execute(insert(PushRejection), [{"user_id": user.id, "client_id": client_id, "seq": r.seq,
+                                              "reason": r.reason or ""} for r in refused])
 
 
 def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:

@@ -190,3 +190,30 @@ def test_a_device_restored_from_an_old_copy_loses_none_of_its_new_changes(server
             server.engine, "comments", Comment.lead_id.in_(company.leads["ann"]))
     finally:
         restored.close()
+
+
+def test_a_refusal_whose_reply_was_lost_is_told_again_on_the_retry(server, company, devices):
+    """The server refused one change of a push and the reply never arrived:
+    the retry must bring the refusal (F7 shows it, the rep can fix it), not
+    "duplicate", which the device would take for applied."""
+    ann = devices("ann", http=httpx.Client(base_url=server.url, transport=DropReply("/sync/push", times=2)))
+    ann.sync()
+    lead = company.leads["ann"][0]
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, lead), rep_id=company.users["carl"])  # not hers to give away
+        comment = writes.insert(s, ann.actor, Comment(lead_id=lead, author_name="Ann", body="gate code 1234"))
+    with pytest.raises(TransientError):
+        ann.sync()
+    report = ann.sync()  # the retry: both sequence numbers are old to the server now
+    assert len(report.rejected) == 1
+    with ann.store.session() as s:
+        states = {e.op: (e.state, e.error) for e in s.scalars(select(OutboxEntry))}
+    assert states["update"][0] == "rejected" and states["update"][1]
+    assert states["insert"][0] == "acknowledged"
+    assert _created_on_server(server, comment.id) == 1
+    _add_comments(ann, lead, n=1)
+    ann.sync()  # the next push says the device has the answer: the server forgets the refusal
+    from rep_tui.server.models import PushRejection
+
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PushRejection)).scalar() == 0
