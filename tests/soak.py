@@ -640,7 +640,7 @@ class Soak:
         from rep_tui.store.db import Store
         from rep_tui.store.models import Attachment, ChangeRecord, User
         from rep_tui.sync import state
-        from rep_tui.sync.engine import blob_path
+        from rep_tui.blobs import blob_path
         from rep_tui.sync.tables import ORDERED
 
         f = Figures()

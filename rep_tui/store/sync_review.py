@@ -240,7 +240,7 @@ def send_again(session: Session, seq: int) -> str:
     names = list(row_fields(row)) if entry.op == "insert" else [f for f in entry.fields if f in columns]
     for name in names:
         try:
-            check_value(entry.table_name, columns[name], getattr(row, name))
+            check_value(columns[name], getattr(row, name))
         except Invalid as exc:
             raise CannotReapply(f"{labels.field_label(name)}: {exc} Fix it, then send it again.") from None
     if entry.op == "insert" or not row.version:
