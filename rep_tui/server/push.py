@@ -45,6 +45,8 @@ SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id
 #: locked the same rows in opposite orders; the loser rolls back and retries.
 TRANSIENT_STATES = frozenset({"40P01", "40001"})
 ATTEMPTS = 5
+#: Ids per IN (...) list: well under every backend's limit on bound parameters.
+CHUNK = 500
 #: A device's sequence numbers count up one by one: a push that jumps further
 #: ahead of what was applied is refused, so no number can make the device's
 #: later pushes look like duplicates.
@@ -87,6 +89,9 @@ class Push:
     #: ScopeExit rows (lead_id, user_id) and RowBirth rows (table_name, row_id), each to get a version.
     exits: list[dict[str, Any]] = field(default_factory=list)
     births: list[dict[str, Any]] = field(default_factory=list)
+    #: (table, id) of rows a reference may name without asking the database again
+    #: (only checks that no scope limits; forgotten on every rollback).
+    present: set[tuple[str, Any]] = field(default_factory=set)
 
     def mark(self) -> tuple[int, ...]:
         return len(self.history), len(self.stamped), len(self.exits), len(self.births)
@@ -95,6 +100,7 @@ class Push:
         """Forget what a rolled-back savepoint recorded."""
         for items, size in zip((self.history, self.stamped, self.exits, self.births), mark):
             del items[size:]
+        self.present.clear()
 
 
 def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | None:
@@ -188,8 +194,12 @@ def _check_reference(push: Push, column: Any, row_id: Any) -> None:
     target = next(iter(column.foreign_keys)).column
     stmt = select(target).where(target == row_id)
     clause = scoping.row_filter(target.table.name, push.user)
+    if clause is None and (target.table.name, row_id) in push.present:
+        return
     if push.conn.execute(stmt if clause is None else stmt.where(clause)).first() is None:
         raise Rejected(f"{column.key}: no such {target.table.name} row")
+    if clause is None:
+        push.present.add((target.table.name, row_id))
 
 
 def _check_result_code(push: Push, name: str, code: str) -> None:
@@ -268,19 +278,31 @@ def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> No
         _move_leads(push, leads, seen_by, scoping.viewers(conn, rep))
 
 
+def _new_row(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """A new row's column values: the identity fields from the token and the clock, then the device's."""
+    own = {name: value(push.user) for name, value in IDENTITY.get(m.table, {}).items()}
+    given = {name: new for name, (_base, new) in fields.items() if new is not None}
+    return {**own, **given, "id": m.row_id, "version": PENDING, "updated_at": utcnow()}
+
+
+def _born(push: Push, table: str, values: dict[str, Any]) -> Any:
+    """After a new row is written: is it the user's to write? Then its birth
+    and history record; returns the lead it hangs off."""
+    push.stamped.append((table, values["id"]))
+    if not scoping.may_write_row(push.conn, push.user, table, values):
+        raise Rejected("that row is outside what you may change")
+    lead_id = scoping.lead_of(push.conn, table, values)
+    push.births.append({"table_name": table, "row_id": values["id"], "client_id": push.client_id})
+    _record(push, table, values["id"], lead_id, "*", None, "created", "edit")
+    return lead_id
+
+
 def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
     conn, table = push.conn, m.table
-    t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    values = {**values, "id": m.row_id, "version": PENDING, "updated_at": utcnow()}
-    conn.execute(insert(t).values(**values))
-    push.stamped.append((table, m.row_id))
-    if not scoping.may_write_row(conn, push.user, table, values):
-        raise Rejected("that row is outside what you may change")
-    lead_id = scoping.lead_of(conn, table, values)
+    conn.execute(insert(SYNCED_TABLES[table].__table__).values(**values))  # type: ignore[attr-defined]
+    lead_id = _born(push, table, values)
     if table != "leads" and lead_id is not None and _row(conn, "leads", lead_id)["deleted"]:
         raise Rejected("that lead was deleted")
-    push.births.append({"table_name": table, "row_id": m.row_id, "client_id": push.client_id})
-    _record(push, table, m.row_id, lead_id, "*", None, "created", "edit")
     if table == "attachments" and blobs.may_read(conn, push.user, values["sha256"]):
         blobs.record_upload(conn, push.user.id, values["sha256"])  # they could read it already: no need to re-send
 
@@ -365,9 +387,7 @@ def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[
     """Step 4: apply the change and record it in the history; returns the fields that lost."""
     if m.op == "insert":
         if current is None:
-            own = {name: value(push.user) for name, value in IDENTITY.get(m.table, {}).items()}
-            values = {name: new for name, (_base, new) in fields.items()}
-            _insert(push, m, {**own, **{name: new for name, new in values.items() if new is not None}})
+            _insert(push, m, _new_row(push, m, fields))
             return []
         # A create the server already has (e.g. re-sent after a restore): same values are no change.
         return _update(push, m, current, {name: (new, new) for name, (_base, new) in fields.items()})
@@ -408,6 +428,55 @@ def _apply_one(push: Push, m: Mutation) -> MutationResult:
         return MutationResult(seq=m.seq, status="rejected", reason=_reason(exc))
     savepoint.commit()
     return MutationResult(seq=m.seq, status="applied", conflicts=conflicts)
+
+
+@lru_cache(maxsize=1)
+def _write_order() -> dict[str, int]:
+    """Tables in an order that writes a referenced row before the rows naming it."""
+    metadata = next(iter(SYNCED_TABLES.values())).__table__.metadata  # type: ignore[attr-defined]
+    return {t.name: n for n, t in enumerate(metadata.sorted_tables)}
+
+
+def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
+    """An admin's push of new rows only (an import): each checked as `apply`
+    checks it, then written in one statement per table and column set instead
+    of one savepoint each. None when any of them needs the one-by-one path
+    (refused, already there, an attachment, a statement failing): the caller
+    then applies them one by one, so each refusal keeps its reason."""
+    if push.user.role != "admin" or len({m.row_id for m in ms}) != len(ms) or any(
+            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments" for m in ms):
+        return None
+    savepoint, mark = push.conn.begin_nested(), push.mark()
+    try:
+        rows = []
+        for m in ms:
+            rows.append((m.table, _new_row(push, m, check(push, m, decode(m.table, m.fields)))))
+            push.present.add((m.table, m.row_id))  # later rows of this push may name it
+        by_table, batches = defaultdict(list), defaultdict(list)
+        for table, values in rows:
+            by_table[table].append(values["id"])
+            batches[table, frozenset(values)].append(values)
+        for table, row_ids in by_table.items():
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            for start in range(0, len(row_ids), CHUNK):
+                if push.conn.execute(select(t.c.id).where(t.c.id.in_(row_ids[start:start + CHUNK]))).first():
+                    raise Rejected("a row already there: apply one by one")
+        for table, _columns in sorted(batches, key=lambda key: _write_order()[key[0]]):
+            push.conn.execute(insert(SYNCED_TABLES[table].__table__), batches[table, _columns])  # type: ignore[attr-defined]
+        leads = {_born(push, table, values) for table, values in rows} - {None}
+        wanted = sorted(leads - set(by_table["leads"]), key=str)
+        for start in range(0, len(wanted), CHUNK):
+            if push.conn.execute(select(Lead.id).where(Lead.id.in_(wanted[start:start + CHUNK]),
+                                                       Lead.deleted.is_(True))).first():
+                raise Rejected("a row under a deleted lead: apply one by one")
+    except (Rejected, DBAPIError, StatementError, ValueError) as exc:
+        if transient(exc):
+            raise
+        savepoint.rollback()
+        push.undo(mark)
+        return None
+    savepoint.commit()
+    return [MutationResult(seq=m.seq, status="applied", conflicts=[]) for m in ms]
 
 
 def _restore_device_copy(push: Push, m: Mutation) -> None:
@@ -497,15 +566,17 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
                                      f"({last}): a device numbers its changes one by one")
         state = Push(conn, user, request.client_id)
         refused = _refusals_told(conn, user, request, last)
+        ordered = sorted(request.mutations, key=lambda m: m.seq)
         results = []
-        for m in sorted(request.mutations, key=lambda m: m.seq):
+        for m in ordered:
             if m.seq <= last:
                 reason = refused.get(m.seq)
                 results.append(MutationResult(seq=m.seq, status="rejected", reason=reason) if reason is not None
                                else MutationResult(seq=m.seq, status="duplicate"))
-                continue
-            results.append(_apply_one(state, m))
-            last = m.seq
+        fresh = [m for m in ordered if m.seq > last]
+        if fresh:
+            results += _insert_all(state, fresh) or [_apply_one(state, m) for m in fresh]
+            last = fresh[-1].seq
         _save_last_seq(conn, user, request.client_id, last)
         _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
                                                              and r.seq not in refused])
