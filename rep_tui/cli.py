@@ -253,6 +253,27 @@ def _server_db():
         raise click.ClickException(str(exc)) from None
 
 
+@contextmanager
+def _progress(label: str):
+    """A progress callback for a long admin write: a bar on a terminal, silence otherwise (scripts, logs)."""
+    if not sys.stdout.isatty():
+        yield None
+        return
+    bar = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label).__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 def _new_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -360,9 +381,9 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
     address, city, state, zip, home_phone, cell_phone, work_phone, email,
     source, ..., rep, notes). Every line is checked first; by default nothing
     is written if any line is bad. Exits 1 when lines were bad."""
-    with _server_db() as (server_admin, engine):
+    with _server_db() as (server_admin, engine), _progress("Writing leads") as progress:
         report = server_admin.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
-                                           skip_duplicates=skip_duplicates)
+                                           skip_duplicates=skip_duplicates, progress=progress)
     _say(report.text())
     if report.bad_lines:
         sys.exit(1)
@@ -375,8 +396,8 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
 def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
     """Give leads to another rep, with their open appointments: they leave
     the old rep's devices and arrive on the new rep's on the next sync."""
-    with _server_db() as (server_admin, engine):
-        moved = server_admin.assign(engine, to_user, pid=pid, from_user=from_user)
+    with _server_db() as (server_admin, engine), _progress("Moving leads") as progress:
+        moved = server_admin.assign(engine, to_user, pid=pid, from_user=from_user, progress=progress)
     click.echo(f"{moved} lead(s) assigned to {to_user}.")
 
 

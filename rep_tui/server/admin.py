@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, Callable, Iterable, TextIO
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select
 
@@ -30,15 +30,16 @@ from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, T
 from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
-from rep_tui.sync.protocol import Mutation, PushRequest
+from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
 
 #: Who admin changes are recorded as in the change history (not a user row).
 ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
                   full_name="rep-tui admin", role="admin", team_id=None)
 ROLES = ("rep", "manager", "admin")
 MIN_PASSWORD = 8
-#: Mutations per push: short transactions, so reps' own pushes are not kept waiting.
-BATCH = 200
+#: Mutations per push: the most a push takes. An import's rows are written in
+#: bulk, so such a batch is still a short transaction that keeps no rep's push waiting long.
+BATCH = MAX_BATCH
 #: An upload comes before the attachment row that names it: younger blobs are kept.
 BLOB_GRACE = timedelta(days=1)
 
@@ -75,7 +76,11 @@ class Change:
     label: str = ""
 
 
-def _apply(engine: Engine, changes: list[Change]) -> None:
+#: Told (changes written, changes in all) after each batch: a progress bar.
+Progress = Callable[[int, int], None]
+
+
+def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None) -> None:
     """Push `changes` as a one-shot admin device, in batches; raises
     AdminError naming the changes the server refused."""
     from rep_tui.server.push import push
@@ -94,6 +99,8 @@ def _apply(engine: Engine, changes: list[Change]) -> None:
                 written, unsent = start + len(batch) - len(refused), len(changes) - start - len(batch)
                 raise AdminError(f"The server refused {len(refused)} change(s); {written} written, {unsent} not "
                                  "sent:\n  " + "\n  ".join(refused))
+            if progress:
+                progress(start + len(batch), len(changes))
     finally:
         with engine.begin() as conn:  # a one-shot device never re-sends: its sequence and refusals are not needed
             for table in (ClientSequence, PushRejection):
@@ -377,7 +384,7 @@ def _existing(conn: Connection, keys: set[str]) -> dict[str, str]:
 
 
 def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
-                 skip_duplicates: bool = False) -> ImportReport:
+                 skip_duplicates: bool = False, progress: Progress | None = None) -> ImportReport:
     """Check every line of a CSV of leads, then write them all (or, with
     `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
     problem names its line and column; leads sharing a phone or email with
@@ -428,7 +435,7 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
     if report.bad_lines and not skip_bad:
         report.held_back = True
         return report
-    _apply(engine, changes)
+    _apply(engine, changes, progress)
     lead_ids = [c.row_id for c in changes if c.table == "leads"]
     report.written = len(lead_ids)
     with engine.connect() as conn:
@@ -441,7 +448,8 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
 # --- reassigning leads --------------------------------------------------------------------
 
 
-def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | None = None) -> int:
+def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | None = None,
+           progress: Progress | None = None) -> int:
     """Give one lead (by PID) or all of a rep's leads to another rep; their
     open appointments go along. Returns the number of leads moved."""
     if (pid is None) == (from_user is None):
@@ -466,7 +474,7 @@ def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | 
     changes = [Change("leads", lead_id, "update", {"rep_id": (rep_id, target.id)}) for lead_id, rep_id in moving]
     changes += [Change("appointments", a_id, "update", {"rep_id": (rep_id, target.id)})
                 for a_id, rep_id in appointments]
-    _apply(engine, changes)
+    _apply(engine, changes, progress)
     return len(moving)
 
 
