@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from rep_tui.clock import utcnow
 from rep_tui.server import admin, auth
 from rep_tui.server.db import current_version
-from rep_tui.server.models import ClientSequence, ScopeExit, Token
+from rep_tui.server.models import ClientSequence, RowBirth, ScopeExit, Token
 from rep_tui.server.seed import add_rows
 from server_fixtures import make_company
 from rep_tui.store.models import Appointment, Attachment, ChangeRecord, Lead, Note, User
@@ -347,3 +347,57 @@ def test_a_customer_status_column_is_imported_by_label_or_value_and_a_bad_one_na
         statuses = dict(conn.execute(
             select(Lead.first_name, Lead.customer_status).where(Lead.last_name == "Stat")).all())
     assert statuses == {"Al": "do-not-contact", "Cy": "sold", "Di": None}
+
+
+def many_lines(count: int, *, bad: int | None = None) -> io.StringIO:
+    """`count` distinct leads, every tenth with a note; line `bad` (counting the header as 1) has a bad phone."""
+    rows = [f"F{i},Many,{i} Elm St,,,,,312-{200 + i // 10000}-{i % 10000:04d},,,,{'gate' if i % 10 == 0 else ''}\n"
+            for i in range(count)]
+    if bad is not None:
+        rows[bad - 2] = rows[bad - 2].replace(",312-", ",555-")
+    return io.StringIO(HEADER.replace("source\n", "source,notes\n") + "".join(rows))
+
+
+def test_an_import_of_thousands_is_all_or_nothing_then_written_whole_with_progress(db):
+    engine, _company = db
+    before = lead_count(engine)
+    report = admin.import_leads(engine, many_lines(2500, bad=2400), rep="ann")
+    assert report.held_back and report.written == 0 and len(report.problems) == 1
+    assert report.problems[0].startswith("line 2400, cell_phone: '555-")
+    assert lead_count(engine) == before
+
+    with engine.connect() as conn:
+        version = current_version(conn)
+    told = []
+    report = admin.import_leads(engine, many_lines(2500), rep="ann", progress=lambda *seen: told.append(seen))
+    assert report.written == 2500 and len(set(report.pids)) == 2500
+    assert told == [(1000, 2750), (2000, 2750), (2750, 2750)]  # 2,500 leads and 250 notes
+    with engine.connect() as conn:
+        leads = conn.execute(select(Lead.id, Lead.pid, Lead.version).where(Lead.last_name == "Many")).all()
+        notes = conn.execute(select(Note.id, Note.lead_id, Note.version).where(Note.author_name == "Import")).all()
+        created = conn.execute(select(ChangeRecord.row_id, ChangeRecord.version).where(
+            ChangeRecord.field == "*", ChangeRecord.version > version)).all()
+        births = conn.execute(select(RowBirth.row_id, RowBirth.version).where(RowBirth.version > version)).all()
+    assert len(leads) == 2500 and len(notes) == 250 and {n.lead_id for n in notes} <= {lead.id for lead in leads}
+    stamped = {row.id: row.version for row in [*leads, *notes]}
+    assert all(v > version for v in stamped.values()) and len(set(stamped.values())) == 2750
+    assert dict(created) == stamped and dict(births) == stamped  # each row's history and birth carry its version
+
+
+def test_a_big_import_reaches_the_reps_device_with_pids_notes_and_history(server, company, devices):
+    engine = admin.open_server(server.backend.url)
+    try:
+        ann = devices("ann")
+        ann.sync()
+        report = admin.import_leads(engine, many_lines(1500), rep="ann")
+        ann.sync()
+        leads = {row["id"]: row["pid"] for row in ann.rows("leads").values() if row["last_name"] == "Many"}
+        assert sorted(leads.values()) == report.pids and len(leads) == 1500
+        notes = [row for row in ann.rows("notes").values() if row["author_name"] == "Import"]
+        assert len(notes) == 150 and {n["lead_id"] for n in notes} <= leads.keys()
+        with ann.store.engine.connect() as conn:
+            history = {str(row_id) for row_id in conn.execute(
+                select(ChangeRecord.row_id).where(ChangeRecord.field == "*")).scalars()}
+        assert leads.keys() <= history and {n["id"] for n in notes} <= history
+    finally:
+        engine.dispose()
