@@ -92,6 +92,8 @@ class Push:
     #: (table, id) of rows a reference may name without asking the database again
     #: (only checks that no scope limits; forgotten on every rollback).
     present: set[tuple[str, Any]] = field(default_factory=set)
+    #: Who sees each rep's leads, as asked so far (forgotten when users or teams change, and on every rollback).
+    seen_by: dict[Any, set[uuid.UUID]] = field(default_factory=dict)
 
     def mark(self) -> tuple[int, ...]:
         return len(self.history), len(self.stamped), len(self.exits), len(self.births)
@@ -101,6 +103,18 @@ class Push:
         for items, size in zip((self.history, self.stamped, self.exits, self.births), mark):
             del items[size:]
         self.present.clear()
+        self.seen_by.clear()
+
+    def viewers(self, rep_id: Any) -> set[uuid.UUID]:
+        """`scoping.viewers`, asked once per rep while no user or team changes (a reassignment of many leads)."""
+        if rep_id not in self.seen_by:
+            self.seen_by[rep_id] = scoping.viewers(self.conn, rep_id)
+        return self.seen_by[rep_id]
+
+    def wrote(self, table: str) -> None:
+        """A row of `table` changed: who sees whose leads may have changed with it."""
+        if table in ("users", "teams"):
+            self.seen_by.clear()
 
 
 def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | None:
@@ -271,11 +285,11 @@ def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> No
     conn = push.conn
     if table == "leads":  # before = {old rep: viewers, new rep: viewers}
         (_old_rep, seen_by), (new_rep, _) = before.items()
-        _move_leads(push, [row_id], seen_by, scoping.viewers(conn, new_rep))
+        _move_leads(push, [row_id], seen_by, push.viewers(new_rep))
         return
     for rep, seen_by in before.items():
         leads = list(conn.execute(select(Lead.id).where(Lead.rep_id == rep)).scalars())
-        _move_leads(push, leads, seen_by, scoping.viewers(conn, rep))
+        _move_leads(push, leads, seen_by, push.viewers(rep))
 
 
 def _new_row(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
@@ -289,6 +303,7 @@ def _born(push: Push, table: str, values: dict[str, Any]) -> Any:
     """After a new row is written: is it the user's to write? Then its birth
     and history record; returns the lead it hangs off."""
     push.stamped.append((table, values["id"]))
+    push.wrote(table)
     if not scoping.may_write_row(push.conn, push.user, table, values):
         raise Rejected("that row is outside what you may change")
     lead_id = scoping.lead_of(push.conn, table, values)
@@ -325,8 +340,9 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
     if not (changes or conflicts):
         return []
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    before = {rep: scoping.viewers(conn, rep) for rep in _reps_behind(conn, table, current, changes)}
+    before = {rep: push.viewers(rep) for rep in _reps_behind(conn, table, current, changes)}
     conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=PENDING, updated_at=utcnow()))
+    push.wrote(table)
     push.stamped.append((table, m.row_id))
     if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, table, {**current, **changes}):
         raise Rejected("that change would move the row outside what you may change")
@@ -342,6 +358,7 @@ def _delete(push: Push, m: Mutation, current: dict[str, Any]) -> None:
         return
     lead_id = scoping.lead_of(push.conn, m.table, current)
     _soft_delete(push, m.table, [m.row_id])
+    push.wrote(m.table)
     _record(push, m.table, m.row_id, lead_id, "*", "present", "deleted", "edit")
     if m.table == "leads":
         jobs = select(Job.id).where(Job.lead_id == m.row_id)
