@@ -94,13 +94,15 @@ class Push:
     present: set[tuple[str, Any]] = field(default_factory=set)
     #: Who sees each rep's leads, as asked so far (forgotten when users or teams change, and on every rollback).
     seen_by: dict[Any, set[uuid.UUID]] = field(default_factory=dict)
+    #: Leads whose viewers changed: their trees get new versions before commit, all in a few statements.
+    moved: list[uuid.UUID] = field(default_factory=list)
 
     def mark(self) -> tuple[int, ...]:
-        return len(self.history), len(self.stamped), len(self.exits), len(self.births)
+        return len(self.history), len(self.stamped), len(self.exits), len(self.births), len(self.moved)
 
     def undo(self, mark: tuple[int, ...]) -> None:
         """Forget what a rolled-back savepoint recorded."""
-        for items, size in zip((self.history, self.stamped, self.exits, self.births), mark):
+        for items, size in zip((self.history, self.stamped, self.exits, self.births, self.moved), mark):
             del items[size:]
         self.present.clear()
         self.seen_by.clear()
@@ -247,15 +249,19 @@ def touch(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
     push.stamped.extend((table, rid) for rid in row_ids)
 
 
-def _touch_lead_tree(push: Push, lead_id: uuid.UUID) -> None:
-    """A lead changed hands: its new viewers' devices need everything under it."""
-    conn = push.conn
-    touch(push, "leads", [lead_id])
-    jobs = select(Job.id).where(Job.lead_id == lead_id)
-    for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
-        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-        where = t.c.lead_id == lead_id if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
-        touch(push, table, list(conn.execute(select(t.c.id).where(where)).scalars()))
+def _touch_moved_trees(push: Push) -> None:
+    """Leads changed hands: their new viewers' devices need everything under
+    them (a few statements per CHUNK leads, however many a push moved)."""
+    moved = list(dict.fromkeys(push.moved))
+    for start in range(0, len(moved), CHUNK):
+        leads = moved[start:start + CHUNK]
+        touch(push, "leads", leads)
+        jobs = select(Job.id).where(Job.lead_id.in_(leads))
+        for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            where = t.c.lead_id.in_(leads) if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
+            touch(push, table, list(push.conn.execute(select(t.c.id).where(where)).scalars()))
+    push.moved.clear()
 
 
 def _reps_behind(conn: Connection, table: str, current: dict[str, Any], changes: dict[str, Any]) -> list:
@@ -275,8 +281,8 @@ def _move_leads(push: Push, leads: list[uuid.UUID], before: set, after: set) -> 
     lost = before - after
     if not (lost or after - before):
         return
+    push.moved.extend(leads)
     for lead_id in leads:
-        _touch_lead_tree(push, lead_id)
         push.exits.extend({"lead_id": lead_id, "user_id": user} for user in lost)
 
 
@@ -597,6 +603,7 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
         _save_last_seq(conn, user, request.client_id, last)
         _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
                                                              and r.seq not in refused])
+        _touch_moved_trees(state)
         _finish(state)
     return PushResponse(last_seq=last, results=results)
 
