@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from rep_tui.domain.text import digits
 
@@ -22,8 +23,12 @@ US_STATES = frozenset(
 )
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension|#)\s*\d+\s*$", re.IGNORECASE)
+#: Recent answers kept by the slow checks: a value is checked several times on
+#: its way in (the form, its derived column, the server), an import line's too.
+RECENT = 4096
 
 
+@lru_cache(maxsize=RECENT)
 def normalize_phone(text: str | None, region: str = "US") -> str | None:
     """E.164 form of a phone as typed, or None when it is not a valid number.
 
@@ -69,13 +74,17 @@ def format_phone(e164: str | None) -> str:
 def check_email(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
+    return _normalized_email(text.strip())
+
+
+@lru_cache(maxsize=RECENT)
+def _normalized_email(text: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        result = validate_email(text.strip(), check_deliverability=False)
+        return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise Invalid(str(exc)) from None
-    return result.normalized
 
 
 def check_zip(text: str | None) -> str | None:
