@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.domain.dates import format_day, format_time, parse_day, parse_time, relative_day
@@ -27,6 +27,7 @@ from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
@@ -97,7 +98,7 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             yield ValidatedInput("Time", parse_time, id="new_time", placeholder=TIME_EXAMPLE)
             yield Static("", id="preview")
             yield Static("", id="form-message")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         for hidden in (*self.query(ValidatedInput), self.query_one("#preview"), self.query_one("#form-message")):
