@@ -69,10 +69,6 @@ class BookDialog(ModalScreen[bool]):
     ]
 
     @dataclass
-    class Loaded(Message):
-        subject: _Subject | None
-
-    @dataclass
     class LeadsFound(Message):
         query: str
         hits: list[tuple[uuid.UUID, str]]
@@ -146,29 +142,28 @@ class BookDialog(ModalScreen[bool]):
 
     # --- who --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="book-load", exit_on_error=False)
     def _load(self) -> None:
+        in_store(self, "read who to book", self._read_subject, self._loaded, group="book-load")
+
+    def _read_subject(self, session) -> _Subject | None:
         from rep_tui.store.models import Appointment, Lead
 
-        with self.app.store.session() as session:
-            appointment = session.get(Appointment, self.appointment_id) if self.moving else None
-            lead = session.get(Lead, appointment.lead_id if appointment else self.lead_id)
-            subject = None
-            if lead is not None and not lead.deleted:
-                line = " · ".join(p for p in (lead.name, lead.city, lead.product_interest) if p)
-                subject = _Subject(lead.id, line)
-                if appointment is not None:
-                    subject = _Subject(lead.id, line, appointment.id, appointment.starts_at,
-                                       length_of(appointment.starts_at, appointment.ends_at), appointment.kind)
-        self.post_message(self.Loaded(subject))
+        appointment = session.get(Appointment, self.appointment_id) if self.moving else None
+        lead = session.get(Lead, appointment.lead_id if appointment else self.lead_id)
+        if lead is None or lead.deleted:
+            return None
+        line = " · ".join(p for p in (lead.name, lead.city, lead.product_interest) if p)
+        if appointment is None:
+            return _Subject(lead.id, line)
+        return _Subject(lead.id, line, appointment.id, appointment.starts_at,
+                        length_of(appointment.starts_at, appointment.ends_at), appointment.kind)
 
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
+    def _loaded(self, subject: _Subject | None) -> None:
         self.query_one("#dialog").loading = False
-        if event.subject is None:
+        if subject is None:
             self._say("That lead or appointment is not on this device any more. Esc closes.", error=True)
             return
-        self._choose(event.subject)
+        self._choose(subject)
 
     def _choose(self, subject: _Subject) -> None:
         self.subject = subject

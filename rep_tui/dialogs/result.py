@@ -18,15 +18,17 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rep_tui.clock import local_today, utcnow, zone
 from rep_tui.domain.dates import format_day, format_time, parse_day, parse_time, relative_day
 from rep_tui.domain.validation import Invalid, check_units, format_money, parse_money
 from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import KeepsTypedText
+from rep_tui.store_io import in_store
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
+from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
@@ -97,24 +99,24 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             yield ValidatedInput("Time", parse_time, id="new_time", placeholder=TIME_EXAMPLE)
             yield Static("", id="preview")
             yield Static("", id="form-message")
-        yield Footer()
+        yield RepFooter()
 
     def on_mount(self) -> None:
         for hidden in (*self.query(ValidatedInput), self.query_one("#preview"), self.query_one("#form-message")):
             hidden.display = False
         self._load()
 
-    @work(thread=True, exclusive=True, group="result-dialog", exit_on_error=False)
     def _load(self) -> None:
+        in_store(self, "read the appointment", self._read, self._show, group="result-dialog")
+
+    def _read(self, session) -> _Loaded:
         from rep_tui.store.queries import result_codes
         from rep_tui.store.resulting import known_products
 
-        with self.app.store.session() as session:
-            appointment = session.get(Appointment, self.appointment_id)
-            lead = session.get(Lead, appointment.lead_id)
-            job = session.get(Job, appointment.job_id) if appointment.job_id else None
-            loaded = _Loaded(appointment, lead, job, result_codes(session), known_products(session))
-        self.app.call_from_thread(self._show, loaded)
+        appointment = session.get(Appointment, self.appointment_id)
+        lead = session.get(Lead, appointment.lead_id)
+        job = session.get(Job, appointment.job_id) if appointment.job_id else None
+        return _Loaded(appointment, lead, job, result_codes(session), known_products(session))
 
     def _show(self, loaded: _Loaded) -> None:
         self.loaded = loaded

@@ -14,10 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -27,6 +25,7 @@ from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow, week_start
 from rep_tui.widgets.agenda_table import FREE, AgendaTable
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.store_io import in_store
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.week_view import DAYS, WeekView
 
@@ -62,11 +61,6 @@ class AppointmentsScreen(Screen):
         Binding("m", "move_appointment", "Move", tooltip="Move the appointment under the cursor"),
         Binding("x", "cancel_appointment", "Cancel", tooltip="Cancel the appointment under the cursor"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, agenda: DayAgenda) -> None:
-            super().__init__()
-            self.agenda = agenda
 
     def __init__(self) -> None:
         super().__init__()
@@ -126,28 +120,27 @@ class AppointmentsScreen(Screen):
         self.shown_day = None  # the cursor goes to today even when today's week is on screen
         self._load()
 
-    @work(thread=True, exclusive=True, group="appointments", exit_on_error=False)
     def _load(self) -> None:
         from rep_tui.clock import utcnow
         from rep_tui.store import queries
 
         app, week = self.app, self.week
         day = week_start(self.day) if week else self.day
-        with app.store.session() as session:
-            agenda = DayAgenda(
+
+        def read(session) -> DayAgenda:
+            return DayAgenda(
                 day=day,
                 now=utcnow(),
                 codes={c.code: c for c in queries.result_codes(session)},
                 rows=queries.appointments_on(session, app.user.id, day, app.tz, days=DAYS if week else 1),
                 week=week,
             )
-        self.post_message(self.Loaded(agenda))
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
+        in_store(self, "read the appointments", read, self._show, group="appointments")
+
+    def _show(self, agenda: DayAgenda) -> None:
         from rep_tui.clock import local_today
 
-        agenda = event.agenda
         if (agenda.week, agenda.day) != (self.week, week_start(self.day) if self.week else self.day):
             return  # the rep moved on; that day's load is on its way
         settings = self.app.settings

@@ -8,10 +8,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -20,6 +19,7 @@ from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import BeBack
 from rep_tui.widgets.be_back_table import BeBackTable
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.store_io import in_store
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.row_table import TableSection
 
@@ -40,11 +40,6 @@ class BeBacksScreen(Screen):
         Binding("delete", "clear_follow_up", "Clear date", show=False),
     ]
 
-    class Loaded(Message):
-        def __init__(self, data: BeBackList) -> None:
-            super().__init__()
-            self.data = data
-
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[uuid.UUID, BeBack] = {}
@@ -62,23 +57,22 @@ class BeBacksScreen(Screen):
     def on_screen_resume(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="be-backs", exit_on_error=False)
     def _load(self) -> None:
         from rep_tui.clock import local_today
         from rep_tui.store import queries
 
         app = self.app
-        with app.store.session() as session:
-            data = BeBackList(
+
+        def read(session) -> BeBackList:
+            return BeBackList(
                 today=local_today(app.tz),
                 codes={c.code: c for c in queries.result_codes(session)},
                 items=queries.be_backs(session, app.user.id),
             )
-        self.post_message(self.Loaded(data))
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
-        data = event.data
+        in_store(self, "read the be-backs", read, self._show, group="be-backs")
+
+    def _show(self, data: BeBackList) -> None:
         self.items = {item.lead.id: item for item in data.items}
         table = self.query_one("#be-backs", BeBackTable)
         table.show_be_backs(data.items, data.today, self.app.tz, data.codes)

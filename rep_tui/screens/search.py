@@ -26,6 +26,7 @@ from rep_tui.domain.text import digits, strip_accents, words
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.search import SearchFilters, SearchHit
+from rep_tui.store_io import in_store
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
@@ -153,16 +154,16 @@ class SearchScreen(Screen):
 
     # --- filters -----------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="search-choices")
     def _load_filter_choices(self) -> None:
         from rep_tui.store.queries import lead_sources, result_codes
 
-        with self.app.store.session() as session:
-            codes = [(c.label, c.code) for c in result_codes(session)]
-            sources = [(s, s) for s in lead_sources(session)]
-        self.app.call_from_thread(self._set_filter_choices, codes, sources)
+        def read(session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+            return [(c.label, c.code) for c in result_codes(session)], [(s, s) for s in lead_sources(session)]
 
-    def _set_filter_choices(self, codes: list[tuple[str, str]], sources: list[tuple[str, str]]) -> None:
+        in_store(self, "read the search filters", read, self._set_filter_choices, group="search-choices")
+
+    def _set_filter_choices(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
+        codes, sources = choices
         self.query_one("#result-filter", Select).set_options(codes)
         self.query_one("#source-filter", Select).set_options(sources)
 

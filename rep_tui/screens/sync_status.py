@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -25,6 +24,7 @@ from rep_tui.store.sync_review import (
     CannotReapply, LostValue, Quarantined, QueuedChange, dismiss, field_label, noun, reapply, send_again,
 )
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.store_io import in_store
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
@@ -59,11 +59,6 @@ class SyncStatusScreen(Screen):
         Binding("s", "send_again", "Send again"),
         Binding("d", "dismiss_refused", "Dismiss"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, review: SyncReview) -> None:
-            super().__init__()
-            self.review = review
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,18 +105,17 @@ class SyncStatusScreen(Screen):
         if self.is_current:
             self._load()
 
-    @work(thread=True, exclusive=True, group="sync-review", exit_on_error=False)
     def _load(self) -> None:
         from rep_tui.store import sync_review
 
-        with self.app.store.session() as session:
-            review = SyncReview(sync_review.queued_changes(session), sync_review.lost_values(session),
-                                sync_review.quarantined(session))
-        self.post_message(self.Loaded(review))
+        def read(session) -> SyncReview:
+            return SyncReview(sync_review.queued_changes(session), sync_review.lost_values(session),
+                              sync_review.quarantined(session))
 
-    @on(Loaded)
-    def _show(self, event: Loaded) -> None:
-        self.review = review = event.review
+        in_store(self, "read what waits to sync", read, self._show, group="sync-review")
+
+    def _show(self, review: SyncReview) -> None:
+        self.review = review
         tz = self.app.tz
         pending = sum(c.state == "pending" for c in review.changes)
         rejected = sum(c.state == "rejected" for c in review.changes)

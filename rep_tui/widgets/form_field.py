@@ -19,7 +19,8 @@ from rep_tui.domain.safe_text import visible
 
 
 class FormField(Vertical):
-    """Label (with * when mandatory), control, and an error line shown only when there is an error."""
+    """Label (with * when mandatory), control, and an error line mounted on the
+    first error (a form of many fields opens with one widget fewer per field)."""
 
     DEFAULT_CSS = """
     FormField { height: auto; }
@@ -46,7 +47,6 @@ class FormField(Vertical):
             yield Label(f"{self.label} *" if self.required else self.label,
                         classes="field-label -required" if self.required else "field-label")
             yield self.control
-        yield Static("", classes="field-error")
 
     @property
     def value(self) -> Any:
@@ -61,7 +61,11 @@ class FormField(Vertical):
 
     def set_error(self, message: str | None) -> None:
         """Show `message` under the field (None clears it)."""
-        self.query_one(".field-error", Static).update(message or "")
+        lines = self.query_children(".field-error")
+        if lines:
+            lines.first(Static).update(message or "")
+        elif message:
+            self.mount(Static(message, classes="field-error"))
         self.set_class(bool(message), "-invalid")
 
 
