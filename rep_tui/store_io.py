@@ -49,7 +49,10 @@ def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
             node.post_message(StoreFailed(what, error))
             return None
         if then is not None and not get_current_worker().is_cancelled and app.is_running:
-            app.call_from_thread(then, result)
+            try:
+                app.call_from_thread(then, result)
+            except Exception as error:  # a bug in showing the result: loud, like any handler's
+                app.call_from_thread(app._handle_exception, error)
         return result
 
     return node.run_worker(run, name=what, group=group or what, exclusive=exclusive, thread=True,

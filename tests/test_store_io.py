@@ -105,3 +105,19 @@ async def test_a_reps_day_opens_no_session_on_the_ui_thread(store, ui_thread_ses
     assert ui_thread_sessions == []
     with store.session() as session:  # the walk did write, off the UI thread
         assert session.scalar(select(Comment.id).where(Comment.lead_id == lead_id, Comment.body == "Bring samples"))
+
+
+async def test_a_bug_in_showing_a_result_is_not_swallowed(store):
+    """`then` runs on the UI thread for the worker; if it raises, the app
+    fails loudly (as any handler's bug does) instead of the worker dying quietly."""
+    from rep_tui.app import RepApp
+    from rep_tui.store_io import in_store
+
+    def show(_result) -> None:
+        raise ZeroDivisionError("a show method's bug")
+
+    app = RepApp(store)
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await in_store(app.screen, "read nothing", lambda session: 1, show).wait()
+            await pilot.pause()
