@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.signal import Signal
 
 from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import OpenLead, ResultAppointment, RowsChanged
 from rep_tui.ordered_keys import OrderedKeys
@@ -135,19 +136,25 @@ class RepApp(OrderedKeys):
             self.register_theme(theme)
         self.theme = self.settings.theme
         from rep_tui.store.models import User
-        from rep_tui.store.queries import current_user, get_setting, time_zone_of
+        from rep_tui.store.queries import current_user, get_setting, permissions_of, time_zone_of
         from rep_tui.store.writes import Actor
 
         with store.session() as session:  # before the app runs: nothing to freeze yet
             user = current_user(session) if user_id is None else session.get(User, user_id)
             self._time_zone = time_zone_of(session, user, self.settings.time_zone) if user else None
             device = get_setting(session, "device_id") or "local"
+            self.permissions = permissions_of(session, user) if user else frozenset()
         if user is None:
             raise SystemExit("No user is signed in on this device: run `rep-tui demo` or `rep-tui login SERVER`.")
         self.user = user
         #: Who every write of this app is recorded as: the user on this device (set at sign-in, before the app).
         self.actor: Actor = Actor(user.id, user.full_name, device)
         self.sub_title = f"{user.full_name} · {user.role}"
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the signed-in user may use an office function: what the app
+        hides when not (the server refuses it anyway)."""
+        return permission in self.permissions
 
     @property
     def tz(self) -> str:

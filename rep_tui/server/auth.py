@@ -17,6 +17,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.db import dialect_insert, write_transaction
 from rep_tui.server.models import LoginFailure, Password, Token
 from rep_tui.store.models import User
@@ -44,6 +45,11 @@ class Principal:
     full_name: str
     role: str
     team_id: uuid.UUID | None
+    #: What the user's group grants; None when in no group (the role's defaults apply).
+    group_permissions: frozenset[str] | None = None
+
+    def may(self, permission: Permission) -> bool:
+        return permission in granted(self.role, self.group_permissions)
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +186,12 @@ def authenticate(conn: Connection, token: str) -> Principal:
     if row is None:
         raise AuthError(401, "Sign in again: the token is unknown, expired or revoked.")
     return Principal(*row)
+
+
+def require(user: Principal, permission: Permission) -> None:
+    """Refuse (403, in plain words) a user whose permissions lack `permission`."""
+    if not user.may(permission):
+        raise AuthError(403, f"You may not do this: {permission.label.lower()} needs a permission your group lacks.")
 
 
 def revoke(conn: Connection, token: str) -> None:

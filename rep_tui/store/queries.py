@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow, zone
 from rep_tui.domain import stats as stats_rules
+from rep_tui.domain.permissions import Permission, granted
 from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User
 
@@ -39,6 +40,11 @@ def current_user(session: Session) -> User | None:
     """The user signed in on this device."""
     value = get_setting(session, "current_user")
     return session.get(User, uuid.UUID(value)) if value else None
+
+
+def permissions_of(session: Session, user: User) -> frozenset[Permission]:
+    """What `user` may do beyond seeing their leads (the server enforces the same)."""
+    return granted(user.role)
 
 
 def time_zone_of(session: Session, user: User, configured: str | None = None) -> str:
