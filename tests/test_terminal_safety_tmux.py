@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -25,9 +22,8 @@ from rep_tui.device_link import sign_in
 from rep_tui.server.seed import add_rows
 from rep_tui.store.db import Store
 from server_fixtures import PASSWORD, Backend, Server, make_company
+from tmux_app import TmuxApp
 
-#: How long the app may take to show a screen on a loaded machine before the check fails.
-PATIENCE_SECONDS = 60.0
 CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"  # OSC 52: put "Hello" on the clipboard
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;PWNED\x07"  # OSC 0: the window title
@@ -35,17 +31,6 @@ MARKUP = "[@click=app.quit]x[/]"
 FIRST, LAST, CITY = f"Eve{CLIPBOARD}", f"Hostile{CLEAR}", f"Aurora{TITLE}"
 COMMENT = f"Call after 5{CLIPBOARD}\nthen {CLEAR}{TITLE} {MARKUP}"
 PANE_TITLE = "pane-before"
-
-
-def wait_for(condition, what: str):
-    """Poll `condition` until it returns something truthy; fail loudly after PATIENCE_SECONDS."""
-    deadline = time.monotonic() + PATIENCE_SECONDS
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 @pytest.fixture
@@ -94,44 +79,27 @@ def test_rep_tui_search_prints_escape_sequences_as_symbols(manager_device: Path)
     assert (hit["name"], hit["city"]) == (f"{FIRST} {LAST}", CITY)  # escaped, not changed
 
 
-def test_escape_sequences_and_markup_in_synced_data_are_shown_not_obeyed(manager_device: Path, tmp_path: Path):
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is needed for this test (apt-get install tmux)")
-    # A tmux server of our own, empty buffer list, taking OSC 52 from the app as a real terminal would.
-    socket = f"terminal-safety-{uuid.uuid4().hex[:8]}"
-    config = tmp_path / "tmux.conf"
-    config.write_text("set -s set-clipboard on\nset -g remain-on-exit on\n")
-    tmux = lambda *args: subprocess.run(["tmux", "-L", socket, *args], check=True,  # noqa: E731
-                                        capture_output=True, text=True).stdout
-    env = {name: os.environ[name] for name in ("REP_TUI_NOW", "PYTHONPATH", "TERM") if name in os.environ}
-    env["REP_TUI_HOME"] = str(manager_device)
-    command = shlex.join(["env", *(f"{name}={value}" for name, value in env.items()), sys.executable, "-m", "rep_tui"])
-    subprocess.run(["tmux", "-L", socket, "-f", str(config), "new-session", "-d", "-s", "app", "-x", "80", "-y", "24",
-                    command], check=True)
-    pane = lambda: tmux("capture-pane", "-p", "-t", "app")  # noqa: E731
-    try:
-        tmux("select-pane", "-t", "app", "-T", PANE_TITLE)
-        wait_for(lambda: "Today" in pane(), "the Dashboard")
-        tmux("send-keys", "-t", "app", "2")
-        wait_for(lambda: "Search" in pane(), "the Search screen")
-        tmux("send-keys", "-t", "app", "-l", "hostile")
-        wait_for(lambda: "Eve␛]52;c;SGVsbG…" in pane(), "the hostile lead in the results")
-        tmux("send-keys", "-t", "app", "Enter")
-        wait_for(lambda: "Aurora␛]0;PWNED" in pane() and "Comments" in pane(), "the lead's Customer Information")
-        tmux("send-keys", "-t", "app", "c")
-        wait_for(lambda: "Call after 5␛]52;c;SGVsbG8=␇" in pane(), "the comment")
-        shown = pane()
-    except AssertionError as error:
-        raise AssertionError(f"{error}; the terminal shows:\n{pane()}") from None
-    try:
+def test_escape_sequences_and_markup_in_synced_data_are_shown_not_obeyed(manager_device: Path):
+    # Its own tmux server, empty buffer list, taking OSC 52 from the app as a real terminal would.
+    with TmuxApp(manager_device, config="set -s set-clipboard on\n") as app:
+        app.tmux("select-pane", "-t", "app", "-T", PANE_TITLE)
+        app.wait_to_show("Today", "the Dashboard")
+        app.keys("2")
+        app.wait_to_show("Search", "the Search screen")
+        app.keys("-l", "hostile")
+        app.wait_to_show("Eve␛]52;c;SGVsbG…", "the hostile lead in the results")
+        app.keys("Enter")
+        app.wait_for(lambda: "Aurora␛]0;PWNED" in app.pane() and "Comments" in app.pane(),
+                     "the lead's Customer Information")
+        app.keys("c")
+        app.wait_to_show("Call after 5␛]52;c;SGVsbG8=␇", "the comment")
+        shown = app.pane()
         assert "then ␛[2J␛]0;PWNED␇ [@click=app.quit]x[/]" in shown  # markup shown as typed, not read
         assert "Ann␛]0;PWNED␇" in shown
         assert "Eve␛]52;c;SGVsbG8=␇ Hostile␛[2J" in shown  # the header
         assert "Job" in shown and "History" in shown  # the tabs are still there: nothing cleared the screen
-        with_styles = tmux("capture-pane", "-e", "-p", "-t", "app")
+        with_styles = app.pane("-e")
         assert "PWNED" in with_styles and "]52;" not in with_styles.replace("␛]52;", "")
-        assert tmux("display-message", "-p", "-t", "app", "#{pane_title}").strip() == PANE_TITLE
-        assert tmux("list-buffers") == ""  # nothing was put on the clipboard
-        assert "Pane is dead" not in pane()  # the app still runs: no action was clicked into being
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        assert app.tmux("display-message", "-p", "-t", "app", "#{pane_title}").strip() == PANE_TITLE
+        assert app.tmux("list-buffers") == ""  # nothing was put on the clipboard
+        assert "Pane is dead" not in app.pane()  # the app still runs: no action was clicked into being
