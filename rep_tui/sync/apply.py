@@ -119,7 +119,7 @@ def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
 
 
 @lru_cache(maxsize=None)
-def _upsert_sql(table: str) -> str:
+def upsert_sql(table: str) -> str:
     names = [name for name, _bind in sqlite_binders(table)]
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     return (f'INSERT INTO {table} ({", ".join(chr(34) + n + chr(34) for n in names)}) '
@@ -127,7 +127,7 @@ def _upsert_sql(table: str) -> str:
 
 
 def _upsert(conn: Connection, table: str, rows: list[dict]) -> None:
-    conn.exec_driver_sql(_upsert_sql(table), sqlite_params(table, rows))
+    conn.exec_driver_sql(upsert_sql(table), sqlite_params(table, rows))
 
 
 def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
