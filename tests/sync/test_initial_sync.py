@@ -4,6 +4,7 @@ with the same rows as the server and find its leads by what a rep remembers."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,14 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 import rep_tui
 from rep_tui.server import auth, scoping
+from rep_tui.server.db import take_versions
+from rep_tui.server.pull import page_json, pull, pull_json
 from rep_tui.server.seed import add_rows
 from server_fixtures import server_rows
 from rep_tui.store import search
-from rep_tui.store.models import SYNCED_TABLES, Lead
+from rep_tui.store.models import SYNCED_TABLES, Lead, User
 from rep_tui.sync import state
 from rep_tui.sync.apply import INDEX_STALE
 from rep_tui.sync.codec import encode_row, encode_rows, wire_columns
@@ -54,6 +57,28 @@ def test_page_encoding_matches_encode_row(server, company):
             expected = [encode_row(table, row) for row in conn.execute(select(t).order_by(t.c.id)).mappings()]
             wire = conn.execute(select(*wire_columns(table, conn.dialect.name)).order_by(t.c.id)).all()
             assert encode_rows(table, wire, conn.dialect.name) == expected
+
+
+def test_pull_json_is_the_page_pull_gives_with_its_rows_written_by_the_database(server, company):
+    """The route's answer (on PostgreSQL each row's JSON is made by the
+    database) parses to what `page_json(pull(...))` gives, page by page, with
+    rows of every column type and deleted rows among them."""
+    leads = _seed_phoned_leads(server.engine, company.users["ann"], range(8))
+    _seed_rep_book(server.engine, company.users["ann"], range(100, 130))
+    with server.engine.begin() as conn:
+        conn.execute(update(Lead).where(Lead.id == leads[3]).values(deleted=True, version=take_versions(conn, 1)))
+    with server.engine.connect() as conn:
+        team = conn.execute(select(User.team_id).where(User.id == company.users["ann"])).scalar_one()
+    ann = auth.Principal(company.users["ann"], "ann", "Ann", "rep", team)
+    cursor, pages = 0, 0
+    while True:
+        expected = json.loads(page_json(pull(server.engine, ann, cursor, "device", 25)))
+        assert json.loads(pull_json(server.engine, ann, cursor, "device", 25)) == expected
+        pages += 1
+        cursor = expected["cursor"]
+        if not expected["more"]:
+            break
+    assert pages > 4
 
 
 def _found(device, query: str) -> list[uuid.UUID]:
