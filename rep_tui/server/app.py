@@ -25,7 +25,7 @@ from rep_tui.server import auth
 from rep_tui.server.blobs import http_status, may_read, record_upload
 from rep_tui.server.db import make_engine, migrate, read_only
 from rep_tui.server.limits import BodyLimit
-from rep_tui.server.pull import pull, page_json
+from rep_tui.server.pull import pull_json
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.server.push import SequenceOutOfRange, push
 from rep_tui.sync.protocol import CLIENT_ID, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse
@@ -190,8 +190,7 @@ def create_app(
         limit: int = Query(2000, ge=1),
         user: auth.Principal = Depends(principal),
     ) -> Response:
-        page = pull(reader, user, cursor, client_id, limit)
-        return Response(page_json(page), media_type="application/json")
+        return Response(pull_json(reader, user, cursor, client_id, limit), media_type="application/json")
 
     @app.put("/blobs/{sha}", status_code=201, response_class=Response, openapi_extra=_BLOB_BODY, responses={
         200: {"description": "The server had it already (and the content matched its name)."},

@@ -37,10 +37,18 @@ KEEP_ALIVE = 75
 
 
 def app_from_env():
-    """The app of one worker process when serving with several workers."""
+    """The app of one worker process (what `run` serves)."""
+    import gc
+
     from rep_tui.server.app import create_app
 
-    return create_app(os.environ[ENV_DB], blobs_dir=Path(os.environ[ENV_BLOBS]))
+    app = create_app(os.environ[ENV_DB], blobs_dir=Path(os.environ[ENV_BLOBS]))
+    # What exists now (modules, models, cached queries) lives as long as the
+    # process: kept out of the collector's full passes, which otherwise rescan
+    # it all while a pull makes a hundred thousand rows (a third of the
+    # server's CPU for an initial sync).
+    gc.freeze()
+    return app
 
 
 def run(db_url: str | None = None, host: str = "127.0.0.1", port: int = 8765, tls_cert: str | None = None,

@@ -119,15 +119,18 @@ def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
 
 
 @lru_cache(maxsize=None)
-def _upsert_sql(table: str) -> str:
+def upsert_sql(table: str) -> str:
     names = [name for name, _bind in sqlite_binders(table)]
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     return (f'INSERT INTO {table} ({", ".join(chr(34) + n + chr(34) for n in names)}) '
             f'VALUES ({", ".join("?" * len(names))}) ON CONFLICT (id) DO UPDATE SET {updates}')
 
 
-def _upsert(conn: Connection, table: str, rows: list[dict]) -> None:
-    conn.exec_driver_sql(_upsert_sql(table), sqlite_params(table, rows))
+def prepare(page: PullPage) -> dict[str, list[tuple]]:
+    """The page's rows as executemany parameters, by table. The sync engine
+    calls this in the thread that fetches the next page, so the conversion
+    runs while SQLite writes the previous page (which lets go of the GIL)."""
+    return {table: sqlite_params(table, rows) for table, rows in page.upserts.items() if rows}
 
 
 def _overlay(conn: Connection, table: str, entries: list[OutboxEntry]) -> None:
@@ -150,10 +153,12 @@ def _add_history(conn: Connection, page: PullPage) -> None:
         conn.execute(sqlite_insert(ChangeRecord).on_conflict_do_nothing(index_elements=["id"]), rows)
 
 
-def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None) -> None:
+def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None,
+               params: dict[str, list[tuple]] | None = None) -> None:
     """Apply one page and store its cursor, in one transaction; re-index the
     leads it touched if `reindex`, else mark the index stale. `seen` collects
-    (table, id) of upserts."""
+    (table, id) of upserts; `params` is `prepare(page)` if made already."""
+    params = prepare(page) if params is None else params
     from rep_tui.sync.state import CURSOR, set_int
 
     with unchecked_session(store) as session:
@@ -166,7 +171,7 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
             rows = page.upserts.get(table)
             if not rows:
                 continue
-            _upsert(conn, table, rows)
+            conn.exec_driver_sql(upsert_sql(table), params[table])
             if seen is not None:
                 seen.update((table, row["id"]) for row in rows)
             mine = {str(key[1]) for key in pending if key[0] == table}

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 import pydantic_core
 from sqlalchemy import ColumnElement, case, cast, func, type_coerce
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, String, Text, Uuid
+from sqlalchemy.types import JSON, Boolean, Date, DateTime, Integer, Numeric, String, Text, Uuid
 
 from rep_tui.store.models import SYNCED_TABLES
 from rep_tui.store.serialize import from_json, to_json
@@ -82,6 +82,29 @@ def wire_columns(table: str, dialect: str) -> tuple[ColumnElement, ...]:
         return col
 
     return tuple(wire(c) for c in cols)
+
+
+@lru_cache(maxsize=None)
+def pg_json_columns(table: str) -> tuple[ColumnElement, ...]:
+    """The columns of a synced table as PostgreSQL's `row_to_json` must see
+    them to write what `encode_row` gives: `wire_columns`, but JSON left as
+    JSON (to nest, not to quote) and decimals as their text."""
+    cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+
+    def wire(col, made):
+        if isinstance(col.type, JSON):
+            return col
+        if isinstance(col.type, Numeric):
+            return cast(col, Text).label(col.key)
+        return made
+
+    return tuple(wire(c, made) for c, made in zip(cols, wire_columns(table, "postgresql")))
+
+
+@lru_cache(maxsize=None)
+def json_column_keys(table: str) -> tuple[str, ...]:
+    cols = SYNCED_TABLES[table].__table__.columns  # type: ignore[attr-defined]
+    return tuple(c.key for c in cols if isinstance(c.type, JSON))
 
 
 @lru_cache(maxsize=None)

@@ -21,7 +21,7 @@ from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
-from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows
+from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows, prepare
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
 from rep_tui.sync.tables import ORDERED
 
@@ -264,16 +264,17 @@ class SyncClient:
         seen: set[tuple[str, str]] | None = set() if cursor == 0 and holds_server_rows(self.store) else None
         bulk = cursor == 0 or bool(stale)  # index once at the end, not page by page
 
-        def fetch(after: int) -> PullPage:
+        def fetch(after: int) -> tuple[PullPage, dict[str, list[tuple]]]:
             response = self._request("GET", "/sync/pull",
                                      params={"cursor": after, "client_id": device, "limit": self.page_size})
-            return PullPage.model_validate_json(response.content)
+            page = PullPage.model_validate_json(response.content)
+            return page, prepare(page)
 
-        # The next page is fetched while this one is applied: server and device work at once.
+        # The next page is fetched and converted while this one is applied: server and device work at once.
         with ThreadPoolExecutor(max_workers=1) as prefetch:
             coming = prefetch.submit(fetch, cursor)
             while True:
-                page = coming.result()
+                page, params = coming.result()
                 if page.last_seq < acked:
                     with self.store.session() as session:
                         self._server_behind(session, page.last_seq, report, note)
@@ -286,7 +287,7 @@ class SyncClient:
                     continue
                 if page.more:
                     coming = prefetch.submit(fetch, page.cursor)
-                apply_page(self.store, page, reindex=not bulk, seen=seen)
+                apply_page(self.store, page, reindex=not bulk, seen=seen, params=params)
                 report.pulled += sum(len(rows) for rows in page.upserts.values())
                 report.removed += len(page.removals)
                 report.changed_tables.update(table for table, rows in page.upserts.items() if rows)
