@@ -390,10 +390,16 @@ def _soft_delete(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
     push.stamped.extend((table, row_id) for row_id in row_ids)
 
 
+def _deletes(m: Mutation) -> bool:
+    """Whether a mutation deletes its row: a delete, or any change setting `deleted`."""
+    pair = m.fields.get("deleted")
+    return m.op == "delete" or (isinstance(pair, list) and len(pair) == 2 and pair[1] is True)
+
+
 def authorize(push: Push, m: Mutation) -> dict[str, Any] | None:
     """Step 3: may this user do this to this row? Returns the row as it is
     (None for a new one); the new values' scope is checked as they are written."""
-    refusal = scoping.write_refusal(m.table, m.op, push.user)
+    refusal = scoping.write_refusal(m.table, "delete" if _deletes(m) else m.op, push.user)
     if refusal:
         raise Rejected(refusal)
     current = _row(push.conn, m.table, m.row_id)
@@ -467,7 +473,8 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     (refused, already there, an attachment, a statement failing): the caller
     then applies them one by one, so each refusal keeps its reason."""
     if push.user.role != "admin" or len({m.row_id for m in ms}) != len(ms) or any(
-            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments" for m in ms):
+            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments"
+            or scoping.write_refusal(m.table, "delete" if _deletes(m) else m.op, push.user) for m in ms):
         return None
     savepoint, mark = push.conn.begin_nested(), push.mark()
     try:

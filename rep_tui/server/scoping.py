@@ -2,8 +2,10 @@
 
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
-sees all. Reference tables are readable by everyone, writable by admins.
-Notes, payments and commissions are office data: reps and managers read them
+sees all. Reference tables are readable by everyone; users, teams, groups
+and result codes are written by whoever has the permission for them
+(`sync.tables.WRITE_PERMISSION`), the other reference tables by admins.
+Deleting a lead needs DELETE_LEADS, whatever the role. Notes, payments and commissions are office data: reps and managers read them
 only. Comments are append-only."""
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
-from rep_tui.server.auth import Principal
+from rep_tui.domain.permissions import Permission
+from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+from rep_tui.sync.tables import (
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITE_PERMISSION,
+)
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -100,7 +105,13 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
-    """Why `user` may not do `op` on `table` at all, or None."""
+    """Why `user` may not do `op` on `table` at all, or None. `op` is "delete"
+    for any change that deletes the row (an update setting `deleted` too)."""
+    needed = WRITE_PERMISSION.get(table)
+    if table == "leads" and op == "delete":
+        needed = Permission.DELETE_LEADS
+    if needed is not None:
+        return None if user.may(needed) else lacks(needed)
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:

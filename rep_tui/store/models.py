@@ -71,6 +71,18 @@ class Team(Synced, Base):
     manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
 
+class UserGroup(Synced, Base):
+    """What its members may do beyond seeing their leads: data an admin edits
+    (`domain/permissions.py`). A user in no group has their role's defaults."""
+
+    __tablename__ = "user_groups"
+    name: Mapped[str] = mapped_column(String(80), info=field("Name", required=True, edited="Group"))
+    description: Mapped[str | None] = mapped_column(String(200), info=field("Description", edited="Group"))
+    #: The `Permission` values it grants, a JSON list (unknown names are refused on push).
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list, info=field(
+        "Permissions", rule=rules.permission_names))
+
+
 class User(Synced, Base):
     __tablename__ = "users"
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -79,6 +91,8 @@ class User(Synced, Base):
     phone: Mapped[str | None] = mapped_column(String(40), info=field("Phone", check=check_phone))
     role: Mapped[str] = mapped_column(String(16), default="rep", info=field("Role", choices=rules.pairs(rules.ROLES)))
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    #: Their group's grant replaces the role's default permissions; None: the defaults.
+    group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_groups.id"), info=field("Group"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     commission_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("8.00"))
 
@@ -350,7 +364,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
+        Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
         Appointment, Note, Comment, Attachment, Contact, Engagement,
     )
 }
