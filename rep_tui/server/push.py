@@ -420,7 +420,7 @@ def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[
             return []
         # A create the server already has (e.g. re-sent after a restore): same values are no change.
         return _update(push, m, current, {name: (new, new) for name, (_base, new) in fields.items()})
-    if m.op == "delete":
+    if _deletes(m):  # a change setting `deleted` deletes as a delete does: with what hangs off the row
         _delete(push, m, current)
         return []
     return _update(push, m, current, fields)
