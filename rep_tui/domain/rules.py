@@ -139,6 +139,16 @@ def check_text(value: str, *, max_length: int | None, long: bool) -> str:
     return value
 
 
+def check_username(value: str | None) -> str:
+    """What a user signs in with: one word."""
+    name = (value or "").strip()
+    if not name:
+        raise Invalid("Username is required.")
+    if any(ch.isspace() for ch in name):
+        raise Invalid("A username is one word, like jsmith.")
+    return name
+
+
 def permission_names(value: Any) -> list[str]:
     """A group's grant: a list of distinct `Permission` values (a typo would grant nothing, silently)."""
     from rep_tui.domain.permissions import Permission

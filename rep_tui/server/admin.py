@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select
 from rep_tui.clock import utcnow
 from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.permissions import DEFAULT_GROUPS, Permission, default_grant
-from rep_tui.domain.rules import check_text
+from rep_tui.domain.rules import check_text, check_username
 from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
@@ -161,9 +161,10 @@ def check_password(password: str) -> str:
 def add_user(engine: Engine, username: str, password: str, *, full_name: str | None = None, role: str = "rep",
              team: str | None = None, group: str | None = None) -> uuid.UUID:
     """A new user, in `group` (by name) or else in their role's starting group while it exists."""
-    username = username.strip()
-    if not username or any(ch.isspace() for ch in username):
-        raise AdminError("A username is one word, like jsmith.")
+    try:
+        username = check_username(username)
+    except Invalid as exc:
+        raise AdminError(str(exc)) from None
     if role not in ROLES:
         raise AdminError(f"A role is one of {', '.join(ROLES)}.")
     check_password(password)

@@ -33,6 +33,9 @@ NAMING = {
 }
 
 
+PHONE_EXAMPLE = "e.g. (312) 555-0123"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -66,7 +69,7 @@ class Office(Synced, Base):
 
 class Team(Synced, Base):
     __tablename__ = "teams"
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), info=field("Name", required=True, edited="Team"))
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
     manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
@@ -85,10 +88,12 @@ class UserGroup(Synced, Base):
 
 class User(Synced, Base):
     __tablename__ = "users"
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(200), info=field("Email", check=check_email))
-    phone: Mapped[str | None] = mapped_column(String(40), info=field("Phone", check=check_phone))
+    username: Mapped[str] = mapped_column(String(80), unique=True, info=field(
+        "Username", check=rules.check_username, required=True, edited="User", placeholder="one word, e.g. jsmith"))
+    full_name: Mapped[str] = mapped_column(String(120), info=field("Full Name", required=True, edited="User"))
+    email: Mapped[str | None] = mapped_column(String(200), info=field("Email", check=check_email, edited="User"))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Phone", check=check_phone, edited="User", placeholder=PHONE_EXAMPLE))
     role: Mapped[str] = mapped_column(String(16), default="rep", info=field("Role", choices=rules.pairs(rules.ROLES)))
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
     #: Their group's grant replaces the role's default permissions; None: the defaults.
@@ -121,7 +126,6 @@ class ResultCode(Synced, Base):
 
 # Edit Customer's sections, in order.
 EDIT_SECTIONS = CONTACT, PLACE, SALE = "Contact Information", "Address & Location", "Result, Product & Sale"
-PHONE_EXAMPLE = "e.g. (312) 555-0123"
 
 
 class Lead(Synced, Base):
