@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from rep_pilot import anyio_backend, palette_answered, retype, settle  # noqa: F401  (anyio_backend is a fixture)
-from sqlalchemy import select
+from sqlalchemy import func, select
 from textual.command import CommandList
 from textual.widgets import SelectionList
 from test_shell import footer_showing, footer_text, palette_pick
@@ -16,10 +16,10 @@ from test_shell import footer_showing, footer_text, palette_pick
 from rep_tui.app import RepApp
 from rep_tui.domain.permissions import Permission
 from rep_tui.screens.admin import AdminScreen
-from rep_tui.screens.admin_dialogs import GroupDialog, UserDialog
+from rep_tui.screens.admin_dialogs import DeleteUserDialog, GroupDialog, UserDialog
 from rep_tui.screens.dashboard import DashboardScreen
 from rep_tui.store.client_models import OutboxEntry
-from rep_tui.store.models import User, UserGroup
+from rep_tui.store.models import Appointment, Lead, User, UserGroup
 
 pytestmark = pytest.mark.anyio
 
@@ -111,6 +111,36 @@ async def test_disabling_a_user_is_one_key_and_queued_to_sync(store):
         assert screen.table.current.cells[-1].text == "active"
 
 
+async def test_deleting_a_user_gives_their_leads_to_the_user_chosen(store):
+    demo, manager = _user(store, "demo"), _user(store, "demo-manager")
+    with store.session() as s:
+        theirs = set(s.scalars(select(Lead.id).where(Lead.rep_id == demo.id, Lead.deleted.is_(False))))
+        open_visits = set(s.scalars(select(Appointment.id).where(
+            Appointment.rep_id == demo.id, Appointment.result_code.is_(None), Appointment.lead_id.in_(theirs))))
+    assert theirs and open_visits
+    app = RepApp(store, user_id=_user(store, "admin").id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "f9")
+        screen = app.screen
+        keys = [row.key for row in screen.table.rows_shown]
+        screen.table.move_cursor(row=keys.index(str(demo.id)))
+        await _press(pilot, "x")
+        form = app.screen
+        assert isinstance(form, DeleteUserDialog)
+        assert f"{len(theirs)} lead(s) on this device are theirs" in str(form.query_one(".dialog-note").render())
+        form.query_one("#leads_to").value = manager.id
+        await _press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert str(demo.id) not in [row.key for row in screen.table.rows_shown]
+    with store.session() as s:
+        assert s.get(User, demo.id).deleted
+        assert set(s.scalars(select(Lead.id).where(Lead.rep_id == manager.id))) >= theirs
+        assert {s.get(Appointment, a).rep_id for a in open_visits} == {manager.id}
+        queued = {(e.table_name, e.op) for e in s.scalars(select(OutboxEntry))}
+    assert queued == {("leads", "update"), ("appointments", "update"), ("users", "delete")}
+
+
 async def test_a_rep_has_no_admin_screen(store):
     app = RepApp(store, user_id=_user(store, "demo").id)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -133,6 +163,19 @@ async def test_an_admin_finds_it_in_the_palette_and_the_footer(store):
         await palette_pick(pilot, "open admin")
         await settle(pilot)
         assert isinstance(app.screen, AdminScreen)
+
+
+def test_a_deleted_users_leads_may_be_left_with_no_rep_but_nobody_deletes_themselves(store):
+    from rep_tui.domain.forms import FormErrors
+    from rep_tui.store import people, writes
+
+    office, demo = _user(store, "admin"), _user(store, "demo")
+    actor = writes.Actor(office.id, office.full_name, "office")
+    with store.session() as s:
+        moved = people.delete_user(s, actor, demo.id, None)
+        assert moved and s.scalar(select(func.count()).select_from(Lead).where(Lead.rep_id == demo.id)) == 0
+        with pytest.raises(FormErrors, match="yourself"):
+            people.delete_user(s, actor, office.id, None)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

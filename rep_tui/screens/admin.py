@@ -2,7 +2,8 @@
 and groups, for a user whose group grants "Manage users, teams and groups".
 
 Three tabs (u, t, g): a table each; `a` adds, Enter or `e` edits the row under
-the cursor, `d` disables or enables a user. A group's form ticks what its
+the cursor, `d` disables or enables a user, `x` deletes one (their leads go
+to another user or to no one). A group's form ticks what its
 members may do. Every change is a local write that syncs like any other, so
 it works offline; the server refuses it from anyone without the permission,
 and F7 then says why. Passwords are set with `rep-tui admin users password`
@@ -90,6 +91,7 @@ class AdminScreen(Screen):
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit", show=False),
         Binding("d", "toggle_active", "Disable/enable"),
+        Binding("x,delete", "delete_user", "Delete"),
         Binding("u", "tab('users')", "Users", show=False),
         Binding("t", "tab('teams')", "Teams", show=False),
         Binding("g", "tab('groups')", "Groups", show=False),
@@ -154,7 +156,7 @@ class AdminScreen(Screen):
         return self.query_one(f"#{self.tab}-table", PeopleTable)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "toggle_active":
+        if action in ("toggle_active", "delete_user"):
             return self.tab == "users"
         return True
 
@@ -207,6 +209,21 @@ class AdminScreen(Screen):
         row = self.table.current
         if row is not None:
             self._open(row.key)
+
+    def action_delete_user(self) -> None:
+        """Ask what becomes of the user's leads, then delete them."""
+        from rep_tui.screens.admin_dialogs import DeleteUserDialog
+
+        row = self.table.current
+        line = next((line for line in self.people.users if row and str(line.user.id) == row.key), None)
+        if line is None:
+            return
+        if line.user.id == self.app.user.id:
+            self.notify("You cannot delete yourself.", severity="warning")
+            return
+        others = [(other.user.full_name, other.user.id) for other in self.people.users
+                  if other.user.active and other.user.id != line.user.id]
+        self.app.push_screen(DeleteUserDialog(line.user, line.leads, others), self._saved)
 
     def action_toggle_active(self) -> None:
         row = self.table.current

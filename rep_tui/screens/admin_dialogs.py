@@ -164,3 +164,30 @@ class GroupDialog(SavingDialog):
 
     def save(self, session, values: dict[str, Any]) -> Any:
         return people.save_group(session, self.app.actor, self.row.id if self.row else None, values)
+
+
+class DeleteUserDialog(SavingDialog):
+    """Delete a user, saying what becomes of their leads: another user's, or no one's."""
+
+    submit_label = "Delete"
+
+    def __init__(self, user: User, leads: int, others: Choices) -> None:
+        super().__init__()
+        self.row = user
+        self.leads, self.others = leads, others
+        self.dialog_title = f"Delete User — {user.full_name}"
+        self.what = "delete the user"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(f"{in_markup(self.row.full_name)} will no longer sign in. {self.leads} lead(s) on this "
+                     "device are theirs: give them to someone, with their open appointments, or leave them "
+                     "with no rep (only the office sees those).", classes="dialog-note")
+        yield FormField("Their leads go to", _picker("leads_to", self.others, None, "(no one: left unassigned)"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#leads_to").focus()
+
+    def save(self, session, values: dict[str, Any]) -> Any:
+        people.delete_user(session, self.app.actor, self.row.id, values.get("leads_to"))
+        return self.row

@@ -17,7 +17,7 @@ from rep_tui.domain.fields import used
 from rep_tui.domain.forms import FormErrors, collect
 from rep_tui.domain.permissions import Permission
 from rep_tui.store import writes
-from rep_tui.store.models import Lead, Office, Team, User, UserGroup
+from rep_tui.store.models import Appointment, Lead, Office, Team, User, UserGroup
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,30 @@ def toggle_active(session: Session, actor: writes.Actor, user_id: str | uuid.UUI
     user = session.get(User, uuid.UUID(str(user_id)))
     writes.update(session, actor, user, active=not user.active)
     return user.active
+
+
+def leads_of(session: Session, user_id: uuid.UUID) -> int:
+    """How many live leads on this device are the user's."""
+    return session.scalar(select(func.count()).select_from(Lead).where(Lead.rep_id == user_id,
+                                                                       Lead.deleted.is_(False))) or 0
+
+
+def delete_user(session: Session, actor: writes.Actor, user_id: uuid.UUID, leads_to: uuid.UUID | None) -> int:
+    """Delete a user (they cannot sign in once it syncs). Their leads go to
+    `leads_to` with their open appointments, or are left with no rep (None:
+    only the office sees them then). Returns the leads moved."""
+    if user_id == actor.user_id:
+        raise FormErrors({"leads_to": "You cannot delete yourself."})
+    if leads_to == user_id:
+        raise FormErrors({"leads_to": "Their leads must go to someone else."})
+    leads = list(session.scalars(select(Lead).where(Lead.rep_id == user_id, Lead.deleted.is_(False))))
+    for lead in leads:
+        writes.update(session, actor, lead, rep_id=leads_to)
+    if leads_to is not None and leads:
+        open_visits = select(Appointment).where(
+            Appointment.lead_id.in_([lead.id for lead in leads]), Appointment.rep_id == user_id,
+            Appointment.result_code.is_(None), Appointment.deleted.is_(False))
+        for appointment in session.scalars(open_visits):
+            writes.update(session, actor, appointment, rep_id=leads_to)
+    writes.delete(session, actor, session.get(User, user_id))
+    return len(leads)
