@@ -269,7 +269,8 @@ class RepApp(OrderedKeys):
         if action == "admin":
             from rep_tui.screens.admin import AdminScreen
 
-            return self.may(Permission.MANAGE_USERS) and not isinstance(self.screen, AdminScreen)
+            return self.may(Permission.MANAGE_USERS) and not any(
+                isinstance(screen, AdminScreen) for screen in self.screen_stack)
         return True
 
     async def action_team(self) -> None:
@@ -287,7 +288,7 @@ class RepApp(OrderedKeys):
         """F9 and the palette: users, teams and groups, for whoever may manage them."""
         from rep_tui.screens.admin import AdminScreen
 
-        if self.may(Permission.MANAGE_USERS) and not isinstance(self.screen, AdminScreen):
+        if self.check_action("admin", ()):
             self.push_screen(AdminScreen())
 
     def refresh_permissions(self) -> None:

@@ -182,7 +182,7 @@ class DeleteUserDialog(SavingDialog):
         yield Static(f"{in_markup(self.row.full_name)} will no longer sign in. {self.leads} lead(s) on this "
                      "device are theirs: give them to someone, with their open appointments, or leave them "
                      "with no rep (only the office sees those).", classes="dialog-note")
-        yield FormField("Their leads go to", _picker("leads_to", self.others, None, "(no one: left unassigned)"))
+        yield FormField("Leads go to", _picker("leads_to", self.others, None, "(no one: left unassigned)"))
 
     def on_mount(self) -> None:
         super().on_mount()
