@@ -287,7 +287,8 @@ def list_groups(engine: Engine) -> list[GroupLine]:
 
 
 def permission_names(names: Iterable[str]) -> list[str]:
-    """Permission values from what an admin typed (a value like delete_leads, or its label); AdminError names the known ones."""
+    """Permission values from what an admin typed (a value like delete_leads,
+    or its label); AdminError names the known ones."""
     known = {word.casefold(): p.value for p in Permission for word in (p.value, p.label)}
     wanted, unknown = [], []
     for name in names:

@@ -433,6 +433,9 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
     fields = check(push, m, decode(m.table, m.fields))
     current = authorize(push, m)
+    promotion = scoping.promotion_refusal(m.table, fields, push.user)
+    if promotion:
+        raise Rejected(promotion)
     return write(push, m, current, fields)
 
 

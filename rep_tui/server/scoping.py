@@ -4,9 +4,10 @@ A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone; users, teams, groups
 and result codes are written by whoever has the permission for them
-(`sync.tables.WRITE_PERMISSION`), the other reference tables by admins.
-Deleting a lead needs DELETE_LEADS, whatever the role. Notes, payments and commissions are office data: reps and managers read them
-only. Comments are append-only."""
+(`sync.tables.WRITE_PERMISSION`), the other reference tables by admins;
+only an admin gives the admin role. Deleting a lead needs DELETE_LEADS,
+whatever the role. Notes, payments and commissions are office data: reps
+and managers read them only. Comments are append-only."""
 
 from __future__ import annotations
 
@@ -120,6 +121,13 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
         return f"{table} are office data: read-only for a {user.role}"
     if table in APPEND_ONLY and op != "insert":
         return f"{table} are append-only"
+    return None
+
+
+def promotion_refusal(table: str, fields: dict[str, Any], user: Principal) -> str | None:
+    """Managing users does not make one an admin: only an admin gives the admin role."""
+    if table == "users" and user.role != "admin" and fields.get("role", (None, None))[1] == "admin":
+        return "only an admin may give someone the admin role"
     return None
 
 

@@ -125,7 +125,7 @@ def save_group(session: Session, actor: writes.Actor, group_id: uuid.UUID | None
     if _taken(session, UserGroup.name, clean["name"], group_id):
         raise FormErrors({"name": f"There is a group named {clean['name']} already."})
     known = {p.value for p in Permission}
-    grant = sorted(known & set(values.get("permissions") or ()))  # stored sorted, as everywhere: no reordering is a change
+    grant = sorted(known & set(values.get("permissions") or ()))  # sorted, as stored everywhere
     fields = {**clean, "permissions": grant}
     if group_id is None:
         return writes.insert(session, actor, UserGroup(**fields))  # type: ignore[return-value]

@@ -12,7 +12,8 @@ the subject's own, made for that cell (an admin's: a lead of Carl's), so a
 refusal can only be the permission's.
 
 Outcomes: APPLIED, or the permission a refusal names (in its plain words, as
-the Sync screen shows them); ADMIN_ONLY where the table stays an admin's by role.
+the Sync screen shows them); ADMIN_ONLY where the table stays an admin's by
+role, and for giving the admin role (managing users does not make one an admin).
 """
 
 from __future__ import annotations
@@ -38,25 +39,27 @@ ADMIN_ONLY = "only an admin"
 USERS_, CODES, DELETE = Permission.MANAGE_USERS, Permission.EDIT_RESULT_CODES, Permission.DELETE_LEADS
 
 ACTIONS = ("edit a user", "add a team", "change a group's grant", "add a group", "edit a result code",
-           "delete a lead", "delete a lead by an update", "add an office")
+           "delete a lead", "delete a lead by an update", "add an office", "make someone an admin")
 #: subject: (username, role, group: "starting", None or the permissions of a custom group), outcomes in ACTIONS order.
 POLICY: dict[str, tuple[tuple[str, str, Any], tuple[Any, ...]]] = {
-    "rep (Reps)": (("ann", "rep", "starting"), (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY)),
+    "rep (Reps)": (("ann", "rep", "starting"),
+                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_)),
     "manager (Managers)": (("maria", "manager", "starting"),
-                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY)),
-    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 8),
-    "rep in no group": (("nora", "rep", None), (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY)),
-    "admin in no group": (("abe", "admin", None), (APPLIED,) * 8),
+                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_)),
+    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 9),
+    "rep in no group": (("nora", "rep", None),
+                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_)),
+    "admin in no group": (("abe", "admin", None), (APPLIED,) * 9),
     "rep granted delete leads": (("dora", "rep", [DELETE]),
-                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY)),
+                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_)),
     "rep granted manage users": (("uma", "rep", [USERS_]),
-                                 (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY)),
+                                 (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY, ADMIN_ONLY)),
     "manager granted result codes": (("rico", "manager", [CODES, Permission.REASSIGN_LEADS]),
-                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY)),
+                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_)),
     "admin without manage users": (("alf", "admin", [p for p in Permission if p is not USERS_]),
-                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED)),
+                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_)),
     "admin granted nothing": (("ned", "admin", []),
-                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED)),
+                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_)),
 }
 
 
@@ -196,9 +199,16 @@ def _add_an_office(world: World, subject: str) -> Any:
     return _outcome(world.push(subject, _mutation("insert", "offices", uuid.uuid4(), name=(None, subject))))
 
 
+def _make_an_admin(world: World, subject: str) -> Any:
+    """Give a new user the admin role: managing users is not enough (ADMIN_ONLY)."""
+    return _outcome(world.push(subject, _mutation("insert", "users", uuid.uuid4(),
+                                                  username=(None, f"boss{uuid.uuid4().hex[:6]}"),
+                                                  full_name=(None, "New Boss"), role=(None, "admin"))))
+
+
 DO: dict[str, Callable[[World, str], Any]] = dict(zip(ACTIONS, (
     _edit_a_user, _add_a_team, _change_a_grant, _add_a_group, _edit_a_result_code, _delete_a_lead,
-    _delete_a_lead_by_update, _add_an_office), strict=True))
+    _delete_a_lead_by_update, _add_an_office, _make_an_admin), strict=True))
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
          for subject, (_who, outcomes) in POLICY.items() for action, outcome in zip(ACTIONS, outcomes, strict=True)]
@@ -212,7 +222,8 @@ def test_permission(world: World, subject: str, action: str, expected: Any):
 def test_a_refusal_names_the_missing_permission_in_plain_words(world: World):
     result = world.push("rep (Reps)", _mutation("update", "users", world.users["bob"], phone=(None, "(312) 555-0100")))
     assert result["status"] == "rejected"
-    assert result["reason"] == "You may not do this: manage users, teams and groups needs a permission your group lacks."
+    assert result["reason"] == ("You may not do this: manage users, teams and groups needs a permission "
+                                "your group lacks.")
 
 
 def test_a_grant_naming_no_known_permission_is_refused_with_the_known_ones(world: World):
