@@ -10,7 +10,7 @@ import pytest
 from rep_pilot import anyio_backend, palette_answered, retype, settle  # noqa: F401  (anyio_backend is a fixture)
 from sqlalchemy import func, select
 from textual.command import CommandList
-from textual.widgets import SelectionList
+from textual.widgets import Select, SelectionList
 from test_shell import footer_showing, footer_text, palette_pick
 
 from rep_tui.app import RepApp
@@ -139,6 +139,27 @@ async def test_deleting_a_user_gives_their_leads_to_the_user_chosen(store):
         assert {s.get(Appointment, a).rep_id for a in open_visits} == {manager.id}
         queued = {(e.table_name, e.op) for e in s.scalars(select(OutboxEntry))}
     assert queued == {("leads", "update"), ("appointments", "update"), ("users", "delete")}
+
+
+async def test_a_rep_whose_group_gains_manage_users_by_a_sync_gets_admin_at_once(store):
+    from rep_tui.messages import RowsChanged
+
+    app = RepApp(store, user_id=_user(store, "demo").id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.may(Permission.MANAGE_USERS)
+        with store.session() as s:  # what a pull writes: the Reps group's new grant
+            reps = s.scalars(select(UserGroup).where(UserGroup.name == "Reps")).one()
+            reps.permissions = ["manage_users", "see_payments"]
+        app.post_message(RowsChanged(frozenset({"user_groups"})))
+        await settle(pilot)
+        assert app.may(Permission.MANAGE_USERS)
+        assert "f9 Admin" in await footer_showing(pilot, "Admin")
+        await _press(pilot, "f9")
+        assert isinstance(app.screen, AdminScreen)
+        await _press(pilot, "a")
+        roles = app.screen.query_one("#role")  # a rep who manages users does not make admins
+        assert [value for _label, value in roles._options if value is not Select.NULL] == ["rep", "manager"]
 
 
 async def test_a_rep_has_no_admin_screen(store):

@@ -71,7 +71,8 @@ class SavingDialog(FormDialog[str]):
 
 
 class UserDialog(SavingDialog):
-    """Add or edit a user: name, username, email, phone, role, team, group, and active (unticked: disabled)."""
+    """Add or edit a user: name, username, email, phone, role, team, group, and
+    active (unticked: disabled). Only an admin is offered the admin role (the server says the same)."""
 
     table = "users"
 
@@ -85,9 +86,10 @@ class UserDialog(SavingDialog):
     def compose_body(self) -> ComposeResult:
         user = self.row
         yield from self.typed_fields()
-        role_label = specs("users")["role"].label
-        yield FormField(role_label, _picker("role", [(r.title(), r) for r in ROLES], user.role if user else "rep",
-                                            "Role"), required=True)
+        role = user.role if user else "rep"
+        roles = [r for r in ROLES if r != "admin" or self.app.user.role == "admin" or role == "admin"]
+        yield FormField(specs("users")["role"].label, _picker("role", [(r.title(), r) for r in roles], role, "Role"),
+                        required=True)
         yield FormField("Team", _picker("team_id", self.teams, user.team_id if user else None, "(no team)"))
         yield FormField("Group", _picker("group_id", self.groups, user.group_id if user else None,
                                          "(no group: the role's defaults)"))
