@@ -56,6 +56,8 @@ SYNC_START_DELAY = 1.0
 SCREEN_KEYS = Binding.Group("Screens")
 #: Managers' (and admins') Team view: 7 or F8 (F7 is Sync status); a footer item when there is room.
 TEAM_KEYS = Binding.Group("Team")
+#: The Admin screen (users, teams, groups): F9, for whoever may manage users; a footer item when there is room.
+ADMIN_KEYS = Binding.Group("Admin")
 
 
 def show_top(screen: Screen) -> None:
@@ -100,6 +102,7 @@ class RepApp(OrderedKeys):
         Binding("f7", "app.sync_status", "Sync status", show=False),
         Binding("7", "app.team", "Team", show=False),
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
+        Binding("f9", "app.admin", "Admin", group=ADMIN_KEYS),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -263,6 +266,11 @@ class RepApp(OrderedKeys):
         them), and are left out of the Team view's own footer."""
         if action == "team":
             return self.user.watches_team and not (self.current_mode == "team" and len(self.screen_stack) == 1)
+        if action == "admin":
+            from rep_tui.screens.admin import AdminScreen
+
+            return self.may(Permission.MANAGE_USERS) and not any(
+                isinstance(screen, AdminScreen) for screen in self.screen_stack)
         return True
 
     async def action_team(self) -> None:
@@ -275,6 +283,29 @@ class RepApp(OrderedKeys):
         await self.switch_mode("team")
         while not isinstance(self.screen, TeamScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    def action_admin(self) -> None:
+        """F9 and the palette: users, teams and groups, for whoever may manage them."""
+        from rep_tui.screens.admin import AdminScreen
+
+        if self.check_action("admin", ()):
+            self.push_screen(AdminScreen())
+
+    def refresh_permissions(self) -> None:
+        """Read the user's permissions again (their group or its grant changed, here or by a sync)."""
+        from rep_tui.store.models import User
+        from rep_tui.store.queries import permissions_of
+        from rep_tui.store_io import in_store
+
+        def read(session) -> frozenset[Permission]:
+            user = session.get(User, self.user.id)
+            return permissions_of(session, user) if user is not None else frozenset()
+
+        def use(permissions: frozenset[Permission]) -> None:
+            self.permissions = permissions
+            self.refresh_bindings()
+
+        in_store(self, "read your permissions", read, use, group="permissions")
 
     def format_title(self, title: str, sub_title: str):
         """Textual dims the sub-title, too faint to read on the light theme.
@@ -392,6 +423,8 @@ class RepApp(OrderedKeys):
             self.post_message(RowsChanged(frozenset(report.changed_tables)))
 
     def on_rows_changed(self, message: RowsChanged) -> None:
+        if message.tables & {"users", "user_groups"}:
+            self.refresh_permissions()
         self.rows_changed_signal.publish(message.tables)
 
     def on_rep_app_sync_status_changed(self, message: SyncStatusChanged) -> None:

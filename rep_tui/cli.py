@@ -303,7 +303,7 @@ def users_list() -> None:
     """Every user: username, name, role, team, and whether disabled."""
     with _server_db() as (server_admin, engine):
         users = server_admin.list_users(engine)
-    _echo_lines([f"{u.username:<16.16} {u.full_name:<24.24} {u.role:<8} {u.team:<16.16}"
+    _echo_lines([f"{u.username:<16.16} {u.full_name:<24.24} {u.role:<8} {u.team:<16.16} {u.group:<16.16}"
                  f"{'' if u.active else ' disabled'}".rstrip() for u in users],
                 "No users yet: add one with `rep-tui admin users add USERNAME --role admin`.")
 
@@ -313,13 +313,26 @@ def users_list() -> None:
 @click.option("--name", "full_name", help="Full name as shown in the app [default: the username].")
 @click.option("--role", type=click.Choice(["rep", "manager", "admin"]), default="rep", show_default=True)
 @click.option("--team", help="Name of the user's team (see `admin teams list`).")
+@click.option("--group", help="Name of the user's group (see `admin groups list`) [default: the role's].")
 @_password_stdin_option
-def users_add(username: str, full_name: str | None, role: str, team: str | None, password_stdin: bool) -> None:
+def users_add(username: str, full_name: str | None, role: str, team: str | None, group: str | None,
+              password_stdin: bool) -> None:
     """Add a user who signs in with USERNAME and a password (asked for, not echoed)."""
     with _server_db() as (server_admin, engine):
         server_admin.add_user(engine, username, _new_password(password_stdin), full_name=full_name, role=role,
-                              team=team)
-    click.echo(f"Added {username} ({role}{f', team {team}' if team else ''}).")
+                              team=team, group=group)
+    click.echo(f"Added {username} ({role}{f', team {team}' if team else ''}{f', group {group}' if group else ''}).")
+
+
+@admin_users.command("set-group")
+@click.argument("username")
+@click.argument("group", required=False)
+def users_set_group(username: str, group: str | None) -> None:
+    """Put USERNAME in GROUP (without GROUP: in no group, so their role's defaults apply).
+    Their devices learn it on their next sync; the server applies it at once."""
+    with _server_db() as (server_admin, engine):
+        server_admin.set_user_group(engine, username, group)
+    _say(f"{username} is now in {f'group {group}' if group else 'no group (the role’s defaults apply)'}.")
 
 
 @admin_users.command("disable")
@@ -364,6 +377,56 @@ def teams_add(name: str, manager: str | None, office: str | None) -> None:
     with _server_db() as (server_admin, engine):
         server_admin.add_team(engine, name, manager=manager, office=office)
     click.echo(f"Added team {name}.")
+
+
+@admin.group("groups")
+def admin_groups() -> None:
+    """User groups and the permissions each grants (a user's group replaces their role's defaults)."""
+
+
+@admin_groups.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def groups_list(as_json: bool) -> None:
+    """Every group: name, what it grants, its members."""
+    with _server_db() as (server_admin, engine):
+        groups = server_admin.list_groups(engine)
+    if as_json:
+        click.echo(json_text([{"name": g.name, "description": g.description, "permissions": g.permissions,
+                               "members": g.members} for g in groups]))
+        return
+    _echo_lines([f"{g.name:<20.20} {len(g.members):>3} member(s)  {', '.join(g.permissions) or '(nothing)'}"
+                 for g in groups], "No groups yet: add one with `rep-tui admin groups add NAME`.")
+
+
+@admin_groups.command("add")
+@click.argument("name")
+@click.option("--description", help="What the group is for.")
+@click.argument("permissions", nargs=-1)
+def groups_add(name: str, description: str | None, permissions: tuple[str, ...]) -> None:
+    """Add a group NAME granting PERMISSIONS (names like delete_leads; see `admin groups list`)."""
+    with _server_db() as (server_admin, engine):
+        server_admin.add_group(engine, name, description=description, permissions=permissions)
+    _say(f"Added group {name}.")
+
+
+@admin_groups.command("grant")
+@click.argument("name")
+@click.argument("permissions", nargs=-1, required=True)
+def groups_grant(name: str, permissions: tuple[str, ...]) -> None:
+    """Let the members of group NAME use PERMISSIONS too."""
+    with _server_db() as (server_admin, engine):
+        now = server_admin.change_grant(engine, name, grant=permissions)
+    _say(f"Group {name} grants: {', '.join(now) or 'nothing'}.")
+
+
+@admin_groups.command("revoke")
+@click.argument("name")
+@click.argument("permissions", nargs=-1, required=True)
+def groups_revoke(name: str, permissions: tuple[str, ...]) -> None:
+    """Take PERMISSIONS away from the members of group NAME."""
+    with _server_db() as (server_admin, engine):
+        now = server_admin.change_grant(engine, name, revoke=permissions)
+    _say(f"Group {name} grants: {', '.join(now) or 'nothing'}.")
 
 
 @admin.group("import")

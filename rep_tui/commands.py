@@ -13,6 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.worker import WorkerCancelled
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.store_io import in_store
 from rep_tui.widgets.markup_text import in_markup
@@ -61,6 +62,8 @@ class ScreenCommands(ListedCommands):
                     for mode, key, title, *_ in MAIN_SCREENS]
         if app.user.watches_team:
             commands.append(("Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"))
+        if app.may(Permission.MANAGE_USERS):
+            commands.append(("Open Admin: users, teams, groups and permissions", app.action_admin, "F9"))
         commands += [("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),
                      ("Help: keys of this screen", app.action_help, "?")]
         commands += getattr(app, "extra_commands", lambda: [])()

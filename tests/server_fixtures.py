@@ -169,6 +169,16 @@ def make_company(engine, leads_per_rep: int = 3) -> Company:
     return company
 
 
+def give(engine, username: str, *permissions: str) -> None:
+    """Put `username` in a group of their own granting `permissions` (what an
+    admin does with `rep-tui admin groups add` and `users set-group`)."""
+    from rep_tui.server import admin
+
+    group = f"{username}'s group"
+    admin.add_group(engine, group, permissions=permissions)
+    admin.set_user_group(engine, username, group)
+
+
 @pytest.fixture
 def company(server: Server) -> Company:
     return make_company(server.engine)

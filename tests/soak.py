@@ -445,7 +445,7 @@ class Soak:
     def prepare(self) -> Soak:
         """The company every round starts from: seeded, every device signed in and synced once."""
         from faultproxy import FaultProxy
-        from server_fixtures import PASSWORD, Backend, make_company
+        from server_fixtures import PASSWORD, Backend, give, make_company
         from rep_tui.server.db import make_engine, migrate
         from rep_tui.server.embedded import free_port
         from rep_tui.server.seed import add_rows
@@ -466,6 +466,8 @@ class Soak:
              "counts_as_demo": True, "counts_as_sale": False},
             {"id": uuid.uuid4(), "code": "BB", "label": "Be Back", "key": "b", "counts_as_issued": True,
              "counts_as_demo": True, "counts_as_sale": False, "needs_follow_up": True}]})
+        for rep in ("ann", "bob", "carl"):  # reps delete the leads they made
+            give(self.engine, rep, "delete_leads")
         self.users = company.users
         self.server_blobs = self.root / "server-blobs"
         self.server = ServerProcess(self.ctx, self.backend.url, free_port(), self.server_blobs,

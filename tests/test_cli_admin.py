@@ -4,6 +4,7 @@ subprocess on PostgreSQL, and a real server on 127.0.0.1 for signing out."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def test_users_and_teams_from_an_empty_database(db_url):
     assert added.output == "Added ann (rep, team North).\n"
 
     listed = admin(db_url, "users", "list").output.splitlines()
-    assert [line.split() for line in listed] == [["ann", "ann", "rep", "North"], ["boss", "Pat", "Boss", "manager"]]
+    assert [line.split() for line in listed] == [["ann", "ann", "rep", "North", "Reps"],
+                                                 ["boss", "Pat", "Boss", "manager", "Managers"]]
     assert admin(db_url, "teams", "list").output.split() == ["North", "boss", "1", "member(s)"]
 
     again = admin(db_url, "users", "add", "ann", "--password-stdin", input="another-one\n")
@@ -60,6 +62,31 @@ def test_users_and_teams_from_an_empty_database(db_url):
     assert "disabled" in admin(db_url, "users", "list").output.splitlines()[0]
     bad_role = admin(db_url, "users", "add", "x", "--role", "boss", "--password-stdin", input="long-enough\n")
     assert bad_role.exit_code == 2 and "'boss' is not one of 'rep', 'manager', 'admin'" in bad_role.output
+
+
+def test_groups_start_from_the_roles_and_an_admin_grants_revokes_and_moves_users(db_url):
+    admin(db_url, "users", "add", "ann", "--password-stdin", input="long-enough\n")
+    groups = json.loads(admin(db_url, "groups", "list", "--json").output)
+    assert [(g["name"], g["members"]) for g in groups] == [("Managers", []), ("Office admins", []), ("Reps", ["ann"])]
+    assert groups[2]["permissions"] == ["see_payments"]
+
+    assert admin(db_url, "groups", "add", "Closers", "--description", "Reps who delete", "delete_leads",
+                 "See payments").output == "Added group Closers.\n"
+    assert admin(db_url, "users", "set-group", "ann", "Closers").output == "ann is now in group Closers.\n"
+    assert admin(db_url, "groups", "grant", "Closers", "merge").output == \
+        "Group Closers grants: delete_leads, merge, see_payments.\n"
+    assert admin(db_url, "groups", "revoke", "Closers", "merge", "delete_leads").output == \
+        "Group Closers grants: see_payments.\n"
+    typo = admin(db_url, "groups", "grant", "Closers", "delete_lead")
+    assert typo.exit_code == 1 and "No such permission: delete_lead. Known: see_payments," in typo.output
+    missing = admin(db_url, "users", "set-group", "ann", "Nobody")
+    assert missing.exit_code == 1 and "No groups named 'Nobody' (known: Closers, Managers, Office admins, Reps)" \
+        in missing.output
+    closers = next(g for g in json.loads(admin(db_url, "groups", "list", "--json").output) if g["name"] == "Closers")
+    assert closers == {"name": "Closers", "description": "Reps who delete", "permissions": ["see_payments"],
+                       "members": ["ann"]}
+    assert admin(db_url, "users", "set-group", "ann").exit_code == 0
+    assert admin(db_url, "users", "list").output.split() == ["ann", "ann", "rep"]
 
 
 def test_import_assign_and_prune(db_url, tmp_path):

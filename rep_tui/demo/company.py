@@ -32,6 +32,7 @@ from rep_tui.demo.names import (
     PHONE_FORMATS, PICTURE_CAPTIONS, PRODUCTS, REPS_PER_TEAM, SHOWCASE_NAMES, SOURCES, OfficeSpec, ProductSpec,
 )
 from rep_tui.demo.files import house_png, pdf
+from rep_tui.domain.permissions import DEFAULT_GROUPS, default_grant
 from rep_tui.domain.results import DEFAULT_RESULT_CODES
 from rep_tui.domain.text import fold
 from rep_tui.domain.validation import format_money, normalize_phone
@@ -39,7 +40,7 @@ from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.db import Store
 from rep_tui.store.models import (
     Appointment, Attachment, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Office,
-    Payment, Region, ResultCode, Team, User,
+    Payment, Region, ResultCode, Team, User, UserGroup,
 )
 from rep_tui.store.search import rebuild_index
 
@@ -56,7 +57,7 @@ ATTACHMENT_LEADS = 10
 DO_NOT_CONTACT_EVERY = 25  # of the leads nobody has visited, by PID: "take me off your list"
 DEMO_RELATED = 12  # of the demo rep's leads nearest to today get a relative, spouse or phone-sharer
 LOAD_CACHE_SIZE = -262144  # KiB: index pages of a 100k-lead load stay in memory
-INSERT_ORDER = (Region, Office, Team, User, ResultCode, Lead, Job, Appointment, Payment, Commission, InvoiceItem,
+INSERT_ORDER = (Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Appointment, Payment, Commission, InvoiceItem,
                 Note, Comment, Contact, Engagement, Attachment)
 NEXT_KIND = {"RS": "reset", "NS": "reset", "CXL": "reset", "BB": "follow-up", "1L": "follow-up", "DNS": "rehash"}
 QUOTED = frozenset({"DNS", "BB", "1L"})  # results that leave a price on the job
@@ -128,6 +129,7 @@ class _Builder:
         self.visits: dict[uuid.UUID, list[dict]] = {}  # lead id -> its appointments, in order
         self.jobs: dict[uuid.UUID, dict] = {}  # lead id -> its job
         self.admin_id: uuid.UUID | None = None
+        self.group_of: dict[str, uuid.UUID] = {}  # role -> the group its users start in
 
     # --- helpers ---------------------------------------------------------------
 
@@ -179,9 +181,21 @@ class _Builder:
 
     # --- organisation ------------------------------------------------------------
 
+    def groups(self) -> None:
+        """The groups a company starts with. Their ids come from their roles, not
+        the random stream, so every other row is what it was before groups existed."""
+        for role, (name, description) in DEFAULT_GROUPS.items():
+            group_id = uuid.uuid5(uuid.NAMESPACE_URL, f"rep-tui:demo-group:{role}")
+            self.rows[UserGroup].append({**_BLANK[UserGroup], "id": group_id, "version": 1, "deleted": False,
+                                         "updated_at": self.now, "name": name, "description": description,
+                                         "permissions": default_grant(role)})
+            self.group_of[role] = group_id
+
     def organisation(self) -> None:
+        self.groups()
         self.admin_id = self.add(User, username=ADMIN[0], full_name=ADMIN[1], email=f"{ADMIN[0]}@{COMPANY_DOMAIN}",
-                                 role="admin", active=True, commission_pct=Decimal("0.00"))["id"]
+                                 role="admin", group_id=self.group_of["admin"], active=True,
+                                 commission_pct=Decimal("0.00"))["id"]
         usernames = {ADMIN[0]}
         for office in OFFICES:
             region = self.add(Region, name=office.region)
@@ -214,7 +228,8 @@ class _Builder:
         pct = self.rng.choice(COMMISSION_PCTS) if role == "rep" else Decimal("2.00")
         phone = self.phone(self.rng.choice(office.cities[0].area_codes))[0]
         return self.add(User, username=username, full_name=full_name, email=f"{username}@{COMPANY_DOMAIN}",
-                        phone=phone, role=role, team_id=team["id"], active=True, commission_pct=pct)
+                        phone=phone, role=role, team_id=team["id"], group_id=self.group_of[role], active=True,
+                        commission_pct=pct)
 
     # --- leads -------------------------------------------------------------------
 

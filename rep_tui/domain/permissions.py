@@ -63,6 +63,19 @@ ROLE_DEFAULTS: dict[str, frozenset[Permission]] = {
     "admin": frozenset(Permission),
 }
 
+#: The groups a company starts with, one per role: (name, what it is for).
+#: Each grants its role's defaults, and the role's users are put in it.
+DEFAULT_GROUPS: dict[str, tuple[str, str]] = {
+    "rep": ("Reps", "Sales reps"),
+    "manager": ("Managers", "Team managers"),
+    "admin": ("Office admins", "The office: every function"),
+}
+
+
+def default_grant(role: str) -> list[str]:
+    """The permissions a role's starting group grants, as stored (a JSON list of names)."""
+    return sorted(p.value for p in ROLE_DEFAULTS[role])
+
 
 def granted(role: str, group_permissions: Iterable[str] | None = None) -> frozenset[Permission]:
     """The permissions of a user with `role` in a group granting `group_permissions`

@@ -139,9 +139,40 @@ def check_text(value: str, *, max_length: int | None, long: bool) -> str:
     return value
 
 
+def check_username(value: str | None) -> str:
+    """What a user signs in with: one word."""
+    name = (value or "").strip()
+    if not name:
+        raise Invalid("Username is required.")
+    if any(ch.isspace() for ch in name):
+        raise Invalid("A username is one word, like jsmith.")
+    return name
+
+
+def permission_names(value: Any) -> list[str]:
+    """A group's grant: a list of distinct `Permission` values (a typo would grant nothing, silently)."""
+    from rep_tui.domain.permissions import Permission
+
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise Invalid("Permissions must be a list of permission names.")
+    known = {p.value for p in Permission}
+    unknown = [name for name in value if name not in known]
+    if unknown:
+        raise Invalid(f"No such permission: {printable(', '.join(unknown)[:200])}. "
+                      f"Known: {', '.join(sorted(known))}.")
+    if len(set(value)) != len(value):
+        raise Invalid("A permission is named twice.")
+    return value
+
+
 def check_json_object(value: Any) -> dict:
     if not isinstance(value, dict):
         raise Invalid(f"It must be a JSON object, not {type(value).__name__}.")
+    return check_json(value)
+
+
+def check_json(value: Any) -> Any:
+    """Any JSON value, within the limits on depth, size and text."""
     if json_depth(value) > MAX_JSON_DEPTH:
         raise Invalid(f"It nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
@@ -170,8 +201,9 @@ def _type_rule(column: Any) -> Callable[[Any], Any]:
     from sqlalchemy.types import JSON, BigInteger, Boolean, Date, DateTime, Integer, Numeric, String, Text, Uuid
 
     col_type = column.type
-    if isinstance(col_type, JSON):
-        return check_json_object
+    if isinstance(col_type, JSON):  # an object, unless the column's own rule says its shape
+        spec = column.info.get("spec")
+        return check_json if spec is not None and spec.rule is not None else check_json_object
     if isinstance(col_type, Boolean):
         return lambda value: _is(value, bool, "true or false")
     if isinstance(col_type, Integer):

@@ -21,13 +21,14 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.fields import specs, used, with_derived
-from rep_tui.domain.rules import check_text
+from rep_tui.domain.permissions import DEFAULT_GROUPS, Permission, default_grant
+from rep_tui.domain.rules import check_text, check_username
 from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
 from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
-from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User
+from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User, UserGroup
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
 from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
@@ -59,6 +60,7 @@ def open_server(url: str) -> Engine:
     except SQLAlchemyError as exc:
         shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
         raise AdminError(f"Cannot open the server database {shown}: {str(exc).splitlines()[0]}") from None
+    ensure_default_groups(engine)
     return engine
 
 
@@ -138,14 +140,16 @@ class UserLine:
     role: str
     team: str
     active: bool
+    group: str = ""
 
 
 def list_users(engine: Engine) -> list[UserLine]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(User.username, User.full_name, User.role, Team.name, User.active)
-            .outerjoin(Team, Team.id == User.team_id).where(User.deleted.is_(False)).order_by(User.username))
-        return [UserLine(u, n, r, t or "", a) for u, n, r, t, a in rows]
+            select(User.username, User.full_name, User.role, Team.name, User.active, UserGroup.name)
+            .outerjoin(Team, Team.id == User.team_id).outerjoin(UserGroup, UserGroup.id == User.group_id)
+            .where(User.deleted.is_(False)).order_by(User.username))
+        return [UserLine(u, n, r, t or "", a, g or "") for u, n, r, t, a, g in rows]
 
 
 def check_password(password: str) -> str:
@@ -155,10 +159,12 @@ def check_password(password: str) -> str:
 
 
 def add_user(engine: Engine, username: str, password: str, *, full_name: str | None = None, role: str = "rep",
-             team: str | None = None) -> uuid.UUID:
-    username = username.strip()
-    if not username or any(ch.isspace() for ch in username):
-        raise AdminError("A username is one word, like jsmith.")
+             team: str | None = None, group: str | None = None) -> uuid.UUID:
+    """A new user, in `group` (by name) or else in their role's starting group while it exists."""
+    try:
+        username = check_username(username)
+    except Invalid as exc:
+        raise AdminError(str(exc)) from None
     if role not in ROLES:
         raise AdminError(f"A role is one of {', '.join(ROLES)}.")
     check_password(password)
@@ -166,8 +172,9 @@ def add_user(engine: Engine, username: str, password: str, *, full_name: str | N
         if conn.execute(select(User.id).where(User.username == username)).first():
             raise AdminError(f"A user named {username!r} already exists.")
         team_id = _one_named(conn, Team, "team", team) if team else None
+        group_id = _one_named(conn, UserGroup, "group", group) if group else _starting_group(conn, role)
     change = _insert("users", {"username": username, "full_name": (full_name or username).strip(), "role": role,
-                               "team_id": team_id, "active": True}, label=f"user {username}")
+                               "team_id": team_id, "group_id": group_id, "active": True}, label=f"user {username}")
     _apply(engine, [change])
     with engine.begin() as conn:
         auth.set_password(conn, change.row_id, password)
@@ -230,6 +237,104 @@ def add_team(engine: Engine, name: str, *, manager: str | None = None, office: s
     change = _insert("teams", {"name": name, "manager_id": manager_id, "office_id": office_id}, f"team {name}")
     _apply(engine, [change])
     return change.row_id
+
+
+# --- groups: what users may do -------------------------------------------------------
+
+
+def ensure_default_groups(engine: Engine) -> None:
+    """A company's starting groups, made the first time an admin command opens a
+    server that never had any: one per role, granting the role's defaults,
+    with the role's users in it (so nobody's permissions change)."""
+    with engine.connect() as conn:
+        if conn.execute(select(UserGroup.id).limit(1)).first() is not None:
+            return
+        users = conn.execute(select(User.id, User.role).where(User.group_id.is_(None))).all()
+    groups = {role: _insert("user_groups", {"name": name, "description": description,
+                                            "permissions": default_grant(role)}, f"group {name}")
+              for role, (name, description) in DEFAULT_GROUPS.items()}
+    members = [Change("users", user_id, "update", {"group_id": (None, groups[role].row_id)}, "user")
+               for user_id, role in users if role in groups]
+    _apply(engine, [*groups.values(), *members])
+
+
+def _starting_group(conn: Connection, role: str) -> uuid.UUID | None:
+    """The group a new user of `role` goes in: the one named for the role, if it is still there."""
+    name = DEFAULT_GROUPS[role][0]
+    rows = conn.execute(select(UserGroup.id).where(UserGroup.name == name, UserGroup.deleted.is_(False))).scalars()
+    found = rows.all()
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    name: str
+    description: str
+    permissions: list[str]
+    members: list[str]
+
+
+def list_groups(engine: Engine) -> list[GroupLine]:
+    with engine.connect() as conn:
+        groups = conn.execute(select(UserGroup.id, UserGroup.name, UserGroup.description, UserGroup.permissions)
+                              .where(UserGroup.deleted.is_(False)).order_by(UserGroup.name)).all()
+        members: dict[Any, list[str]] = {}
+        for group_id, username in conn.execute(select(User.group_id, User.username).where(
+                User.deleted.is_(False), User.group_id.is_not(None)).order_by(User.username)):
+            members.setdefault(group_id, []).append(username)
+    return [GroupLine(name, description or "", sorted(permissions or ()), members.get(group_id, []))
+            for group_id, name, description, permissions in groups]
+
+
+def permission_names(names: Iterable[str]) -> list[str]:
+    """Permission values from what an admin typed (a value like delete_leads,
+    or its label); AdminError names the known ones."""
+    known = {word.casefold(): p.value for p in Permission for word in (p.value, p.label)}
+    wanted, unknown = [], []
+    for name in names:
+        value = known.get(name.strip().casefold())
+        (wanted if value else unknown).append(value or name)
+    if unknown:
+        raise AdminError(f"No such permission: {', '.join(unknown)}. Known: "
+                         + ", ".join(p.value for p in Permission) + ".")
+    return list(dict.fromkeys(wanted))
+
+
+def add_group(engine: Engine, name: str, *, description: str | None = None,
+              permissions: Iterable[str] = ()) -> uuid.UUID:
+    name = name.strip()
+    if not name:
+        raise AdminError("A group needs a name.")
+    grant = sorted(permission_names(permissions))
+    with engine.connect() as conn:
+        if conn.execute(select(UserGroup.id).where(UserGroup.name == name, UserGroup.deleted.is_(False))).first():
+            raise AdminError(f"A group named {name!r} already exists.")
+    change = _insert("user_groups", {"name": name, "description": (description or "").strip() or None,
+                                     "permissions": grant}, f"group {name}")
+    _apply(engine, [change])
+    return change.row_id
+
+
+def change_grant(engine: Engine, name: str, *, grant: Iterable[str] = (), revoke: Iterable[str] = ()) -> list[str]:
+    """Add and remove permissions of a group; returns what it grants now."""
+    more, less = set(permission_names(grant)), set(permission_names(revoke))
+    with engine.connect() as conn:
+        group_id = _one_named(conn, UserGroup, "group", name)
+        before = sorted(conn.execute(select(UserGroup.permissions).where(UserGroup.id == group_id)).scalar() or ())
+    after = sorted((set(before) | more) - less)
+    if after != before:
+        _apply(engine, [Change("user_groups", group_id, "update", {"permissions": (before, after)}, f"group {name}")])
+    return after
+
+
+def set_user_group(engine: Engine, username: str, group: str | None) -> None:
+    """Put a user in a group (None: in no group, so their role's defaults apply)."""
+    with engine.connect() as conn:
+        user = _user(conn, username)
+        group_id = _one_named(conn, UserGroup, "group", group) if group else None
+    if user.group_id != group_id:
+        _apply(engine, [Change("users", user.id, "update", {"group_id": (user.group_id, group_id)},
+                               f"user {username}")])
 
 
 # --- importing leads ------------------------------------------------------------------

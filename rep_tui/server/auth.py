@@ -20,7 +20,7 @@ from rep_tui.clock import utcnow
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.db import dialect_insert, write_transaction
 from rep_tui.server.models import LoginFailure, Password, Token
-from rep_tui.store.models import User
+from rep_tui.store.models import User, UserGroup
 
 WRONG = "Wrong username or password."
 FREE_FAILURES = {"user": 5, "ip": 20}
@@ -177,21 +177,30 @@ def sign_in(engine: Engine, username: str, password: str, ip: str, ttl: timedelt
 
 
 def authenticate(conn: Connection, token: str) -> Principal:
+    """The user a token acts for, with their group's grant: one query, as it runs on every request."""
     row = conn.execute(
-        select(User.id, User.username, User.full_name, User.role, User.team_id)
+        select(User.id, User.username, User.full_name, User.role, User.team_id, UserGroup.id.label("group_id"),
+               UserGroup.permissions)
         .join(Token, Token.user_id == User.id)
+        .outerjoin(UserGroup, (UserGroup.id == User.group_id) & UserGroup.deleted.is_(False))
         .where(Token.token_hash == _token_hash(token), Token.revoked_at.is_(None), Token.expires_at > utcnow(),
                User.active.is_(True), User.deleted.is_(False))
     ).first()
     if row is None:
         raise AuthError(401, "Sign in again: the token is unknown, expired or revoked.")
-    return Principal(*row)
+    group = None if row.group_id is None else frozenset(row.permissions or ())
+    return Principal(row.id, row.username, row.full_name, row.role, row.team_id, group)
+
+
+def lacks(permission: Permission) -> str:
+    """What a user is told when their permissions lack `permission` (an HTTP refusal or a refused change)."""
+    return f"You may not do this: {permission.label.lower()} needs a permission your group lacks."
 
 
 def require(user: Principal, permission: Permission) -> None:
     """Refuse (403, in plain words) a user whose permissions lack `permission`."""
     if not user.may(permission):
-        raise AuthError(403, f"You may not do this: {permission.label.lower()} needs a permission your group lacks.")
+        raise AuthError(403, lacks(permission))
 
 
 def revoke(conn: Connection, token: str) -> None:

@@ -390,10 +390,16 @@ def _soft_delete(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
     push.stamped.extend((table, row_id) for row_id in row_ids)
 
 
+def _op(m: Mutation) -> str:
+    """What a mutation does, as it is authorised and written: "delete" for any change setting `deleted` too."""
+    pair = m.fields.get("deleted")
+    return "delete" if isinstance(pair, list) and len(pair) == 2 and pair[1] is True else m.op
+
+
 def authorize(push: Push, m: Mutation) -> dict[str, Any] | None:
     """Step 3: may this user do this to this row? Returns the row as it is
     (None for a new one); the new values' scope is checked as they are written."""
-    refusal = scoping.write_refusal(m.table, m.op, push.user)
+    refusal = scoping.write_refusal(m.table, _op(m), push.user)
     if refusal:
         raise Rejected(refusal)
     current = _row(push.conn, m.table, m.row_id)
@@ -414,7 +420,7 @@ def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[
             return []
         # A create the server already has (e.g. re-sent after a restore): same values are no change.
         return _update(push, m, current, {name: (new, new) for name, (_base, new) in fields.items()})
-    if m.op == "delete":
+    if _op(m) == "delete":  # also a change setting `deleted`: it goes with what hangs off the row
         _delete(push, m, current)
         return []
     return _update(push, m, current, fields)
@@ -427,6 +433,9 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
     fields = check(push, m, decode(m.table, m.fields))
     current = authorize(push, m)
+    promotion = scoping.promotion_refusal(m.table, fields, push.user)
+    if promotion:
+        raise Rejected(promotion)
     return write(push, m, current, fields)
 
 
@@ -467,7 +476,8 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     (refused, already there, an attachment, a statement failing): the caller
     then applies them one by one, so each refusal keeps its reason."""
     if push.user.role != "admin" or len({m.row_id for m in ms}) != len(ms) or any(
-            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments" for m in ms):
+            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments"
+            or scoping.write_refusal(m.table, _op(m), push.user) for m in ms):
         return None
     savepoint, mark = push.conn.begin_nested(), push.mark()
     try:

@@ -2,9 +2,12 @@
 
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
-sees all. Reference tables are readable by everyone, writable by admins.
-Notes, payments and commissions are office data: reps and managers read them
-only. Comments are append-only."""
+sees all. Reference tables are readable by everyone; users, teams, groups
+and result codes are written by whoever has the permission for them
+(`sync.tables.WRITE_PERMISSION`), the other reference tables by admins;
+only an admin gives the admin role. Deleting a lead needs DELETE_LEADS,
+whatever the role. Notes, payments and commissions are office data: reps
+and managers read them only. Comments are append-only."""
 
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
-from rep_tui.server.auth import Principal
+from rep_tui.domain.permissions import Permission
+from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+from rep_tui.sync.tables import (
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITE_PERMISSION,
+)
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -100,7 +106,13 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
-    """Why `user` may not do `op` on `table` at all, or None."""
+    """Why `user` may not do `op` on `table` at all, or None. `op` is "delete"
+    for any change that deletes the row (an update setting `deleted` too)."""
+    needed = WRITE_PERMISSION.get(table)
+    if table == "leads" and op == "delete":
+        needed = Permission.DELETE_LEADS
+    if needed is not None:
+        return None if user.may(needed) else lacks(needed)
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:
@@ -112,9 +124,17 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
     return None
 
 
+def promotion_refusal(table: str, fields: dict[str, Any], user: Principal) -> str | None:
+    """Managing users does not make one an admin: only an admin gives the admin role."""
+    if table == "users" and user.role != "admin" and fields.get("role", (None, None))[1] == "admin":
+        return "only an admin may give someone the admin role"
+    return None
+
+
 def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
-    """Whether a row with these values is inside what `user` may change."""
-    if user.role == "admin":
+    """Whether a row with these values is inside what `user` may change
+    (a reference row is anyone's whom `write_refusal` lets write it)."""
+    if user.role == "admin" or table in REFERENCE_TABLES:
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again

@@ -33,6 +33,9 @@ NAMING = {
 }
 
 
+PHONE_EXAMPLE = "e.g. (312) 555-0123"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -66,19 +69,35 @@ class Office(Synced, Base):
 
 class Team(Synced, Base):
     __tablename__ = "teams"
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), info=field("Name", required=True, edited="Team"))
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
     manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
 
+class UserGroup(Synced, Base):
+    """What its members may do beyond seeing their leads: data an admin edits
+    (`domain/permissions.py`). A user in no group has their role's defaults."""
+
+    __tablename__ = "user_groups"
+    name: Mapped[str] = mapped_column(String(80), info=field("Name", required=True, edited="Group"))
+    description: Mapped[str | None] = mapped_column(String(200), info=field("Description", edited="Group"))
+    #: The `Permission` values it grants, a JSON list (unknown names are refused on push).
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list, info=field(
+        "Permissions", rule=rules.permission_names))
+
+
 class User(Synced, Base):
     __tablename__ = "users"
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(200), info=field("Email", check=check_email))
-    phone: Mapped[str | None] = mapped_column(String(40), info=field("Phone", check=check_phone))
+    username: Mapped[str] = mapped_column(String(80), unique=True, info=field(
+        "Username", check=rules.check_username, required=True, edited="User", placeholder="one word, e.g. jsmith"))
+    full_name: Mapped[str] = mapped_column(String(120), info=field("Full Name", required=True, edited="User"))
+    email: Mapped[str | None] = mapped_column(String(200), info=field("Email", check=check_email, edited="User"))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Phone", check=check_phone, edited="User", placeholder=PHONE_EXAMPLE))
     role: Mapped[str] = mapped_column(String(16), default="rep", info=field("Role", choices=rules.pairs(rules.ROLES)))
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    #: Their group's grant replaces the role's default permissions; None: the defaults.
+    group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_groups.id"), info=field("Group"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     commission_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("8.00"))
 
@@ -107,7 +126,6 @@ class ResultCode(Synced, Base):
 
 # Edit Customer's sections, in order.
 EDIT_SECTIONS = CONTACT, PLACE, SALE = "Contact Information", "Address & Location", "Result, Product & Sale"
-PHONE_EXAMPLE = "e.g. (312) 555-0123"
 
 
 class Lead(Synced, Base):
@@ -350,7 +368,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
+        Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
         Appointment, Note, Comment, Attachment, Contact, Engagement,
     )
 }

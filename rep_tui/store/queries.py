@@ -18,7 +18,7 @@ from rep_tui.clock import utcnow, zone
 from rep_tui.domain import stats as stats_rules
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.store.client_models import LocalSetting
-from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User
+from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User, UserGroup
 
 # --- who -------------------------------------------------------------------
 
@@ -43,8 +43,10 @@ def current_user(session: Session) -> User | None:
 
 
 def permissions_of(session: Session, user: User) -> frozenset[Permission]:
-    """What `user` may do beyond seeing their leads (the server enforces the same)."""
-    return granted(user.role)
+    """What `user` may do beyond seeing their leads: their group's grant, as
+    synced to this device, else their role's defaults (the server decides the same way)."""
+    group = session.get(UserGroup, user.group_id) if user.group_id else None
+    return granted(user.role, None if group is None or group.deleted else group.permissions)
 
 
 def time_zone_of(session: Session, user: User, configured: str | None = None) -> str:

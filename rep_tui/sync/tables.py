@@ -5,10 +5,16 @@ quarantine), so the two halves cannot disagree about a table's role."""
 
 from __future__ import annotations
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
-#: Readable by everyone, written only by admins.
-REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes"})
+#: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes"})
+#: Reference tables an office function changes: the permission a write needs (whatever the role).
+WRITE_PERMISSION: dict[str, Permission] = {
+    "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
+    "result_codes": Permission.EDIT_RESULT_CODES,
+}
 #: Rows reached through their `lead_id`.
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).

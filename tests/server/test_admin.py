@@ -160,7 +160,7 @@ def test_users_add_sign_in_change_password_and_disable(db):
     with engine.begin() as conn:
         principal, token, _ = auth.login(conn, "dee", "s3cret-pass", "test", timedelta(days=1))
     assert (principal.id, principal.full_name, principal.role) == (user_id, "Dee Diaz", "rep")
-    assert ("dee", "Dee Diaz", "rep", "West", True) in [tuple(vars(u).values()) for u in admin.list_users(engine)]
+    assert ("dee", "Dee Diaz", "rep", "West", True, "Reps") in [tuple(vars(u).values()) for u in admin.list_users(engine)]
     for bad, message in ((("dee", "another-pass"), "already exists"), (("eve", "short"), "at least 8"),
                          (("two words", "long-enough"), "one word")):
         with pytest.raises(admin.AdminError, match=message):

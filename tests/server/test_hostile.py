@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from rep_tui.server.db import take_versions
 from rep_tui.server.limits import ROUTE_LIMITS
 from rep_tui.server.models import LoginFailure
-from server_fixtures import PASSWORD, http, server_rows
+from server_fixtures import PASSWORD, give, http, server_rows
 from rep_tui.server.seed import add_rows
 from rep_tui.store.models import Attachment, Comment, Job, Lead, Note, ResultCode
 from rep_tui.sync.protocol import MAX_SEQ
@@ -387,6 +387,7 @@ def test_a_blob_is_read_only_through_an_attachment_of_someone_who_sent_it(server
 
 
 def test_deleting_a_lead_deletes_its_children_and_devices_drop_them(server, company, devices):
+    give(server.engine, "ann", "delete_leads")
     ann_device, maria_device = devices("ann"), devices("maria")
     ann_device.sync()
     maria_device.sync()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from rep_tui.store import writes
 from rep_tui.store.client_models import OutboxEntry, QuarantinedChange
 from rep_tui.store.models import ChangeRecord, Lead
+from server_fixtures import give
 
 
 def test_reassigned_lead_leaves_the_old_rep_and_reaches_the_new_one(server, company, devices):
@@ -95,6 +96,7 @@ def test_same_field_changed_on_both_sides_keeps_the_office_value(server, company
 
 
 def test_deleted_rows_leave_devices_that_had_them_only(server, company, devices):
+    give(server.engine, "ann", "delete_leads")
     ann, maria = devices("ann"), devices("maria")
     ann.sync()
     maria.sync()
