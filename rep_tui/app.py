@@ -256,14 +256,12 @@ class RepApp(OrderedKeys):
         elif self.current_mode != self.DEFAULT_MODE:
             await self.action_show_screen(self.DEFAULT_MODE)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Back needs something behind; the Team view's keys are a manager's (a
+        rep neither sees nor uses them, and they are left out of the Team
+        view's own footer); Admin needs the permission."""
         if action == "back":  # nothing behind the Dashboard
             return len(self.screen_stack) > 1 or self.current_mode != self.DEFAULT_MODE
-        return True
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """The Team view's keys are a manager's (a rep neither sees nor uses
-        them), and are left out of the Team view's own footer."""
         if action == "team":
             return self.user.watches_team and not (self.current_mode == "team" and len(self.screen_stack) == 1)
         if action == "admin":
