@@ -312,32 +312,15 @@ def test_repair_of_a_sound_store_changes_nothing(demo_home):
 
 
 def test_the_app_started_on_a_damaged_store_offers_the_repair_and_then_opens(demo_home):
-    import shlex
-    import shutil
-    import uuid
+    from tmux_app import TmuxApp
 
-    from test_typeahead_tmux import tmux, wait_for
-
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is needed for this test (apt-get install tmux)")
     database = resolve_paths().database
     write_garbage(database, 0, 100)
-    session = f"repair-{uuid.uuid4().hex[:8]}"
-    env = {"REP_TUI_HOME": str(demo_home), "REP_TUI_NOW": os.environ["REP_TUI_NOW"], "PYTHONPATH": SOURCE,
-           "TERM": os.environ.get("TERM", "xterm-256color")}
-    command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m", "rep_tui"])
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True)
-    tmux("set-option", "-t", session, "remain-on-exit", "on")
-    pane = lambda: tmux("capture-pane", "-p", "-J", "-t", session)  # noqa: E731
-    try:
-        wait_for(lambda: "Repair it now? [Y/n]" in pane(), "the question")
-        assert f"Your local store at {database} {DAMAGED}" in pane()
-        tmux("send-keys", "-t", session, "y", "Enter")
-        wait_for(lambda: "Today" in pane(), "the Dashboard after the repair")
-    except AssertionError as error:
-        raise AssertionError(f"{error}; the terminal shows:\n{pane()}") from None
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    with TmuxApp(demo_home, width=120, height=40, env={"PYTHONPATH": SOURCE}) as app:
+        app.wait_for(lambda: "Repair it now? [Y/n]" in app.pane("-J"), "the question")
+        assert f"Your local store at {database} {DAMAGED}" in app.pane("-J")
+        app.keys("y", "Enter")
+        app.wait_to_show("Today", "the Dashboard after the repair")
     assert [p for p in database.parent.iterdir() if p.name.startswith(database.name + ".damaged-")]
     search = rep_tui("search", "Smith")
     assert search.returncode == 0 and "Smith" in search.stdout

@@ -38,10 +38,11 @@ class TmuxApp:
     80×24 pane (its own tmux server, so its buffers and options are its own);
     a crash stays readable in the pane, and a failed wait shows the pane."""
 
-    def __init__(self, home: Path, *, config: str = "", width: int = 80, height: int = 24) -> None:
+    def __init__(self, home: Path, *, config: str = "", width: int = 80, height: int = 24,
+                 env: dict[str, str] | None = None) -> None:
         if shutil.which("tmux") is None:
             pytest.fail("tmux is needed for this test (apt-get install tmux)")
-        self.home, self.size, self.config = home, (width, height), config
+        self.home, self.size, self.config, self.env = home, (width, height), config, env or {}
         self.socket = f"rep-tui-test-{uuid.uuid4().hex[:8]}"
 
     def tmux(self, *args: str) -> str:
@@ -49,7 +50,7 @@ class TmuxApp:
 
     def __enter__(self) -> TmuxApp:
         env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-        env["REP_TUI_HOME"] = str(self.home)
+        env.update(self.env, REP_TUI_HOME=str(self.home))
         command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m", "rep_tui"])
         config = self.home / f"{self.socket}.conf"
         config.write_text(f"set -g remain-on-exit on\n{self.config}")
