@@ -2,13 +2,12 @@
 
 One transaction per push, which first locks the device's sequence row (a
 retry while the first attempt still runs waits for it) and stores the last
-applied sequence, so a retried push after a lost reply is harmless. It also
-stores a digest of the push's mutations: a byte-for-byte copy of a push that
-arrives while or after the original is applied (a proxy sending it twice)
-still says the device had sent nothing yet (`sent_seq`), like an old copy of
-the device's database would; the digest tells the two apart, and the copy is
-answered like a retry. Each
-mutation runs in a savepoint: a bad one is rejected with a reason and the
+applied sequence, so a retried push after a lost reply is harmless. A copy
+of a push that races the original (a proxy sending it twice) still says
+what the device had sent before it (`sent_seq`), as an old copy of the
+device's database would; the digest of the last push's mutations, stored
+beside the sequence, tells the two apart, and the copy is answered like a
+retry. Each mutation runs in a savepoint: a bad one is rejected with a reason and the
 rest go through. When the mutation's base value of a field is not the
 server's current value, the server's value stays; the losing value goes to
 the change history (kind "conflict") and back to the device.
@@ -28,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
 from pydantic import TypeAdapter
+from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
@@ -530,8 +529,8 @@ def _lock_sequence(conn: Connection, user: Principal, client_id: str) -> tuple[i
     stmt = dialect_insert(conn, ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=0)
     stmt = stmt.on_conflict_do_update(index_elements=[ClientSequence.user_id, ClientSequence.client_id],
                                       set_={"last_seq": ClientSequence.last_seq})
-    last, batch = conn.execute(stmt.returning(ClientSequence.last_seq, ClientSequence.last_batch)).one()
-    return last, batch
+    row = conn.execute(stmt.returning(ClientSequence.last_seq, ClientSequence.last_batch)).one()
+    return row.last_seq, row.last_batch
 
 
 _MUTATIONS = TypeAdapter(list[Mutation])
