@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -537,8 +538,10 @@ _MUTATIONS = TypeAdapter(list[Mutation])
 
 
 def _batch_digest(mutations: list[Mutation]) -> str:
-    """What identifies a push's content: two copies of one push have the same."""
-    return hashlib.sha256(_MUTATIONS.dump_json(mutations)).hexdigest()
+    """What identifies a push's content: two copies of one push have the same.
+    (ASCII JSON: a lone surrogate in a value, refused later, is still hashed.)"""
+    text = json.dumps(_MUTATIONS.dump_python(mutations, mode="json"), separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _save_last_seq(conn: Connection, user: Principal, client_id: str, last: int, batch: str) -> None:
