@@ -142,6 +142,8 @@ class FaultProxy:
         self.kill_client, self.kill_server = kill_client, kill_server
         self.max_delay = max_delay
         self.faulty = False
+        #: Racing duplicates in flight: asyncio keeps only weak references to tasks.
+        self._racing: set[asyncio.Task] = set()
         self.routes: dict[str, Route] = {}
         self._servers: dict[str, asyncio.base_events.Server] = {}
         self.loop = asyncio.new_event_loop()
@@ -241,7 +243,9 @@ class FaultProxy:
                     _reset(cwriter)
                     break
                 if fault == "racing_duplicate":  # either copy may reach the server first
-                    asyncio.ensure_future(self._duplicate(request, method, amount * 0.05))
+                    twin = asyncio.ensure_future(self._duplicate(request, method, amount * 0.05))
+                    self._racing.add(twin)
+                    twin.add_done_callback(self._racing.discard)
                     await asyncio.sleep((1 - amount) * 0.05)
                 try:
                     uwriter.write(request)
