@@ -13,7 +13,9 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -22,6 +24,12 @@ CHUNK = 64 * 1024
 #: A blob's name: the lowercase hex SHA-256 of its content.
 NAME_PATTERN = r"[0-9a-f]{64}"
 _NAME = re.compile(NAME_PATTERN)
+#: Where a transfer keeps what has arrived so far, relative to the store's
+#: root: uploads being written (`BlobStore.write`), downloads to resume (`Partial`).
+PARTIAL_GLOBS = (".incoming-*", "*/.incoming-*", "*/*.part")
+#: A partial file left alone this long belongs to no live transfer (one that
+#: writes touches it with every chunk): it was cut off and never resumed.
+PARTIAL_GRACE = timedelta(days=1)
 
 
 class Refused(ValueError):
@@ -121,6 +129,21 @@ class BlobStore:
 
     def partial(self, sha: str) -> Partial:
         return Partial(self, sha)
+
+    def sweep_partials(self, grace: timedelta = PARTIAL_GRACE) -> list[Path]:
+        """Remove the partial files of transfers cut off and not resumed for
+        `grace` (a killed upload, a download of an attachment since deleted);
+        returns them. Younger ones stay, so a download still resumes."""
+        cutoff = time.time() - grace.total_seconds()
+        swept = []
+        for path in sorted(p for pattern in PARTIAL_GLOBS for p in self.root.glob(pattern)):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    swept.append(path)
+            except FileNotFoundError:  # finished or swept meanwhile
+                continue
+        return swept
 
 
 class Partial:

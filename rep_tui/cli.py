@@ -470,7 +470,8 @@ def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
 @_blobs_option
 def prune(days: int, blobs_dir: str | None) -> None:
     """Remove bookkeeping nobody needs: old expired or revoked tokens, stale
-    failed sign-ins, and blob files no attachment names (older than a day)."""
+    failed sign-ins, blob files no attachment names (older than a day), and
+    uploads cut off a day ago and never finished."""
     from datetime import timedelta
     from pathlib import Path
 

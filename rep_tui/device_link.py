@@ -31,7 +31,14 @@ Progress = Callable[[str], None]
 
 
 class LinkError(Exception):
-    """Signing in or reaching the server failed; the message says why, for the rep."""
+    """Signing in or reaching the server failed; the message says why, for
+    the rep. It carries what a server or the network said, so its control
+    and invisible characters are shown as symbols (`visible`), never obeyed."""
+
+    def __init__(self, message: str) -> None:
+        from rep_tui.domain.safe_text import visible
+
+        super().__init__(visible(message, lines=True))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ FAULTS: dict[str, float] = {
     "long_delay": 1,  # longer than a device waits: it times out while the server may still apply
     "drop_request": 4,  # the connection closes before the server sees anything
     "drop_response": 6,  # the server applied it; the device never hears
-    "duplicate": 6,  # the server gets the request again (see `FaultProxy.racing_duplicates`)
+    "duplicate": 3,  # the server gets the request again once the original is answered
+    "racing_duplicate": 3,  # ... or side by side with the original (a retry racing it)
     "truncate_request": 4,
     "truncate_response": 4,
     "reset_request": 3,
@@ -133,10 +134,7 @@ class Route:
 class FaultProxy:
     """Routes on 127.0.0.1 to one upstream, run by an asyncio loop in a thread.
     `faulty` switches faults on and off; `kill_client(name)` and `kill_server()`
-    are called for the kill faults (they must not block for long). A duplicate
-    is sent once the original's answer is back, unless `racing_duplicates`:
-    then both race (the server cannot yet tell such a twin from a restored
-    copy of the device, see the soak's report)."""
+    are called for the kill faults (they must not block for long)."""
 
     def __init__(self, upstream_port: int, *, kill_client: Callable[[str], None] = lambda _name: None,
                  kill_server: Callable[[], None] = lambda: None, max_delay: float = 0.25) -> None:
@@ -144,7 +142,8 @@ class FaultProxy:
         self.kill_client, self.kill_server = kill_client, kill_server
         self.max_delay = max_delay
         self.faulty = False
-        self.racing_duplicates = False
+        #: Racing duplicates in flight: asyncio keeps only weak references to tasks.
+        self._racing: set[asyncio.Task] = set()
         self.routes: dict[str, Route] = {}
         self._servers: dict[str, asyncio.base_events.Server] = {}
         self.loop = asyncio.new_event_loop()
@@ -243,8 +242,11 @@ class FaultProxy:
                     upstream = None
                     _reset(cwriter)
                     break
-                if fault == "duplicate" and self.racing_duplicates:
-                    asyncio.ensure_future(self._duplicate(request, method, amount * 0.05))
+                if fault == "racing_duplicate":  # either copy may reach the server first
+                    twin = asyncio.ensure_future(self._duplicate(request, method, amount * 0.05))
+                    self._racing.add(twin)
+                    twin.add_done_callback(self._racing.discard)
+                    await asyncio.sleep((1 - amount) * 0.05)
                 try:
                     uwriter.write(request)
                     await uwriter.drain()
@@ -257,7 +259,7 @@ class FaultProxy:
                 if response is None:
                     _reset(cwriter)
                     break
-                if fault == "duplicate" and not self.racing_duplicates:
+                if fault == "duplicate":
                     await self._duplicate(request, method, 0)
                 cut = max(1, int(len(response) * amount))
                 if fault == "drop_response":

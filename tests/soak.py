@@ -775,7 +775,7 @@ def _uuid(text: str | None) -> uuid.UUID | None:
 
 
 def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: float | None = None,
-             say: Callable[[str], None] = print, keep: bool = False, racing_duplicates: bool = False) -> Figures:
+             say: Callable[[str], None] = print, keep: bool = False) -> Figures:
     """Rounds on one database; stops early after `minutes`. Prints a line
     for each round with a problem, and the problems."""
     total = Figures()
@@ -784,7 +784,6 @@ def run_soak(db: str, rounds: list[int], seed: int, *, cluster=None, minutes: fl
     stop_at = time.monotonic() + minutes * 60 if minutes else None
     try:
         soak.prepare()
-        soak.proxy.racing_duplicates = racing_duplicates
         for n in rounds:
             figures = soak.round(n)
             total.add(figures)
@@ -818,9 +817,6 @@ def main() -> None:
     parser.add_argument("--round", type=int, help="replay this one round")
     parser.add_argument("--seed", type=int, help="default: a new one, printed")
     parser.add_argument("--minutes", type=float, help="stop each database after this long")
-    parser.add_argument("--racing-duplicates", action="store_true",
-                        help="send duplicates side by side with the original: a known gap, the server "
-                        "cannot yet tell such a twin from a restored copy of the device")
     parser.add_argument("--keep", action="store_true", help="keep the last round's files (SQLite) to look into")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1 << 31)
@@ -835,7 +831,6 @@ def main() -> None:
             cluster = TempCluster(name="reptui-soak").start()
         try:
             figures = run_soak(db, rounds, seed, cluster=cluster, minutes=args.minutes, keep=args.keep,
-                               racing_duplicates=args.racing_duplicates,
                                say=lambda line: print(line, flush=True))
         finally:
             if cluster is not None:

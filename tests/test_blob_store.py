@@ -4,10 +4,12 @@ whatever stopped a write; a partial download goes on where it stopped."""
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 
 import pytest
 
-from rep_tui.blobs import BadName, BlobStore, TooLarge, WrongContent, blob_path
+from rep_tui.blobs import PARTIAL_GRACE, BadName, BlobStore, TooLarge, WrongContent, blob_path
 
 DATA = b"%PDF-1.4 signed contract " * 5000
 SHA = hashlib.sha256(DATA).hexdigest()
@@ -68,3 +70,29 @@ def test_a_partial_download_with_wrong_bytes_is_thrown_away(tmp_path):
     with pytest.raises(WrongContent):
         part.finish()
     assert _files(tmp_path) == []
+
+
+def test_partial_files_left_longer_than_the_grace_are_swept_and_younger_ones_resume(tmp_path):
+    """Uploads and downloads cut off and never resumed go; a download cut off
+    lately stays and goes on; whole blobs are never touched, however old."""
+    store = BlobStore(tmp_path)
+    store.write(_pieces(DATA), expect=SHA)
+    other = "ab" * 32
+    old = time.time() - PARTIAL_GRACE.total_seconds() - 60
+    stray = [tmp_path / ".incoming-picked", tmp_path / "ab" / ".incoming-upload", tmp_path / "ab" / f"{other}.part"]
+    for path in stray:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"cut off")
+        os.utime(path, (old, old))
+    os.utime(blob_path(tmp_path, SHA), (old, old))
+    young = BlobStore(tmp_path / "device").partial(SHA)
+    young.write_from(0, [DATA[:1000]])
+    young_store = BlobStore(tmp_path / "device")
+
+    assert sorted(store.sweep_partials()) == sorted(stray)
+    assert young_store.sweep_partials() == []
+    assert _files(tmp_path) == [f"{SHA[:2]}/{SHA}", f"device/{SHA[:2]}/{SHA}.part"]
+    part = young_store.partial(SHA)
+    part.write_from(part.size, _pieces(DATA[1000:]))
+    part.finish()
+    assert young_store.exists(SHA)

@@ -68,3 +68,35 @@ def test_search_without_data_says_so(tmp_path):
     result = rep_tui("stats", home=tmp_path)
     assert result.returncode != 0
     assert "No user is signed in" in result.stderr
+
+
+def test_a_servers_refusal_is_shown_as_text_not_obeyed(tmp_path):
+    """A sign-in refusal carries the server's words to the terminal: a
+    hostile or broken server's escape sequences and direction overrides are
+    shown as symbols."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"detail": "\x1b]0;PWNED\x07\x1b[2J wrong\u202e password"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = rep_tui("login", f"http://127.0.0.1:{server.server_port}", "-u", "ann", "--password", "x",
+                         home=tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 1
+    assert result.stderr == "Error: Sign-in refused: ␛]0;PWNED␇␛[2J wrong\\u202e password\n"

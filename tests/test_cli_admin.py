@@ -129,7 +129,8 @@ def test_import_assign_and_prune(db_url, tmp_path):
 
     pruned = admin(db_url, "prune", "--older-than", "7", "--blobs", str(tmp_path / "blobs"))
     assert pruned.exit_code == 0
-    assert pruned.output.startswith("Removed 0 expired or revoked token(s), 0 old failed-sign-in record(s), and 0 ")
+    assert pruned.output == ("Removed 0 expired or revoked token(s), 0 old failed-sign-in record(s), 0 unreferenced "
+                             "blob file(s) (0 bytes), and 0 unfinished upload(s).\n")
 
 
 def test_without_db_admin_uses_the_database_serve_uses(rep_env):

@@ -214,7 +214,7 @@ def test_a_database_of_the_other_kind_is_refused_untouched(tmp_path):
         build(engine)
         stamped = _stamped(engine)
         engine.dispose()
-        with pytest.raises(migrations.WrongKind, match="not a rep-tui client database"):
+        with pytest.raises(migrations.WrongKind, match="This is a rep-tui server database, not a device store"):
             Store(path)
         engine = make_engine(path)
         assert _stamped(engine) == stamped
@@ -230,7 +230,7 @@ def test_a_device_store_given_to_the_server_is_refused_untouched(tmp_path):
         stamped = _stamped(engine)
         engine.dispose()
         engine = server_db.make_engine(f"sqlite:///{path}")
-        with pytest.raises(migrations.WrongKind, match="not a rep-tui server database"):
+        with pytest.raises(migrations.WrongKind, match="This is a rep-tui device store, not a server database"):
             server_db.migrate(engine)
         assert _stamped(engine) == stamped
         engine.dispose()
@@ -323,7 +323,24 @@ def test_the_command_says_so_when_the_store_is_a_server_database(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rep_tui", "search", "Lee"], capture_output=True, text=True,
                             env={**os.environ, "REP_TUI_HOME": str(tmp_path / "home")}, timeout=300)
     assert result.returncode != 0
-    assert "not a rep-tui client database" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == "Error: This is a rep-tui server database, not a device store: nothing was changed.\n"
+
+
+def test_serve_says_so_when_given_a_device_store(tmp_path):
+    """`rep-tui serve --db <a device store>`: one sentence, not a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from rep_tui.server.embedded import free_port
+
+    path = tmp_path / "device.sqlite3"
+    Store(path).close()
+    result = subprocess.run([sys.executable, "-m", "rep_tui", "serve", "--db", f"sqlite:///{path}", "--port",
+                             str(free_port())], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "REP_TUI_HOME": str(tmp_path / "home")})
+    assert result.returncode == 1
+    assert result.stderr == "Error: This is a rep-tui device store, not a server database: nothing was changed.\n"
 
 
 def test_a_company_server_whose_team_names_a_missing_manager_still_upgrades(pg_cluster):  # noqa: F811

@@ -15,15 +15,17 @@ from sqlalchemy import update
 
 from rep_pilot import settle
 from rep_tui.app import RepApp
+from rep_tui.domain.safe_text import INVISIBLE
 from rep_tui.store.models import Attachment, Comment, Contact, Engagement, Job, Lead, Note, Payment
 from rep_tui.store.search import index_leads
 
 pytestmark = pytest.mark.anyio
 
-ESC_SEQUENCES = "\x1b]52;c;SGVsbG8=\x07\x1b[2J\x1b]0;PWNED\x07\x9b2J"
-SHOWN = "␛]52;c;SGVsbG8=␇␛[2J␛]0;PWNED␇\\x9b2J"
+#: Escape sequences, then a direction override and a zero-width space (which a terminal draws as nothing).
+ESC_SEQUENCES = "\x1b]52;c;SGVsbG8=\x07\x1b[2J\x1b]0;PWNED\x07\x9b2J\u202e\u200b"
+SHOWN = "␛]52;c;SGVsbG8=␇␛[2J␛]0;PWNED␇\\x9b2J\\u202e\\u200b"
 MARKUP = "[@click=app.quit]x[/]"
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile(rf"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 TAB_KEYS = "jncdplogh"
 
 
@@ -106,3 +108,23 @@ async def test_the_palette_shows_a_lead_name_as_text(store):
             if "Quixote" in found:
                 break
         assert f"Eve{SHOWN[:10]}" in found and f"Quixote{MARKUP}" in found
+
+
+async def test_a_form_fields_error_is_shown_as_text():
+    """An error under a field may quote the value or a server's reason."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    from rep_tui.widgets.form_field import FormField
+
+    class OneField(App):
+        def compose(self):
+            yield FormField("City", Input(id="city"))
+
+    app = OneField()
+    async with app.run_test(size=(160, 10)) as pilot:
+        field = app.query_one(FormField)
+        for n in (1, 2):  # the first error mounts its line, the next updates it
+            field.set_error(f"{n}: '{MARKUP}{ESC_SEQUENCES}' is not a city")
+            await pilot.pause()
+            assert f"{n}: '{MARKUP}{SHOWN}' is not a city" in assert_safe(app, "a form field's error")

@@ -34,6 +34,10 @@ ROLES = ("rep", "manager", "admin")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The same, but newline and tab are allowed in long text.
 _CONTROL_LONG = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Bidi embeddings, overrides and isolates: in a short text (a name, a file
+#: name) they make it read other than it is ("invoice\u202efdp.exe" shows as
+#: "invoiceexe.pdf"). Marks (U+200E, U+200F) that right-to-left text needs stay allowed.
+_BIDI_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -126,7 +130,8 @@ def json_depth(value: Any) -> int:
 
 
 def check_text(value: str, *, max_length: int | None, long: bool) -> str:
-    """Valid Unicode, no control characters (newline and tab allowed in long text), not too long."""
+    """Valid Unicode, no control characters (newline and tab allowed in long
+    text), no direction overrides in short text, not too long."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -134,6 +139,10 @@ def check_text(value: str, *, max_length: int | None, long: bool) -> str:
     bad = (_CONTROL_LONG if long else _CONTROL).search(value)
     if bad:
         raise Invalid(f"The text holds a control character (U+{ord(bad.group()):04X}).")
+    bad = None if long else _BIDI_OVERRIDE.search(value)
+    if bad:
+        raise Invalid(f"The text holds a direction override (U+{ord(bad.group()):04X}): it would read "
+                      "other than it is.")
     if max_length is not None and len(value) > max_length:
         raise Invalid(f"At most {max_length:,} characters; this has {len(value):,}.")
     return value

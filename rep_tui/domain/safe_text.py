@@ -7,6 +7,10 @@ Sent to a terminal as they are, `ESC ] 52 ; c ; … BEL` sets the clipboard,
 and Textual strip only BEL, BS, VT, FF and CR, and ESC passes. `visible`
 shows each control character as a symbol instead (ESC as "␛", C1 controls,
 which have no symbol, as "\\x9b"), so the text is seen, never obeyed.
+
+Characters that draw nothing are shown too: the bidi controls (U+202E makes
+"invoice\\u202Efdp.exe" read "invoiceexe.pdf") and the zero-width ones (two
+names that look alike, one with a U+200B inside): as "\\u202e", "\\u200b".
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ import json
 import re
 from typing import Any
 
+#: The bidi controls (Unicode's Bidi_Control: they reorder what follows) and
+#: the zero-width space, joiners and no-break space: text that shows no mark.
+INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 #: What `json.dumps(ensure_ascii=False)` leaves as it is but a terminal would obey or cannot encode.
-_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
-#: C0 controls, DEL, C1 controls, and lone surrogates (which cannot be encoded for a terminal at all).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_IN_JSON = re.compile(rf"[\x7f-\x9f\ud800-\udfff{INVISIBLE}]")
+#: C0 controls, DEL, C1 controls, invisible characters, and lone surrogates
+#: (which cannot be encoded for a terminal at all).
+_UNSAFE = re.compile(rf"[\x00-\x1f\x7f-\x9f\ud800-\udfff{INVISIBLE}]")
 #: The same, but newline and tab are kept: long text (comments, notes) keeps its lines.
-_UNSAFE_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_IN_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{INVISIBLE}]")
 _DEL_SYMBOL = "\u2421"  # ␡
 _C0_SYMBOLS = 0x2400  # the Unicode block Control Pictures: U+2400 ␀ … U+241F ␟, in the order of C0
 
@@ -35,7 +43,7 @@ def _symbol(match: re.Match[str]) -> str:
 
 
 def visible(text: str, *, lines: bool = False) -> str:
-    """`text` with every control character shown as a visible symbol; with
+    """`text` with every control or invisible character shown as a visible symbol; with
     `lines`, newlines and tabs are kept (a Windows line end as a newline)."""
     if text.isprintable():  # the common case, and much faster than the search
         return text

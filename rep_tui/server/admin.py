@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select
 
+from rep_tui.blobs import BlobStore, is_name
 from rep_tui.clock import utcnow
 from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.permissions import DEFAULT_GROUPS, Permission, default_grant
@@ -592,17 +593,20 @@ class PruneReport:
     login_failures: int = 0
     blobs: list[str] = field(default_factory=list)
     blob_bytes: int = 0
+    #: Uploads cut off and never finished (`BlobStore.sweep_partials`).
+    partials: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         return (f"Removed {self.tokens} expired or revoked token(s), {self.login_failures} old failed-sign-in "
-                f"record(s), and {len(self.blobs)} unreferenced blob file(s) ({self.blob_bytes:,} bytes)."
-                + "".join(f"\n  {name}" for name in self.blobs))
+                f"record(s), {len(self.blobs)} unreferenced blob file(s) ({self.blob_bytes:,} bytes), "
+                f"and {len(self.partials)} unfinished upload(s)."
+                + "".join(f"\n  {name}" for name in self.blobs + self.partials))
 
 
 def prune(engine: Engine, blobs_dir: Path | None, older_than: timedelta) -> PruneReport:
     """Remove tokens expired or revoked more than `older_than` ago, stale
-    failed-sign-in counts, and files in the blob directory that no
-    attachment row (live or deleted) names and that are older than a day."""
+    failed-sign-in counts, blobs that no attachment row (live or deleted)
+    names and that are older than a day, and uploads cut off a day ago."""
     now, report = utcnow(), PruneReport()
     cutoff = now - older_than
     with engine.begin() as conn:
@@ -613,10 +617,11 @@ def prune(engine: Engine, blobs_dir: Path | None, older_than: timedelta) -> Prun
             or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now))).rowcount
     if blobs_dir is None or not blobs_dir.is_dir():
         return report
+    report.partials = [str(path.relative_to(blobs_dir)) for path in BlobStore(blobs_dir).sweep_partials()]
     with engine.connect() as conn:
         referenced = set(conn.execute(select(Attachment.sha256).distinct()).scalars())
     young = (now - BLOB_GRACE).timestamp()
-    for path in sorted(p for p in blobs_dir.glob("*/*") if p.is_file()):
+    for path in sorted(p for p in blobs_dir.glob("*/*") if is_name(p.name) and p.is_file()):
         stat = path.stat()
         if path.name in referenced or stat.st_mtime >= young:
             continue

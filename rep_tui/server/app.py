@@ -94,6 +94,7 @@ def create_app(
     migrate(engine)
     reader = read_only(engine)
     blobs = blob_store.BlobStore(Path(blobs_dir), max_blob_bytes)
+    blobs.sweep_partials()  # uploads a killed server left; any still being written are younger
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

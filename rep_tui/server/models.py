@@ -64,6 +64,9 @@ class ClientSequence(ServerBase):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: SHA-256 of the last push's mutations: a copy of that push (sent twice
+    #: at once) is told apart from an old copy of the device's database.
+    last_batch: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

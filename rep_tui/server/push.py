@@ -2,8 +2,12 @@
 
 One transaction per push, which first locks the device's sequence row (a
 retry while the first attempt still runs waits for it) and stores the last
-applied sequence, so a retried push after a lost reply is harmless. Each
-mutation runs in a savepoint: a bad one is rejected with a reason and the
+applied sequence, so a retried push after a lost reply is harmless. A copy
+of a push that races the original (a proxy sending it twice) still says
+what the device had sent before it (`sent_seq`), as an old copy of the
+device's database would; the digest of the last push's mutations, stored
+beside the sequence, tells the two apart, and the copy is answered like a
+retry. Each mutation runs in a savepoint: a bad one is rejected with a reason and the
 rest go through. When the mutation's base value of a field is not the
 server's current value, the server's value stays; the losing value goes to
 the change history (kind "conflict") and back to the device.
@@ -15,13 +19,16 @@ run side by side and are serialised only for that last step."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
+from pydantic import TypeAdapter
 from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
@@ -526,18 +533,31 @@ def transient(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in TRANSIENT_STATES
 
 
-def _lock_sequence(conn: Connection, user: Principal, client_id: str) -> int:
-    """The device's last applied sequence, its row locked (made if new) until
-    commit: a second push of the same device waits here, then sees the first's."""
+def _lock_sequence(conn: Connection, user: Principal, client_id: str) -> tuple[int, str | None]:
+    """The device's last applied sequence and last push's digest, its row
+    locked (made if new) until commit: a second push of the same device
+    waits here, then sees the first's."""
     stmt = dialect_insert(conn, ClientSequence).values(user_id=user.id, client_id=client_id, last_seq=0)
     stmt = stmt.on_conflict_do_update(index_elements=[ClientSequence.user_id, ClientSequence.client_id],
                                       set_={"last_seq": ClientSequence.last_seq})
-    return conn.execute(stmt.returning(ClientSequence.last_seq)).scalar_one()
+    row = conn.execute(stmt.returning(ClientSequence.last_seq, ClientSequence.last_batch)).one()
+    return row.last_seq, row.last_batch
 
 
-def _save_last_seq(conn: Connection, user: Principal, client_id: str, last: int) -> None:
+_MUTATIONS = TypeAdapter(list[Mutation])
+
+
+def _batch_digest(mutations: list[Mutation]) -> str:
+    """What identifies a push's content: two copies of one push have the same.
+    (ASCII JSON: a lone surrogate in a value, refused later, is still hashed.)"""
+    text = json.dumps(_MUTATIONS.dump_python(mutations, mode="json"), separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _save_last_seq(conn: Connection, user: Principal, client_id: str, last: int, batch: str) -> None:
     conn.execute(update(ClientSequence).where(
-        ClientSequence.user_id == user.id, ClientSequence.client_id == client_id).values(last_seq=last))
+        ClientSequence.user_id == user.id, ClientSequence.client_id == client_id).values(last_seq=last,
+                                                                                          last_batch=batch))
 
 
 def _finish(push: Push) -> None:
@@ -586,12 +606,13 @@ def _number(push: Push) -> None:
 
 def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
     with write_transaction(engine) as conn:
-        last = _lock_sequence(conn, user, request.client_id)
+        last, last_batch = _lock_sequence(conn, user, request.client_id)
+        batch = _batch_digest(request.mutations)
         if request.acked_seq > last:
             # We lost what we once acknowledged (restored from a backup): apply
             # nothing out of order; the device re-sends everything after `last`.
             return PushResponse(last_seq=last, behind=True)
-        if request.sent_seq is not None and last > request.sent_seq:
+        if request.sent_seq is not None and last > request.sent_seq and batch != last_batch:
             return PushResponse(last_seq=last, stale_copy=True)
         top = max((m.seq for m in request.mutations), default=last)
         if top > last + MAX_SEQ_JUMP:
@@ -610,7 +631,7 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
         if fresh:
             results += _insert_all(state, fresh) or [_apply_one(state, m) for m in fresh]
             last = fresh[-1].seq
-        _save_last_seq(conn, user, request.client_id, last)
+        _save_last_seq(conn, user, request.client_id, last, batch)
         _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
                                                              and r.seq not in refused])
         _touch_moved_trees(state)

@@ -181,6 +181,8 @@ class SyncClient:
         started = time.perf_counter()
         self.running = True
         try:
+            if self.blobs is not None:
+                self.blobs.sweep_partials()  # downloads cut off and not resumed for a day
             self._push(report, note)
             if self._pull(report, note):
                 self._push(report, note)

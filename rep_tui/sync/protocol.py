@@ -76,7 +76,9 @@ class PushRequest(BaseModel):
     #: The highest sequence this client's database had sent before this
     #: request. A server that has applied more from this client id is talking
     #: to an old copy of the database (restored from a backup): its new
-    #: changes reuse numbers the original already sent. None: not known.
+    #: changes reuse numbers the original already sent, unless this request
+    #: is a copy of the last push the server applied (sent twice at once).
+    #: None: not known.
     sent_seq: Seq | None = None
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
 

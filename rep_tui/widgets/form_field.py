@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
@@ -60,12 +61,14 @@ class FormField(Vertical):
         raise TypeError(f"FormField cannot read a {type(control).__name__}")
 
     def set_error(self, message: str | None) -> None:
-        """Show `message` under the field (None clears it)."""
+        """Show `message` under the field (None clears it). It may quote the
+        value (or a server's reason): plain text, control characters as symbols."""
+        shown = Content(visible(message or "", lines=True))
         lines = self.query_children(".field-error")
         if lines:
-            lines.first(Static).update(message or "")
+            lines.first(Static).update(shown)
         elif message:
-            self.mount(Static(message, classes="field-error"))
+            self.mount(Static(shown, classes="field-error"))
         self.set_class(bool(message), "-invalid")
 
 

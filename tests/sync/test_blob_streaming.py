@@ -4,9 +4,11 @@ partial file with wrong bytes is caught by its hash and fetched again."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,7 +16,7 @@ import pytest
 
 from blob_transfer import MiB, file_sha, make_file, sync_in_child
 from server_fixtures import PASSWORD, Device, Server, make_company
-from rep_tui.blobs import blob_path
+from rep_tui.blobs import PARTIAL_GRACE, blob_path
 from rep_tui.store.leads import add_attachment, store_blob
 from rep_tui.sync import credentials
 from rep_tui.sync.engine import Offline
@@ -214,5 +216,24 @@ def test_a_download_killed_after_its_last_byte_is_finished_without_fetching_agai
         assert maria.sync().blobs_down == 1
         assert blob_path(maria.blobs_dir, sha).read_bytes() == data and not part.exists()
         assert proxy.ranges() == [f"bytes={len(data)}-"] and proxy.blob_gets() == 1  # answered 416: nothing more
+    finally:
+        maria.close()
+
+
+def test_a_sync_sweeps_downloads_cut_off_long_ago_and_resumes_a_recent_one(server, shared_file, proxy, tmp_path):
+    sha, data = shared_file
+    maria = Device(tmp_path / "maria", SimpleNamespace(url=proxy.url), "maria")
+    try:
+        recent = blob_path(maria.blobs_dir, sha).with_name(sha + ".part")
+        stray = blob_path(maria.blobs_dir, "ab" * 32).with_name("ab" * 32 + ".part")  # its attachment was deleted
+        for path, content in ((recent, data[:1000]), (stray, b"cut off")):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        old = time.time() - PARTIAL_GRACE.total_seconds() - 60
+        os.utime(stray, (old, old))
+        assert maria.sync().blobs_down == 1
+        assert not stray.exists()
+        assert blob_path(maria.blobs_dir, sha).read_bytes() == data
+        assert proxy.ranges() == ["bytes=1000-"]  # the recent one went on where it stopped
     finally:
         maria.close()

@@ -61,6 +61,8 @@ class Kind:
     #: history that build the same schema (those another needs go without
     #: saying: client_0001 needs domain_0001): a database still at one is re-stamped.
     legacy: dict[str, tuple[str, ...]]
+    #: What a person calls it.
+    noun: str
 
 
 CLIENT = Kind(
@@ -73,6 +75,7 @@ CLIENT = Kind(
         "0005": ("domain_0004", "client_0002"),  # change history version
         "0006": ("domain_0005", "client_0002"),  # customer status (written into both before they were joined)
     },
+    "device store",
 )
 SERVER = Kind(
     "server", (HERE / "domain", HERE / "server"), _server_tables, "server_counter",
@@ -84,6 +87,7 @@ SERVER = Kind(
         "0005": ("domain_0004", "server_0002"),  # blob uploads
         "0006": ("domain_0005", "server_0002"),  # customer status (written into both before they were joined)
     },
+    "server database",
 )
 
 _FIELD = re.compile(r"^(revision|down_revision|depends_on)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)  # typed or not
@@ -145,8 +149,11 @@ def migrate(engine: Engine, kind: Kind) -> None:
         if is_current(stamped, kind):
             return
         if stamped and not conn.dialect.has_table(conn, kind.own_table):
+            other = SERVER if kind is CLIENT else CLIENT
+            if conn.dialect.has_table(conn, other.own_table):
+                raise WrongKind(f"This is a rep-tui {other.noun}, not a {kind.noun}: nothing was changed.")
             raise WrongKind(
-                f"This database is not a rep-tui {kind.name} database (it has no {kind.own_table} table); "
+                f"This database is not a rep-tui {kind.noun} (it has no {kind.own_table} table); "
                 "nothing was changed."
             )
     from alembic import command
