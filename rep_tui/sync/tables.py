@@ -9,8 +9,9 @@ from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone, written only by admins.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes"})
-#: Rows reached through their `lead_id`.
-LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
+#: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
+LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
+                           "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
 #: Office data a rep (and a manager) may read but not change.
