@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from rep_tui.domain.safe_text import visible
 
@@ -57,6 +57,8 @@ class FormField(Vertical):
             return control.text
         if isinstance(control, (Input, Checkbox)):
             return control.value
+        if isinstance(control, SelectionList):
+            return list(control.selected)
         raise TypeError(f"FormField cannot read a {type(control).__name__}")
 
     def set_error(self, message: str | None) -> None:
