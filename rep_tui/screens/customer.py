@@ -138,12 +138,12 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("r", "result", "Result", tooltip="Result the open appointment"),
         Binding("f", "follow_up", "Follow-up", tooltip="Set the follow-up date"),
         Binding("b", "book", "Book", tooltip="Book appointment"),
-        Binding("w", "remind", "Remind", tooltip="Add a reminder"),
         Binding("M", "move_appointment", "Move appt", show=False, tooltip="Move the open appointment"),
         Binding("X", "cancel_appointment", "Cancel appt", show=False, tooltip="Cancel the open appointment"),
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
+        Binding("w", "remind", "Remind", tooltip="Add a reminder"),  # at 80 columns: in ?, Ctrl+P and the Job tab
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -279,7 +279,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.query_one(ReminderTable).show_reminders(self.reminders, local_today(self.app.tz))
         still_open = sum(item.reminder.done_at is None for item in self.reminders)
         self.query_one("#lead-reminders-section", TableSection).show(
-            f"Reminders ({still_open} open)" if self.reminders else "Reminders")
+            f"Reminders ({still_open} open) · w adds one" if self.reminders else "Reminders")
 
     @on(ReminderTable.ToggleDone)
     def _toggle_done(self, event: ReminderTable.ToggleDone) -> None:
