@@ -359,6 +359,8 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
         raise Rejected("that change would move the row outside what you may change")
     if before:
         _update_scope(push, table, m.row_id, before)
+    if table == "leads":
+        reminders.lead_changed(push, m.row_id, {**current, **changes}, changes)
     return conflicts
 
 

@@ -9,14 +9,19 @@ from the device."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rep_tui.server import scoping
 from rep_tui.store.models import Engagement, Job, Lead, Reminder, User
+from rep_tui.server.db import PENDING
 from rep_tui.sync.protocol import Mutation
 
+#: The lead's columns its reminders' summary is made of.
+SUMMARY_SOURCES = frozenset({"first_name", "last_name", "cell_phone", "home_phone", "work_phone", "address", "city",
+                             "state", "zip"})
 #: What an assignee who does not see the lead may change.
 DONE_FIELDS = frozenset({"done_at", "done_by_id"})
 #: Set on creation, never changed after.
@@ -72,3 +77,17 @@ def _filled(conn: Any, user: Any, given: Fields, from_admin: Fields) -> Fields:
     filled = {name: (None, value) for name, value in summary.items()}
     filled["created_by_id"] = (None, user.id)
     return {**filled, **from_admin}
+
+
+def lead_changed(push: Any, lead_id: Any, lead: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A lead's name, phones or address changed: its reminders' summary follows
+    (and goes to their assignees' devices with new versions)."""
+    if not SUMMARY_SOURCES & changes.keys():
+        return
+    t = Reminder.__table__
+    ids = list(push.conn.execute(select(t.c.id).where(t.c.lead_id == lead_id, t.c.deleted.is_(False))).scalars())
+    if ids:
+        push.conn.execute(update(t).where(t.c.id.in_(ids)).values(**Reminder.summary(SimpleNamespace(**lead)),
+                                                                  version=PENDING))
+        push.stamped.extend(("reminders", row_id) for row_id in ids)
+

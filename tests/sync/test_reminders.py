@@ -85,6 +85,13 @@ def test_a_reminder_reaches_each_assignee_one_who_does_not_see_the_lead_with_its
     assert carl.sync().rejected
     assert "only mark this reminder done" in _refusal(carl)
 
+    # the customer's new number reaches carl's summary
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, lead_id), cell_phone="(312) 555-0199")
+    assert not ann.sync().rejected
+    carl.sync()
+    assert [d.phone for d in _due(carl)] == ["(312) 555-0199"]
+
 
 def test_a_forged_reminder_on_a_lead_the_pusher_cannot_see_is_refused(server, company, devices):
     carl = devices("carl")
