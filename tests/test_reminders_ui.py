@@ -98,3 +98,27 @@ async def test_space_crosses_off_a_reminder_under_the_job(store):
                                             for row in table.rows_shown), "the reminder to show as done")
         with store.session() as session:
             assert session.get(Reminder, reminder.id).done_by_id == app.user.id
+
+
+async def test_the_palette_lists_reminders_due_and_crosses_one_off(store):
+    from rep_pilot import palette_answered
+    from rep_tui.screens.dashboard import DashboardScreen
+
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with store.session() as session:
+            reminder = session.scalars(select(Reminder).where(Reminder.assignee_id == app.user.id,
+                                                              Reminder.due_on == TODAY)).first()
+            session.expunge(reminder)
+        await pilot.press("ctrl+p")
+        burst(pilot, f"Done: {reminder.body}")
+        await palette_answered(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        with store.session() as session:
+            assert session.get(Reminder, reminder.id).done_by_id == app.user.id
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one("#reminders", ReminderTable)
+        await wait_until(pilot, lambda: any(row.key == str(reminder.id) and row.cells[1] == "✓"
+                                            for row in table.rows_shown), "the Dashboard to show it done")
