@@ -21,7 +21,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from rep_tui.clock import utcnow
 from rep_tui.domain import rules
 from rep_tui.domain.fields import Shown, field, trimmed
-from rep_tui.domain.validation import check_email, check_phone, check_state, check_units, check_zip, parse_money
+from rep_tui.domain.validation import (
+    call_phone, check_email, check_phone, check_state, check_units, check_zip, parse_money,
+)
 from rep_tui.ids import new_id
 from rep_tui.store.types import UTCDateTime
 
@@ -356,7 +358,7 @@ class Reminder(Synced, Base):
         place = " ".join(x for x in (lead.city, lead.state, lead.zip) if x)
         return {
             "lead_name": f"{lead.first_name or ''} {lead.last_name or ''}".strip() or None,
-            "lead_phone": lead.cell_phone or lead.home_phone or lead.work_phone,
+            "lead_phone": call_phone(lead) or None,
             "lead_address": ", ".join(x for x in (lead.address, place) if x) or None,
         }
 

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from rep_tui.clock import utcnow
-from rep_tui.domain.validation import Invalid
+from rep_tui.domain.validation import Invalid, call_phone
 from rep_tui.ids import new_id
 from rep_tui.store import writes
 from rep_tui.store.models import Engagement, Lead, Reminder, User
@@ -38,9 +38,7 @@ class Due:
 
     @property
     def phone(self) -> str:
-        if self.lead is not None:
-            return self.lead.cell_phone or self.lead.home_phone or self.lead.work_phone or ""
-        return self.reminder.lead_phone or ""
+        return (call_phone(self.lead) if self.lead is not None else self.reminder.lead_phone) or ""
 
     @property
     def address(self) -> str:
