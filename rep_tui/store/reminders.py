@@ -95,8 +95,8 @@ def follow_engagement(session: Session, actor: writes.Actor, engagement: Engagem
                    [engagement.follow_up_assignee_id], engagement_id=engagement.id)
     for row in kept:
         writes.update(session, actor, row, due_on=engagement.follow_up_on, body=body)
-        if engagement.completed != (row.done_at is not None):
-            set_done(session, actor, row.id, engagement.completed)
+        if engagement.completed and row.done_at is None:  # (one the assignee crossed off stays so)
+            set_done(session, actor, row.id, True)
 
 
 def _listed(session: Session, *conditions, order=()) -> list[Due]:
