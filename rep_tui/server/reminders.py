@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from rep_tui.server import scoping
-from rep_tui.store.models import Engagement, Job, Lead, Reminder, User
 from rep_tui.server.db import PENDING
+from rep_tui.store.models import Engagement, Job, Lead, Reminder, User
 from rep_tui.sync.protocol import Mutation
 
 #: The lead's columns its reminders' summary is made of.
