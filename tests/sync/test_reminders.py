@@ -181,3 +181,27 @@ def test_a_reminder_leaves_a_device_when_it_is_no_longer_seen_and_stays_with_its
     assert [d.customer for d in _due(ann)] == ["ann0 Customer"]
     bob.sync()
     assert len(bob.rows("reminders")) == 2  # he sees the lead now: ann's reminder on it and his own
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_after_sync_each_assignee_sees_it_on_their_dashboard(server, company, devices, anyio_backend):
+    from rep_pilot import settle
+    from rep_tui.app import RepApp
+    from rep_tui.widgets.reminder_table import ReminderTable
+
+    maria, ann, carl = devices("maria"), devices("ann"), devices("carl")
+    for d in (maria, ann, carl):
+        d.sync()
+    lead_id = company.leads["ann"][0]
+    _add(maria, lead_id, ann.user_id, carl.user_id, body="Call about the quote")
+    maria.sync()
+    for device, opens_the_lead in ((ann, True), (carl, False)):
+        device.sync()
+        app = RepApp(device.store, user_id=device.user_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#reminders", ReminderTable)
+            assert [(row.cells[2], row.cells[3]) for row in table.rows_shown] == [
+                ("Call about the quote", "ann0 Customer")]
+            assert (table.rows_shown[0].lead_id == lead_id) == opens_the_lead  # Enter opens it for ann only
