@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.signal import Signal
 
-from rep_tui.commands import AppointmentCommands, LeadCommands, ScreenCommands
+from rep_tui.commands import AppointmentCommands, LeadCommands, ReminderCommands, ScreenCommands
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import OpenLead, ResultAppointment, RowsChanged
@@ -86,7 +86,7 @@ class RepApp(OrderedKeys):
 
     TITLE = "rep-tui"
     CSS_PATH = "styles/app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, LeadCommands, AppointmentCommands, ReminderCommands}
     MODES = {mode: _lazy(module, cls) for mode, _key, _title, module, cls in MAIN_SCREENS} | {
         "team": _lazy("team", "TeamScreen")}
     DEFAULT_MODE = "dashboard"

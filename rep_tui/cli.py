@@ -429,6 +429,28 @@ def groups_revoke(name: str, permissions: tuple[str, ...]) -> None:
     _say(f"Group {name} grants: {', '.join(now) or 'nothing'}.")
 
 
+@admin.group("reminders")
+def admin_reminders() -> None:
+    """Reminders on leads: who is to do what, by when."""
+
+
+@admin_reminders.command("list")
+@click.option("--user", "username", help="Only this user's reminders (a username).")
+@click.option("--due-by", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only those due on or before this day "
+              "(YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def reminders_list(username: str | None, due_by, as_json: bool) -> None:
+    """Reminders by due date, done or not: when, what, for whom, on which customer."""
+    with _server_db() as (server_admin, engine):
+        lines = server_admin.list_reminders(engine, user=username, due_by=due_by.date() if due_by else None)
+    if as_json:
+        click.echo(json_text([line.as_json() for line in lines]))
+        return
+    _echo_lines([f"{line.due_on.isoformat()}  {'done' if line.done_at else 'open'}  {line.assignee:<12.12} "
+                 f"{line.body:<32.32} {line.customer:<20.20} {line.phone}".rstrip() for line in lines],
+                "No reminders" + (f" for {username}" if username else "") + (" due by then." if due_by else "."))
+
+
 @admin.group("import")
 def admin_import() -> None:
     """Bring rows in from files."""

@@ -99,6 +99,46 @@ class AppointmentCommands(ListedCommands):
         return commands
 
 
+class ReminderCommands(ListedCommands):
+    """The signed-in user's reminders due today or overdue: open the lead, or cross one off."""
+
+    async def _commands(self) -> list[Command]:
+        from rep_tui.clock import local_today
+        from rep_tui.domain.dates import format_day
+        from rep_tui.store import queries, reminders
+
+        app = self.app
+        today = local_today(app.tz)
+
+        def due(session: Session) -> list[reminders.Due]:
+            return reminders.due_for(session, app.user.id, today, queries.day_bounds(today, app.tz)[0])
+
+        commands = []
+        for item in await _read(self, "list reminders due", due) or []:
+            reminder = item.reminder
+            if reminder.done_at is not None:
+                continue
+            label = f"{reminder.body} — {item.customer} ({format_day(reminder.due_on)})"
+            if item.lead is not None:
+                commands.append((f"Reminder: {label}", partial(app.open_lead, item.lead.id),
+                                 "open the lead (Dashboard: Space marks it done)"))
+            commands.append((f"Done: {label}", partial(self._done, reminder.id), "mark the reminder done"))
+        return commands
+
+    def _done(self, reminder_id: Any) -> None:
+        from rep_tui.messages import RowsChanged
+        from rep_tui.store.reminders import set_done
+
+        app = self.app
+        actor = app.actor
+        def done(_reminder: object) -> None:
+            app.notify("Reminder done.")
+            app.post_message(RowsChanged(frozenset({"reminders"})))  # the Dashboard shows it crossed off
+
+        in_store(app, "mark the reminder done", lambda session: set_done(session, actor, reminder_id, True), done,
+                 exclusive=False)
+
+
 class LeadCommands(Provider):
     """Find a lead by name, phone, address, PID or Job ID and open it."""
 

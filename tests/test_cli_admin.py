@@ -265,3 +265,34 @@ def test_admin_lists_show_control_characters_in_stored_names_as_symbols(db_url):
         engine.dispose()
     listed = admin(db_url, "users", "list").output
     assert "\x1b" not in listed and "Ann␛]0;PWNED␇␛[2J" in listed
+
+
+def test_reminders_list_for_scripts_by_user_and_due_date(db_url):
+    import json
+    import uuid
+    from datetime import date
+
+    from rep_tui.server.db import make_engine, migrate
+    from rep_tui.server.seed import add_rows
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    company = make_company(engine)
+    lead = company.leads["ann"][0]
+    add_rows(engine, {"reminders": [
+        {"id": uuid.uuid4(), "group_id": uuid.uuid4(), "lead_id": lead, "assignee_id": company.users[who],
+         "due_on": date.fromisoformat(due), "body": body, "lead_name": "ann0 Customer", "lead_phone": "(312) 555-0142"}
+        for who, due, body in (("ann", "2026-12-07", "Call back"), ("carl", "2026-12-09", "Drop samples"))]})
+    engine.dispose()
+    everyone = json.loads(admin(db_url, "reminders", "list", "--json").output)
+    assert [(r["due_on"], r["assignee"], r["text"], r["customer"], r["done_at"]) for r in everyone] == [
+        ("2026-12-07", "ann", "Call back", "ann0 Customer", None),
+        ("2026-12-09", "carl", "Drop samples", "ann0 Customer", None)]
+    carls = json.loads(admin(db_url, "reminders", "list", "--user", "carl", "--json").output)
+    assert [r["text"] for r in carls] == ["Drop samples"]
+    by_the_7th = json.loads(admin(db_url, "reminders", "list", "--due-by", "2026-12-07", "--json").output)
+    assert [r["text"] for r in by_the_7th] == ["Call back"]
+    table = admin(db_url, "reminders", "list", "--user", "ann").output
+    assert "2026-12-07  open  ann" in table and "Call back" in table and "ann0 Customer" in table
+    unknown = CliRunner().invoke(main, ["admin", "--db", db_url, "reminders", "list", "--user", "nobody"])
+    assert unknown.exit_code != 0 and "No user named 'nobody'" in unknown.output

@@ -1,14 +1,16 @@
 """The User Dashboard on the demo company: today's appointments, the
-missing-result nag, follow-ups due, KPIs; Enter opens a lead, Tab moves
-between sections."""
+missing-result nag, reminders due, follow-ups due, KPIs; Enter opens a lead,
+Space crosses a reminder off, Tab moves between sections."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select, update
 
-from rep_pilot import anyio_backend, settle  # noqa: F401  (anyio_backend is a fixture)
+from rep_pilot import anyio_backend, settle, wait_until  # noqa: F401  (anyio_backend is a fixture)
 from rep_tui.app import RepApp
 from rep_tui.clock import utcnow
 from rep_tui.screens.customer import CustomerScreen
@@ -66,6 +68,8 @@ async def test_tab_moves_between_sections_and_enter_opens_the_lead(store):
         await pilot.press("tab")
         assert app.focused.id == "missing"
         await pilot.press("tab")
+        assert app.focused.id == "reminders"
+        await pilot.press("tab")
         assert app.focused.id == "follow-ups"
         await pilot.press("down")
         wanted = app.focused.current.lead_id
@@ -76,6 +80,71 @@ async def test_tab_moves_between_sections_and_enter_opens_the_lead(store):
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.focused.id == "follow-ups"
+
+
+async def test_reminders_due_are_the_users_own_and_space_crosses_one_off_and_back(store):
+    from rep_tui.store.models import Reminder
+    from rep_tui.widgets.reminder_table import ReminderTable
+
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#reminders", ReminderTable)
+        with store.session() as session:
+            mine = session.scalars(select(Reminder).where(
+                Reminder.assignee_id == app.user.id, Reminder.due_on <= TODAY, Reminder.done_at.is_(None),
+                Reminder.deleted.is_(False))).all()
+            assert mine and session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.assignee_id != app.user.id, Reminder.due_on <= TODAY)), "the demo has others' too"
+        assert {row.key for row in table.rows_shown} == {str(r.id) for r in mine}
+        title = str(app.screen.query_one("#reminders-section", TableSection).title_label.render())
+        overdue = sum(r.due_on < TODAY for r in mine)
+        assert title == f"Reminders due ({len(mine)}, {overdue} overdue)"
+        table.focus()
+        key = table.current.key
+        await pilot.press("space")  # done: it stays, struck through, so a slip can be undone
+        await wait_until(pilot, lambda: table.rows_shown and table.rows_shown[-1].key == key
+                         and table.rows_shown[-1].cells[1] == "✓", "the reminder to show as done")
+        with store.session() as session:
+            done = session.get(Reminder, uuid.UUID(key))
+            assert done.done_at is not None and done.done_by_id == app.user.id
+        assert f"Reminders due ({len(mine) - 1}" in str(
+            app.screen.query_one("#reminders-section", TableSection).title_label.render())
+        table.move_cursor(row=len(table.rows_shown) - 1)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: all(row.cells[1] == "" for row in table.rows_shown),
+                         "the reminder to be open again")
+        with store.session() as session:
+            assert session.get(Reminder, uuid.UUID(key)).done_at is None
+
+
+async def test_enter_on_a_reminder_opens_its_lead_or_says_it_is_not_yours(store):
+    from rep_tui.store.models import Lead, Reminder
+    from rep_tui.widgets.reminder_table import ReminderTable
+
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#reminders", ReminderTable)
+        elsewhere = next(item for item in table.items.values() if item.lead.rep_id != app.user.id)
+        with store.session() as session:  # as on a synced device: the lead of another team is not there
+            session.execute(update(Lead).where(Lead.id == elsewhere.reminder.lead_id).values(deleted=True))
+            session.commit()
+        app.screen._load()
+        await settle(pilot)
+        table.focus()
+        table.move_cursor(row=[row.key for row in table.rows_shown].index(str(elsewhere.reminder.id)))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(elsewhere.reminder.lead_name in n.message and elsewhere.reminder.lead_phone in n.message
+                   for n in app._notifications)
+        table.move_cursor(row=0)
+        wanted = table.current.lead_id
+        assert wanted is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.lead_id == wanted
 
 
 async def test_r_on_the_nag_opens_the_result_dialog_for_that_appointment(store):

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, Sequence
 
 from sqlalchemy import bindparam, delete, insert, update
@@ -40,7 +41,7 @@ from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.db import Store
 from rep_tui.store.models import (
     Appointment, Attachment, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Office,
-    Payment, Region, ResultCode, Team, User, UserGroup,
+    Payment, Region, Reminder, ResultCode, Team, User, UserGroup,
 )
 from rep_tui.store.search import rebuild_index
 
@@ -57,8 +58,8 @@ ATTACHMENT_LEADS = 10
 DO_NOT_CONTACT_EVERY = 25  # of the leads nobody has visited, by PID: "take me off your list"
 DEMO_RELATED = 12  # of the demo rep's leads nearest to today get a relative, spouse or phone-sharer
 LOAD_CACHE_SIZE = -262144  # KiB: index pages of a 100k-lead load stay in memory
-INSERT_ORDER = (Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Appointment, Payment, Commission, InvoiceItem,
-                Note, Comment, Contact, Engagement, Attachment)
+INSERT_ORDER = (Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Appointment, Payment, Commission,
+                InvoiceItem, Note, Comment, Contact, Engagement, Attachment, Reminder)
 NEXT_KIND = {"RS": "reset", "NS": "reset", "CXL": "reset", "BB": "follow-up", "1L": "follow-up", "DNS": "rehash"}
 QUOTED = frozenset({"DNS", "BB", "1L"})  # results that leave a price on the job
 DISREGARD_NOTE = "Entered twice by the call center — disregard in stats."
@@ -579,6 +580,35 @@ class _Builder:
                  completed=bool(due and due < self.now.date() and rng.random() < 0.6),
                  notes=rng.choice(COMMENTS) if rng.random() < 0.3 else None)
 
+    # --- reminders ---------------------------------------------------------------
+
+    def reminders(self) -> None:
+        """Each engagement's follow-up as its assignee's reminder (as the app keeps
+        it), and the demo rep's manager reminding them both of a lead due today
+        and the demo rep of a lead on another team (which they do not see)."""
+        leads = {lead["id"]: lead for lead in self.rows[Lead]}
+        for engagement in self.rows[Engagement]:
+            if engagement["follow_up"]:
+                self.reminder(leads[engagement["lead_id"]], [engagement["follow_up_assignee_id"]],
+                              engagement["follow_up_on"], engagement["subject"], engagement["contacted_by_id"],
+                              engagement_id=engagement["id"], done=engagement["completed"])
+        demo, manager = self.reps[0], self.team_managers[0]["manager"]
+        today = self.today(demo.office)
+        nearest = self.demo_leads_near_now()[0]
+        self.reminder(nearest, [demo.id, manager], today, "Confirm the install date with the customer", manager)
+        elsewhere = next(lead for lead in self.rows[Lead]
+                         if lead["rep_id"] in self.rep_of and self.rep_of[lead["rep_id"]].office != demo.office)
+        self.reminder(elsewhere, [demo.id], today - timedelta(days=1), "Drop off the brochure on your way", manager)
+
+    def reminder(self, lead: dict, assignees: list[uuid.UUID], due: date, body: str, by: uuid.UUID | None, *,
+                 engagement_id: uuid.UUID | None = None, done: bool = False) -> None:
+        group = self.uid()
+        summary = Reminder.summary(SimpleNamespace(**lead))
+        for assignee in assignees:
+            self.add(Reminder, group_id=group, lead_id=lead["id"], engagement_id=engagement_id, assignee_id=assignee,
+                     due_on=due, body=body, created_by_id=by, done_at=_local(due, 17, "UTC") if done else None,
+                     done_by_id=assignee if done else None, **summary)
+
     # --- attachments -------------------------------------------------------------
 
     def attachments(self, blobs_dir: Path) -> None:
@@ -643,6 +673,7 @@ def build_demo(store: Store, *, leads: int = 3000, seed: int = 7, blobs_dir: Pat
     note(f"  notes: {len(builder.rows[Note]):,}, comments: {len(builder.rows[Comment]):,}, "
          f"engagements: {len(builder.rows[Engagement]):,}")
     builder.attachments(blobs_dir or store.path.parent / "blobs")
+    builder.reminders()
     note(f"  attachments: {len(builder.rows[Attachment]):,}; saving {sum(map(len, builder.rows.values())):,} rows")
     settings = {"current_user": str(builder.reps[0].id), "device_id": DEVICE_ID}
     teams = Team.__table__

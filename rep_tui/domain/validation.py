@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from rep_tui.domain.text import digits
 
@@ -69,6 +70,15 @@ def format_phone(e164: str | None) -> str:
         d = e164[2:]
         return f"({d[:3]}) {d[3:6]}-{d[6:]}"
     return e164
+
+
+def call_phone(lead: Any) -> str:
+    """The number a rep would call first (cell, then home, then work), formatted as the lists show it."""
+    for e164, typed in ((lead.cell_phone_e164, lead.cell_phone), (lead.home_phone_e164, lead.home_phone),
+                        (lead.work_phone_e164, lead.work_phone)):
+        if e164 or typed:
+            return format_phone(e164) or typed or ""
+    return ""
 
 
 def check_email(text: str | None) -> str | None:

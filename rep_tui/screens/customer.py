@@ -1,6 +1,8 @@
 """Customer Information: the lead's details (section 1) and its tabs
 (section 2) — Job, Notes, Comments, Documents, Pictures, Related, plus
-Contacts, Engagements and History.
+Contacts, Engagements and History. The lead's reminders are listed under
+the job (what is to be done next on it); `w` adds one from any tab, Space
+on one crosses it off or puts it back.
 
 Letters mean what they mean on every screen: `r` results the lead's open
 appointment (the latest still without a result), `f` sets its follow-up
@@ -33,6 +35,7 @@ from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
 from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
+from rep_tui.store.reminders import Due
 from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.lead_actions import LeadActions
 from rep_tui.store_io import in_store
@@ -40,6 +43,8 @@ from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.job_panel import JobPanel
 from rep_tui.widgets.lead_header import LeadHeader
+from rep_tui.widgets.reminder_table import ReminderTable
+from rep_tui.widgets.row_table import TableSection
 from rep_tui.widgets.tabs.pictures import PictureGallery
 from rep_tui.widgets.tabs.posts import PostList
 from rep_tui.widgets.tabs.tables import (
@@ -77,7 +82,9 @@ def _records(table: RecordTable, *more: Widget) -> list[Widget]:
 
 #: What each tab holds, built the first time the tab is shown.
 TAB_CONTENT: dict[str, Callable[[], list[Widget]]] = {
-    "job": lambda: [JobPanel(id="job-panel")],
+    "job": lambda: [JobPanel(id="job-panel"),
+                    TableSection("Reminders", ReminderTable(for_lead=True, id="lead-reminders"),
+                                 "No reminders: w adds one.", id="lead-reminders-section")],
     "notes": lambda: [PostList("No notes from the office.", id="notes-list")],
     "comments": lambda: [Static("a / + adds a comment", classes="tab-hint"),
                          PostList("No comments yet: a adds one.", id="comments-list")],
@@ -100,15 +107,17 @@ class LeadRead:
     result_labels: dict[str, str]
     users: list[tuple[str, uuid.UUID]]
     open_appointment_id: uuid.UUID | None
+    reminders: list[Due]
 
 
 def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
+    from rep_tui.store import reminders
     from rep_tui.store.leads import load_lead, rep_names
     from rep_tui.store.queries import appointment_to_result, result_codes
 
     appointment = appointment_to_result(session, lead_id)
     return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
-                    rep_names(session), appointment.id if appointment else None)
+                    rep_names(session), appointment.id if appointment else None, reminders.of_lead(session, lead_id))
 
 
 class CustomerScreen(LeadActions, WaitsForData, Screen):
@@ -134,6 +143,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
+        Binding("w", "remind", "Remind", tooltip="Add a reminder"),  # at 80 columns: in ?, Ctrl+P and the Job tab
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -144,6 +154,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.result_labels: dict[str, str] = {}
         self.users: list[tuple[str, uuid.UUID]] = []
         self.open_appointment_id: uuid.UUID | None = None
+        self.reminders: list[Due] = []
         #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
         self.built_tabs: set[str] = set()
         self.filled_tabs: set[str] = set()
@@ -179,6 +190,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         header = self.query_one(LeadHeader)
         self.result_labels, self.users = read.result_labels, read.users
         self.open_appointment_id = read.open_appointment_id
+        self.reminders = read.reminders
         lead_file = self.lead_file = read.lead_file
         self.filled_tabs.clear()
         if lead_file is None:
@@ -216,6 +228,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         if tab == "job":
             self.query_one(JobPanel).show_job(self._current_job(), self.job_index, len(lead_file.jobs), tz,
                                               self.result_labels)
+            self._show_reminders()
         elif tab in ("notes", "comments"):
             posts = lead_file.notes if tab == "notes" else lead_file.comments
             await self.query_one(f"#{tab}-list", PostList).show_posts(
@@ -260,6 +273,23 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         await self._show_tab(event.pane.id)
         self.refresh_bindings()
 
+    def _show_reminders(self) -> None:
+        from rep_tui.clock import local_today
+
+        self.query_one(ReminderTable).show_reminders(self.reminders, local_today(self.app.tz))
+        still_open = sum(item.reminder.done_at is None for item in self.reminders)
+        self.query_one("#lead-reminders-section", TableSection).show(
+            f"Reminders ({still_open} open) · w adds one" if self.reminders else "Reminders")
+
+    @on(ReminderTable.ToggleDone)
+    def _toggle_done(self, event: ReminderTable.ToggleDone) -> None:
+        from rep_tui.store.reminders import set_done
+
+        actor = self.app.actor
+        in_store(self, "mark the reminder done" if event.done else "put the reminder back",
+                 lambda session: set_done(session, actor, event.reminder_id, event.done),
+                 lambda _reminder: self.reload(), exclusive=False)
+
     def _show_related(self, related: list[RelatedLead]) -> None:
         self.query_one(RelatedTable).show_related(related)
 
@@ -273,7 +303,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
-                      "cancel_appointment") and self.lead_file is None:
+                      "cancel_appointment", "remind") and self.lead_file is None:
             return None
         return True
 
@@ -325,6 +355,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             ("Map: the customer's address", self.action_map, "m"),
             ("Upload Files", self.action_upload, "u"),
             ("Book appointment", self.action_book, "b"),
+            ("Add a reminder on this lead", self.action_remind, "w"),
             ("Move appointment", self.action_move_appointment, "M"),
             ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]

@@ -1,9 +1,10 @@
 """User Dashboard: the rep's day at a glance.
 
 Today's appointments; past appointments still missing a result (a nag, in
-red); follow-ups due today or overdue; this week's and this month's KPIs.
-Every row opens its lead with Enter; `r` results an appointment; Tab moves
-between sections. Data loads in a worker and reloads whenever the screen
+red); the user's reminders due today or overdue (Space crosses one off, and
+puts it back); follow-ups due today or overdue; this week's and this
+month's KPIs. Every row opens its lead with Enter (a reminder's, when the
+user sees the lead); `r` results an appointment; Tab moves between sections. Data loads in a worker and reloads whenever the screen
 comes back (after resulting, after editing a lead).
 """
 
@@ -22,13 +23,16 @@ from textual.widgets import Header, Static
 from rep_tui.domain.dates import format_time
 from rep_tui.domain.stats import Figure
 from rep_tui.messages import reload_when_synced
+from rep_tui.store_io import in_store
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow, BeBack
+from rep_tui.store.reminders import Due
 from rep_tui.widgets.agenda_table import AgendaTable
 from rep_tui.widgets.be_back_table import BeBackTable
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.kpi import KpiRow
 from rep_tui.widgets.loading import loaded
+from rep_tui.widgets.reminder_table import ReminderTable
 from rep_tui.widgets.row_table import TableSection
 
 KPI_FIGURES = (("issued", "Issued"), ("demos", "Demos"), ("sales", "Sales"), ("close_rate", "Close"),
@@ -43,6 +47,7 @@ class DashboardData:
     codes: dict[str, ResultCode]
     appointments: list[AgendaRow]
     missing: list[AgendaRow]
+    reminders: list[Due]
     follow_ups: list[BeBack]
     periods: list[tuple[str, dict[str, Figure]]]  # (label, figures) for this week, this month
 
@@ -50,7 +55,7 @@ class DashboardData:
 def load_dashboard(store, rep_id, tz: str) -> DashboardData:
     """Everything the dashboard shows, read in one session."""
     from rep_tui.clock import local_today, utcnow
-    from rep_tui.store import queries
+    from rep_tui.store import queries, reminders
 
     today, now = local_today(tz), utcnow()
     with store.session() as session:
@@ -64,6 +69,7 @@ def load_dashboard(store, rep_id, tz: str) -> DashboardData:
             codes={c.code: c for c in queries.result_codes(session)},
             appointments=queries.appointments_on(session, rep_id, today, tz),
             missing=queries.missing_results(session, rep_id, now),
+            reminders=reminders.due_for(session, rep_id, today, queries.day_bounds(today, tz)[0]),
             follow_ups=queries.follow_ups_due(session, rep_id, today),
             periods=periods,
         )
@@ -94,6 +100,8 @@ class DashboardScreen(Screen):
                                id="today-section")
             yield TableSection("Needs a result", AgendaTable(dated=True, id="missing"),
                                "Every past appointment has its result.", id="missing-section")
+            yield TableSection("Reminders due", ReminderTable(id="reminders"), "No reminders due.",
+                               id="reminders-section")
             yield TableSection("Follow-ups due", BeBackTable(id="follow-ups"), "No follow-ups due.",
                                id="follow-ups-section")
         yield RepFooter()
@@ -101,7 +109,8 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#sections").loading = True
         self._fit(self.app.size.width, self.app.size.height)
-        reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions"},
+        reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions",
+                                  "reminders"},
                            self._load)
 
     def on_screen_resume(self) -> None:
@@ -143,6 +152,12 @@ class DashboardScreen(Screen):
         section.show(f"⚠ {_plural(len(data.missing), 'past appointment')} {verb} a result" if data.missing
                      else "Needs a result")
 
+        self.query_one("#reminders", ReminderTable).show_reminders(data.reminders, data.today)
+        open_ones = [item.reminder for item in data.reminders if item.reminder.done_at is None]
+        overdue = sum(1 for reminder in open_ones if reminder.due_on < data.today)
+        self.query_one("#reminders-section", TableSection).show(
+            f"Reminders due ({len(open_ones)}" + (f", {overdue} overdue)" if overdue else ")"))
+
         follow_ups = self.query_one("#follow-ups", BeBackTable)
         follow_ups.show_be_backs(data.follow_ups, data.today, tz, data.codes)
         overdue = sum(1 for item in data.follow_ups if item.overdue(data.today))
@@ -154,8 +169,21 @@ class DashboardScreen(Screen):
         if self.focused is None:
             self.focus_top()
 
+    @on(ReminderTable.ToggleDone)
+    def _toggle_done(self, event: ReminderTable.ToggleDone) -> None:
+        from rep_tui.store.reminders import set_done
+
+        actor = self.app.actor
+
+        def written(_reminder: object) -> None:
+            self.notify("Reminder done (Space again puts it back)." if event.done else "Reminder not done.")
+            self._load()
+
+        in_store(self, "mark the reminder done" if event.done else "put the reminder back",
+                 lambda session: set_done(session, actor, event.reminder_id, event.done), written, exclusive=False)
+
     def focus_top(self) -> None:
         """The first section with rows (1 and F1 come here too); none before the data is in."""
-        tables = (self.query_one(f"#{name}") for name in ("today", "missing", "follow-ups"))
+        tables = (self.query_one(f"#{name}") for name in ("today", "missing", "reminders", "follow-ups"))
         first = next((table for table in tables if table.rows_shown), None)
         self.set_focus(first)

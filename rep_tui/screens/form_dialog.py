@@ -16,16 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from rep_tui.widgets.form_field import FormField
 
 ResultT = TypeVar("ResultT")
 #: The controls whose values make up what a form holds.
-FORM_CONTROLS = (Input, TextArea, Select, Checkbox)
+FORM_CONTROLS = (Input, TextArea, Select, Checkbox, SelectionList)
 
 
 def _control_value(control) -> Any:
+    if isinstance(control, SelectionList):
+        return tuple(control.selected)
     return control.text if isinstance(control, TextArea) else control.value
 
 

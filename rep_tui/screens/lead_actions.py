@@ -70,6 +70,16 @@ class LeadActions:
             "set the follow-up date", "Follow-up date set.",
             lambda session, day: set_follow_up(session, actor, self.lead_id, day)))
 
+    def action_remind(self) -> None:
+        """w: a reminder on this lead for the writer or others, on their Dashboards on its day."""
+        from rep_tui.dialogs.reminder import ReminderDialog
+        from rep_tui.store.reminders import add
+
+        lead, actor = self.lead_file.lead, self.app.actor
+        self.app.push_screen(ReminderDialog(lead.name, self.users, actor.user_id), self._write_answer(
+            "add the reminder", "Reminder added.",
+            lambda session, new: add(session, actor, self.lead_id, new.due_on, new.body, new.assignee_ids)))
+
     def action_book(self) -> None:
         from rep_tui.dialogs.book import book_appointment
 

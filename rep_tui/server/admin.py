@@ -13,7 +13,7 @@ import csv
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, TextIO
 
@@ -129,6 +129,42 @@ def _one_named(conn: Connection, model: Any, kind: str, name: str) -> Any:
         problem = "Several" if rows else "No"
         raise AdminError(f"{problem} {kind}s named {name!r} (known: {known}).")
     return rows[0]
+
+
+# --- reminders ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    due_on: date
+    body: str
+    assignee: str  # username
+    customer: str
+    phone: str
+    address: str
+    pid: int | None
+    done_at: datetime | None
+    done_by: str  # username, "" while not done
+
+    def as_json(self) -> dict[str, Any]:
+        return {"due_on": self.due_on.isoformat(), "text": self.body, "assignee": self.assignee,
+                "customer": self.customer, "phone": self.phone, "address": self.address, "pid": self.pid,
+                "done_at": self.done_at.isoformat() if self.done_at else None, "done_by": self.done_by or None}
+
+
+def list_reminders(engine: Engine, *, user: str | None = None, due_by: date | None = None) -> list[ReminderLine]:
+    """Live reminders by due date: everyone's, or one user's; up to a day if given."""
+    from sqlalchemy.orm import Session
+
+    from rep_tui.store import reminders
+
+    with Session(engine) as session:
+        user_id = _user(session.connection(), user).id if user else None
+        names = dict(session.execute(select(User.id, User.username)).all())
+        return [ReminderLine(d.reminder.due_on, d.reminder.body, names.get(d.reminder.assignee_id, ""), d.customer,
+                             d.phone, d.address, d.lead.pid if d.lead is not None else None, d.reminder.done_at,
+                             names.get(d.reminder.done_by_id, ""))
+                for d in reminders.listed(session, user_id, due_by)]
 
 
 # --- users and teams --------------------------------------------------------------

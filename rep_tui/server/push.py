@@ -36,7 +36,7 @@ from rep_tui.clock import utcnow
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid
-from rep_tui.server import blobs, scoping
+from rep_tui.server import blobs, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
@@ -205,6 +205,11 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             _check_result_code(push, name, new)
         if cols[name].foreign_keys and new is not None:
             _check_reference(push, cols[name], new)
+    if m.table == "reminders":
+        try:
+            fields = reminders.vet(push, m, fields)
+        except reminders.Refused as exc:
+            raise Rejected(str(exc)) from None
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
         return fields
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
@@ -361,6 +366,8 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
         raise Rejected("that change would move the row outside what you may change")
     if before:
         _update_scope(push, table, m.row_id, before)
+    if table == "leads":
+        reminders.lead_changed(push, m.row_id, {**current, **changes}, changes)
     return conflicts
 
 
@@ -569,6 +576,9 @@ def _finish(push: Push) -> None:
     if not count:
         return
     versions = itertools.count(take_versions(conn, count))
+    # Exits first: a device that loses a lead drops its tree before it pulls the
+    # rows it keeps seeing otherwise (its own reminders there), even a page later.
+    exits = [{**row, "version": next(versions)} for row in push.exits]
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     version_of = {}
     for table, row_id in rows:
@@ -583,8 +593,8 @@ def _finish(push: Push) -> None:
     if push.history:  # each record carries its row change's version, so pull ships it with that change
         conn.execute(insert(ChangeRecord), [{**row, "version": version_of[row["table_name"], row["row_id"]]}
                                             for row in push.history])
-    if push.exits:
-        conn.execute(insert(ScopeExit), [{**row, "version": next(versions)} for row in push.exits])
+    if exits:
+        conn.execute(insert(ScopeExit), exits)
     if push.births:
         conn.execute(insert(RowBirth), [{**row, "version": version_of[row["table_name"], row["row_id"]]}
                                         for row in push.births])

@@ -7,7 +7,8 @@ and result codes are written by whoever has the permission for them
 (`sync.tables.WRITE_PERMISSION`), the other reference tables by admins;
 only an admin gives the admin role. Deleting a lead needs DELETE_LEADS,
 whatever the role. Notes, payments and commissions are office data: reps
-and managers read them only. Comments are append-only."""
+and managers read them only. Comments are append-only. A reminder is also
+seen (and may be marked done) by its assignee, who may not see its lead."""
 
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ def role_filter(table: str, role: str, user_id: Any, team_id: Any) -> ColumnElem
         if role == "rep":
             return cols.rep_id == user_id
         return cols.rep_id.in_(_visible_reps(role, user_id, team_id))
+    if table == "reminders":
+        return or_(_lead_clause(role, user_id, team_id, cols.lead_id), cols.assignee_id == user_id)
     if table in LEAD_CHILDREN:
         return _lead_clause(role, user_id, team_id, cols.lead_id)
     if table in JOB_CHILDREN:
@@ -138,4 +141,6 @@ def may_write_row(conn: Connection, user: Principal, table: str, values: dict[st
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again
+    if table == "reminders" and values.get("assignee_id") == user.id:
+        return True  # what an assignee who does not see the lead may change: `server.reminders`
     return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -24,7 +24,7 @@ from rep_tui.clock import utcnow
 from rep_tui.domain.fields import used, with_derived
 from rep_tui.domain.forms import COMMENT
 from rep_tui.domain.validation import Invalid
-from rep_tui.store import writes
+from rep_tui.store import reminders, writes
 from rep_tui.store.models import (
     Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, Job, Lead, Note, Payment, User,
 )
@@ -192,11 +192,15 @@ def add_comment(session: Session, actor: writes.Actor, lead_id: uuid.UUID, body:
 
 def save_row(session: Session, actor: writes.Actor, model, lead_id: uuid.UUID, row_id: uuid.UUID | None,
              clean: dict[str, Any]):
-    """Add a contact or engagement of the lead (row_id None) or change one, from checked values."""
+    """Add a contact or engagement of the lead (row_id None) or change one, from checked values.
+    An engagement's follow-up becomes its assignee's reminder."""
     if row_id is None:
-        return writes.insert(session, actor, model(lead_id=lead_id, **clean))
-    row = session.get(model, row_id)
-    writes.update(session, actor, row, **clean)
+        row = writes.insert(session, actor, model(lead_id=lead_id, **clean))
+    else:
+        row = session.get(model, row_id)
+        writes.update(session, actor, row, **clean)
+    if model is Engagement:
+        reminders.follow_engagement(session, actor, row)
     return row
 
 
@@ -205,6 +209,8 @@ def delete_row(session: Session, actor: writes.Actor, model, row_id: uuid.UUID) 
     row = session.get(model, row_id)
     if row is not None:
         writes.delete(session, actor, row)
+        if model is Engagement:
+            reminders.follow_engagement(session, actor, row)
 
 
 # --- files -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, Uuid,
@@ -20,7 +21,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from rep_tui.clock import utcnow
 from rep_tui.domain import rules
 from rep_tui.domain.fields import Shown, field, trimmed
-from rep_tui.domain.validation import check_email, check_phone, check_state, check_units, check_zip, parse_money
+from rep_tui.domain.validation import (
+    call_phone, check_email, check_phone, check_state, check_units, check_zip, parse_money,
+)
 from rep_tui.ids import new_id
 from rep_tui.store.types import UTCDateTime
 
@@ -339,6 +342,45 @@ class Engagement(Synced, Base):
     notes: Mapped[str | None] = mapped_column(Text, info=field("Notes"))
 
 
+class Reminder(Synced, Base):
+    """A dated to-do on a lead (or one of its jobs or engagements) for one
+    assignee. One reminder given to several people is several rows sharing
+    `group_id`: each row is what one assignee sees and crosses off, so the
+    server scopes it with one indexed comparison (`assignee_id`) on any
+    database, and taking an assignee off is deleting their row (its tombstone
+    reaches exactly their devices). An assignee who does not see the lead
+    gets only the lead's summary (`lead_name`, `lead_phone`, `lead_address`),
+    which the server fills in from the lead."""
+
+    __tablename__ = "reminders"
+    group_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True, default=new_id)
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id"))
+    engagement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("engagements.id"), index=True)
+    assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True, info=field("Assigned To"))
+    due_on: Mapped[date] = mapped_column(Date, index=True, info=field("Due Date", check=rules.check_day))
+    body: Mapped[str] = mapped_column(Text, info=field("Text"))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=field("Done"))
+    done_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Done By"))
+    lead_name: Mapped[str | None] = mapped_column(String(160), info=field("Customer"))
+    lead_phone: Mapped[str | None] = mapped_column(String(40), info=field("Customer Phone"))
+    lead_address: Mapped[str | None] = mapped_column(String(400), info=field("Customer Address"))
+
+    #: The columns the server fills in from the lead (a device's values are not taken).
+    SUMMARY = ("lead_name", "lead_phone", "lead_address")
+
+    @staticmethod
+    def summary(lead: Any) -> dict[str, str | None]:
+        """What an assignee who does not see `lead` needs to act: its name, a phone, the address."""
+        place = " ".join(x for x in (lead.city, lead.state, lead.zip) if x)
+        return {
+            "lead_name": f"{lead.first_name or ''} {lead.last_name or ''}".strip() or None,
+            "lead_phone": call_phone(lead) or None,
+            "lead_address": ", ".join(x for x in (lead.address, place) if x) or None,
+        }
+
+
 class ChangeRecord(Base):
     """Who changed which field of which row, when, from which device.
 
@@ -369,6 +411,6 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
         Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
-        Appointment, Note, Comment, Attachment, Contact, Engagement,
+        Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder,
     )
 }

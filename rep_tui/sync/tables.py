@@ -15,8 +15,9 @@ WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
     "result_codes": Permission.EDIT_RESULT_CODES,
 }
-#: Rows reached through their `lead_id`.
-LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
+#: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
+LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
+                           "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
 #: Office data a rep (and a manager) may read but not change.

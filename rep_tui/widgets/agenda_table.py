@@ -15,22 +15,13 @@ from textual.binding import Binding
 
 from rep_tui.clock import zone
 from rep_tui.domain.dates import format_time, local_day
-from rep_tui.domain.validation import format_phone
+from rep_tui.domain.validation import call_phone as lead_phone
 from rep_tui.messages import ResultAppointment
-from rep_tui.store.models import Lead, ResultCode
+from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import AgendaRow
 from rep_tui.widgets.row_table import Cell, Column, RowTable, TableRow, Toned
 
 FREE = "free-"  # key prefix of a free work hour
-
-
-def lead_phone(lead: Lead) -> str:
-    """The number a rep would call first: cell, then home, then work."""
-    for e164, typed in ((lead.cell_phone_e164, lead.cell_phone), (lead.home_phone_e164, lead.home_phone),
-                        (lead.work_phone_e164, lead.work_phone)):
-        if e164 or typed:
-            return format_phone(e164) or typed or ""
-    return ""
 
 
 def result_cell(row: AgendaRow, codes: Mapping[str, ResultCode], now: datetime) -> Cell:

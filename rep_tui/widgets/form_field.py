@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from rep_tui.domain.safe_text import visible
 
@@ -58,6 +58,8 @@ class FormField(Vertical):
             return control.text
         if isinstance(control, (Input, Checkbox)):
             return control.value
+        if isinstance(control, SelectionList):
+            return list(control.selected)
         raise TypeError(f"FormField cannot read a {type(control).__name__}")
 
     def set_error(self, message: str | None) -> None:

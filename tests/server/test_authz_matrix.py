@@ -45,19 +45,29 @@ ANN, BOB, CARL = "ann", "bob", "carl"
 
 ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's lead", "comment as Ada",
            "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
-           "history of Ann's lead")
+           "history of Ann's lead", "remind Carl on Ann's lead", "Bob's reminder on Carl's lead arrives",
+           "mark Bob's reminder on Carl's lead done")
 #: subject: the outcome of each action, in the order of ACTIONS. A pull's
 #: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
 #: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
 #: "attach Bob's SHA" puts Bob's file's SHA on an attachment of a lead of
 #: one's own (the attachment is stored) and reads the blob through it.
+#: Reminders: anyone who sees a lead may remind anyone on it; the office gave
+#: Bob a reminder on Carl's lead, which Bob gets (but not Carl's lead) and may
+#: mark done, as may whoever sees Carl's lead.
 POLICY: dict[str, tuple[Any, ...]] = {
-    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True),
-    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False),
-    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
-    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
-    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
-    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
+    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
+              True, APPLIED, False, REJECTED),
+    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
+              False, REJECTED, True, APPLIED),
+    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
+              False, REJECTED, True, APPLIED),
+    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
+              True, APPLIED, False, REJECTED),
+    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
+              False, REJECTED, True, APPLIED),
+    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
+              True, APPLIED, True, APPLIED),
     "disabled user": (DENIED,) * len(ACTIONS),
     "no token": (DENIED,) * len(ACTIONS),
     "garbage token": (DENIED,) * len(ACTIONS),
@@ -78,6 +88,7 @@ class World:
     headers: dict[str, dict[str, str]]
     bobs_blob: str
     http: httpx.Client
+    bobs_reminder: uuid.UUID = uuid.UUID(int=0)
 
     def push(self, subject: str, *mutations: dict) -> httpx.Response:
         body = {"client_id": f"matrix-{uuid.uuid4()}", "mutations": list(mutations)}
@@ -138,7 +149,16 @@ def _build(server: Server, client: httpx.Client) -> World:
     world.bobs_blob = _attach(world, "second rep", BOB, b"Bob's signed contract")
     edit = world.push("admin", _mutation("update", "leads", world.leads[ANN], city=(None, "Naperville")))
     assert edit.json()["results"][0]["status"] == APPLIED, edit.text
+    world.bobs_reminder = uuid.uuid4()
+    given = world.push("admin", _reminder(world, world.bobs_reminder, CARL, users["bob"]))
+    assert given.json()["results"][0]["status"] == APPLIED, given.text
     return world
+
+
+def _reminder(world: World, row_id: uuid.UUID, rep: str, assignee: uuid.UUID) -> dict:
+    return _mutation("insert", "reminders", row_id, lead_id=(None, str(world.leads[rep])),
+                     assignee_id=(None, str(assignee)), due_on=(None, "2026-12-07"), body=(None, "Call back"),
+                     group_id=(None, str(uuid.uuid4())))
 
 
 def _mutation(op: str, table: str, row_id: uuid.UUID, seq: int = 1, **fields: tuple[Any, Any]) -> dict:
@@ -240,11 +260,41 @@ def _history_of_anns_lead(world: World, subject: str) -> Any:
                for entry in answer.json()["history"])
 
 
+def _remind_carl(world: World, subject: str) -> Any:
+    answer = world.push(subject, _reminder(world, uuid.uuid4(), ANN, world.users["carl"]))
+    return answer.status_code if answer.status_code != 200 else answer.json()["results"][0]["status"]
+
+
+def _bobs_reminder_arrives(world: World, subject: str) -> Any:
+    answer = world.pull(subject)
+    if answer.status_code != 200:
+        return answer.status_code
+    pulled = {row["id"] for row in answer.json()["upserts"].get("reminders", [])}
+    return str(world.bobs_reminder) in pulled
+
+
+def _mark_bobs_reminder_done(world: World, subject: str) -> Any:
+    before = server_rows(world.server.engine, "reminders")[world.bobs_reminder]
+    username = USERS.get(subject, ("ann", ANN))[0]
+    done_at = f"2026-12-07T{len(subject) % 24:02d}:{uuid.uuid4().int % 60:02d}:00+00:00"
+    answer = world.push(subject, _mutation("update", "reminders", world.bobs_reminder,
+                                           done_at=(before["done_at"], done_at),
+                                           done_by_id=(before["done_by_id"], str(world.users[username]))))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    after = server_rows(world.server.engine, "reminders")[world.bobs_reminder]
+    assert (after["done_by_id"] == str(world.users[username])) == (result["status"] == APPLIED), (result, after)
+    return result["status"]
+
+
 DO: dict[str, Callable[[World, str], Any]] = {
     "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
     "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
     "read Bob's attachment by SHA": _read_bobs_blob, "attach Bob's SHA, then read it": _claim_bobs_blob,
-    "history of Ann's lead": _history_of_anns_lead,
+    "history of Ann's lead": _history_of_anns_lead, "remind Carl on Ann's lead": _remind_carl,
+    "Bob's reminder on Carl's lead arrives": _bobs_reminder_arrives,
+    "mark Bob's reminder on Carl's lead done": _mark_bobs_reminder_done,
 }
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
