@@ -26,6 +26,7 @@ from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, Stri
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid
@@ -298,6 +299,24 @@ def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> No
         _move_leads(push, leads, seen_by, push.viewers(rep))
 
 
+def _check_reassignment(push: Push, new_rep: Any) -> None:
+    """A lead given to another user: only by someone allowed to reassign leads,
+    and only to an active user whose leads they see (a manager: their team)."""
+    if not push.user.may(Permission.REASSIGN_LEADS):
+        raise Rejected("you may not reassign leads: ask your manager or the office to give this lead to someone else")
+    if new_rep is None:
+        return  # unassigned: only an admin still sees it (checked as the row is written)
+    rep = push.conn.execute(select(User.full_name, User.active, User.deleted).where(User.id == new_rep)).first()
+    if rep is None or rep.deleted:
+        raise Rejected("rep_id: no such user")
+    if not rep.active:
+        raise Rejected(_printable(f"{rep.full_name} is not an active user: leads go to active users only"))
+    reps = scoping.visible_reps(push.user)
+    if reps is not None and push.conn.execute(reps.where(User.id == new_rep)).first() is None:
+        raise Rejected(_printable(f"{rep.full_name} is not on your team: you may reassign leads only to "
+                                  "the reps whose leads you see"))
+
+
 def _new_row(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
     """A new row's column values: the identity fields from the token and the clock, then the device's."""
     own = {name: value(push.user) for name, value in IDENTITY.get(m.table, {}).items()}
@@ -345,6 +364,8 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
             _record(push, table, m.row_id, lead_id, name, now, new, "conflict")
     if not (changes or conflicts):
         return []
+    if table == "leads" and "rep_id" in changes:
+        _check_reassignment(push, changes["rep_id"])
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
     before = {rep: push.viewers(rep) for rep in _reps_behind(conn, table, current, changes)}
     conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=PENDING, updated_at=utcnow()))

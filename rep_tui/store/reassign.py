@@ -1,0 +1,72 @@
+"""Giving leads to another rep: who a user may give them to, and the write.
+
+A reassignment is an ordinary local edit of `leads.rep_id` (history and
+outbox in one transaction): it works offline and syncs like any edit. The
+server checks it again (`server/push.py`: the permission, and that the new
+rep is someone the user sees); on the next sync the leads leave the old rep's
+device and arrive on the new rep's."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rep_tui.store import writes
+from rep_tui.store.models import Lead, User
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a reassignment of some leads would do, for the picker and the question."""
+
+    lead_ids: tuple[uuid.UUID, ...]
+    #: (name, how many of the leads) of each rep holding them now, most first.
+    holders: tuple[tuple[str, int], ...]
+    #: (name, id) of the users the leads may go to.
+    choices: tuple[tuple[str, uuid.UUID], ...]
+
+    def name_of(self, user_id: uuid.UUID) -> str:
+        return next(name for name, choice in self.choices if choice == user_id)
+
+    def question(self, new_rep: str) -> str:
+        """"Reassign 12 leads from Rita Rep to Sam Seller?" """
+        count = len(self.lead_ids)
+        leads = "1 lead" if count == 1 else f"{count} leads"
+        if len(self.holders) == 1:
+            return f"Reassign {leads} from {self.holders[0][0]} to {new_rep}?"
+        if not self.holders:
+            return f"Reassign {leads} to {new_rep}?"
+        parts = ", ".join(f"{n} from {name}" for name, n in self.holders)
+        return f"Reassign {leads} ({parts}) to {new_rep}?"
+
+
+def assignable_users(session: Session, user: User) -> list[User]:
+    """Who `user` may give leads to: an admin, every active user; a manager,
+    the reps of their team (as the server's scoping sees them)."""
+    from rep_tui.store.queries import team_members
+
+    if user.role == "admin":
+        stmt = select(User).where(User.active.is_(True), User.deleted.is_(False)).order_by(User.full_name)
+        return list(session.scalars(stmt))
+    return team_members(session, user)
+
+
+def handover(session: Session, user: User, lead_ids: list[uuid.UUID]) -> Handover:
+    """The leads (those still on the device), who holds them and who may take them."""
+    rows = session.execute(
+        select(Lead.id, User.full_name).outerjoin(User, User.id == Lead.rep_id)
+        .where(Lead.id.in_(lead_ids), Lead.deleted.is_(False))).all()
+    held = {lead_id: name or "no one" for lead_id, name in rows}
+    holders = Counter(held.values()).most_common()
+    return Handover(tuple(lead_id for lead_id in lead_ids if lead_id in held), tuple(holders),
+                    tuple((u.full_name, u.id) for u in assignable_users(session, user)))
+
+
+def reassign_leads(session: Session, actor: writes.Actor, lead_ids: list[uuid.UUID], rep_id: uuid.UUID) -> int:
+    """Give the leads to `rep_id`; returns how many changed hands (those already theirs did not)."""
+    leads = session.scalars(select(Lead).where(Lead.id.in_(lead_ids), Lead.deleted.is_(False)))
+    return sum(1 for lead in leads if writes.update(session, actor, lead, rep_id=rep_id))
