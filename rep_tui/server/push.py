@@ -311,8 +311,7 @@ def _check_reassignment(push: Push, new_rep: Any) -> None:
         raise Rejected("rep_id: no such user")
     if not rep.active:
         raise Rejected(_printable(f"{rep.full_name} is not an active user: leads go to active users only"))
-    reps = scoping.visible_reps(push.user)
-    if reps is not None and push.conn.execute(reps.where(User.id == new_rep)).first() is None:
+    if not scoping.sees_rep(push.conn, push.user, new_rep):
         raise Rejected(_printable(f"{rep.full_name} is not on your team: you may reassign leads only to "
                                   "the reps whose leads you see"))
 

@@ -4,7 +4,8 @@ A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone, writable by admins.
 Notes, payments and commissions are office data: reps and managers read them
-only. Comments are append-only."""
+only. Comments are append-only. A rep's own rows (targets) are seen like
+the rep's leads, and written only with their permission (SET_TARGETS)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
 from rep_tui.server.auth import Principal
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+from rep_tui.sync.tables import (
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, REP_ROWS, WRITTEN_WITH,
+)
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -67,7 +70,7 @@ def role_filter(table: str, role: str, user_id: Any, team_id: Any) -> ColumnElem
     cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
     if table in REFERENCE_TABLES or role == "admin":
         return None
-    if table == "leads":
+    if table == "leads" or table in REP_ROWS:
         if role == "rep":
             return cols.rep_id == user_id
         return cols.rep_id.in_(_visible_reps(role, user_id, team_id))
@@ -90,6 +93,14 @@ def lead_of(conn: Connection, table: str, values: dict[str, Any]) -> uuid.UUID |
     return None
 
 
+def sees_rep(conn: Connection, user: Principal, rep_id: Any) -> bool:
+    """Whether `user` sees the leads (and targets) of `rep_id`."""
+    reps = visible_reps(user)
+    if reps is None:
+        return True
+    return rep_id is not None and conn.execute(reps.where(User.id == rep_id)).first() is not None
+
+
 def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -> bool:
     if lead_id is None:
         return False
@@ -101,6 +112,9 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
+    needed = WRITTEN_WITH.get(table)
+    if needed is not None and not user.may(needed):
+        return f"you may not change {table}: {needed.label.lower()} is not among your permissions"
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:
@@ -118,4 +132,6 @@ def may_write_row(conn: Connection, user: Principal, table: str, values: dict[st
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again
+    if table in REP_ROWS:
+        return sees_rep(conn, user, values.get("rep_id"))
     return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -5,6 +5,7 @@ quarantine), so the two halves cannot disagree about a table's role."""
 
 from __future__ import annotations
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone, written only by admins.
@@ -13,6 +14,10 @@ REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_co
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
+#: Rows about one rep (`rep_id`), not a lead: seen by the rep and by whoever sees the rep's leads.
+REP_ROWS = frozenset({"targets"})
+#: Tables only users with this permission write (for the reps they see).
+WRITTEN_WITH = {"targets": Permission.SET_TARGETS}
 #: Office data a rep (and a manager) may read but not change.
 OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
 #: Append-only for everyone but admins.
