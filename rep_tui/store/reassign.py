@@ -4,7 +4,7 @@ A reassignment is an ordinary local edit of `leads.rep_id` (history and
 outbox in one transaction): it works offline and syncs like any edit. The
 server checks it again (`server/push.py`: the permission, and that the new
 rep is someone the user sees); on the next sync the leads leave the old rep's
-device and arrive on the new rep's."""
+device and arrive on the new rep's, with their open appointments."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rep_tui.store import writes
-from rep_tui.store.models import Lead, User
+from rep_tui.store.models import Appointment, Lead, User
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,13 @@ def handover(session: Session, user: User, lead_ids: list[uuid.UUID]) -> Handove
 
 
 def reassign_leads(session: Session, actor: writes.Actor, lead_ids: list[uuid.UUID], rep_id: uuid.UUID) -> int:
-    """Give the leads to `rep_id`; returns how many changed hands (those already theirs did not)."""
-    leads = session.scalars(select(Lead).where(Lead.id.in_(lead_ids), Lead.deleted.is_(False)))
-    return sum(1 for lead in leads if writes.update(session, actor, lead, rep_id=rep_id))
+    """Give the leads to `rep_id`, with their open appointments (as `rep-tui
+    admin assign` does); returns how many changed hands (those already theirs did not)."""
+    moved = [lead for lead in session.scalars(select(Lead).where(Lead.id.in_(lead_ids), Lead.deleted.is_(False)))
+             if writes.update(session, actor, lead, rep_id=rep_id)]
+    if moved:
+        for appointment in session.scalars(select(Appointment).where(
+                Appointment.lead_id.in_([lead.id for lead in moved]), Appointment.result_code.is_(None),
+                Appointment.deleted.is_(False), Appointment.rep_id.is_not(None), Appointment.rep_id != rep_id)):
+            writes.update(session, actor, appointment, rep_id=rep_id)
+    return len(moved)

@@ -2,15 +2,19 @@
 PostgreSQL): the manager's device writes it offline like any edit; on the
 next sync the leads leave the old rep's device with everything under them
 (jobs, notes, attachments and their files, the search index) and arrive on
-the new rep's; the history says who gave them to whom. A rep who tries it,
+the new rep's, open appointments with them; the history says who gave them to whom. A rep who tries it,
 and a manager who gives a lead to another team's rep, are refused in plain
 words and the lead stays where it was on every device."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timezone
+
 from sqlalchemy import select
 
 from rep_tui.blobs import blob_path
+from rep_tui.server.seed import add_rows
 from rep_tui.store import writes
 from rep_tui.store.leads import add_attachment, store_blob
 from rep_tui.store.models import ChangeRecord, Lead
@@ -29,6 +33,12 @@ def _under(device, lead_ids) -> dict[str, int]:
 def test_a_manager_reassigns_two_leads_and_they_move_between_the_reps_devices(server, company, devices, tmp_path):
     ann, bob, maria = devices("ann"), devices("bob"), devices("maria")
     moving = company.leads["ann"][:2]
+    booked, ran = uuid.uuid4(), uuid.uuid4()  # an open appointment goes along; one she ran stays hers
+    add_rows(server.engine, {"appointments": [
+        {"id": booked, "lead_id": moving[0], "rep_id": company.users["ann"], "result_code": None,
+         "starts_at": datetime(2026, 11, 30, 18, tzinfo=timezone.utc)},
+        {"id": ran, "lead_id": moving[0], "rep_id": company.users["ann"], "result_code": "SOLD",
+         "starts_at": datetime(2026, 11, 2, 18, tzinfo=timezone.utc)}]})
     contract = tmp_path / "contract.txt"
     contract.write_text("Signed: 14 windows\n")
     sha, size = store_blob(ann.blobs_dir, contract, 1 << 20)
@@ -47,6 +57,9 @@ def test_a_manager_reassigns_two_leads_and_they_move_between_the_reps_devices(se
     report = maria.sync()
     assert report.rejected == []
     assert {server_rows(server.engine, "leads")[lead]["rep_id"] for lead in moving} == {str(company.users["bob"])}
+    appointments = server_rows(server.engine, "appointments")
+    assert (appointments[booked]["rep_id"], appointments[ran]["rep_id"]) == (str(company.users["bob"]),
+                                                                           str(company.users["ann"]))
 
     ann.sync()
     assert not set(moving) & set(ann.rows("leads"))
