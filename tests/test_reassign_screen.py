@@ -1,9 +1,10 @@
-"""Reassigning leads from the app, by keys only, on the demo company: a
-manager marks results in Search with Space (a burst of keys, as a fast
-typist sends them), R picks a rep of the team and, for several leads, asks
-"Reassign 3 leads from … to …?" before writing; R on Customer Information
-gives one lead. Each is a local write of `rep_id` queued for the sync, with
-its history. A rep has none of it."""
+"""Reassigning leads and setting targets from the app, by keys only, on the
+demo company: a manager marks results in Search with Space (a burst of keys,
+as a fast typist sends them), R picks a rep of the team and, for several
+leads, asks "Reassign 3 leads from … to …?" before writing; R on Customer
+Information gives one lead; s on the Team view sets the targets of the rep
+under the cursor, checked as the field specs say, and the view shows the
+rep's progress. Each is a local write queued for the sync. A rep has none of it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import uuid
 import pytest
 from rep_pilot import anyio_backend, burst, settle, wait_until  # noqa: F401  (anyio_backend is a fixture)
 from sqlalchemy import select
-from test_stats_screen import _manager
+from test_stats_screen import CHICAGO, TODAY, _manager
 
 from rep_tui.app import RepApp
 from rep_tui.dialogs.reassign import RepPicker
@@ -138,3 +139,75 @@ async def test_a_rep_can_neither_mark_nor_reassign(store):
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
+
+
+# --- targets ------------------------------------------------------------------
+
+
+def _expected_line(store, rep: User, sales_cents: int, units: int, issued: int) -> str:
+    """The Team view's line for `rep` in November, worked out from the same figures My Stats shows."""
+    from rep_tui.domain.stats import compute
+    from rep_tui.domain.targets import goals, units_sold
+    from rep_tui.store.models import Target
+    from rep_tui.store.queries import period_bounds, stat_rows
+
+    start, end, _label = period_bounds("month", TODAY, CHICAGO)
+    with store.session() as s:
+        rows = stat_rows(s, [rep.id], start, end)
+        reached = goals(Target(sales_cents=sales_cents, units=units, issued=issued),
+                        compute(r.outcome for r in rows), units_sold(rows))
+    return f"{rep.full_name[:11]:<11} " + "  ".join(f"{g.label} {g.share:.0%}" for g in reached)
+
+
+async def test_a_manager_sets_a_reps_targets_from_the_team_view(store):
+    from rep_tui.screens.target_dialog import TargetDialog
+    from rep_tui.screens.team import TeamScreen
+    from rep_tui.store.models import Target
+    from rep_tui.widgets.target_progress import TargetProgress
+
+    manager = _manager(store)
+    with store.session() as s:
+        first = queries.team_members(s, manager)[0]
+    app = RepApp(store, user_id=manager.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        team = app.screen
+        assert isinstance(team, TeamScreen) and not team.query_one(TargetProgress).display
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TargetDialog) and dialog.dialog_title == f"Set Targets · {first.full_name}"
+        assert dialog.query_one("#month").value == "2026-11"  # the month in view
+        burst(pilot, "60,000", "tab", "ten", "tab", "40", "ctrl+s")  # a word where a number goes: refused
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#field-units").has_class("-invalid")
+        with store.session() as s:
+            assert s.scalars(select(Target)).all() == []  # nothing saved
+        burst(pilot, "ctrl+u", "10", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is team
+        await wait_until(pilot, lambda: team.query_one(TargetProgress).display, "the targets to show")
+        shown = str(team.query_one(TargetProgress).render())
+        assert shown.splitlines() == ["Targets · November 2026", _expected_line(store, first, 6_000_000, 10, 40)]
+    with store.session() as s:
+        target = s.scalars(select(Target)).one()
+        assert (target.rep_id, target.month, target.sales_cents, target.units, target.issued) == (
+            first.id, TODAY.replace(day=1), 6_000_000, 10, 40)
+        assert s.scalar(select(OutboxEntry.op).where(OutboxEntry.row_id == target.id)) == "insert"
+
+
+async def test_a_manager_whose_group_may_not_set_targets_has_no_s(store):
+    from rep_tui.domain.permissions import Permission
+    from rep_tui.screens.team import TeamScreen
+
+    app = RepApp(store, user_id=_manager(store).id)
+    app.permissions -= {Permission.SET_TARGETS}  # as a group without the permission grants
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamScreen)
+        assert not any(b.binding.action == "set_target" for b in app.screen.active_bindings.values()
+                       if app.screen.check_action(b.binding.action, ()))
