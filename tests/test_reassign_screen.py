@@ -211,3 +211,16 @@ async def test_a_manager_whose_group_may_not_set_targets_has_no_s(store):
         assert isinstance(app.screen, TeamScreen)
         assert not any(b.binding.action == "set_target" for b in app.screen.active_bindings.values()
                        if app.screen.check_action(b.binding.action, ()))
+
+
+def test_the_question_names_whose_leads_move_and_leaves_out_those_already_theirs():
+    from rep_tui.store.reassign import Handover
+
+    rita, tom, sam = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    leads = [(uuid.uuid4(), rita, "Rita Rep")] * 7 + [(uuid.uuid4(), tom, "Tom Two")] * 5
+    choices = (("Sam Seller", sam), ("Tom Two", tom))
+    assert Handover(tuple(leads[:7]), choices).question(sam) == "Reassign 7 leads from Rita Rep to Sam Seller?"
+    assert Handover(tuple(leads), choices).question(sam) == \
+        "Reassign 12 leads (7 from Rita Rep, 5 from Tom Two) to Sam Seller?"
+    assert Handover(tuple(leads), choices).question(tom) == \
+        "Reassign 7 leads from Rita Rep to Tom Two? (5 of the marked are theirs already.)"

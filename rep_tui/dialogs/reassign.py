@@ -29,18 +29,13 @@ class RepPicker(Dialog[uuid.UUID | None]):
     """The users the leads may go to; Enter picks one, Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    RepPicker.dialog > .dialog-box { width: 56; }
-    RepPicker #reassign-reps { height: auto; max-height: 14; margin: 1 0; }
-    RepPicker #reassign-help { color: $text-muted; }
-    """
 
     def __init__(self, handover: Handover) -> None:
         super().__init__()
         self.handover = handover
 
     def compose(self) -> ComposeResult:
-        count, holders = len(self.handover.lead_ids), self.handover.holders
+        count, holders = len(self.handover.leads), self.handover.holders()
         whose = f" of {holders[0][0]}" if len(holders) == 1 else ""
         with Vertical(classes="dialog-box"):
             yield Label(visible(f"Reassign {'this lead' if count == 1 else f'{count} leads'}{whose} to…"),
@@ -87,10 +82,10 @@ def reassign(screen: Screen, lead_ids: list[uuid.UUID], done: Callable[[int], ob
     def picked(found: Handover, rep_id: uuid.UUID | None) -> None:
         if rep_id is None:
             return
-        if len(found.lead_ids) == 1:
+        if len(found.leads) == 1 or not found.holders(but=rep_id):  # one lead, or nothing would change
             write(found, rep_id)
             return
-        app.push_screen(ConfirmScreen(found.question(found.name_of(rep_id)), yes="Reassign", no="Cancel"),
+        app.push_screen(ConfirmScreen(found.question(rep_id), yes="Reassign", no="Cancel"),
                         lambda yes: write(found, rep_id) if yes else None)
 
     def ask(found: Handover) -> None:

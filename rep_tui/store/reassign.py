@@ -23,25 +23,34 @@ from rep_tui.store.models import Appointment, Lead, User
 class Handover:
     """What a reassignment of some leads would do, for the picker and the question."""
 
-    lead_ids: tuple[uuid.UUID, ...]
-    #: (name, how many of the leads) of each rep holding them now, most first.
-    holders: tuple[tuple[str, int], ...]
+    #: (lead id, id and name of the rep holding it now) of each lead still on the device.
+    leads: tuple[tuple[uuid.UUID, uuid.UUID | None, str], ...]
     #: (name, id) of the users the leads may go to.
     choices: tuple[tuple[str, uuid.UUID], ...]
+
+    @property
+    def lead_ids(self) -> tuple[uuid.UUID, ...]:
+        return tuple(lead_id for lead_id, _holder, _name in self.leads)
+
+    def holders(self, but: uuid.UUID | None = None) -> list[tuple[str, int]]:
+        """(name, how many of the leads) of each rep holding them, most first; without `but`'s."""
+        return Counter(name for _lead, holder, name in self.leads if holder != but).most_common()
 
     def name_of(self, user_id: uuid.UUID) -> str:
         return next(name for name, choice in self.choices if choice == user_id)
 
-    def question(self, new_rep: str) -> str:
-        """"Reassign 12 leads from Rita Rep to Sam Seller?" """
-        count = len(self.lead_ids)
+    def question(self, rep_id: uuid.UUID) -> str:
+        """"Reassign 12 leads from Rita Rep to Sam Seller?" (the leads Sam holds already aside)."""
+        holders = self.holders(but=rep_id)
+        count = sum(n for _name, n in holders)
         leads = "1 lead" if count == 1 else f"{count} leads"
-        if len(self.holders) == 1:
-            return f"Reassign {leads} from {self.holders[0][0]} to {new_rep}?"
-        if not self.holders:
-            return f"Reassign {leads} to {new_rep}?"
-        parts = ", ".join(f"{n} from {name}" for name, n in self.holders)
-        return f"Reassign {leads} ({parts}) to {new_rep}?"
+        if len(holders) == 1:
+            question = f"Reassign {leads} from {holders[0][0]} to {self.name_of(rep_id)}?"
+        else:
+            parts = ", ".join(f"{n} from {name}" for name, n in holders)
+            question = f"Reassign {leads} ({parts}) to {self.name_of(rep_id)}?"
+        kept = len(self.leads) - count
+        return question + (f" ({kept} of the marked {'is' if kept == 1 else 'are'} theirs already.)" if kept else "")
 
 
 def assignable_users(session: Session, user: User) -> list[User]:
@@ -58,11 +67,10 @@ def assignable_users(session: Session, user: User) -> list[User]:
 def handover(session: Session, user: User, lead_ids: list[uuid.UUID]) -> Handover:
     """The leads (those still on the device), who holds them and who may take them."""
     rows = session.execute(
-        select(Lead.id, User.full_name).outerjoin(User, User.id == Lead.rep_id)
+        select(Lead.id, Lead.rep_id, User.full_name).outerjoin(User, User.id == Lead.rep_id)
         .where(Lead.id.in_(lead_ids), Lead.deleted.is_(False))).all()
-    held = {lead_id: name or "no one" for lead_id, name in rows}
-    holders = Counter(held.values()).most_common()
-    return Handover(tuple(lead_id for lead_id in lead_ids if lead_id in held), tuple(holders),
+    held = {lead_id: (rep_id, name or "no one") for lead_id, rep_id, name in rows}
+    return Handover(tuple((lead_id, *held[lead_id]) for lead_id in lead_ids if lead_id in held),
                     tuple((u.full_name, u.id) for u in assignable_users(session, user)))
 
 
