@@ -76,7 +76,8 @@ async def test_a_manager_marks_search_results_and_reassigns_them_after_a_confirm
         await pilot.press("y")
         await settle(pilot)
         await wait_until(pilot, lambda: set(_reps_of(store, wanted).values()) == {newcomer.id}, "the leads to move")
-        assert table.marked == []
+        await settle(pilot)
+        assert table.marked == [] and app.focused is table  # on the results still: Space marks the next ones
     with store.session() as s:
         queued = s.scalars(select(OutboxEntry).where(OutboxEntry.row_id.in_(wanted))).all()
         assert sorted(e.fields["rep_id"][1] for e in queued) == [str(newcomer.id)] * 2
@@ -100,7 +101,7 @@ async def test_escape_at_the_question_reassigns_nothing(store):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         await settle(pilot)
-        assert _reps_of(store, marked) == before and table.marked == marked
+        assert _reps_of(store, marked) == before and table.marked == marked and app.focused is table
 
 
 async def test_r_on_customer_information_gives_one_lead_without_a_question(store):

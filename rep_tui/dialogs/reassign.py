@@ -57,7 +57,8 @@ class RepPicker(Dialog[uuid.UUID | None]):
 
 def reassign(screen: Screen, lead_ids: list[uuid.UUID], done: Callable[[int], object]) -> None:
     """Ask whom `lead_ids` go to (and, for several, "Reassign 12 leads from
-    Rita Rep to Sam Seller?"), then write it; `done(count)` after the write."""
+    Rita Rep to Sam Seller?"), then write it; `done(count)` after the write,
+    or with 0 when the user cancelled (so the screen can put the focus back)."""
     from rep_tui.screens.confirm import ConfirmScreen
     from rep_tui.store.reassign import handover, reassign_leads
 
@@ -81,12 +82,13 @@ def reassign(screen: Screen, lead_ids: list[uuid.UUID], done: Callable[[int], ob
 
     def picked(found: Handover, rep_id: uuid.UUID | None) -> None:
         if rep_id is None:
+            done(0)
             return
         if len(found.leads) == 1 or not found.holders(but=rep_id):  # one lead, or nothing would change
             write(found, rep_id)
             return
         app.push_screen(ConfirmScreen(found.question(rep_id), yes="Reassign", no="Cancel"),
-                        lambda yes: write(found, rep_id) if yes else None)
+                        lambda yes: write(found, rep_id) if yes else done(0))
 
     def ask(found: Handover) -> None:
         if not found.lead_ids:

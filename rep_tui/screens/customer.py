@@ -325,7 +325,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         """R: give this lead to another rep of the team (managers; the lead leaves the old rep on the next sync)."""
         from rep_tui.dialogs.reassign import reassign
 
-        reassign(self, [self.lead_id], lambda _count: self.reload())
+        reassign(self, [self.lead_id], lambda count: count and self.reload())
 
     def palette_commands(self):
         """This lead's actions, for the command palette."""

@@ -106,7 +106,7 @@ class SearchScreen(Screen):
         super().__init__()
         self._shown: _Query | None = None
         self._open_top_when_ready = False
-        self._back_from_lead = False
+        self._back_to_results = False
         self._dates: tuple = (None, None)
         self._said = ""  # the status line's count of matches (the count marked follows it)
 
@@ -149,14 +149,14 @@ class SearchScreen(Screen):
         """Back from a lead opened here: stay on the results, so 1-6 switch
         screens and Up/Down pick the next lead; otherwise type a new search."""
         table = self.query_one("#results", LeadTable)
-        if self._back_from_lead and table.row_count:
+        if self._back_to_results and table.row_count:
             table.focus()
         else:
             self.query_one("#query", Input).focus()
-        self._back_from_lead = False
+        self._back_to_results = False
 
     def _open(self, lead_id) -> None:
-        self._back_from_lead = True
+        self._back_to_results = True
         self.app.open_lead(lead_id)
 
     # --- filters -----------------------------------------------------------
@@ -310,9 +310,12 @@ class SearchScreen(Screen):
             self.notify("Mark the leads to reassign first: Down to the results, Space on each.", severity="warning")
             return
 
-        def done(_count: int) -> None:
-            table.clear_marks()
-            self._run_search(self._current_query(), 0.0)
+        def done(count: int) -> None:
+            if count:
+                table.clear_marks()
+                self._run_search(self._current_query(), 0.0)
+            self._back_to_results = True  # the dialog closing may resume this screen after this
+            table.focus()
 
         reassign(self, leads, done)
 
@@ -326,7 +329,7 @@ class SearchScreen(Screen):
 
     def focus_query(self) -> None:
         """The box, its text selected so typing starts a new search."""
-        self._back_from_lead = False
+        self._back_to_results = False
         query = self.query_one("#query", Input)
         query.focus()
         query.select_all()
