@@ -17,6 +17,7 @@ from rep_tui.domain.validation import format_money
 class Goal:
     key: str
     label: str
+    short: str  # on the Team view's line per rep, as its table's columns say it
     reached: int
     target: int
     money: bool = False
@@ -44,7 +45,7 @@ def goals(target: Any, figures: dict[str, Figure], units: int) -> list[Goal]:
     """The month's goals that were set (a `Target` row, or None), each with what was reached."""
     if target is None:
         return []
-    found = [Goal("sales", "Sales", int(figures["net"].value or 0), target.sales_cents, money=True),
-             Goal("units", "Units", units, target.units),
-             Goal("issued", "Issued", int(figures["issued"].value or 0), target.issued)]
+    found = [Goal("sales", "Sales", "Sales", int(figures["net"].value or 0), target.sales_cents, money=True),
+             Goal("units", "Units", "Units", units, target.units),
+             Goal("issued", "Issued", "Iss", int(figures["issued"].value or 0), target.issued)]
     return [goal for goal in found if goal.target > 0]

@@ -39,5 +39,5 @@ class TargetProgress(Static):
                 text.append("\n".join(f"{goal.label:<{LABEL}} {bar(goal.share)} {goal.text()}" for goal in found))
             else:
                 text.append(f"{visible(names.get(rep, '?'))[:NAME]:<{NAME}} ")
-                text.append("  ".join(f"{goal.label} {goal.share:.0%}" for goal in found))
+                text.append(" ".join(f"{goal.short} {goal.share:.0%}" for goal in found))
         self.update(text)
