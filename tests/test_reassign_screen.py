@@ -24,6 +24,7 @@ from rep_tui.store import queries
 from rep_tui.store.client_models import OutboxEntry
 from rep_tui.store.models import ChangeRecord, Lead, User
 from rep_tui.widgets.lead_table import LeadTable
+from rep_tui.widgets.tabs.tables import ChangeTable
 
 pytestmark = pytest.mark.anyio
 
@@ -123,6 +124,11 @@ async def test_r_on_customer_information_gives_one_lead_without_a_question(store
         await settle(pilot)
         await wait_until(pilot, lambda: _reps_of(store, [lead.id])[lead.id] == newcomer.id, "the lead to move")
         assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("h")  # the History tab says who the lead went to, by name
+        await settle(pilot)
+        history = app.screen.query_one(ChangeTable)
+        newest = [str(cell) for cell in history.get_row_at(0)]
+        assert newest[-3:] == ["Rep", "Dana Reyes", "Ruth Gonzalez"]
 
 
 async def test_a_rep_can_neither_mark_nor_reassign(store):

@@ -237,9 +237,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             in_store(self, "find related leads", lambda session: related_leads(session, self.lead_id),
                      self._show_related, group="customer-related")
         elif tab == "history":
-            from rep_tui.store.leads import lead_history
+            from rep_tui.store.leads import lead_history, user_names
 
-            in_store(self, "read this lead's history", lambda session: lead_history(session, self.lead_id),
+            in_store(self, "read this lead's history",
+                     lambda session: (lead_history(session, self.lead_id), user_names(session)),
                      self._show_history, group="customer-history")
 
     # --- tabs ----------------------------------------------------------------
@@ -265,8 +266,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def _show_related(self, related: list[RelatedLead]) -> None:
         self.query_one(RelatedTable).show_related(related)
 
-    def _show_history(self, changes: list[ChangeRecord]) -> None:
-        self.query_one(ChangeTable).show_changes(changes, self.app.tz)
+    def _show_history(self, read: tuple[list[ChangeRecord], dict[str, str]]) -> None:
+        changes, names = read
+        self.query_one(ChangeTable).show_changes(changes, self.app.tz, names)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
