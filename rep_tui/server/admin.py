@@ -515,7 +515,8 @@ def set_target(engine: Engine, username: str, month: str, *, sales: str | None =
     wanted = {name: clean[name] for name, value in given.items() if value is not None or found is None}
     label = f"{username} {clean['month']:%Y-%m}"
     if found is None:
-        change = _insert("targets", {"rep_id": rep.id, "month": clean["month"], **wanted}, label)
+        change = Change("targets", Target.id_for(rep.id, clean["month"]), "insert",
+                        {k: (None, v) for k, v in {"rep_id": rep.id, "month": clean["month"], **wanted}.items()}, label)
     else:
         change = Change("targets", found["id"], "update", {k: (found[k], v) for k, v in wanted.items()}, label)
     _apply(engine, [change])

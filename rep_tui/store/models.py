@@ -328,7 +328,9 @@ TARGET = "Target"  # the Set Target dialog's one section
 
 class Target(Synced, Base):
     """What a rep is to reach in a month, set by their manager: My Stats and
-    the Team view show progress against it. One row per rep and month."""
+    the Team view show progress against it. One row per rep and month, whose
+    id is made from the two (`id_for`): two devices setting the same month
+    offline write the same row (a conflict, resolved per field), never two."""
 
     __tablename__ = "targets"
     rep_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
@@ -343,6 +345,13 @@ class Target(Synced, Base):
         "Issued", check=check_units, rule=rules.not_negative, edited=TARGET, placeholder="e.g. 40"))
 
     __table_args__ = (UniqueConstraint("rep_id", "month"),)
+
+    @staticmethod
+    def id_for(rep_id: uuid.UUID, month: date) -> uuid.UUID:
+        return uuid.uuid5(_TARGET_IDS, f"{rep_id}/{month:%Y-%m}")
+
+
+_TARGET_IDS = uuid.UUID("6f1c3a52-0d4e-4b8e-9a57-3c2f1e7d9b40")  # never change: ids in data depend on it
 
 
 class ChangeRecord(Base):

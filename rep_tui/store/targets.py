@@ -1,7 +1,7 @@
 """Reps' monthly targets on the device: read them for My Stats and the Team
 view, and set one (a manager, for a rep of the team) as a local write that
 syncs like any edit. One row per rep and month: setting a month again
-changes that row."""
+changes that row (and its id is the same on every device: `Target.id_for`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def set_target(session: Session, actor: writes.Actor, rep_id: uuid.UUID, *, mont
     values = {"sales_cents": sales_cents, "units": units, "issued": issued}
     found = targets_of(session, [rep_id], month).get(rep_id)
     if found is None:
-        return writes.insert(session, actor, Target(rep_id=rep_id, month=month, **values))
+        return writes.insert(session, actor, Target(id=Target.id_for(rep_id, month), rep_id=rep_id, month=month,
+                                                    **values))
     writes.update(session, actor, found, **values)
     return found

@@ -33,6 +33,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -42,7 +43,7 @@ from sqlalchemy import select
 
 from rep_tui.server import admin, auth
 from rep_tui.server.seed import add_rows
-from rep_tui.store.models import Comment, User
+from rep_tui.store.models import Comment, Target, User
 from server_fixtures import PASSWORD, Backend, Server, make_company, password_hash, server_rows
 
 DENIED = 401
@@ -303,10 +304,10 @@ def _reassign_carls_lead_to_ann(world: World, subject: str) -> Any:
 def _set_target(rep: str, action: str) -> Callable[[World, str], Any]:
     def set_target(world: World, subject: str) -> Any:
         """A target of a month of its own per subject (one row per rep and month)."""
-        row = uuid.uuid4()
+        month = date(2027, list(POLICY).index(subject) + 1, 1)
+        row = Target.id_for(world.users[rep], month)
         answer = world.push(subject, _mutation("insert", "targets", row, rep_id=(None, str(world.users[rep])),
-                                               month=(None, f"2027-{list(POLICY).index(subject) + 1:02d}-01"),
-                                               sales_cents=(None, 100)))
+                                               month=(None, month.isoformat()), sales_cents=(None, 100)))
         if answer.status_code != 200:
             return answer.status_code
         result = answer.json()["results"][0]
