@@ -145,6 +145,12 @@ class BlobStore:
                 continue
         return swept
 
+    def forget(self, sha: str) -> None:
+        """Remove a blob (and any download of it in progress); a name that is not a SHA-256 is ignored."""
+        if is_name(sha):
+            self.path(sha).unlink(missing_ok=True)
+            self.partial(sha).discard()
+
 
 class Partial:
     """A download in progress, kept in `<sha>.part` beside its place so a

@@ -486,6 +486,51 @@ def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
     click.echo(f"{moved} lead(s) assigned to {to_user}.")
 
 
+@admin.group("targets")
+def admin_targets() -> None:
+    """Reps' monthly targets (net sales $, units sold, issued), shown on their My Stats."""
+
+
+@admin_targets.command("set")
+@click.argument("username")
+@click.option("--month", required=True, help="The month: 2026-12, 12/2026 or Dec 2026.")
+@click.option("--sales", help="Net sales target in dollars, like 60000 or 60,000.")
+@click.option("--units", help="Units sold target.")
+@click.option("--issued", help="Issued appointments target.")
+def targets_set(username: str, month: str, sales: str | None, units: str | None, issued: str | None) -> None:
+    """Set a rep's targets for a month; a target not given keeps its value (0 for a new month)."""
+    with _server_db() as (server_admin, engine):
+        line = server_admin.set_target(engine, username, month, sales=sales, units=units, issued=issued)
+    _say(f"Targets of {line.full_name} for {line.month:%B %Y}: {_target_text(line)}.")
+
+
+def _target_text(line) -> str:
+    from rep_tui.domain.validation import format_money
+
+    return f"net sales {format_money(line.sales_cents)}, {line.units} units, {line.issued} issued"
+
+
+@admin_targets.command("list")
+@click.option("--month", help="Only this month: 2026-12, 12/2026 or Dec 2026.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def targets_list(month: str | None, as_json: bool) -> None:
+    """Every rep's targets, newest month first."""
+    from rep_tui.domain.dates import parse_month
+    from rep_tui.domain.validation import Invalid
+
+    try:
+        first = parse_month(month) if month else None
+    except Invalid as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    with _server_db() as (server_admin, engine):
+        lines = server_admin.list_targets(engine, first)
+    if as_json:
+        click.echo(json_text([line.as_json() for line in lines]))
+        return
+    _echo_lines([f"{line.month:%Y-%m}  {line.username:<16.16} {_target_text(line)}" for line in lines],
+                "No targets yet: set one with `rep-tui admin targets set USERNAME --month 2026-12 --sales 60000`.")
+
+
 @admin.command("prune")
 @click.option("--older-than", "days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS",
               help="Remove tokens that expired or were revoked this many days ago.")

@@ -23,6 +23,8 @@ DAY_HINT = "YYYY-MM-DD, 12/1, +3, tomorrow or mon…sun"
 PAST_DAY_HINT = "YYYY-MM-DD, 12/1, -7, +3, tomorrow or mon…sun"
 TIME_HINT = "like 2:30pm or 14:30"
 LENGTH_HINT = "90 (minutes), 2 or 1.5h (hours) or 1:30"
+MONTH_HINT = "2026-12, 12/2026 or Dec 2026"
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*([ap])?\.?m?\.?$")
 _HOURS = re.compile(r"^(\d{1,2}(?:\.\d+)?)\s*h(?:ours?|rs?)?$")
@@ -93,6 +95,24 @@ def _year_of(month: int, day: int, today: date, nearest: bool) -> date:
         return min(guesses, key=lambda guess: abs((guess - today).days))
     coming = [guess for guess in guesses if guess >= today]
     return coming[0] if coming else guesses[-1]
+
+
+def parse_month(text: str) -> date:
+    """A month typed as "2026-12", "12/2026" or "Dec 2026" → its first day; raises `Invalid`."""
+    value = text.strip()
+    found = _MONTH.match(value)
+    try:
+        if found:
+            year, month = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+            return date(int(year), int(month), 1)
+        return datetime.strptime(value.title(), "%b %Y").date()
+    except ValueError:
+        raise Invalid(f"A month, like {MONTH_HINT}.") from None
+
+
+def format_month(month: date) -> str:
+    """"Dec 2026"."""
+    return f"{month:%b %Y}"
 
 
 def parse_time(text: str) -> time:

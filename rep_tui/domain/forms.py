@@ -55,6 +55,12 @@ def check_customer_edit(values: dict[str, str]) -> dict[str, Any]:
     return clean
 
 
+def check_target(values: dict[str, str]) -> dict[str, Any]:
+    """The Set Target form's values as Target columns; a goal left empty is none (0)."""
+    clean = collect(values, _checks("targets"))
+    return {name: 0 if value is None else value for name, value in clean.items()}
+
+
 def check_contact(values: dict[str, str]) -> dict[str, Any]:
     """The contact form's values as Contact columns."""
     return collect(values, _checks("contacts"))

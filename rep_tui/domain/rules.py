@@ -105,6 +105,13 @@ def not_negative(value: int) -> int:
     return value
 
 
+def first_of_month(value: date) -> date:
+    """A month is stored as its first day."""
+    if value.day != 1:
+        raise Invalid("A month is stored as its first day (like 2026-12-01).")
+    return value
+
+
 def check_day(value: str) -> date | None:
     """A date as typed in a file (an import): "12/3", "2026-12-03", "tomorrow"; empty → None."""
     from rep_tui.clock import utcnow

@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
@@ -140,6 +141,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("b", "book", "Book", tooltip="Book appointment"),
         Binding("M", "move_appointment", "Move appt", show=False, tooltip="Move the open appointment"),
         Binding("X", "cancel_appointment", "Cancel appt", show=False, tooltip="Cancel the open appointment"),
+        Binding("R", "reassign", "Reassign", show=False, tooltip="Give this lead to another rep"),
         *(Binding(key, f"show_tab('{tab}')", f"{label} tab", group=TAB_KEYS) for tab, label, key in TABS),
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
@@ -248,9 +250,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             in_store(self, "find related leads", lambda session: related_leads(session, self.lead_id),
                      self._show_related, group="customer-related")
         elif tab == "history":
-            from rep_tui.store.leads import lead_history
+            from rep_tui.store.leads import lead_history, user_names
 
-            in_store(self, "read this lead's history", lambda session: lead_history(session, self.lead_id),
+            in_store(self, "read this lead's history",
+                     lambda session: (lead_history(session, self.lead_id), user_names(session)),
                      self._show_history, group="customer-history")
 
     # --- tabs ----------------------------------------------------------------
@@ -293,8 +296,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def _show_related(self, related: list[RelatedLead]) -> None:
         self.query_one(RelatedTable).show_related(related)
 
-    def _show_history(self, changes: list[ChangeRecord]) -> None:
-        self.query_one(ChangeTable).show_changes(changes, self.app.tz)
+    def _show_history(self, read: tuple[list[ChangeRecord], dict[str, str]]) -> None:
+        changes, names = read
+        self.query_one(ChangeTable).show_changes(changes, self.app.tz, names)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tabs = ACTION_TABS.get(action)
@@ -302,8 +306,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
+        if action == "reassign" and not self.app.may(Permission.REASSIGN_LEADS):
+            return False
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
-                      "cancel_appointment", "remind") and self.lead_file is None:
+                      "cancel_appointment", "remind", "reassign") and self.lead_file is None:
             return None
         return True
 
@@ -347,9 +353,15 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
 
     # --- section 2: what the tabs do -------------------------------------------
 
+    def action_reassign(self) -> None:
+        """R: give this lead to another rep of the team (managers; the lead leaves the old rep on the next sync)."""
+        from rep_tui.dialogs.reassign import reassign
+
+        reassign(self, [self.lead_id], lambda count: count and self.reload())
+
     def palette_commands(self):
         """This lead's actions, for the command palette."""
-        return [
+        commands = [
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),
@@ -359,6 +371,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             ("Move appointment", self.action_move_appointment, "M"),
             ("Cancel appointment", self.action_cancel_appointment, "X"),
         ]
+        if self.app.may(Permission.REASSIGN_LEADS):
+            commands.append(("Reassign this lead to another rep", self.action_reassign, "R"))
+        return commands
 
     def _current_id(self, table: type[DataTable]) -> uuid.UUID | None:
         key = self.query_one(table).current_key()

@@ -3,6 +3,10 @@ address, city, zip, PID, Job ID and email; each row names the field that
 matched and highlights the matched text. Filters (Ctrl+F) narrow by result
 code, source and appointment dates.
 
+A manager (anyone who may reassign leads) marks results with Space and
+gives them to another rep with R (the lead under the cursor when none is
+marked); the count marked shows above the results.
+
 Esc goes back to the Dashboard, like on every main screen; the query and its
 results stay, and 2, F2 or `/` bring them back with the text selected, so
 typing starts a new search and Down goes on through the results."""
@@ -22,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.text import digits, strip_accents, words
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.messages import reload_when_synced
@@ -86,6 +91,7 @@ class SearchScreen(Screen):
     BINDINGS = [
         Binding("ctrl+f", "toggle_filters", "Filters"),
         Binding("down", "focus_results", "Results"),
+        Binding("R", "reassign", "Reassign", tooltip="Give the marked leads (Space marks) to another rep"),
     ]
 
     class ResultsReady(Message):
@@ -100,8 +106,9 @@ class SearchScreen(Screen):
         super().__init__()
         self._shown: _Query | None = None
         self._open_top_when_ready = False
-        self._back_from_lead = False
+        self._back_to_results = False
         self._dates: tuple = (None, None)
+        self._said = ""  # the status line's count of matches (the count marked follows it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,7 +126,7 @@ class SearchScreen(Screen):
         else:
             columns = (Column("Name", 18, grow=1), Column("Matched", 12), Column("Phone", 14),
                        Column("Address", 17, grow=2), Column("PID", 7))
-        yield LeadTable(*columns, id="results")
+        yield LeadTable(*columns, id="results", markable=self.app.may(Permission.REASSIGN_LEADS))
         yield Static(EMPTY_HELP, id="empty-help")
         yield RepFooter()
 
@@ -142,14 +149,14 @@ class SearchScreen(Screen):
         """Back from a lead opened here: stay on the results, so 1-6 switch
         screens and Up/Down pick the next lead; otherwise type a new search."""
         table = self.query_one("#results", LeadTable)
-        if self._back_from_lead and table.row_count:
+        if self._back_to_results and table.row_count:
             table.focus()
         else:
             self.query_one("#query", Input).focus()
-        self._back_from_lead = False
+        self._back_to_results = False
 
     def _open(self, lead_id) -> None:
-        self._back_from_lead = True
+        self._back_to_results = True
         self.app.open_lead(lead_id)
 
     # --- filters -----------------------------------------------------------
@@ -251,7 +258,8 @@ class SearchScreen(Screen):
         table.show(
             ((hit.lead_id, self._cells(hit, event.query.text)) for hit in event.hits), keep_cursor=same_query
         )
-        self.query_one("#search-status", Static).update(self._status(event))
+        self._said = self._status(event)
+        self._show_status()
         if self._open_top_when_ready:
             self._open_top_when_ready = False
             if event.hits:
@@ -278,11 +286,50 @@ class SearchScreen(Screen):
             return f"No lead matches {what}: try fewer letters or the last 4 digits of a phone."
         return f"{shown} lead{'s' if count != 1 else ''} match {what}"
 
+    @on(LeadTable.MarksChanged)
+    def _show_status(self) -> None:
+        """How many leads match, and how many of them are marked."""
+        marked = len(self.query_one("#results", LeadTable).marked)
+        told = f" · {marked} marked: R reassigns them" if marked and self._said else ""
+        self.query_one("#search-status", Static).update(self._said + told)
+
+    # --- reassigning -----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reassign":
+            return self.app.may(Permission.REASSIGN_LEADS)
+        return True
+
+    def action_reassign(self) -> None:
+        """R: the marked leads (or the one under the cursor) go to a rep the manager picks."""
+        from rep_tui.dialogs.reassign import reassign
+
+        table = self.query_one("#results", LeadTable)
+        leads = table.marked or ([table.current_lead_id] if table.display and table.current_lead_id else [])
+        if not leads:
+            self.notify("Mark the leads to reassign first: Down to the results, Space on each.", severity="warning")
+            return
+
+        def done(count: int) -> None:
+            if count:
+                table.clear_marks()
+                self._run_search(self._current_query(), 0.0)
+            self._back_to_results = True  # the dialog closing may resume this screen after this
+            table.focus()
+
+        reassign(self, leads, done)
+
+    def palette_commands(self):
+        """Search's own actions, for the command palette."""
+        if not self.app.may(Permission.REASSIGN_LEADS):
+            return []
+        return [("Reassign the marked leads to another rep", self.action_reassign, "R (Space marks a result)")]
+
     # --- focus ---------------------------------------------------------------
 
     def focus_query(self) -> None:
         """The box, its text selected so typing starts a new search."""
-        self._back_from_lead = False
+        self._back_to_results = False
         query = self.query_one("#query", Input)
         query.focus()
         query.select_all()

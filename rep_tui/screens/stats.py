@@ -2,6 +2,9 @@
 custom range), each with its formula and this period's numbers, a drill-down
 into the appointments behind a figure, and sold $ by week.
 
+For a month, progress against the rep's targets (set by their manager) stands
+beside the figures when there are any: "Sales ██████░░ $42,000 of $60,000 · 70%".
+
 The same screen shows whose figures the subclasses choose: the Team view
 (`screens/team.py`) a manager's reps together, one rep the manager picked."""
 
@@ -24,11 +27,14 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.stats import Figure
+from rep_tui.domain.targets import Goal
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import User
 from rep_tui.store.queries import StatRow
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.sales_chart import SalesChart
+from rep_tui.widgets.target_progress import TargetProgress
 
 CHART_WEEKS = 12
 
@@ -78,6 +84,8 @@ class StatsView:
     rows: list[StatRow]
     rep_names: dict[uuid.UUID, str] | None = None  # several reps: the drill-down names each row's rep
     side: Any = None  # what `show_side` shows: the chart's weeks here, more in subclasses
+    #: Each rep's progress against their targets (a month only; none set: no goals).
+    goals: dict[uuid.UUID, list[Goal]] | None = None
 
 
 def weekly_sold(rows: list[StatRow], first_week: date, weeks: int, tz_name: str) -> list[tuple[date, int]]:
@@ -153,6 +161,7 @@ class StatsScreen(Screen):
 
     def compose_side(self) -> ComposeResult:
         """What stands beside the figures."""
+        yield TargetProgress(id="targets")
         yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
 
     def on_mount(self) -> None:
@@ -164,6 +173,11 @@ class StatsScreen(Screen):
         figures.add_column("Value", width=10, key="value")
         self.period = self._first_period or Period("month", local_today(self.app.tz))
         self.first_focus().focus()
+        reload_when_synced(self, {"targets"}, lambda: self._load(self.period))
+
+    def on_unmount(self) -> None:
+        """Closed (one rep's stats): let go of the sync's signal, or it keeps this screen in memory."""
+        self.app.rows_changed_signal.unsubscribe(self)
 
     def first_focus(self) -> Widget:
         return self.query_one("#figures")
@@ -235,8 +249,25 @@ class StatsScreen(Screen):
             rows = stat_rows(session, [m.id for m in members], start, end)
             scope, rep_names = self.scope(members)
             side = self.load_side(session, members, rows, period)
+            goals = self._goals(session, members, rows, period)
         self.post_message(self.Loaded(StatsView(label, scope, compute(r.outcome for r in rows), rows, rep_names,
-                                                side)))
+                                                side, goals)))
+
+    @staticmethod
+    def _goals(session, members: list[User], rows: list[StatRow], period: Period) -> dict[uuid.UUID, list[Goal]]:
+        """Each member's progress against their target for the month in view (targets are monthly)."""
+        from rep_tui.domain.stats import compute
+        from rep_tui.domain.targets import goals, units_sold
+        from rep_tui.store.targets import targets_of
+
+        if period.kind != "month":
+            return {}
+        targets = targets_of(session, [m.id for m in members], period.anchor.replace(day=1))
+        progress = {}
+        for member in members:
+            mine = [row for row in rows if row.appointment.rep_id == member.id]
+            progress[member.id] = goals(targets.get(member.id), compute(row.outcome for row in mine), units_sold(mine))
+        return progress
 
     def members(self, session) -> list[User]:
         """Whose figures these are (in the worker)."""
@@ -279,6 +310,8 @@ class StatsScreen(Screen):
             figures.add_row(figure.label, Text(figure.display(), justify="right"), key=figure.key)
         figures.move_cursor(row=row)
         self._explain(figures.cursor_row)
+        for progress in self.query(TargetProgress):
+            progress.show(f"Targets · {view.label}", view.goals or {}, view.rep_names)
         self.show_side(view)
 
     # --- formulas and drill-down ---------------------------------------------

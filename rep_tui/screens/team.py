@@ -3,6 +3,10 @@ drill-down, as in My Stats), a table with a row per rep, a leaderboard by net
 sold $ and sold $ by week. Enter on a rep opens `RepStatsScreen`: that rep's
 figures and their appointments of the period, Enter on one opens the lead.
 
+A manager (anyone who may set targets) sets the rep under the cursor's
+targets for the month in view with `s`; a line per rep shows their progress
+for a month that has targets.
+
 Reached by 7 or F8 from anywhere (managers and admins only), `t` on My Stats,
 or "Team" in the Ctrl+P palette."""
 
@@ -20,6 +24,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.stats import Figure
 from rep_tui.domain.validation import format_money
@@ -28,6 +33,7 @@ from rep_tui.store.models import ResultCode, User
 from rep_tui.store.queries import AgendaRow, StatRow
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection
 from rep_tui.widgets.sales_chart import SalesChart
+from rep_tui.widgets.target_progress import TargetProgress
 
 # The per-rep table: narrow columns, no cell padding, so it fits beside the figures at 80x24.
 REP_COLUMNS = (("Iss", 4), ("Dem", 4), ("Sal", 4), ("Close", 7), ("Sold $", 9))
@@ -83,10 +89,12 @@ class TeamScreen(StatsScreen):
     """The team's figures, a row per rep (Enter: that rep), the leaderboard and the chart."""
 
     TITLE = "Team"
+    BINDINGS = [Binding("s", "set_target", "Set target", tooltip="Set the targets of the rep under the cursor")]
 
     def compose_side(self) -> ComposeResult:
         yield Static("Reps — Enter opens one", classes="section-title")
         yield RepTable(cursor_type="row", zebra_stripes=True, cell_padding=0, id="reps")
+        yield TargetProgress(id="targets")
         yield Static("Leaderboard — net sold $", classes="section-title")
         yield Static("", id="leaderboard")
         yield SalesChart(f"Sold $ by week, last {CHART_WEEKS} weeks", id="chart")
@@ -95,7 +103,26 @@ class TeamScreen(StatsScreen):
         return self.query_one("#reps")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "set_target":
+            return self.app.may(Permission.SET_TARGETS)
         return False if action == "team" else super().check_action(action, parameters)
+
+    def action_set_target(self) -> None:
+        """s: the targets of the rep under the cursor, for the month in view."""
+        from rep_tui.screens.target_dialog import set_target
+
+        table = self.query_one("#reps", DataTable)
+        if self._view is None or not 0 <= table.cursor_row < len(self._view.side.reps):
+            self.notify("No rep to set targets for.", severity="warning")
+            return
+        rep = self._view.side.reps[table.cursor_row].rep
+        set_target(self, rep, self.period.anchor.replace(day=1), lambda: self._load(self.period))
+
+    def palette_commands(self):
+        """The Team view's own actions, for the command palette."""
+        if not self.app.may(Permission.SET_TARGETS):
+            return []
+        return [("Set targets of the rep under the cursor", self.action_set_target, "s on the Team view")]
 
     def members(self, session) -> list[User]:
         from rep_tui.store.queries import team_members
@@ -154,6 +181,7 @@ class RepStatsScreen(StatsScreen):
         table = RowTable((Column("Day", 10), Column("Time", 8, wide_only=True), Column("Customer", 13),
                           Column("City", 12, wide_only=True), Column("Product", 10, wide_only=True),
                           Column("Result", 12)), id="rep-appointments")
+        yield TargetProgress(id="targets")
         yield TableSection("Appointments", table, "No appointments in this period.", fit_rows=False,
                            id="rep-appointments-section")
 

@@ -1,5 +1,6 @@
 """Running a company from the server's box: users, teams, CSV imports of
-leads, reassigning leads, and clearing bookkeeping nobody needs any more.
+leads, reassigning leads, reps' monthly targets, and clearing bookkeeping
+nobody needs any more.
 
 Works on the server database directly (no HTTP, no Textual). Every row
 change goes through the server's own push path as a one-shot admin device,
@@ -29,7 +30,7 @@ from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
 from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
-from rep_tui.store.models import Appointment, Attachment, Lead, Office, Team, User, UserGroup
+from rep_tui.store.models import Appointment, Attachment, Lead, Office, Target, Team, User, UserGroup
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
 from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
@@ -618,6 +619,61 @@ def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | 
                 for a_id, rep_id in appointments]
     _apply(engine, changes, progress)
     return len(moving)
+
+
+# --- targets ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    username: str
+    full_name: str
+    month: date
+    sales_cents: int
+    units: int
+    issued: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"username": self.username, "full_name": self.full_name, "month": f"{self.month:%Y-%m}",
+                "sales_cents": self.sales_cents, "units": self.units, "issued": self.issued}
+
+
+def set_target(engine: Engine, username: str, month: str, *, sales: str | None = None, units: str | None = None,
+               issued: str | None = None) -> TargetLine:
+    """Set a rep's targets for a month (typed as the app's form takes them:
+    "2026-12", "60,000"); a goal not given keeps its value (0 for a new month)."""
+    from rep_tui.domain.forms import FormErrors, check_target
+    from rep_tui.domain.labels import field_label
+
+    given = {"sales_cents": sales, "units": units, "issued": issued}
+    try:
+        clean = check_target({"month": month, **{name: value or "" for name, value in given.items()}})
+    except FormErrors as exc:
+        raise AdminError("; ".join(f"{field_label(name)}: {reason}" for name, reason in exc.errors.items())) from None
+    with engine.connect() as conn:
+        rep = _user(conn, username)
+        found = conn.execute(select(Target.__table__).where(
+            Target.rep_id == rep.id, Target.month == clean["month"], Target.deleted.is_(False))).mappings().first()
+    wanted = {name: clean[name] for name, value in given.items() if value is not None or found is None}
+    label = f"{username} {clean['month']:%Y-%m}"
+    if found is None:
+        change = Change("targets", Target.id_for(rep.id, clean["month"]), "insert",
+                        {k: (None, v) for k, v in {"rep_id": rep.id, "month": clean["month"], **wanted}.items()}, label)
+    else:
+        change = Change("targets", found["id"], "update", {k: (found[k], v) for k, v in wanted.items()}, label)
+    _apply(engine, [change])
+    return next(line for line in list_targets(engine, clean["month"]) if line.username == username)
+
+
+def list_targets(engine: Engine, month: date | None = None) -> list[TargetLine]:
+    """Every rep's targets (of one month's first day, if given), newest month first."""
+    stmt = (select(User.username, User.full_name, Target.month, Target.sales_cents, Target.units, Target.issued)
+            .join(User, User.id == Target.rep_id).where(Target.deleted.is_(False))
+            .order_by(Target.month.desc(), User.username))
+    if month is not None:
+        stmt = stmt.where(Target.month == month)
+    with engine.connect() as conn:
+        return [TargetLine(*row) for row in conn.execute(stmt)]
 
 
 # --- pruning ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, Stri
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid
@@ -40,7 +41,7 @@ from rep_tui.server import blobs, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, User
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, Target, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
@@ -194,6 +195,8 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
     missing = _required(m.table) - fields.keys() if m.op == "insert" else ()
     if missing:
         raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
+    if m.table == "targets":
+        _check_target_key(m, fields)
     for name, (base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
@@ -213,6 +216,17 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
     if push.user.role == "admin":  # the office writes on behalf of others (an import's "Import" notes)
         return fields
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
+
+
+def _check_target_key(m: Mutation, fields: dict[str, tuple[Any, Any]]) -> None:
+    """A target is one row per rep and month, its id made from the two
+    (`Target.id_for`), so two devices can never make two: the pair is fixed."""
+    if m.op == "insert":
+        rep, month = fields["rep_id"][1], fields["month"][1]
+        if rep is not None and month is not None and m.row_id != Target.id_for(rep, month):
+            raise Rejected("a target's id is made from its rep and month (one row per rep and month)")
+    elif any(name in fields and fields[name][0] != fields[name][1] for name in ("rep_id", "month")):
+        raise Rejected("a target's rep and month do not change: set the other month's target instead")
 
 
 def _check_reference(push: Push, column: Any, row_id: Any) -> None:
@@ -310,6 +324,23 @@ def _update_scope(push: Push, table: str, row_id: uuid.UUID, before: dict) -> No
         _move_leads(push, leads, seen_by, push.viewers(rep))
 
 
+def _check_reassignment(push: Push, new_rep: Any) -> None:
+    """A lead given to another user: only by someone allowed to reassign leads,
+    and only to an active user whose leads they see (a manager: their team)."""
+    if not push.user.may(Permission.REASSIGN_LEADS):
+        raise Rejected("you may not reassign leads: ask your manager or the office to give this lead to someone else")
+    if new_rep is None:
+        return  # unassigned: only an admin still sees it (checked as the row is written)
+    rep = push.conn.execute(select(User.full_name, User.active, User.deleted).where(User.id == new_rep)).first()
+    if rep is None or rep.deleted:
+        raise Rejected("rep_id: no such user")
+    if not rep.active:
+        raise Rejected(_printable(f"{rep.full_name} is not an active user: leads go to active users only"))
+    if not scoping.sees_rep(push.conn, push.user, new_rep):
+        raise Rejected(_printable(f"{rep.full_name} is not on your team: you may reassign leads only to "
+                                  "the reps whose leads you see"))
+
+
 def _new_row(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
     """A new row's column values: the identity fields from the token and the clock, then the device's."""
     own = {name: value(push.user) for name, value in IDENTITY.get(m.table, {}).items()}
@@ -357,6 +388,8 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
             _record(push, table, m.row_id, lead_id, name, now, new, "conflict")
     if not (changes or conflicts):
         return []
+    if table == "leads" and "rep_id" in changes:
+        _check_reassignment(push, changes["rep_id"])
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
     before = {rep: push.viewers(rep) for rep in _reps_behind(conn, table, current, changes)}
     conn.execute(update(t).where(t.c.id == m.row_id).values(**changes, version=PENDING, updated_at=utcnow()))

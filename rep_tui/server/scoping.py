@@ -2,13 +2,14 @@
 
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
-sees all. Reference tables are readable by everyone; users, teams, groups
-and result codes are written by whoever has the permission for them
+sees all. Reference tables are readable by everyone; users, teams, groups,
+result codes and targets are written by whoever has the permission for them
 (`sync.tables.WRITE_PERMISSION`), the other reference tables by admins;
 only an admin gives the admin role. Deleting a lead needs DELETE_LEADS,
 whatever the role. Notes, payments and commissions are office data: reps
 and managers read them only. Comments are append-only. A reminder is also
-seen (and may be marked done) by its assignee, who may not see its lead."""
+seen (and may be marked done) by its assignee, who may not see its lead. A
+rep's own rows (targets) are seen like the rep's leads."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
 from rep_tui.sync.tables import (
-    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITE_PERMISSION,
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, REP_ROWS, WRITE_PERMISSION,
 )
 
 
@@ -74,7 +75,7 @@ def role_filter(table: str, role: str, user_id: Any, team_id: Any) -> ColumnElem
     cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
     if table in REFERENCE_TABLES or role == "admin":
         return None
-    if table == "leads":
+    if table == "leads" or table in REP_ROWS:
         if role == "rep":
             return cols.rep_id == user_id
         return cols.rep_id.in_(_visible_reps(role, user_id, team_id))
@@ -97,6 +98,14 @@ def lead_of(conn: Connection, table: str, values: dict[str, Any]) -> uuid.UUID |
     if table in JOB_CHILDREN:
         return conn.execute(select(Job.lead_id).where(Job.id == values.get("job_id"))).scalar()
     return None
+
+
+def sees_rep(conn: Connection, user: Principal, rep_id: Any) -> bool:
+    """Whether `user` sees the leads (and targets) of `rep_id`."""
+    reps = visible_reps(user)
+    if reps is None:
+        return True
+    return rep_id is not None and conn.execute(reps.where(User.id == rep_id)).first() is not None
 
 
 def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -> bool:
@@ -143,4 +152,6 @@ def may_write_row(conn: Connection, user: Principal, table: str, values: dict[st
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again
     if table == "reminders" and values.get("assignee_id") == user.id:
         return True  # what an assignee who does not see the lead may change: `server.reminders`
+    if table in REP_ROWS:
+        return sees_rep(conn, user, values.get("rep_id"))
     return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -136,6 +136,11 @@ def lead_history(session: Session, lead_id: uuid.UUID, limit: int = 500) -> list
     return list(session.scalars(stmt))
 
 
+def user_names(session: Session) -> dict[str, str]:
+    """Every user's name by their id as the change history writes it (who a lead went to)."""
+    return {str(uid): name for uid, name in session.execute(select(User.id, User.full_name))}
+
+
 def row_history(session: Session, table_name: str, row_id: uuid.UUID) -> list[ChangeRecord]:
     """The changes of one row (an engagement's "view changes"), newest first."""
     stmt = (select(ChangeRecord).where(ChangeRecord.table_name == table_name, ChangeRecord.row_id == row_id)

@@ -14,12 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, Uuid,
+    JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rep_tui.clock import utcnow
 from rep_tui.domain import rules
+from rep_tui.domain.dates import parse_month
 from rep_tui.domain.fields import Shown, field, trimmed
 from rep_tui.domain.validation import (
     call_phone, check_email, check_phone, check_state, check_units, check_zip, parse_money,
@@ -381,6 +383,37 @@ class Reminder(Synced, Base):
         }
 
 
+TARGET = "Target"  # the Set Target dialog's one section
+
+
+class Target(Synced, Base):
+    """What a rep is to reach in a month, set by their manager: My Stats and
+    the Team view show progress against it. One row per rep and month, whose
+    id is made from the two (`id_for`): two devices setting the same month
+    offline write the same row (a conflict, resolved per field), never two."""
+
+    __tablename__ = "targets"
+    rep_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The month's first day.
+    month: Mapped[date] = mapped_column(Date, info=field(
+        "Month", check=parse_month, rule=rules.first_of_month, edited=TARGET, required=True, placeholder="e.g. 2026-12"))
+    sales_cents: Mapped[int] = mapped_column(BigInteger, default=0, info=field(
+        "Net Sales $", check=parse_money, rule=rules.not_negative, edited=TARGET, placeholder="e.g. 60,000"))
+    units: Mapped[int] = mapped_column(Integer, default=0, info=field(
+        "Units Sold", check=check_units, rule=rules.not_negative, edited=TARGET, placeholder="e.g. 10"))
+    issued: Mapped[int] = mapped_column(Integer, default=0, info=field(
+        "Issued", check=check_units, rule=rules.not_negative, edited=TARGET, placeholder="e.g. 40"))
+
+    __table_args__ = (UniqueConstraint("rep_id", "month"),)
+
+    @staticmethod
+    def id_for(rep_id: uuid.UUID, month: date) -> uuid.UUID:
+        return uuid.uuid5(_TARGET_IDS, f"{rep_id}/{month:%Y-%m}")
+
+
+_TARGET_IDS = uuid.UUID("6f1c3a52-0d4e-4b8e-9a57-3c2f1e7d9b40")  # never change: ids in data depend on it
+
+
 class ChangeRecord(Base):
     """Who changed which field of which row, when, from which device.
 
@@ -411,6 +444,6 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
         Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
-        Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder,
+        Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
     )
 }

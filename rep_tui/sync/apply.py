@@ -91,10 +91,11 @@ def _lead_of(conn: Connection, table: str, row: dict) -> uuid.UUID | None:
     return None
 
 
-def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
+def drop(session: Session, keys: Iterable[Key], reason: str, files: set[str] | None = None) -> set[uuid.UUID]:
     """Delete rows from the device, quarantining edits to them that the server
     has not taken (pending, or rejected because the row had left). Returns
-    the leads touched."""
+    the leads touched; adds to `files` the SHA-256 of each attachment dropped
+    with nothing kept (its file may go too: `unused_files`)."""
     unsynced = _unsynced(session, "pending", "rejected")
     conn = session.connection()
     leads: set[uuid.UUID] = set()
@@ -114,6 +115,8 @@ def drop(session: Session, keys: Iterable[Key], reason: str) -> set[uuid.UUID]:
             ))
             for entry in edits:
                 entry.state, entry.error = "quarantined", REASONS[reason]
+        elif table == "attachments" and files is not None:
+            files.add(row["sha256"])
         conn.execute(delete(t).where(t.c.id == row_id))
     return leads
 
@@ -154,18 +157,20 @@ def _add_history(conn: Connection, page: PullPage) -> None:
 
 
 def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[str, str]] | None = None,
-               params: dict[str, list[tuple]] | None = None) -> None:
+               params: dict[str, list[tuple]] | None = None, files: set[str] | None = None) -> None:
     """Apply one page and store its cursor, in one transaction; re-index the
     leads it touched if `reindex`, else mark the index stale. `seen` collects
-    (table, id) of upserts; `params` is `prepare(page)` if made already."""
-    params = prepare(page) if params is None else params
+    (table, id) of upserts; `params` is `prepare(page)` if made already;
+    `files`, the SHA-256 of attachments removed."""
     from rep_tui.sync.state import CURSOR, set_int
+
+    params = prepare(page) if params is None else params
 
     with unchecked_session(store) as session:
         conn = session.connection()
         touched: set[uuid.UUID] = set()
         for removal in page.removals:
-            touched |= drop(session, _tree(conn, removal.table, removal.id), removal.reason)
+            touched |= drop(session, _tree(conn, removal.table, removal.id), removal.reason, files)
         pending = _unsynced(session, "pending")
         for table in ORDERED:
             rows = page.upserts.get(table)
@@ -186,6 +191,20 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
         if not reindex:
             set_int(session, INDEX_STALE, 1)
         set_int(session, CURSOR, page.cursor)
+
+
+def unused_files(store: Store, files: set[str]) -> set[str]:
+    """Of these attachment files, those no attachment row on the device names
+    any more, nor a quarantined change (a lead reassigned away: its pictures
+    and contracts leave the device with it)."""
+    if not files:
+        return set()
+    attachments = _table("attachments")
+    with store.engine.connect() as conn:
+        named = set(conn.execute(select(attachments.c.sha256).where(attachments.c.sha256.in_(files))).scalars())
+        held = conn.execute(select(QuarantinedChange.row).where(QuarantinedChange.table_name == "attachments"))
+        named |= {row.get("sha256") for row in held.scalars()}
+    return files - named
 
 
 def holds_server_rows(store: Store) -> bool:

@@ -21,7 +21,7 @@ from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
 from rep_tui.sync import outbox, state
-from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows, prepare
+from rep_tui.sync.apply import INDEX_STALE, apply_page, drop_unseen, holds_server_rows, prepare, unused_files
 from rep_tui.sync.protocol import PullPage, PushRequest, PushResponse
 from rep_tui.sync.tables import ORDERED
 
@@ -272,6 +272,7 @@ class SyncClient:
             page = PullPage.model_validate_json(response.content)
             return page, prepare(page)
 
+        files: set[str] = set()  # attachments removed: their files go when nothing else names them
         # The next page is fetched and converted while this one is applied: server and device work at once.
         with ThreadPoolExecutor(max_workers=1) as prefetch:
             coming = prefetch.submit(fetch, cursor)
@@ -289,7 +290,7 @@ class SyncClient:
                     continue
                 if page.more:
                     coming = prefetch.submit(fetch, page.cursor)
-                apply_page(self.store, page, reindex=not bulk, seen=seen, params=params)
+                apply_page(self.store, page, reindex=not bulk, seen=seen, params=params, files=files)
                 report.pulled += sum(len(rows) for rows in page.upserts.values())
                 report.removed += len(page.removals)
                 report.changed_tables.update(table for table, rows in page.upserts.items() if rows)
@@ -297,6 +298,9 @@ class SyncClient:
                 note(f"received {report.pulled:,} row(s)")
                 if not page.more:
                     break
+        if self.blobs is not None:
+            for sha in unused_files(self.store, files):
+                self.blobs.forget(sha)
         if seen is not None:
             dropped = drop_unseen(self.store, seen)
             report.removed += dropped

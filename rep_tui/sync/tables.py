@@ -10,16 +10,18 @@ from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes"})
-#: Reference tables an office function changes: the permission a write needs (whatever the role).
+#: Tables an office function changes: the permission a write needs (whatever the role).
 WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
-    "result_codes": Permission.EDIT_RESULT_CODES,
+    "result_codes": Permission.EDIT_RESULT_CODES, "targets": Permission.SET_TARGETS,
 }
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
+#: Rows about one rep (`rep_id`), not a lead: seen by the rep and by whoever sees the rep's leads.
+REP_ROWS = frozenset({"targets"})
 #: Office data a rep (and a manager) may read but not change.
 OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
 #: Append-only for everyone but admins.

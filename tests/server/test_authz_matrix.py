@@ -8,6 +8,13 @@ Ann's lead" is a rep's own lead for Ann, a team mate's for Bob and another
 team's for Carl. Bob attached a file to his lead; Ada (the office) edited
 Ann's lead before anyone pulls.
 
+Reassigning (REASSIGN_LEADS) and setting targets (SET_TARGETS) are a
+manager's and an admin's, each only for reps they see: a rep is refused
+whatever lead it is, a manager outside the rep's team too. The reassign
+cells move a second North lead back and forth between Ann and Bob (and
+Carl's second lead to Ann, which only the admin may); Carl's lead goes back
+to him after each cell, so every subject finds the same company.
+
 Choices the table states (a sensible policy could differ):
 - a manager changes the leads of her team's reps, as the rep may (the office
   reassigns them; a manager corrects and follows up);
@@ -26,6 +33,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -35,7 +43,7 @@ from sqlalchemy import select
 
 from rep_tui.server import admin, auth
 from rep_tui.server.seed import add_rows
-from rep_tui.store.models import Comment, User
+from rep_tui.store.models import Comment, Target, User
 from server_fixtures import PASSWORD, Backend, Server, make_company, password_hash, server_rows
 
 DENIED = 401
@@ -46,7 +54,8 @@ ANN, BOB, CARL = "ann", "bob", "carl"
 ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's lead", "comment as Ada",
            "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
            "history of Ann's lead", "remind Carl on Ann's lead", "Bob's reminder on Carl's lead arrives",
-           "mark Bob's reminder on Carl's lead done")
+           "mark Bob's reminder on Carl's lead done", "reassign a North lead within North",
+           "reassign Carl's lead to Ann", "set Ann's target", "set Carl's target")
 #: subject: the outcome of each action, in the order of ACTIONS. A pull's
 #: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
 #: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
@@ -56,18 +65,18 @@ ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's l
 #: Bob a reminder on Carl's lead, which Bob gets (but not Carl's lead) and may
 #: mark done, as may whoever sees Carl's lead.
 POLICY: dict[str, tuple[Any, ...]] = {
-    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
-              True, APPLIED, False, REJECTED),
-    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
-              False, REJECTED, True, APPLIED),
-    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
-              False, REJECTED, True, APPLIED),
-    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
-              True, APPLIED, False, REJECTED),
-    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404,
-              False, REJECTED, True, APPLIED),
-    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200,
-              True, APPLIED, True, APPLIED),
+    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True,
+            APPLIED, False, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
+    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False,
+                   REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED),
+    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
+                         REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED),
+    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True,
+                APPLIED, False, REJECTED, APPLIED, REJECTED, APPLIED, REJECTED),
+    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
+                             REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, APPLIED),
+    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True,
+              APPLIED, True, APPLIED, APPLIED, APPLIED, APPLIED, APPLIED),
     "disabled user": (DENIED,) * len(ACTIONS),
     "no token": (DENIED,) * len(ACTIONS),
     "garbage token": (DENIED,) * len(ACTIONS),
@@ -84,6 +93,8 @@ USERS = {"rep": ("ann", ANN), "second rep": ("bob", BOB), "other team's rep": ("
 class World:
     server: Server
     leads: dict[str, uuid.UUID]
+    #: A second lead of each rep, for the reassign cells.
+    spare: dict[str, uuid.UUID]
     users: dict[str, uuid.UUID]
     headers: dict[str, dict[str, str]]
     bobs_blob: str
@@ -145,7 +156,8 @@ def _build(server: Server, client: httpx.Client) -> World:
     headers["garbage token"] = {"Authorization": "Bearer " + "x" * 43}
     headers["signed-out token"] = _sign_in(client, server, "ann")
     assert client.post(f"{server.url}/auth/logout", headers=headers["signed-out token"]).status_code == 204
-    world = World(server, {rep: company.leads[rep][0] for rep in (ANN, BOB, CARL)}, users, headers, "", client)
+    world = World(server, {rep: company.leads[rep][0] for rep in (ANN, BOB, CARL)},
+                  {rep: company.leads[rep][1] for rep in (ANN, BOB, CARL)}, users, headers, "", client)
     world.bobs_blob = _attach(world, "second rep", BOB, b"Bob's signed contract")
     edit = world.push("admin", _mutation("update", "leads", world.leads[ANN], city=(None, "Naperville")))
     assert edit.json()["results"][0]["status"] == APPLIED, edit.text
@@ -288,6 +300,67 @@ def _mark_bobs_reminder_done(world: World, subject: str) -> Any:
     return result["status"]
 
 
+#: Why a reassignment or a target is refused, where the subject may touch the row
+#: (else: "outside what you may change", as any push out of scope).
+REFUSALS = {
+    ("rep", "reassign a North lead within North"): "you may not reassign leads",
+    ("other team's rep", "reassign Carl's lead to Ann"): "you may not reassign leads",
+    ("other team's manager", "reassign Carl's lead to Ann"): "Ann is not on your team",
+    **{(subject, f"set {rep} target"): "set reps' targets needs a permission your group lacks"
+       for subject in ("rep", "second rep", "other team's rep") for rep in ("Ann's", "Carl's")},
+}
+
+
+def _refused_because(subject: str, action: str, reason: str) -> None:
+    assert REFUSALS.get((subject, action), "outside what you may change") in reason, (subject, action, reason)
+
+
+def _reassign(world: World, subject: str, lead: uuid.UUID, to: str, action: str) -> Any:
+    """Push the lead's new rep; the outcome, with a refusal's reason checked."""
+    before = server_rows(world.server.engine, "leads")[lead]["rep_id"]
+    answer = world.push(subject, _mutation("update", "leads", lead, rep_id=(before, str(world.users[to]))))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    stored = server_rows(world.server.engine, "leads")[lead]["rep_id"]
+    assert (stored == str(world.users[to])) == (result["status"] == APPLIED), (result, stored)
+    if result["status"] == REJECTED:
+        _refused_because(subject, action, result["reason"])
+    return result["status"]
+
+
+def _reassign_within_north(world: World, subject: str) -> Any:
+    lead = world.spare[ANN]
+    now = server_rows(world.server.engine, "leads")[lead]["rep_id"]
+    return _reassign(world, subject, lead, BOB if now == str(world.users[ANN]) else ANN,
+                     "reassign a North lead within North")
+
+
+def _reassign_carls_lead_to_ann(world: World, subject: str) -> Any:
+    outcome = _reassign(world, subject, world.spare[CARL], ANN, "reassign Carl's lead to Ann")
+    if outcome == APPLIED:  # back to Carl, by the office, for the next subject
+        assert _reassign(world, "admin", world.spare[CARL], CARL, "") == APPLIED
+    return outcome
+
+
+def _set_target(rep: str, action: str) -> Callable[[World, str], Any]:
+    def set_target(world: World, subject: str) -> Any:
+        """A target of a month of its own per subject (one row per rep and month)."""
+        month = date(2027, list(POLICY).index(subject) + 1, 1)
+        row = Target.id_for(world.users[rep], month)
+        answer = world.push(subject, _mutation("insert", "targets", row, rep_id=(None, str(world.users[rep])),
+                                               month=(None, month.isoformat()), sales_cents=(None, 100)))
+        if answer.status_code != 200:
+            return answer.status_code
+        result = answer.json()["results"][0]
+        assert (row in server_rows(world.server.engine, "targets")) == (result["status"] == APPLIED), result
+        if result["status"] == REJECTED:
+            _refused_because(subject, action, result["reason"])
+        return result["status"]
+
+    return set_target
+
+
 DO: dict[str, Callable[[World, str], Any]] = {
     "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
     "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
@@ -295,6 +368,9 @@ DO: dict[str, Callable[[World, str], Any]] = {
     "history of Ann's lead": _history_of_anns_lead, "remind Carl on Ann's lead": _remind_carl,
     "Bob's reminder on Carl's lead arrives": _bobs_reminder_arrives,
     "mark Bob's reminder on Carl's lead done": _mark_bobs_reminder_done,
+    "reassign a North lead within North": _reassign_within_north,
+    "reassign Carl's lead to Ann": _reassign_carls_lead_to_ann, "set Ann's target": _set_target(ANN, "set Ann's target"),
+    "set Carl's target": _set_target(CARL, "set Carl's target"),
 }
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")

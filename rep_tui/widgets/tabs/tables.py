@@ -151,7 +151,13 @@ class ChangeTable(RecordTable):
     COLUMNS = (Column("When", STAMP), Column("Who", 12, wide_only=True, grow=1), Column("What", 10, wide_only=True),
                Column("Field", 13, grow=1), Column("Old", 16, grow=2), Column("New", 16, grow=2))
 
-    def show_changes(self, changes: list[ChangeRecord], tz: str) -> None:
+    def show_changes(self, changes: list[ChangeRecord], tz: str, names: dict[str, str] | None = None) -> None:
+        """`names`: users' names by id, so a reassignment reads "Dana Reyes → Wayne Wisniewski"."""
+        names = names or {}
+
+        def shown(field: str, value: str | None) -> str:
+            return names.get(value or "") or value_text(field, value, tz)
+
         rows = []
         for c in changes:
             if c.field in derived_fields():
@@ -160,8 +166,7 @@ class ChangeTable(RecordTable):
                 "(deleted)" if c.field == "*" else field_label(c.field)
             if c.kind == "conflict":
                 field += " ⚠ conflict"
-            old, new = ("", "") if c.field == "*" else (value_text(c.field, c.old_value, tz),
-                                                        value_text(c.field, c.new_value, tz))
+            old, new = ("", "") if c.field == "*" else (shown(c.field, c.old_value), shown(c.field, c.new_value))
             what = table_label(c.table_name)
             rows.append((str(c.id), (local_stamp(c.at, tz), c.user_name or "", what, field, old, new)))
         self.fill(rows)
