@@ -142,6 +142,13 @@ def check_text(value: str, *, max_length: int | None, long: bool) -> str:
 def check_json_object(value: Any) -> dict:
     if not isinstance(value, dict):
         raise Invalid(f"It must be a JSON object, not {type(value).__name__}.")
+    return value
+
+
+def check_json(value: Any) -> dict | list:
+    """A JSON column's value: an object or a list, not too deep or big, its texts valid."""
+    if not isinstance(value, (dict, list)):
+        raise Invalid(f"It must be a JSON object or list, not {type(value).__name__}.")
     if json_depth(value) > MAX_JSON_DEPTH:
         raise Invalid(f"It nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
@@ -171,7 +178,7 @@ def _type_rule(column: Any) -> Callable[[Any], Any]:
 
     col_type = column.type
     if isinstance(col_type, JSON):
-        return check_json_object
+        return check_json
     if isinstance(col_type, Boolean):
         return lambda value: _is(value, bool, "true or false")
     if isinstance(col_type, Integer):
@@ -215,7 +222,7 @@ def _numeric(value: Any, precision: int | None, scale: int | None) -> Decimal:
 
 
 #: What a spec's rule may be given (other values fail the type's check instead).
-_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal}
+_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal, "JSON": (dict, list)}
 
 
 def check_value(column: Any, value: Any) -> None:

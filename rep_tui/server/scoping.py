@@ -15,7 +15,7 @@ from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
 from rep_tui.server.auth import Principal
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITTEN_WITH
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -101,6 +101,9 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
+    needed = WRITTEN_WITH.get(table)
+    if needed is not None:
+        return None if user.may(needed) else f"you may not change {table}: {needed.label.lower()} needs a permission"
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:
@@ -114,7 +117,7 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
 
 def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
     """Whether a row with these values is inside what `user` may change."""
-    if user.role == "admin":
+    if user.role == "admin" or table in WRITTEN_WITH:  # the table's permission was asked first (`write_refusal`)
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again

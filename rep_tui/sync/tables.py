@@ -5,10 +5,15 @@ quarantine), so the two halves cannot disagree about a table's role."""
 
 from __future__ import annotations
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
-#: Readable by everyone, written only by admins.
-REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes"})
+#: Readable by everyone, written only by admins (or, for those in `WRITTEN_WITH`, by whoever holds its permission).
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes", "custom_fields"})
+#: Reference tables an office function writes: {table: the permission it needs}.
+WRITTEN_WITH = {"custom_fields": Permission.EDIT_CUSTOM_FIELDS}
+#: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
+FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"})}
 #: Rows reached through their `lead_id`.
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).

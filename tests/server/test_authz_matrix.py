@@ -45,19 +45,23 @@ ANN, BOB, CARL = "ann", "bob", "carl"
 
 ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's lead", "comment as Ada",
            "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
-           "history of Ann's lead")
+           "history of Ann's lead", "define a custom field")
 #: subject: the outcome of each action, in the order of ACTIONS. A pull's
 #: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
 #: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
+#: "define a custom field" needs the permission to edit custom fields (an
+#: admin's by default), whose leads one sees notwithstanding.
 #: "attach Bob's SHA" puts Bob's file's SHA on an attachment of a lead of
 #: one's own (the attachment is stored) and reads the blob through it.
 POLICY: dict[str, tuple[Any, ...]] = {
-    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True),
-    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False),
-    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
-    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
-    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False),
-    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True),
+    "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True, REJECTED),
+    "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False, REJECTED),
+    "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
+                         REJECTED),
+    "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True, REJECTED),
+    "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
+                             REJECTED),
+    "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True, APPLIED),
     "disabled user": (DENIED,) * len(ACTIONS),
     "no token": (DENIED,) * len(ACTIONS),
     "garbage token": (DENIED,) * len(ACTIONS),
@@ -240,11 +244,26 @@ def _history_of_anns_lead(world: World, subject: str) -> Any:
                for entry in answer.json()["history"])
 
 
+def _define_a_custom_field(world: World, subject: str) -> Any:
+    key = f"f_{uuid.uuid4().hex[:8]}"
+    row = uuid.uuid4()
+    answer = world.push(subject, _mutation("insert", "custom_fields", row, key=(None, key), label=(None, key),
+                                           kind=(None, "text")))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    stored = row in server_rows(world.server.engine, "custom_fields")
+    assert stored == (result["status"] == APPLIED), result
+    if result["status"] == REJECTED:
+        assert "edit custom fields needs a permission" in result["reason"], result
+    return result["status"]
+
+
 DO: dict[str, Callable[[World, str], Any]] = {
     "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
     "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
     "read Bob's attachment by SHA": _read_bobs_blob, "attach Bob's SHA, then read it": _claim_bobs_blob,
-    "history of Ann's lead": _history_of_anns_lead,
+    "history of Ann's lead": _history_of_anns_lead, "define a custom field": _define_a_custom_field,
 }
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
