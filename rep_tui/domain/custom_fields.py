@@ -214,6 +214,17 @@ def spec_of(definition: Definition) -> FieldSpec:
                      searched="custom" if definition.kind in SEARCHED_KINDS else None)
 
 
+def form_check(definition: Definition, stored: Mapping[str, Any]) -> Any:
+    """The check of a form's field: a value left as it was stored is kept as
+    it is (a retired choice, as the server keeps it), else checked."""
+    def check(typed: str | None) -> Any:
+        if definition.key in stored and (typed or "") == definition.typed(stored[definition.key]):
+            return stored[definition.key]
+        return definition.spec.check(typed)
+
+    return check
+
+
 def ordered(definitions: Iterable[Definition]) -> list[Definition]:
     return sorted(definitions, key=lambda d: (d.sort_order, d.label.casefold(), d.key))
 
