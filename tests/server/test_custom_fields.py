@@ -5,6 +5,7 @@ definitions over HTTP, whatever the device sent."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
@@ -100,3 +101,31 @@ def test_the_admin_commands_check_what_they_are_given(server, company):
         custom_fields.change_field(server.engine, "nope", active=False)
     listed = custom_fields.list_fields(server.engine)
     assert [(d.key, d.kind, d.choices, d.active) for d in listed] == [("siding_type", "choice", ("Cedar",), True)]
+
+
+def test_an_import_takes_a_column_per_custom_field_by_label_or_key_and_names_each_bad_line(server, fields):
+    source = io.StringIO("first_name,last_name,address,Siding Type,roof_age,GATE CODE\n"
+                         "Jane,Doe,1 Main St,vinyl,12,#1\n"
+                         "Raj,Patel,2 Main St,Brick,12,#2\n"
+                         "Lu,Chen,3 Main St,Cedar,old,\n"
+                         "Bo,Park,4 Main St,,,#4\n")
+    report = admin.import_leads(server.engine, source, rep="ann")
+    assert report.held_back and report.problems == [
+        "line 3, siding_type: 'Brick': Siding Type is one of: Cedar, Vinyl.",
+        "line 4, roof_age: 'old': Roof Age is a number, like 12 or 12.5.",
+        "line 4, gate_code: Gate Code is required.",
+    ]
+    source.seek(0)
+    report = admin.import_leads(server.engine, source, rep="ann", skip_bad=True)
+    assert report.written == 2
+    custom = {row["last_name"]: row["custom"] for row in server_rows(server.engine, "leads").values()}
+    assert custom["Doe"] == {"siding_type": "Vinyl", "roof_age": 12, "gate_code": "#1"}
+    assert custom["Park"] == {"gate_code": "#4"}
+
+
+def test_an_import_names_the_custom_fields_it_knows_and_refuses_one_given_twice(server, fields):
+    with pytest.raises(admin.AdminError, match="notes; and the custom fields gate_code, roof_age, siding_type[.]"):
+        admin.import_leads(server.engine, io.StringIO("first_name,pool\nJane,yes\n"), rep="ann")
+    with pytest.raises(admin.AdminError, match="given twice: Siding Type, siding_type"):
+        admin.import_leads(server.engine, io.StringIO("first_name,Siding Type,siding_type\nJane,Cedar,Cedar\n"),
+                           rep="ann")
