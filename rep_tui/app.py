@@ -100,6 +100,7 @@ class RepApp(OrderedKeys):
         Binding("f7", "app.sync_status", "Sync status", show=False),
         Binding("7", "app.team", "Team", show=False),
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
+        Binding("f9", "app.custom_fields", "Custom fields", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -263,6 +264,8 @@ class RepApp(OrderedKeys):
         them), and are left out of the Team view's own footer."""
         if action == "team":
             return self.user.watches_team and not (self.current_mode == "team" and len(self.screen_stack) == 1)
+        if action == "custom_fields":
+            return self.may(Permission.EDIT_CUSTOM_FIELDS)
         return True
 
     async def action_team(self) -> None:
@@ -417,7 +420,16 @@ class RepApp(OrderedKeys):
         if not isinstance(self.screen, SyncStatusScreen):
             self.push_screen(SyncStatusScreen())
 
+    def action_custom_fields(self) -> None:
+        """F9: the customer fields the office defines (for a user allowed to edit them)."""
+        from rep_tui.screens.custom_fields import CustomFieldsScreen
+
+        if self.may(Permission.EDIT_CUSTOM_FIELDS) and not isinstance(self.screen, CustomFieldsScreen):
+            self.push_screen(CustomFieldsScreen())
+
     def extra_commands(self):
-        """Sync commands for the palette (see `commands.ScreenCommands`)."""
+        """Sync and office commands for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
+        if self.may(Permission.EDIT_CUSTOM_FIELDS):
+            yield "Custom fields: define customer fields", self.action_custom_fields, "F9"

@@ -271,16 +271,36 @@ def merged(definitions: Iterable[Definition], values: Mapping[str, Any], clean: 
     return out
 
 
+def definition_errors(definition: Definition) -> dict[str, str]:
+    """{field: reason} for a definition the office cannot save (the app's form and the CLI ask this)."""
+    def label() -> None:
+        if not definition.label.strip() or len(definition.label) > 60:
+            raise Invalid("A field needs a label of at most 60 characters.")
+
+    def kind() -> None:
+        if definition.kind not in dict(KINDS):
+            raise Invalid(f"A kind is one of: {', '.join(k for k, _ in KINDS)}.")
+
+    def choices() -> None:
+        check_choices(list(definition.choices))
+        if definition.kind == "choice" and not definition.choices:
+            raise Invalid("A choice field needs its choices, like: Cedar, Vinyl, Brick.")
+        if definition.kind != "choice" and definition.choices:
+            raise Invalid("Only a choice field has choices.")
+
+    errors = {}
+    for name, check in (("key", lambda: check_key(definition.key)), ("label", label), ("kind", kind),
+                        ("choices", choices)):
+        try:
+            check()
+        except Invalid as exc:
+            errors[name] = str(exc)
+    return errors
+
+
 def check_definition(definition: Definition) -> Definition:
-    """Raise `Invalid` for a definition the office cannot save (the app's form and the CLI ask this)."""
-    check_key(definition.key)
-    if not definition.label.strip() or len(definition.label) > 60:
-        raise Invalid("A field needs a label of at most 60 characters.")
-    if definition.kind not in dict(KINDS):
-        raise Invalid(f"A kind is one of: {', '.join(k for k, _ in KINDS)}.")
-    check_choices(list(definition.choices))
-    if definition.kind == "choice" and not definition.choices:
-        raise Invalid("A choice field needs its choices, like: Cedar, Vinyl, Brick.")
-    if definition.kind != "choice" and definition.choices:
-        raise Invalid("Only a choice field has choices.")
+    """The definition, or `Invalid` saying everything wrong with it."""
+    errors = definition_errors(definition)
+    if errors:
+        raise Invalid(" ".join(errors.values()))
     return definition
