@@ -399,7 +399,7 @@ def custom_fields_list(as_json: bool) -> None:
         click.echo(json_text([_definition_json(d) for d in found]))
         return
     _echo_lines([f"{d.key:<20.20} {d.label:<24.24} {d.kind:<7}{' required' if d.required else ''}"
-                 f"{'' if d.active else ' deactivated'}{': ' + ', '.join(d.choices) if d.choices else ''}"
+                 f"{'' if d.active else ' deactivated'}{': ' + ', '.join(d.choices) if d.choices else ''}".rstrip()
                  for d in found], "No custom fields yet: add one with `rep-tui admin custom-fields add LABEL`.")
 
 

@@ -64,7 +64,8 @@ class DefinitionDialog(FormDialog[Definition]):
             yield FormField("Kind", Select([(name, kind) for kind, name in KINDS], id="kind", value="text",
                                            allow_blank=False, compact=True))
             yield FormField("Key", text_input("key", None, "from the label, e.g. siding_type"))
-        yield FormField("Choices", text_input("choices", d and ", ".join(d.choices), "e.g. Cedar, Vinyl, Brick"))
+        if d is None or d.kind == "choice":
+            yield FormField("Choices", text_input("choices", d and ", ".join(d.choices), "e.g. Cedar, Vinyl, Brick"))
         yield FormField("Required", Select([("No", "no"), ("Yes", "yes")], id="required", allow_blank=False,
                                            value="yes" if d and d.required else "no", compact=True))
         yield FormField("Order", text_input("sort_order", d.sort_order if d else self.next_order))

@@ -170,8 +170,8 @@ def match_expression(query: str) -> str | None:
         number = digits(query)
         if len(number) == 11 and number.startswith("1"):
             number = number[1:]
-        if number:  # the address column holds ZIP codes and house numbers, which look like numbers too
-            return f'{{phones ids address}} : "{number}"*'
+        if number:  # ZIP codes, house numbers and custom texts (a gate code) look like numbers too
+            return f'{{phones ids address custom}} : "{number}"*'
     terms = [f'"{w}"*' for w in dict.fromkeys(words(query.replace("@", " ")))]
     return " AND ".join(terms) if terms else None
 
