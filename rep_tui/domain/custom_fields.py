@@ -251,6 +251,25 @@ def check_custom(definitions: Mapping[str, Definition], base: Mapping[str, Any] 
             raise Invalid(f"{found.label} is required.")
 
 
+def merge_values(base: Mapping[str, Any], new: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A lead's custom values when a device changed `base` into `new` while
+    the server's became `now`: each field is its own value, so changes to
+    different fields both stand. None when both changed the same field to
+    different values (then the whole object is a conflict, as any field's)."""
+    merged = dict(now)
+    for key in base.keys() | new.keys():
+        mine = new.get(key)
+        if mine == base.get(key):
+            continue  # not changed by the device
+        if now.get(key) not in (base.get(key), mine):
+            return None
+        if mine is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = mine
+    return merged
+
+
 def filled(definitions: Iterable[Definition], values: Mapping[str, Any]) -> list[tuple[Definition, Any]]:
     """The active fields holding a value, in the office's order (what Customer Information shows)."""
     return [(d, values[d.key]) for d in ordered(definitions)

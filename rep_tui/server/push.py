@@ -26,7 +26,7 @@ from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, Stri
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
-from rep_tui.domain.custom_fields import Definition, check_custom
+from rep_tui.domain.custom_fields import Definition, check_custom, merge_values
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid
@@ -351,6 +351,10 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
     changes, conflicts = {}, []
     for name, (base, new) in fields.items():
         now = current[name]
+        if now != base and (table, name) == ("leads", "custom") and isinstance(now, dict):
+            # another device changed other custom fields meanwhile: each field stands on its own
+            merged = merge_values(base or {}, new or {}, now)
+            base, new = (now, merged) if merged is not None else (base, new)
         if now == new:
             continue
         if now == base:

@@ -129,3 +129,17 @@ def test_an_import_names_the_custom_fields_it_knows_and_refuses_one_given_twice(
     with pytest.raises(admin.AdminError, match="given twice: Siding Type, siding_type"):
         admin.import_leads(server.engine, io.StringIO("first_name,Siding Type,siding_type\nJane,Cedar,Cedar\n"),
                            rep="ann")
+
+
+def test_two_devices_filling_different_custom_fields_both_stand(server, fields):
+    """Each custom field is its own value, as each column is: only the same
+    field changed two ways is a conflict (the server's value kept, the other recorded)."""
+    lead = fields.leads["ann"][0]
+    assert _push(server, "ann", "leads", lead, custom=({}, {"siding_type": "Cedar"}))["status"] == "applied"
+    offline = _push(server, "maria", "leads", lead, custom=({}, {"roof_age": 30}))  # made before she saw Ann's
+    assert offline["status"] == "applied" and offline["conflicts"] == []
+    assert server_rows(server.engine, "leads")[lead]["custom"] == {"siding_type": "Cedar", "roof_age": 30}
+
+    both = _push(server, "maria", "leads", lead, custom=({"roof_age": 30}, {"roof_age": 30, "siding_type": "Vinyl"}))
+    assert [c["field"] for c in both["conflicts"]] == ["custom"]
+    assert server_rows(server.engine, "leads")[lead]["custom"] == {"siding_type": "Cedar", "roof_age": 30}
