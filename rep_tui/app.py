@@ -100,7 +100,7 @@ class RepApp(OrderedKeys):
         Binding("f7", "app.sync_status", "Sync status", show=False),
         Binding("7", "app.team", "Team", show=False),
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
-        Binding("f9", "app.custom_fields", "Custom fields", show=False),
+        Binding("f10", "app.custom_fields", "Custom fields", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -421,7 +421,7 @@ class RepApp(OrderedKeys):
             self.push_screen(SyncStatusScreen())
 
     def action_custom_fields(self) -> None:
-        """F9: the customer fields the office defines (for a user allowed to edit them)."""
+        """F10: the customer fields the office defines (for a user allowed to edit them)."""
         from rep_tui.screens.custom_fields import CustomFieldsScreen
 
         if self.may(Permission.EDIT_CUSTOM_FIELDS) and not isinstance(self.screen, CustomFieldsScreen):
@@ -432,4 +432,4 @@ class RepApp(OrderedKeys):
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
-            yield "Custom fields: define customer fields", self.action_custom_fields, "F9"
+            yield "Custom fields: define customer fields", self.action_custom_fields, "F10"

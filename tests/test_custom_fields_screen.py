@@ -27,7 +27,7 @@ async def test_an_admin_defines_a_field_by_keys_and_deactivates_it(store):
         admin_id = session.scalars(select(User.id).where(User.role == "admin")).first()
     app = RepApp(store, user_id=admin_id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CustomFieldsScreen)
@@ -59,7 +59,7 @@ async def test_an_admin_defines_a_field_by_keys_and_deactivates_it(store):
 async def test_a_rep_has_neither_the_key_nor_the_command(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await settle(pilot)
         assert not isinstance(app.screen, CustomFieldsScreen)
         await pilot.press("ctrl+p", *"custom fields")

@@ -2,7 +2,8 @@
 to edit them (`Permission.EDIT_CUSTOM_FIELDS`): a row per field in the
 office's order; `a` adds one, Enter edits its label, choices, order and
 whether it is required, `x` deactivates it (its values stay on the leads,
-hidden) or brings it back. Reached by F9 or "Custom fields" in the palette.
+hidden) or brings it back. Reached by F10 or "Custom fields" in the palette
+(F9 is the Admin screen of users, teams and groups).
 
 Changes are written on the device like any edit and reach the server on the
 next sync, which checks them again (and refuses them from anyone without the

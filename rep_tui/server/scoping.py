@@ -15,7 +15,7 @@ from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
 from rep_tui.server.auth import Principal
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITTEN_WITH
+from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITE_PERMISSION
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -101,7 +101,7 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
-    needed = WRITTEN_WITH.get(table)
+    needed = WRITE_PERMISSION.get(table)
     if needed is not None:
         return None if user.may(needed) else f"you may not change {table}: {needed.label.lower()} needs a permission"
     if user.role == "admin":
@@ -116,8 +116,9 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
 
 
 def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
-    """Whether a row with these values is inside what `user` may change."""
-    if user.role == "admin" or table in WRITTEN_WITH:  # the table's permission was asked first (`write_refusal`)
+    """Whether a row with these values is inside what `user` may change
+    (a reference row is anyone's whom `write_refusal` lets write it)."""
+    if user.role == "admin" or table in REFERENCE_TABLES:
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again

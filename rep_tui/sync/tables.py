@@ -8,10 +8,10 @@ from __future__ import annotations
 from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
-#: Readable by everyone, written only by admins (or, for those in `WRITTEN_WITH`, by whoever holds its permission).
+#: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes", "custom_fields"})
-#: Reference tables an office function writes: {table: the permission it needs}.
-WRITTEN_WITH = {"custom_fields": Permission.EDIT_CUSTOM_FIELDS}
+#: Reference tables an office function changes: the permission a write needs (whatever the role).
+WRITE_PERMISSION: dict[str, Permission] = {"custom_fields": Permission.EDIT_CUSTOM_FIELDS}
 #: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
 FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"})}
 #: Rows reached through their `lead_id`.
