@@ -188,10 +188,15 @@ def authenticate(conn: Connection, token: str) -> Principal:
     return Principal(*row)
 
 
+def lacks(permission: Permission) -> str:
+    """What a user is told when their permissions lack `permission` (an HTTP refusal or a refused change)."""
+    return f"You may not do this: {permission.label.lower()} needs a permission your group lacks."
+
+
 def require(user: Principal, permission: Permission) -> None:
     """Refuse (403, in plain words) a user whose permissions lack `permission`."""
     if not user.may(permission):
-        raise AuthError(403, f"You may not do this: {permission.label.lower()} needs a permission your group lacks.")
+        raise AuthError(403, lacks(permission))
 
 
 def revoke(conn: Connection, token: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
-from rep_tui.server.auth import Principal
+from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
 from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, WRITE_PERMISSION
 
@@ -103,7 +103,7 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
     needed = WRITE_PERMISSION.get(table)
     if needed is not None:
-        return None if user.may(needed) else f"you may not change {table}: {needed.label.lower()} needs a permission"
+        return None if user.may(needed) else lacks(needed)
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:
