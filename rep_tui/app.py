@@ -103,6 +103,7 @@ class RepApp(OrderedKeys):
         Binding("7", "app.team", "Team", show=False),
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
         Binding("f9", "app.admin", "Admin", group=ADMIN_KEYS),
+        Binding("f10", "app.custom_fields", "Custom fields", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -269,6 +270,8 @@ class RepApp(OrderedKeys):
 
             return self.may(Permission.MANAGE_USERS) and not any(
                 isinstance(screen, AdminScreen) for screen in self.screen_stack)
+        if action == "custom_fields":
+            return self.may(Permission.EDIT_CUSTOM_FIELDS)
         return True
 
     async def action_team(self) -> None:
@@ -448,7 +451,16 @@ class RepApp(OrderedKeys):
         if not isinstance(self.screen, SyncStatusScreen):
             self.push_screen(SyncStatusScreen())
 
+    def action_custom_fields(self) -> None:
+        """F10: the customer fields the office defines (for a user allowed to edit them)."""
+        from rep_tui.screens.custom_fields import CustomFieldsScreen
+
+        if self.may(Permission.EDIT_CUSTOM_FIELDS) and not isinstance(self.screen, CustomFieldsScreen):
+            self.push_screen(CustomFieldsScreen())
+
     def extra_commands(self):
-        """Sync commands for the palette (see `commands.ScreenCommands`)."""
+        """Sync and office commands for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
+        if self.may(Permission.EDIT_CUSTOM_FIELDS):
+            yield "Custom fields: define customer fields", self.action_custom_fields, "F10"

@@ -451,6 +451,101 @@ def reminders_list(username: str | None, due_by, as_json: bool) -> None:
                 "No reminders" + (f" for {username}" if username else "") + (" due by then." if due_by else "."))
 
 
+@admin.group("custom-fields")
+def admin_custom_fields() -> None:
+    """Customer fields the office defines: shown on Customer Information,
+    edited in Edit Customer, searched, imported (a CSV column per field, by label or key)."""
+
+
+def _definition_json(d) -> dict:
+    return {"key": d.key, "label": d.label, "kind": d.kind, "choices": list(d.choices), "required": d.required,
+            "sort_order": d.sort_order, "active": d.active}
+
+
+def _field_done(definition, as_json: bool, said: str) -> None:
+    if as_json:
+        click.echo(json_text(_definition_json(definition)))
+    else:
+        _say(said)
+
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@admin_custom_fields.command("list")
+@_json_option
+def custom_fields_list(as_json: bool) -> None:
+    """Every field: key, label, kind, choices, required, and whether deactivated, in the office's order."""
+    from rep_tui.server import custom_fields
+
+    with _server_db() as (_admin, engine):
+        found = custom_fields.list_fields(engine)
+    if as_json:
+        click.echo(json_text([_definition_json(d) for d in found]))
+        return
+    _echo_lines([f"{d.key:<20.20} {d.label:<24.24} {d.kind:<7}{' required' if d.required else ''}"
+                 f"{'' if d.active else ' deactivated'}{': ' + ', '.join(d.choices) if d.choices else ''}".rstrip()
+                 for d in found], "No custom fields yet: add one with `rep-tui admin custom-fields add LABEL`.")
+
+
+@admin_custom_fields.command("add")
+@click.argument("label")
+@click.option("--kind", type=click.Choice(["text", "number", "date", "choice", "yes-no"]), default="text",
+              show_default=True)
+@click.option("--key", help="Its stable name in data and CSV files [default: from the label, like roof_age].")
+@click.option("--choices", help="A choice field's choices, comma-separated: \"Cedar, Vinyl, Brick\".")
+@click.option("--required", is_flag=True, help="Edit Customer and imports cannot leave it empty.")
+@click.option("--order", "sort_order", type=int, help="Where it sits among the fields [default: last].")
+@_json_option
+def custom_fields_add(label: str, kind: str, key: str | None, choices: str | None, required: bool,
+                      sort_order: int | None, as_json: bool) -> None:
+    """Define a field named LABEL; devices get it on their next sync."""
+    from rep_tui.domain.custom_fields import parse_choices
+    from rep_tui.domain.validation import Invalid
+    from rep_tui.server import custom_fields
+
+    with _server_db() as (server_admin, engine):
+        try:
+            listed = parse_choices(choices or "")
+        except Invalid as exc:
+            raise server_admin.AdminError(f"--choices: {exc}") from None
+        added = custom_fields.add_field(engine, label, kind, key=key, choices=listed, required=required,
+                                        sort_order=sort_order)
+    _field_done(added, as_json, f"Added custom field {added.label} ({added.key}, {added.kind}).")
+
+
+@admin_custom_fields.command("set-choices")
+@click.argument("key")
+@click.argument("choices")
+@_json_option
+def custom_fields_set_choices(key: str, choices: str, as_json: bool) -> None:
+    """Replace the choices of the choice field KEY (comma-separated). Leads
+    keep a value that is no longer a choice until it is changed."""
+    from rep_tui.domain.custom_fields import parse_choices
+    from rep_tui.domain.validation import Invalid
+    from rep_tui.server import custom_fields
+
+    with _server_db() as (server_admin, engine):
+        try:
+            listed = parse_choices(choices)
+        except Invalid as exc:
+            raise server_admin.AdminError(str(exc)) from None
+        changed = custom_fields.change_field(engine, key, choices=listed)
+    _field_done(changed, as_json, f"{changed.label}: {', '.join(changed.choices)}.")
+
+
+@admin_custom_fields.command("deactivate")
+@click.argument("key")
+@_json_option
+def custom_fields_deactivate(key: str, as_json: bool) -> None:
+    """Stop showing and offering the field KEY; leads keep their values (shown again if it is reactivated)."""
+    from rep_tui.server import custom_fields
+
+    with _server_db() as (_admin, engine):
+        changed = custom_fields.change_field(engine, key, active=False)
+    _field_done(changed, as_json, f"Deactivated {changed.label} ({changed.key}).")
+
+
 @admin.group("import")
 def admin_import() -> None:
     """Bring rows in from files."""

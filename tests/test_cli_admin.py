@@ -296,3 +296,25 @@ def test_reminders_list_for_scripts_by_user_and_due_date(db_url):
     assert "2026-12-07  open  ann" in table and "Call back" in table and "ann0 Customer" in table
     unknown = CliRunner().invoke(main, ["admin", "--db", db_url, "reminders", "list", "--user", "nobody"])
     assert unknown.exit_code != 0 and "No user named 'nobody'" in unknown.output
+
+
+def test_custom_fields_defined_listed_changed_and_deactivated_with_json(db_url):
+    import json
+
+    added = admin(db_url, "custom-fields", "add", "Siding Type", "--kind", "choice", "--choices", "Cedar, Vinyl")
+    assert added.output == "Added custom field Siding Type (siding_type, choice).\n"
+    as_json = admin(db_url, "custom-fields", "add", "Roof Age", "--kind", "number", "--required", "--json")
+    assert json.loads(as_json.output) == {"key": "roof_age", "label": "Roof Age", "kind": "number", "choices": [],
+                                          "required": True, "sort_order": 20, "active": True}
+    refused = admin(db_url, "custom-fields", "add", "Color", "--kind", "choice")
+    assert refused.exit_code == 1 and "A choice field needs its choices" in refused.output
+    twice = admin(db_url, "custom-fields", "set-choices", "siding_type", "Cedar, cedar")
+    assert twice.exit_code == 1 and "A choice is given twice." in twice.output
+    assert admin(db_url, "custom-fields", "set-choices", "siding_type", "Vinyl, Fiber cement").output == \
+        "Siding Type: Vinyl, Fiber cement.\n"
+    assert admin(db_url, "custom-fields", "deactivate", "roof_age").output == "Deactivated Roof Age (roof_age).\n"
+    listed = json.loads(admin(db_url, "custom-fields", "list", "--json").output)
+    assert [(f["key"], f["choices"], f["active"]) for f in listed] == [
+        ("siding_type", ["Vinyl", "Fiber cement"], True), ("roof_age", [], False)]
+    assert admin(db_url, "custom-fields", "list").output.splitlines()[1].split() == [
+        "roof_age", "Roof", "Age", "number", "required", "deactivated"]

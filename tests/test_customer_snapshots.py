@@ -75,3 +75,32 @@ def test_map_link_over_ssh(snap_compare, store, monkeypatch):
     with store.session() as session:
         lead_id = sale_lead(session)
     assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, ("m",)))
+
+
+def _with_custom_fields(store, lead_id: uuid.UUID) -> None:
+    """The office's fields on the device, three of them filled on the lead (one deactivated: hidden)."""
+    from rep_tui.store.models import CustomField, Lead
+
+    with store.session() as session:
+        session.add_all([
+            CustomField(key="siding_type", label="Siding Type", kind="choice", choices=["Cedar", "Vinyl"],
+                        sort_order=10),
+            CustomField(key="year_built", label="Year Built", kind="number", sort_order=20),
+            CustomField(key="hoa", label="HOA", kind="yes-no", sort_order=30),
+            CustomField(key="gate_code", label="Gate Code", kind="text", required=True, sort_order=40),
+            CustomField(key="old_roof", label="Old Roof", kind="text", active=False, sort_order=50),
+        ])
+        session.get(Lead, lead_id).custom = {"siding_type": "Vinyl", "year_built": 1962, "hoa": True,
+                                             "old_roof": "tar"}
+
+
+#: Tabs from the first field of Edit Customer to its first custom field (past contact, place and sale).
+TO_CUSTOM_FIELDS = ("tab",) * 16
+
+
+@pytest.mark.parametrize("keys", [(), ("e", *TO_CUSTOM_FIELDS)], ids=["header", "edit_customer"])
+def test_customer_information_with_custom_fields(snap_compare, store, keys):
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    _with_custom_fields(store, lead_id)
+    assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, keys))

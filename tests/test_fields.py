@@ -35,7 +35,7 @@ def test_import_columns_search_keys_and_self_gen_fields_are_the_specs_uses():
 
 def test_edit_customer_checks_every_edited_field_and_nothing_else():
     blank = {name: "" for table in ("leads", "jobs") for name in used(table, "edited")}
-    assert set(check_customer_edit(blank)) == set(blank) | {"comment"}
+    assert set(check_customer_edit(blank)) == set(blank) | {"comment", "custom"}
     assert {"customer_status", "alt_email", "home_phone", "contract_cents"} <= set(blank)
 
 

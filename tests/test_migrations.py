@@ -178,6 +178,9 @@ def test_device_store_of_the_old_tree_is_upgraded_in_place(tmp_path, old):
     before = _dump(engine)
     engine.dispose()
 
+    # The search index's FTS5 shadow tables are its storage, made again when a column is added (client_0003):
+    # what it holds is compared through lead_search itself, and found by a MATCH below.
+    before = {name: dumped for name, dumped in before.items() if not name.startswith("lead_search_")}
     store = Store(path)
     try:
         _assert_nothing_lost(before, _dump(store.engine, {name: cols for name, (cols, _) in before.items()}))

@@ -166,3 +166,27 @@ def test_a_broad_query_lists_name_matches_first_then_the_rest(leads, monkeypatch
         assert [h.lead_id for h in search(s, "ann", limit=2)] == [h.lead_id for h in broad[:2]]
         assert len(search(s, "ann", limit=1)) == 1
 
+
+
+def test_text_and_choice_custom_values_are_found_until_their_field_is_deactivated(leads):
+    from dataclasses import replace
+
+    from rep_tui.domain.custom_fields import Definition
+    from rep_tui.store.custom_fields import definition_rows, save_definition
+
+    store, ids = leads
+    with store.session() as s:
+        save_definition(s, ACTOR, Definition("gate_code", "Gate Code", "text"))
+        save_definition(s, ACTOR, Definition("siding", "Siding", "choice", ("Cedar", "Fiber cement")))
+        save_definition(s, ACTOR, Definition("year_built", "Year Built", "number"))
+        writes.update(s, ACTOR, s.get(Lead, ids["Walsh"]),
+                      custom={"gate_code": "#8813", "siding": "Fiber cement", "year_built": 1962})
+    with store.session() as s:
+        assert [(h.lead_id, h.matched) for h in search(s, "8813")] == [(ids["Walsh"], "custom field")]
+        assert [h.lead_id for h in search(s, "fiber cem")] == [ids["Walsh"]]
+        assert search(s, "1962") == []  # a number is not text a rep searches by
+        gate = next((row_id, d) for row_id, d in definition_rows(s) if d.key == "gate_code")
+        save_definition(s, ACTOR, replace(gate[1], active=False), gate[0])
+    with store.session() as s:
+        assert search(s, "8813") == []  # kept on the lead, but neither shown nor searched
+        assert [h.lead_id for h in search(s, "fiber")] == [ids["Walsh"]]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Mapping
 
 from rep_tui.clock import local_today, zone
 from rep_tui.domain.dates import parse_day, parse_time
+from rep_tui.domain.custom_fields import Definition, form_check
 from rep_tui.domain.fields import Check, text, required, used
 from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.validation import Invalid
@@ -46,9 +47,20 @@ def _checks(table: str) -> dict[str, Check]:
     return {name: spec.check for name, spec in used(table, "edited").items()}
 
 
-def check_customer_edit(values: dict[str, str]) -> dict[str, Any]:
-    """The Edit Customer form's values (lead and job columns, and the comment), cleaned."""
-    clean = collect(values, {**_checks("leads"), **_checks("jobs"), COMMENT: text})
+def custom_control(key: str) -> str:
+    """The form control of a custom field (its key is a slug, so a valid widget id)."""
+    return f"custom-{key}"
+
+
+def check_customer_edit(values: dict[str, str], definitions: Iterable[Definition] = (),
+                        stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The Edit Customer form's values (lead and job columns, the comment, and
+    under "custom" the active custom fields' values by key), cleaned; `stored`:
+    the lead's custom values as they are."""
+    shown = [d for d in definitions if d.active]
+    custom_checks = {custom_control(d.key): form_check(d, stored or {}) for d in shown}
+    clean = collect(values, {**_checks("leads"), **_checks("jobs"), COMMENT: text, **custom_checks})
+    clean["custom"] = {d.key: clean.pop(custom_control(d.key)) for d in shown}
     total, sold = clean["total_units"], clean["sold_units"]
     if total is not None and sold is not None and sold > total:
         raise FormErrors({"sold_units": f"Sold units ({sold}) cannot be more than total units ({total})."})

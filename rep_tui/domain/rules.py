@@ -263,7 +263,7 @@ def _numeric(value: Any, precision: int | None, scale: int | None) -> Decimal:
 
 
 #: What a spec's rule may be given (other values fail the type's check instead).
-_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal}
+_PYTHON_KINDS = {"String": str, "Text": str, "Integer": int, "BigInteger": int, "Numeric": Decimal, "JSON": (dict, list)}
 
 
 def check_value(column: Any, value: Any) -> None:

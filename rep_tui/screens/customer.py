@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.domain.custom_fields import Definition
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
@@ -109,16 +110,18 @@ class LeadRead:
     users: list[tuple[str, uuid.UUID]]
     open_appointment_id: uuid.UUID | None
     reminders: list[Due]
+    definitions: list[Definition]
 
 
 def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
     from rep_tui.store import reminders
     from rep_tui.store.leads import load_lead, rep_names
-    from rep_tui.store.queries import appointment_to_result, result_codes
+    from rep_tui.store.queries import appointment_to_result, custom_definitions, result_codes
 
     appointment = appointment_to_result(session, lead_id)
     return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
-                    rep_names(session), appointment.id if appointment else None, reminders.of_lead(session, lead_id))
+                    rep_names(session), appointment.id if appointment else None, reminders.of_lead(session, lead_id),
+                    custom_definitions(session))
 
 
 class CustomerScreen(LeadActions, WaitsForData, Screen):
@@ -157,6 +160,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.users: list[tuple[str, uuid.UUID]] = []
         self.open_appointment_id: uuid.UUID | None = None
         self.reminders: list[Due] = []
+        #: The office's custom fields, as this device has them.
+        self.definitions: list[Definition] = []
         #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
         self.built_tabs: set[str] = set()
         self.filled_tabs: set[str] = set()
@@ -177,7 +182,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def on_mount(self) -> None:
         self.built_tabs.add(FIRST_TAB)
         self.reload()
-        reload_when_synced(self, {"leads", "users", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
+        reload_when_synced(self, {"leads", "users", "custom_fields", *LEAD_CHILDREN, *JOB_CHILDREN}, self.reload)
 
     def on_unmount(self) -> None:
         """Closed: let go of the sync's signal, or it keeps this screen in memory."""
@@ -193,6 +198,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.result_labels, self.users = read.result_labels, read.users
         self.open_appointment_id = read.open_appointment_id
         self.reminders = read.reminders
+        self.definitions = read.definitions
         lead_file = self.lead_file = read.lead_file
         self.filled_tabs.clear()
         if lead_file is None:
@@ -211,7 +217,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
 
     def _show_header(self) -> None:
         job = self._current_job()
-        self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None)
+        self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None,
+                                             self.definitions)
 
     async def _show_tab(self, tab: str) -> None:
         """A tab's widgets are built the first time it is shown, and filled

@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
+from rep_tui.domain.custom_fields import Definition
 from rep_tui.domain.fields import FieldSpec, used
-from rep_tui.domain.forms import COMMENT, FormErrors, check_customer_edit
+from rep_tui.domain.forms import COMMENT, FormErrors, check_customer_edit, custom_control
 from rep_tui.domain.validation import format_money
 from rep_tui.store.leads import JobFile
 from rep_tui.store.models import EDIT_SECTIONS, SALE, Job, Lead
@@ -23,9 +24,24 @@ from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.markup_text import in_markup
 
 
+#: The section of the fields the office defines, after the columns' sections.
+CUSTOM_SECTION = "Custom Fields"
+
+
 def _choices(name: str, spec: FieldSpec, value: str | None) -> Select:
-    return Select(((label, stored) for stored, label in spec.choices), id=name, prompt="(none)", compact=True,
-                  value=value if value in dict(spec.choices) else Select.NULL)
+    """A pick from the field's choices; a stored value no longer among them is
+    offered too, marked, so saving the form keeps it."""
+    choices = [(in_markup(label), stored) for stored, label in spec.choices]
+    if value is not None and value not in dict(spec.choices):
+        choices.append((in_markup(f"{value} (no longer a choice)"), value))
+    return Select(choices, id=name, prompt="(none)", compact=True, value=Select.NULL if value is None else value)
+
+
+def _custom_control(definition: Definition, value: Any) -> Widget:
+    name, spec = custom_control(definition.key), definition.spec
+    if spec.choices:
+        return _choices(name, spec, None if value is None else definition.typed(value))
+    return text_input(name, definition.typed(value), "e.g. 2026-12-03 or 12/3" if definition.kind == "date" else "")
 
 
 class EditCustomerScreen(FormDialog[dict]):
@@ -33,11 +49,14 @@ class EditCustomerScreen(FormDialog[dict]):
 
     dialog_title = "Edit Customer"
 
-    def __init__(self, lead: Lead, job: JobFile | None, result_codes: list[tuple[str, str]]) -> None:
+    def __init__(self, lead: Lead, job: JobFile | None, result_codes: list[tuple[str, str]],
+                 definitions: list[Definition] = ()) -> None:
         super().__init__()
         self.lead = lead
         self.job = job.job if job else None
         self.result_codes = result_codes
+        #: The office's active custom fields (those deactivated are kept on the lead, not shown).
+        self.definitions = [d for d in definitions if d.active]
 
     def _control(self, name: str, spec: FieldSpec, row: Lead | Job | None) -> Widget:
         """The input of one field (a display line for the few that are not typed as text)."""
@@ -58,6 +77,12 @@ class EditCustomerScreen(FormDialog[dict]):
                 for name, spec in used(table, "edited").items():
                     if spec.edited == section:
                         yield FormField(spec.label, self._control(name, spec, row))
+        if self.definitions:
+            yield Static(CUSTOM_SECTION, classes="section-title")
+            custom = self.lead.custom or {}
+            for definition in self.definitions:
+                yield FormField(definition.label, _custom_control(definition, custom.get(definition.key)),
+                                required=definition.required)
         yield FormField("Comments", text_input(COMMENT, placeholder="e.g. call after 5pm (added as a new comment)"))
 
     def _section_title(self, section: str) -> str:
@@ -74,7 +99,7 @@ class EditCustomerScreen(FormDialog[dict]):
     def submit(self) -> None:
         values = {name: "" if value is None else value for name, value in self.values().items()}
         try:
-            clean = check_customer_edit(values)
+            clean = check_customer_edit(values, self.definitions, self.lead.custom or {})
         except FormErrors as exc:
             self.show_errors(exc.errors)
             return

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 class LeadActions:
     """Customer Information's write actions; the screen gives `lead_id`,
-    `lead_file`, `job_index`, `result_labels`, `users`, `open_appointment_id`,
+    `lead_file`, `job_index`, `result_labels`, `users`, `open_appointment_id`, `definitions`,
     `active_tab`, `reload()` and the highlighted rows (`_current_id`, `_current_engagement`)."""
 
     def _write_answer(self, what: str, done: str, write: Callable[[Session, Any], object]) -> Callable[[Any], None]:
@@ -46,7 +46,7 @@ class LeadActions:
         job = lead_file.jobs[self.job_index] if lead_file.jobs else None
         job_id = job.job.id if job else None
         codes = list(self.result_labels.items())
-        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes), self._write_answer(
+        self.app.push_screen(EditCustomerScreen(lead_file.lead, job, codes, self.definitions), self._write_answer(
             "save the customer", "Customer saved.",
             lambda session, clean: save_customer_edit(session, actor, self.lead_id, job_id, clean)))
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select
 
 from rep_tui.blobs import BlobStore, is_name
 from rep_tui.clock import utcnow
+from rep_tui.domain.custom_fields import Definition
 from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.permissions import DEFAULT_GROUPS, Permission, default_grant
 from rep_tui.domain.rules import check_text, check_username
@@ -30,7 +31,7 @@ from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
 from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
-from rep_tui.store.models import Appointment, Attachment, Lead, Office, Target, Team, User, UserGroup
+from rep_tui.store.models import Appointment, Attachment, CustomField, Lead, Office, Target, Team, User, UserGroup
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
 from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
@@ -407,13 +408,33 @@ class ImportReport:
         return "\n".join(out)
 
 
-def _header(names: list[str]) -> list[str]:
-    cleaned = [n.strip().lower().replace(" ", "_").replace("-", "_") for n in names]
-    unknown = [raw for raw, name in zip(names, cleaned) if name not in LEAD_COLUMNS + EXTRA_COLUMNS]
+def _clean(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _custom_columns(conn: Connection) -> dict[str, Definition]:
+    """The office's active custom fields by the CSV column that may name them:
+    their label or their key (a lead column of the same name wins)."""
+    rows = conn.execute(select(CustomField.__table__).where(CustomField.deleted.is_(False),
+                                                            CustomField.active.is_(True))).mappings()
+    found: dict[str, Definition] = {}
+    for definition in map(Definition.of, rows):
+        for name in (_clean(definition.label), definition.key):
+            if name not in LEAD_COLUMNS + EXTRA_COLUMNS:
+                found.setdefault(name, definition)
+    return found
+
+
+def _header(names: list[str], custom: dict[str, Definition]) -> list[str]:
+    cleaned = [_clean(n) for n in names]
+    unknown = [raw for raw, name in zip(names, cleaned) if name not in LEAD_COLUMNS + EXTRA_COLUMNS
+               and name not in custom]
     if unknown:
+        fields = f"; and the custom fields {', '.join(sorted(custom))}" if custom else ""
         raise AdminError(f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; a lead import knows "
-                         f"{', '.join(LEAD_COLUMNS + EXTRA_COLUMNS)}.")
-    twice = sorted({n for n in cleaned if cleaned.count(n) > 1})
+                         f"{', '.join(LEAD_COLUMNS + EXTRA_COLUMNS)}{fields}.")
+    fields = [custom[n].key if n in custom else n for n in cleaned]  # a custom field's label and key are one field
+    twice = sorted({raw for raw, name in zip(names, fields) if fields.count(name) > 1})
     if twice:
         raise AdminError(f"line 1: column(s) given twice: {', '.join(twice)}.")
     return cleaned
@@ -423,9 +444,11 @@ class _LineChecker:
     """Turns one CSV line into a lead's column values with the app's own
     checks (those of a self-gen lead), and says what is wrong, by column."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, custom: dict[str, Definition]) -> None:
         self._conn = conn
         self._reps: dict[str, uuid.UUID | str] = {}
+        #: The file's custom field columns, by column.
+        self._custom = custom
 
     def rep(self, username: str) -> uuid.UUID:
         """The id of an active user, or Invalid saying why not."""
@@ -465,6 +488,15 @@ class _LineChecker:
             values["rep_id"] = self.rep(cells.get("rep", "").strip() or rep)
         except Invalid as exc:
             found["rep"] = str(exc)
+        values["custom"] = {}
+        for column, definition in self._custom.items():
+            try:
+                value = definition.spec.check(cells.get(column, ""))
+            except Invalid as exc:
+                found.setdefault(column, str(exc))
+                continue
+            if value is not None:
+                values["custom"][definition.key] = value
         return values, found
 
 
@@ -480,11 +512,11 @@ def _control_characters(cells: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _read_lines(source: TextIO) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_lines(source: TextIO, custom: dict[str, Definition]) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header's column names and (line number, cells) per non-empty line."""
     reader = csv.reader(source)
     try:
-        header = _header(next(reader))
+        header = _header(next(reader), custom)
         return header, [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
     except StopIteration:
         raise AdminError("The file is empty: its first line names the columns.") from None
@@ -532,11 +564,14 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
     `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
     problem names its line and column; leads sharing a phone or email with
     an earlier one (in the database or the file) are reported, and with
-    `skip_duplicates` left out."""
-    header, lines = _read_lines(source)
+    `skip_duplicates` left out. A column may name a custom field (by its label
+    or key): its cells are checked with the field's rule, as Edit Customer checks them."""
+    with engine.connect() as conn:
+        custom = _custom_columns(conn)
+    header, lines = _read_lines(source, custom)
     report, good = ImportReport(lines=len(lines)), []
     with engine.connect() as conn:
-        checker = _LineChecker(conn)
+        checker = _LineChecker(conn, {name: custom[name] for name in header if name in custom})
         if "rep" not in header:
             if not rep:
                 raise AdminError("Whose leads are these? Give --rep USERNAME, or a rep column.")

@@ -197,6 +197,11 @@ def lacks(permission: Permission) -> str:
     return f"You may not do this: {permission.label.lower()} needs a permission your group lacks."
 
 
+def lacks(permission: Permission) -> str:
+    """What a user is told when their permissions lack `permission` (an HTTP refusal or a refused change)."""
+    return f"You may not do this: {permission.label.lower()} needs a permission your group lacks."
+
+
 def require(user: Principal, permission: Permission) -> None:
     """Refuse (403, in plain words) a user whose permissions lack `permission`."""
     if not user.may(permission):

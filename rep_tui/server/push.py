@@ -33,6 +33,7 @@ from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, Stri
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.custom_fields import Definition, check_custom, merge_values
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
@@ -41,10 +42,10 @@ from rep_tui.server import blobs, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Job, Lead, ResultCode, Target, User
+from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, ResultCode, Target, User
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
-from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
+from rep_tui.sync.tables import FIXED_COLUMNS, JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
 
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
@@ -104,6 +105,8 @@ class Push:
     seen_by: dict[Any, set[uuid.UUID]] = field(default_factory=dict)
     #: Leads whose viewers changed: their trees get new versions before commit, all in a few statements.
     moved: list[uuid.UUID] = field(default_factory=list)
+    #: The office's custom fields by key, as read for this push (forgotten when they change, and on every rollback).
+    _definitions: dict[str, Definition] | None = None
 
     def mark(self) -> tuple[int, ...]:
         return len(self.history), len(self.stamped), len(self.exits), len(self.births), len(self.moved)
@@ -114,6 +117,7 @@ class Push:
             del items[size:]
         self.present.clear()
         self.seen_by.clear()
+        self._definitions = None
 
     def viewers(self, rep_id: Any) -> set[uuid.UUID]:
         """`scoping.viewers`, asked once per rep while no user or team changes (a reassignment of many leads)."""
@@ -125,6 +129,15 @@ class Push:
         """A row of `table` changed: who sees whose leads may have changed with it."""
         if table in ("users", "teams"):
             self.seen_by.clear()
+        if table == "custom_fields":
+            self._definitions = None
+
+    def definitions(self) -> dict[str, Definition]:
+        """The custom fields `leads.custom` is checked against: the server's, whatever the device knew."""
+        if self._definitions is None:
+            rows = self.conn.execute(select(CustomField.__table__).where(CustomField.deleted.is_(False))).mappings()
+            self._definitions = {row["key"]: Definition.of(row) for row in rows}
+        return self._definitions
 
 
 def _row(conn: Connection, table: str, row_id: uuid.UUID) -> dict[str, Any] | None:
@@ -202,8 +215,12 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             continue
         try:
             check_value(cols[name], new)
+            if (m.table, name) == ("leads", "custom") and new is not None:
+                check_custom(push.definitions(), base if m.op == "update" else None, new)
         except Invalid as exc:
             raise Rejected(_printable(f"{name}: {exc}")) from None
+        if m.op == "update" and name in FIXED_COLUMNS.get(m.table, ()) and new != base:
+            raise Rejected(f"{name}: fixed once the row is made (deactivate it and add another)")
         if name in RESULT_CODES.get(m.table, ()) and new is not None and new != base:
             _check_result_code(push, name, new)
         if cols[name].foreign_keys and new is not None:
@@ -377,6 +394,10 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
     changes, conflicts = {}, []
     for name, (base, new) in fields.items():
         now = current[name]
+        if now != base and (table, name) == ("leads", "custom") and isinstance(now, dict):
+            # another device changed other custom fields meanwhile: each field stands on its own
+            merged = merge_values(base or {}, new or {}, now)
+            base, new = (now, merged) if merged is not None else (base, new)
         if now == new:
             continue
         if now == base:
@@ -530,6 +551,9 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     try:
         rows = []
         for m in ms:
+            refusal = scoping.write_refusal(m.table, m.op, push.user)
+            if refusal:
+                raise Rejected(refusal)
             rows.append((m.table, _new_row(push, m, check(push, m, decode(m.table, m.fields)))))
             push.present.add((m.table, m.row_id))  # later rows of this push may name it
         by_table, batches = defaultdict(list), defaultdict(list)

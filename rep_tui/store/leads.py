@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from rep_tui.blobs import BlobStore, FileChunks, TooLarge
 from rep_tui.clock import utcnow
+from rep_tui.domain.custom_fields import merged
 from rep_tui.domain.fields import used, with_derived
 from rep_tui.domain.forms import COMMENT
 from rep_tui.domain.validation import Invalid
 from rep_tui.store import reminders, writes
+from rep_tui.store.queries import custom_definitions
 from rep_tui.store.models import (
     Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, Job, Lead, Note, Payment, User,
 )
@@ -167,6 +169,9 @@ def save_customer_edit(
     changes = with_derived("leads", {name: clean[name] for name in used("leads", "edited")})
     if clean["email"] != lead.email:
         changes["invalid_email"] = False
+    custom = merged(custom_definitions(session), lead.custom or {}, clean.get("custom", {}))
+    if custom != (lead.custom or {}):
+        changes["custom"] = custom
     writes.update(session, actor, lead, **changes)
     job_changes = {name: clean[name] for name in used("jobs", "edited")}
     job = session.get(Job, job_id) if job_id else None

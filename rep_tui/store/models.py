@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rep_tui.clock import utcnow
-from rep_tui.domain import rules
+from rep_tui.domain import custom_fields, rules
 from rep_tui.domain.dates import parse_month
 from rep_tui.domain.fields import Shown, field, trimmed
 from rep_tui.domain.validation import (
@@ -127,6 +127,21 @@ class ResultCode(Synced, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class CustomField(Synced, Base):
+    """A customer field the office defines (`domain.custom_fields`): values
+    live in `Lead.custom` under its key, which (like its kind) never changes."""
+
+    __tablename__ = "custom_fields"
+    key: Mapped[str] = mapped_column(String(40), unique=True, info=field("Key", rule=custom_fields.check_key))
+    label: Mapped[str] = mapped_column(String(60), info=field("Label", required=True))
+    kind: Mapped[str] = mapped_column(String(12), info=field("Kind", choices=custom_fields.KINDS))
+    choices: Mapped[list] = mapped_column(JSON, default=list, info=field(
+        "Choices", rule=custom_fields.check_choices))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 # --- leads and what hangs off them -----------------------------------------
 
 # Edit Customer's sections, in order.
@@ -187,7 +202,8 @@ class Lead(Synced, Base):
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True, info=field(
         "Follow-up Date", check=rules.check_day, imported=True, header=Shown(0, 3, "Follow-up")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    custom: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Values of the fields the office defines (`CustomField`), by key: checked by `domain.custom_fields`.
+    custom: Mapped[dict] = mapped_column(JSON, default=dict, info=field("Custom Fields", rule=rules.check_json_object))
 
     jobs: Mapped[list[Job]] = relationship(back_populates="lead", order_by="Job.appointment_at")
 
@@ -443,7 +459,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
+        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission, InvoiceItem,
         Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
     )
 }

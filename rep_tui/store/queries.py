@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow, zone
 from rep_tui.domain import stats as stats_rules
+from rep_tui.domain.custom_fields import Definition, ordered
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.store.client_models import LocalSetting
-from rep_tui.store.models import Appointment, Commission, Job, Lead, Office, ResultCode, Team, User, UserGroup
+from rep_tui.store.models import (
+    Appointment, Commission, CustomField, Job, Lead, Office, ResultCode, Team, User, UserGroup,
+)
 
 # --- who -------------------------------------------------------------------
 
@@ -68,6 +71,11 @@ def team_members(session: Session, manager: User) -> list[User]:
         teams = select(Team.id).where(Team.manager_id == manager.id)
         stmt = stmt.where(or_(User.team_id.in_(teams), User.team_id == manager.team_id))
     return list(session.scalars(stmt.order_by(User.full_name)))
+
+
+def custom_definitions(session: Session) -> list[Definition]:
+    """The office's custom fields as this device last synced them (deactivated ones too), in the office's order."""
+    return ordered(Definition.of(row) for row in session.scalars(select(CustomField).where(CustomField.deleted.is_(False))))
 
 
 def result_codes(session: Session) -> list[ResultCode]:

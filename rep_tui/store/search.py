@@ -1,5 +1,6 @@
 """Finding a lead by anything a rep remembers: an FTS5 index over names,
-address, email, PID and Job IDs, and phones in every format.
+address, email, PID and Job IDs, phones in every format, and the values of
+the office's text and choice custom fields (`domain.custom_fields`).
 
 The index holds folded words ("O'Brien" is indexed as "o", "brien" and
 "obrien"; accents are dropped) and, for each phone, its 10 digits, last 7
@@ -9,6 +10,7 @@ and last 4, so "(555) 123-4567", "555.123.4567", "+1 555 123 4567" and
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -19,12 +21,14 @@ from sqlalchemy import Connection, Integer, String, column, func, literal_column
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from rep_tui.domain.custom_fields import SEARCHED_KINDS
 from rep_tui.domain.fields import used
 from rep_tui.domain.text import digits, words
-from rep_tui.store.models import Appointment, Job, Lead, User
+from rep_tui.store.models import Appointment, CustomField, Job, Lead, User
 
-COLUMNS = ("name", "address", "contact", "ids", "phones")
-FIELD_LABELS = {"name": "name", "address": "address", "contact": "email", "ids": "PID / Job ID", "phones": "phone"}
+COLUMNS = ("name", "address", "contact", "ids", "phones", "custom")
+FIELD_LABELS = {"name": "name", "address": "address", "contact": "email", "ids": "PID / Job ID", "phones": "phone",
+                "custom": "custom field"}
 _PHONE_LIKE = re.compile(r"^[\d\s().+\-]+$")
 
 
@@ -70,8 +74,19 @@ def _words(lead: dict, names: tuple[str, ...]) -> str:
     return " ".join(words(" ".join(str(lead.get(k) or "") for k in names)))
 
 
-def document(lead: dict, job_numbers: Iterable[int | None]) -> tuple[str, str, str, str, str]:
-    """The five indexed texts of one lead (a dict of its columns)."""
+def searched_keys(conn: Connection) -> tuple[str, ...]:
+    """The keys of the active custom fields whose values are searched (text and choice)."""
+    return tuple(conn.execute(select(CustomField.key).where(
+        CustomField.active.is_(True), CustomField.deleted.is_(False), CustomField.kind.in_(SEARCHED_KINDS))).scalars())
+
+
+def _custom_words(custom: dict | str | None, keys: tuple[str, ...]) -> str:
+    values = json.loads(custom) if isinstance(custom, str) else custom or {}
+    return " ".join(words(" ".join(str(values[k]) for k in keys if isinstance(values.get(k), str))))
+
+
+def document(lead: dict, job_numbers: Iterable[int | None], custom_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The six indexed texts of one lead (a dict of its columns)."""
     emails = [e for e in (lead.get(k) for k in EMAIL_FIELDS) if e]
     contact = " ".join(words(" ".join(e.replace("@", " ") for e in emails)))
     contact += " " + " ".join(re.sub(r"[^0-9a-z]", "", e.split("@")[0].lower()) for e in emails)
@@ -79,7 +94,8 @@ def document(lead: dict, job_numbers: Iterable[int | None]) -> tuple[str, str, s
     phones = " ".join(
         tok for k in PHONE_FIELDS for tok in _phone_tokens(lead.get(f"{k}_e164"), lead.get(k))
     )
-    return _words(lead, NAME_FIELDS), _words(lead, PLACE_FIELDS), contact.strip(), ids, phones
+    return (_words(lead, NAME_FIELDS), _words(lead, PLACE_FIELDS), contact.strip(), ids, phones,
+            _custom_words(lead.get("custom"), custom_keys))
 
 
 def _write_documents(conn: Connection, docs: Sequence[tuple[str, tuple[str, ...]]]) -> None:
@@ -93,8 +109,9 @@ def _write_documents(conn: Connection, docs: Sequence[tuple[str, tuple[str, ...]
         else:
             conn.execute(text("DELETE FROM lead_search WHERE rowid = :k"), {"k": key})
         conn.execute(
-            text("INSERT INTO lead_search (rowid, name, address, contact, ids, phones) VALUES (:k, :a, :b, :c, :d, :e)"),
-            {"k": key, "a": doc[0], "b": doc[1], "c": doc[2], "d": doc[3], "e": doc[4]},
+            text("INSERT INTO lead_search (rowid, name, address, contact, ids, phones, custom) "
+                 "VALUES (:k, :a, :b, :c, :d, :e, :f)"),
+            {"k": key, "a": doc[0], "b": doc[1], "c": doc[2], "d": doc[3], "e": doc[4], "f": doc[5]},
         )
 
 
@@ -109,14 +126,15 @@ def index_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
     """Bring the index up to date for these leads (deleted ones leave it)."""
     session.flush()
     conn = session.connection()
-    docs = []
+    docs, keys = [], None
     for lead_id in set(lead_ids):
         lead = session.get(Lead, lead_id)
         if lead is None or lead.deleted:
             _drop(conn, lead_id.hex)
             continue
         numbers = session.scalars(select(Job.job_number).where(Job.lead_id == lead_id, Job.deleted.is_(False)))
-        docs.append((lead_id.hex, document(lead.__dict__, numbers)))
+        keys = searched_keys(conn) if keys is None else keys
+        docs.append((lead_id.hex, document(lead.__dict__, numbers, keys)))
     _write_documents(conn, docs)
 
 
@@ -131,12 +149,14 @@ def rebuild_index(conn: Connection) -> int:
     jobs: dict[str, list[int]] = {}
     for lead_hex, number in conn.exec_driver_sql("SELECT lead_id, job_number FROM jobs WHERE deleted = 0").all():
         jobs.setdefault(lead_hex, []).append(number)
-    rows = conn.exec_driver_sql(f"SELECT k.key, k.lead_id, {', '.join('l.' + c for c in _INDEXED)} "
+    read = (*_INDEXED, "custom")
+    rows = conn.exec_driver_sql(f"SELECT k.key, k.lead_id, {', '.join('l.' + c for c in read)} "
                                 "FROM search_keys k JOIN leads l ON l.id = k.lead_id ORDER BY k.key").all()
-    docs = [(key, *document(dict(zip(_INDEXED, lead)), jobs.get(lead_hex, ()))) for key, lead_hex, *lead in rows]
+    keys = searched_keys(conn)
+    docs = [(key, *document(dict(zip(read, lead)), jobs.get(lead_hex, ()), keys)) for key, lead_hex, *lead in rows]
     if docs:
-        conn.exec_driver_sql("INSERT INTO lead_search (rowid, name, address, contact, ids, phones) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", docs)
+        conn.exec_driver_sql("INSERT INTO lead_search (rowid, name, address, contact, ids, phones, custom) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
     conn.exec_driver_sql("INSERT INTO lead_search (lead_search) VALUES ('optimize')")
     return len(docs)
 
@@ -150,8 +170,8 @@ def match_expression(query: str) -> str | None:
         number = digits(query)
         if len(number) == 11 and number.startswith("1"):
             number = number[1:]
-        if number:  # the address column holds ZIP codes and house numbers, which look like numbers too
-            return f'{{phones ids address}} : "{number}"*'
+        if number:  # ZIP codes, house numbers and custom texts (a gate code) look like numbers too
+            return f'{{phones ids address custom}} : "{number}"*'
     terms = [f'"{w}"*' for w in dict.fromkeys(words(query.replace("@", " ")))]
     return " AND ".join(terms) if terms else None
 
@@ -197,7 +217,7 @@ BROAD_QUERY = 300
 # every step below works on FTS rowids ("keys"); lead ids come in at the end.
 _INDEX = table("lead_search", column("rowid", Integer), *(column(c, String) for c in COLUMNS))
 _KEYS = table("search_keys", column("key", Integer), column("lead_id", String))
-_RANK = func.bm25(literal_column("lead_search"), 10.0, 4.0, 3.0, 8.0, 8.0)
+_RANK = func.bm25(literal_column("lead_search"), 10.0, 4.0, 3.0, 8.0, 8.0, 3.0)
 
 
 def _fts_keys(expression: str, filters: SearchFilters):

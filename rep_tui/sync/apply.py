@@ -186,7 +186,9 @@ def apply_page(store: Store, page: PullPage, *, reindex: bool, seen: set[tuple[s
             if reindex and table in ("leads", "jobs"):
                 touched |= {uuid.UUID(row["id" if table == "leads" else "lead_id"]) for row in rows}
         _add_history(conn, page)
-        if reindex and touched:
+        if reindex and page.upserts.get("custom_fields"):  # which values are searched may have changed
+            search.rebuild_index(conn)
+        elif reindex and touched:
             search.index_leads(session, touched)
         if not reindex:
             set_int(session, INDEX_STALE, 1)

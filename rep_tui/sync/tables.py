@@ -9,12 +9,15 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
-REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes"})
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes", "custom_fields"})
 #: Tables an office function changes: the permission a write needs (whatever the role).
 WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
     "result_codes": Permission.EDIT_RESULT_CODES, "targets": Permission.SET_TARGETS,
+    "custom_fields": Permission.EDIT_CUSTOM_FIELDS,
 }
+#: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
+FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"})}
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})

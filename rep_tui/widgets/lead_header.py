@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterable
 
 from textual import events
 from textual.app import ComposeResult
@@ -25,6 +25,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Button
 
+from rep_tui.domain.custom_fields import Definition, filled
 from rep_tui.domain.dates import format_day
 from rep_tui.domain.fields import FieldSpec, used
 from rep_tui.domain.safe_text import visible
@@ -68,8 +69,9 @@ def _placed() -> list[tuple[str, FieldSpec]]:
     return sorted(found, key=lambda item: (item[1].header.line, item[1].header.order))
 
 
-def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
-    """The header's fields in groups (lines), each field present only when it has a value."""
+def header_groups(lead: Lead, job_number: int | None, definitions: Iterable[Definition] = ()) -> list[list[Content]]:
+    """The header's fields in groups (lines), each field present only when it
+    has a value; the office's custom fields that hold one on a line of their own."""
     groups: dict[int, list[Content]] = {}
     for name, spec in _placed():
         if name in DISPLAY:
@@ -82,7 +84,10 @@ def header_groups(lead: Lead, job_number: int | None) -> list[list[Content]]:
         tag = spec.header.tag
         groups.setdefault(spec.header.line, []).append(
             Content.styled(f"{tag} ", "$text-muted") + shown if tag else shown)
-    return [groups[line] for line in sorted(groups)]
+    lines = [groups[line] for line in sorted(groups)]
+    custom = [Content.styled(f"{d.label} ", "$text-muted") + Content(d.shown(value))
+              for d, value in filled(definitions, lead.custom or {})]
+    return lines + [custom] if custom else lines
 
 
 def _shown(field: Content) -> Content:
@@ -153,8 +158,8 @@ class LeadHeader(Horizontal):
         """Narrow below 100 columns (a class on this header only: restyling it is cheap)."""
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
-    def show_lead(self, lead: Lead, job_number: int | None) -> None:
-        self.query_one(FieldLines).show(header_groups(lead, job_number))
+    def show_lead(self, lead: Lead, job_number: int | None, definitions: Iterable[Definition] = ()) -> None:
+        self.query_one(FieldLines).show(header_groups(lead, job_number, definitions))
 
     def show_message(self, text: str) -> None:
         """A sentence instead of the details (the lead is gone)."""

@@ -55,10 +55,12 @@ ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's l
            "upload a blob", "read Bob's attachment by SHA", "attach Bob's SHA, then read it",
            "history of Ann's lead", "remind Carl on Ann's lead", "Bob's reminder on Carl's lead arrives",
            "mark Bob's reminder on Carl's lead done", "reassign a North lead within North",
-           "reassign Carl's lead to Ann", "set Ann's target", "set Carl's target")
+           "reassign Carl's lead to Ann", "set Ann's target", "set Carl's target", "define a custom field")
 #: subject: the outcome of each action, in the order of ACTIONS. A pull's
 #: outcome is whose leads arrive; a push's, the mutation's status; a blob's,
 #: the HTTP status; history, whether Ada's edit of Ann's lead arrives.
+#: "define a custom field" needs the permission to edit custom fields (an
+#: admin's by default), whose leads one sees notwithstanding.
 #: "attach Bob's SHA" puts Bob's file's SHA on an attachment of a lead of
 #: one's own (the attachment is stored) and reads the blob through it.
 #: Reminders: anyone who sees a lead may remind anyone on it; the office gave
@@ -66,17 +68,17 @@ ACTIONS = ("pull", "push to Ann's lead", "push to Bob's lead", "push to Carl's l
 #: mark done, as may whoever sees Carl's lead.
 POLICY: dict[str, tuple[Any, ...]] = {
     "rep": ({ANN}, APPLIED, REJECTED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, True,
-            APPLIED, False, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
+            APPLIED, False, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
     "second rep": ({BOB}, REJECTED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, False,
-                   REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED),
+                   REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
     "other team's rep": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
-                         REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED),
+                         REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
     "manager": ({ANN, BOB}, APPLIED, APPLIED, REJECTED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True,
-                APPLIED, False, REJECTED, APPLIED, REJECTED, APPLIED, REJECTED),
+                APPLIED, False, REJECTED, APPLIED, REJECTED, APPLIED, REJECTED, REJECTED),
     "other team's manager": ({CARL}, REJECTED, REJECTED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 404, 404, False,
-                             REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, APPLIED),
+                             REJECTED, True, APPLIED, REJECTED, REJECTED, REJECTED, APPLIED, REJECTED),
     "admin": ({ANN, BOB, CARL}, APPLIED, APPLIED, APPLIED, AUTHOR_IS_SIGNED_IN_USER, 201, 200, 200, True,
-              APPLIED, True, APPLIED, APPLIED, APPLIED, APPLIED, APPLIED),
+              APPLIED, True, APPLIED, APPLIED, APPLIED, APPLIED, APPLIED, APPLIED),
     "disabled user": (DENIED,) * len(ACTIONS),
     "no token": (DENIED,) * len(ACTIONS),
     "garbage token": (DENIED,) * len(ACTIONS),
@@ -361,6 +363,21 @@ def _set_target(rep: str, action: str) -> Callable[[World, str], Any]:
     return set_target
 
 
+def _define_a_custom_field(world: World, subject: str) -> Any:
+    key = f"f_{uuid.uuid4().hex[:8]}"
+    row = uuid.uuid4()
+    answer = world.push(subject, _mutation("insert", "custom_fields", row, key=(None, key), label=(None, key),
+                                           kind=(None, "text")))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    stored = row in server_rows(world.server.engine, "custom_fields")
+    assert stored == (result["status"] == APPLIED), result
+    if result["status"] == REJECTED:
+        assert "edit custom fields needs a permission" in result["reason"], result
+    return result["status"]
+
+
 DO: dict[str, Callable[[World, str], Any]] = {
     "pull": _pulled_leads, "push to Ann's lead": _push_to(ANN), "push to Bob's lead": _push_to(BOB),
     "push to Carl's lead": _push_to(CARL), "comment as Ada": _comment_as_ada, "upload a blob": _upload_a_blob,
@@ -370,7 +387,7 @@ DO: dict[str, Callable[[World, str], Any]] = {
     "mark Bob's reminder on Carl's lead done": _mark_bobs_reminder_done,
     "reassign a North lead within North": _reassign_within_north,
     "reassign Carl's lead to Ann": _reassign_carls_lead_to_ann, "set Ann's target": _set_target(ANN, "set Ann's target"),
-    "set Carl's target": _set_target(CARL, "set Carl's target"),
+    "set Carl's target": _set_target(CARL, "set Carl's target"), "define a custom field": _define_a_custom_field,
 }
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")

@@ -175,6 +175,7 @@ HOSTILE_LEAD_VALUES = [
     ("custom", "a plain string", "JSON object"),
     ("custom", "NESTED", "deeper than 8"),
     ("custom", {"blob": "x" * 20_000}, "bytes as JSON"),
+    ("custom", {"roof": {"age": 12}}, "no custom field 'roof'"),
     ("zip", "6061", "ZIP code"),
     ("email", "not an email", "email"),
     ("invalid_email", "false", "true or false"),
@@ -192,6 +193,9 @@ def _nested(levels: int) -> dict:
 
 
 def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(server, company, devices):
+    from rep_tui.server import custom_fields
+
+    custom_fields.add_field(server.engine, "Roof Age", "number")
     ann = _auth(server, "ann")
     lead = company.leads["ann"][0]
     before = server_rows(server.engine, "leads")[lead]
@@ -206,7 +210,7 @@ def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(serve
     mutations.append({**_update(good, "leads", lead, city="Naperville", state="IL", home_phone="(312) 555-0142"),
                       "fields": {"city": [None, "Naperville"], "state": [None, "IL"],
                                  "customer_status": [None, "sold"],
-                                 "home_phone": [None, "(312) 555-0142"], "custom": [{}, {"roof": {"age": 12}}],
+                                 "home_phone": [None, "(312) 555-0142"], "custom": [{}, {"roof_age": 12}],
                                  "last_name": ["Customer", "O'Brien Jr."]}})
     mutations.append(_insert(good + 1, "comments", uuid.uuid4(), lead_id=str(lead), author_name="x",
                              body="gate code 42\n\tback door"))  # newline and tab are fine in long text
@@ -222,7 +226,7 @@ def test_hostile_values_are_refused_with_their_reason_and_the_rest_applies(serve
     after = server_rows(server.engine, "leads")[lead]
     assert after == {**before, "city": "Naperville", "state": "IL", "home_phone": "(312) 555-0142",
                      "customer_status": "sold",
-                     "custom": {"roof": {"age": 12}}, "last_name": "O'Brien Jr."}
+                     "custom": {"roof_age": 12}, "last_name": "O'Brien Jr."}
     for username in ("ann", "maria"):  # pull still works for everyone
         assert devices(username).sync().error is None
 
