@@ -187,8 +187,10 @@ def check_json_object(value: Any) -> dict:
     return check_json(value)
 
 
-def check_json(value: Any) -> Any:
-    """Any JSON value, within the limits on depth, size and text."""
+def check_json(value: Any) -> dict | list:
+    """A JSON column's value: an object or a list, not too deep or big, its texts valid."""
+    if not isinstance(value, (dict, list)):
+        raise Invalid(f"It must be a JSON object or list, not {type(value).__name__}.")
     if json_depth(value) > MAX_JSON_DEPTH:
         raise Invalid(f"It nests deeper than {MAX_JSON_DEPTH} levels.")
     try:
