@@ -75,3 +75,14 @@ def test_map_link_over_ssh(snap_compare, store, monkeypatch):
     with store.session() as session:
         lead_id = sale_lead(session)
     assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, ("m",)))
+
+
+def test_job_tab_payments_for_a_user_who_takes_them(snap_compare, store):
+    """The Job tab's payments in view (tab from the tab's panel focuses them), with the keys a user with the permission has."""
+    from rep_tui.domain.permissions import Permission, granted
+
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    app = RepApp(store)
+    app.permissions = granted("rep") | {Permission.EDIT_PAYMENTS}
+    assert snap_compare(app, terminal_size=(80, 24), run_before=showing(lead_id, ("j", "tab")))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from rep_tui.clock import local_today, zone
 from rep_tui.domain.dates import parse_day, parse_time
-from rep_tui.domain.fields import Check, text, required, used
+from rep_tui.domain.fields import Check, specs, text, required, used
 from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.validation import Invalid
 
@@ -121,3 +121,24 @@ def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
         "follow_up": bool(values.get("follow_up")), "follow_up_assignee_id": values.get("follow_up_assignee_id"),
         "completed": bool(values.get("completed")),
     }
+
+
+def check_payment(values: dict[str, str], today: date) -> dict[str, Any]:
+    """The payment form's values as Payment columns: an amount above zero
+    ("1,234.50", "$1234.5"), a date (today when left empty), a method from the list, a note."""
+    spec = specs("payments")
+    amount = spec["amount_cents"]
+
+    def amount_check(value: str) -> int:
+        cents = amount.check(value)
+        if cents is None:
+            raise Invalid("Amount is required.")
+        if cents == 0:
+            raise Invalid("A payment is more than $0.")
+        return cents
+
+    return collect(values, {
+        "amount_cents": amount_check,
+        "paid_on": lambda value: parse_day(value, today, allow_past=True) if value.strip() else today,
+        "method": spec["method"].check, "note": spec["note"].check,
+    })

@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.leads import LeadFile
@@ -61,8 +62,8 @@ TAB_KEYS = Binding.Group("Tabs", compact=True)
 JOB_KEYS = Binding.Group("Jobs")  # one footer item: "[] Jobs"
 # Actions that only make sense on some tabs.
 ACTION_TABS = {
-    "add": ("comments", "contacts", "engagements"),
-    "delete": ("contacts", "engagements"),
+    "add": ("job", "comments", "contacts", "engagements"),
+    "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
     "other_job": ("job",),
 }
@@ -195,6 +196,11 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def _current_job(self):
         return self.lead_file.jobs[self.job_index] if self.lead_file.jobs else None
 
+    def _takes_payments(self) -> bool:
+        """Whether the Job tab's a/x add and delete payments: a job to take them on, and the permission."""
+        return bool(self.lead_file and self.lead_file.jobs) and self.app.may(Permission.SEE_PAYMENTS) \
+            and self.app.may(Permission.EDIT_PAYMENTS)
+
     def _show_header(self) -> None:
         job = self._current_job()
         self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None)
@@ -214,8 +220,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     async def _fill_tab(self, tab: str) -> None:
         lead_file, tz = self.lead_file, self.app.tz
         if tab == "job":
-            self.query_one(JobPanel).show_job(self._current_job(), self.job_index, len(lead_file.jobs), tz,
-                                              self.result_labels)
+            self.query_one(JobPanel).show_job(
+                self._current_job(), self.job_index, len(lead_file.jobs), tz, self.result_labels,
+                receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
+                edit_payments=self._takes_payments())
         elif tab in ("notes", "comments"):
             posts = lead_file.notes if tab == "notes" else lead_file.comments
             await self.query_one(f"#{tab}-list", PostList).show_posts(
@@ -272,6 +280,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
+        if action in ("add", "delete") and self.active_tab == "job":
+            return self._takes_payments()
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment") and self.lead_file is None:
             return None
@@ -319,7 +329,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
 
     def palette_commands(self):
         """This lead's actions, for the command palette."""
+        payments = [("Add payment", self.action_add_payment, "a on the Job tab")] if self._takes_payments() else []
         return [
+            *payments,
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

@@ -4,7 +4,8 @@ A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone, writable by admins.
 Notes, payments and commissions are office data: reps and managers read them
-only. Comments are append-only."""
+only, unless a permission lets them take payments; a rep's sale writes the
+rep's own commission row (checked in `push`). Comments are append-only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.server.auth import Principal
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
 from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
@@ -105,6 +107,11 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
         return None
     if table in REFERENCE_TABLES:
         return f"only an admin may change {table}"
+    if table == "payments":
+        return None if user.may(Permission.EDIT_PAYMENTS) else (
+            f"payments are office data: {Permission.EDIT_PAYMENTS.label.lower()} needs a permission you do not have")
+    if table == "commissions" and op != "delete":
+        return None  # only the user's own, at their rate of the sale: `push.check_commission`
     if table in OFFICE_TABLES:
         return f"{table} are office data: read-only for a {user.role}"
     if table in APPEND_ONLY and op != "insert":

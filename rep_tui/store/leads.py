@@ -51,6 +51,13 @@ class JobFile:
     def paid_total(self) -> int:
         return sum(p.amount_cents for p in self.payments)
 
+    @property
+    def balance_due(self) -> int | None:
+        """What the customer still owes on this job, from its live payments (so it follows a new one at once)."""
+        from rep_tui.domain.money import balance_due
+
+        return balance_due(self.job.contract_cents, (p.amount_cents for p in self.payments))
+
 
 @dataclass(frozen=True)
 class LeadFile:
@@ -79,6 +86,11 @@ class LeadFile:
 
     def engagement_subject(self, engagement_id: uuid.UUID | None) -> str:
         return next((e.subject for e in self.engagements if e.id == engagement_id), "")
+
+    @property
+    def receivable(self) -> int:
+        """A/R: what the customer owes across all their jobs."""
+        return sum(j.balance_due or 0 for j in self.jobs)
 
     @property
     def current_job(self) -> JobFile | None:

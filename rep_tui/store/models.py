@@ -207,11 +207,17 @@ class Job(Synced, Base):
 
 
 class Payment(Synced, Base):
+    """Money the customer paid on a job: office data, written by users with
+    the permission to (`Permission.EDIT_PAYMENTS`)."""
+
     __tablename__ = "payments"
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
-    paid_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[str | None] = mapped_column(String(40))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field(
+        "Amount", check=parse_money, rule=rules.positive, required=True, placeholder="e.g. 1,234.50"))
+    paid_on: Mapped[date] = mapped_column(Date, info=field("Date", placeholder="e.g. today, 12/3"))
+    method: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Method", choices=rules.pairs(rules.PAYMENT_METHODS)))
+    note: Mapped[str | None] = mapped_column(Text, info=field("Note", placeholder="e.g. check #1042"))
 
 
 class Commission(Synced, Base):

@@ -13,12 +13,17 @@ REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_co
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
-#: Office data a rep (and a manager) may read but not change.
+#: Office data a rep (and a manager) may read but not change, unless a
+#: permission says so (payments: `Permission.EDIT_PAYMENTS`; a rep's own
+#: commission row, as their sale makes it: `server.push.check_commission`).
 OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
 #: Append-only for everyone but admins.
 APPEND_ONLY = frozenset({"comments"})
 #: Human numbers the server hands out on first sight: {table: column}.
 SERVER_NUMBERS = {"leads": "pid", "jobs": "job_number"}
+#: Columns the server computes from other rows, whatever a device sends: {table: columns}
+#: (a job's balance due is its sale less the payments the server holds).
+SERVER_DERIVED = {"jobs": frozenset({"balance_cents"})}
 #: Synced tables, parents before children (the order rows are created in).
 ORDERED = [t.name for t in Base.metadata.sorted_tables if t.name in SYNCED_TABLES]
 
