@@ -142,3 +142,23 @@ def check_payment(values: dict[str, str], today: date) -> dict[str, Any]:
         "paid_on": lambda value: parse_day(value, today, allow_past=True) if value.strip() else today,
         "method": spec["method"].check, "note": spec["note"].check,
     })
+
+
+def check_catalogue_item(values: dict[str, str]) -> dict[str, Any]:
+    """The catalogue form's values as CatalogueItem columns (SKU in capitals, so "win-dh" is "WIN-DH")."""
+    spec = specs("catalogue_items")
+    clean = collect(values, {name: spec[name].check for name in ("sku", "name", "price_cents")})
+    if clean["price_cents"] is None:
+        raise FormErrors({"price_cents": "Price is required."})
+    return {**clean, "sku": clean["sku"].upper()}
+
+
+def check_quantity(value: str) -> int:
+    """How many of an item: a whole number from 1."""
+    try:
+        quantity = int(value.strip())
+    except ValueError:
+        raise Invalid("A whole number, like 1 or 12.") from None
+    if not 1 <= quantity <= 10_000:
+        raise Invalid("From 1 to 10,000.")
+    return quantity

@@ -123,6 +123,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("y", "copy_notes", "Copy", tooltip="Copy notes"),
         Binding("v", "view_changes", "Changes", tooltip="View changes"),
         Binding("t", "attach", "Attach", tooltip="Attach file"),
+        Binding("i", "add_item", "Item", tooltip="Add an invoice item from the catalogue"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
@@ -280,8 +281,12 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             return False
         if action == "other_job":
             return len(self.lead_file.jobs) > 1
-        if action in ("add", "delete") and self.active_tab == "job":
+        if action == "add" and self.active_tab == "job":
             return self._takes_payments()
+        if action == "delete" and self.active_tab == "job":
+            return self._takes_payments() or bool(self._current_job() and self._current_job().items)
+        if action == "add_item":
+            return self.active_tab == "job" and self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment") and self.lead_file is None:
             return None
@@ -330,8 +335,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def palette_commands(self):
         """This lead's actions, for the command palette."""
         payments = [("Add payment", self.action_add_payment, "a on the Job tab")] if self._takes_payments() else []
+        items = [("Add invoice item", self.action_add_item, "i on the Job tab")] if self.lead_file and self.lead_file.jobs else []
         return [
-            *payments,
+            *payments, *items,
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

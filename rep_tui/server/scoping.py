@@ -101,15 +101,20 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
     return conn.execute(select(Lead.id).where(Lead.id == lead_id, clause)).first() is not None
 
 
+#: Office tables a user whose permissions include the function may write (the rest stay admins').
+WRITE_PERMISSIONS = {"payments": Permission.EDIT_PAYMENTS, "catalogue_items": Permission.EDIT_CATALOGUE}
+
+
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
     if user.role == "admin":
         return None
     if table in REFERENCE_TABLES:
         return f"only an admin may change {table}"
-    if table == "payments":
-        return None if user.may(Permission.EDIT_PAYMENTS) else (
-            f"payments are office data: {Permission.EDIT_PAYMENTS.label.lower()} needs a permission you do not have")
+    needed = WRITE_PERMISSIONS.get(table)
+    if needed is not None:
+        return None if user.may(needed) else (
+            f"{table.replace('_', ' ')} are office data: {needed.label.lower()} needs a permission you do not have")
     if table == "commissions" and op != "delete":
         return None  # only the user's own, at their rate of the sale: `push.check_commission`
     if table in OFFICE_TABLES:

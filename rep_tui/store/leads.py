@@ -26,7 +26,7 @@ from rep_tui.domain.forms import COMMENT
 from rep_tui.domain.validation import Invalid
 from rep_tui.store import writes
 from rep_tui.store.models import (
-    Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, Job, Lead, Note, Payment, User,
+    Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Payment, User,
 )
 
 
@@ -38,6 +38,11 @@ class JobFile:
     job: Job
     payments: list[Payment]
     commissions: list[Commission]
+    items: list[InvoiceItem] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> int:
+        return sum(i.amount_cents for i in self.items)
 
     @property
     def commission_total(self) -> int:
@@ -116,6 +121,7 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     job_ids = [j.id for j in jobs]
     payments = _live(session, Payment, Payment.job_id.in_(job_ids), order=(Payment.paid_on,))
     commissions = _live(session, Commission, Commission.job_id.in_(job_ids))
+    items = _live(session, InvoiceItem, InvoiceItem.job_id.in_(job_ids), order=(InvoiceItem.sku,))
     engagements = _live(session, Engagement, Engagement.lead_id == lead_id, order=(Engagement.occurred_at.desc(),))
     attachments = _live(session, Attachment, Attachment.lead_id == lead_id, order=(Attachment.created_at.desc(),))
     user_ids = {e.contacted_by_id for e in engagements} | {e.follow_up_assignee_id for e in engagements}
@@ -125,7 +131,8 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     return LeadFile(
         lead=lead,
         jobs=[
-            JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id])
+            JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id],
+                    [i for i in items if i.job_id == j.id])
             for j in jobs
         ],
         notes=_live(session, Note, Note.lead_id == lead_id, order=(Note.created_at.desc(),)),

@@ -229,6 +229,20 @@ class Commission(Synced, Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
 
 
+class CatalogueItem(Synced, Base):
+    """An invoice item the company sells, at its list price: edited by users
+    with `Permission.EDIT_CATALOGUE`, read by everyone. An item no longer sold
+    is made inactive rather than deleted (jobs keep the items they had)."""
+
+    __tablename__ = "catalogue_items"
+    sku: Mapped[str] = mapped_column(String(40), unique=True, info=field("SKU", required=True, placeholder="e.g. WIN-DH"))
+    name: Mapped[str] = mapped_column(String(120), info=field(
+        "Name", required=True, placeholder="e.g. Double-hung window"))
+    price_cents: Mapped[int] = mapped_column(BigInteger, info=field(
+        "Price", check=parse_money, rule=rules.not_negative, required=True, placeholder="e.g. 649.00"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=field("Active"))
+
+
 class InvoiceItem(Synced, Base):
     __tablename__ = "invoice_items"
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
@@ -356,7 +370,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, User, ResultCode, Lead, Job, Payment, Commission, InvoiceItem,
+        Region, Office, Team, User, ResultCode, Lead, Job, Payment, Commission, CatalogueItem, InvoiceItem,
         Appointment, Note, Comment, Attachment, Contact, Engagement,
     )
 }

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from rep_tui.store.models import SYNCED_TABLES, Base
 
-#: Readable by everyone, written only by admins.
-REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes"})
+#: Readable by everyone, written only by admins (or whom a permission lets: `server.scoping.WRITE_PERMISSIONS`).
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes", "catalogue_items"})
 #: Rows reached through their `lead_id`.
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).

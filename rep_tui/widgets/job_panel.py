@@ -1,5 +1,5 @@
 """The Job tab: job info, account notes (in red), pay, and every date of
-one job, then its payments with the balance after each. A lead with several
+one job, then its payments with the balance after each and its invoice items. A lead with several
 jobs shows which one and how to switch; the customer's A/R (what they owe
 across all their jobs) is on the Pay section. A user who may not see
 payments sees neither the payments nor what they add up to."""
@@ -15,7 +15,7 @@ from rep_tui.clock import zone
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_money
 from rep_tui.store.leads import JobFile
-from rep_tui.widgets.tabs.tables import PaymentTable
+from rep_tui.widgets.tabs.tables import InvoiceItemTable, PaymentTable
 from rep_tui.widgets.when import clock_time, us_date
 
 LABEL_WIDTH = 14
@@ -57,6 +57,10 @@ class JobPanel(VerticalScroll):
             yield Static("Payments", classes="section-title")
             yield PaymentTable(id="payments-table")
             yield Static(PaymentTable.EMPTY, classes="tab-empty")
+        with Vertical(id="job-items"):
+            yield Static("Invoice Items", classes="section-title")
+            yield InvoiceItemTable(id="items-table")
+            yield Static(InvoiceItemTable.EMPTY, classes="tab-empty")
 
     def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str],
                  *, receivable: int = 0, see_payments: bool = True, edit_payments: bool = False) -> None:
@@ -64,6 +68,7 @@ class JobPanel(VerticalScroll):
         columns = self.query_one("#job-columns")
         columns.display = job_file is not None
         self.query_one("#job-payments").display = job_file is not None and see_payments
+        self.query_one("#job-items").display = job_file is not None
         if job_file is None:
             picker.display = True
             picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
@@ -89,6 +94,10 @@ class JobPanel(VerticalScroll):
             ("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
             ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
         ))
+        self.query_one(InvoiceItemTable).show_items(job_file)
+        total = f" · {format_money(job_file.items_total)} in all" if job_file.items else ""
+        self.query_one("#job-items .section-title", Static).update(
+            f"Invoice Items{total} · i adds one from the catalogue, x removes the highlighted one")
         if see_payments:
             self.query_one(PaymentTable).show_payments(job_file)
             self.query_one("#job-payments .section-title", Static).update(

@@ -185,3 +185,15 @@ class PaymentTable(RecordTable):
                          format_money(balance).rjust(11), p.note or ""))
             for p, balance in zip(payments, balances)
         ])
+
+
+class InvoiceItemTable(RecordTable):
+    """A job's invoice items: what was sold, at the price copied from the catalogue."""
+
+    EMPTY = "No invoice items on this job yet."
+    BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
+    COLUMNS = (Column("SKU", 12), Column("Item", 24, grow=1), Column("Qty", 5), Column("Amount", 12))
+
+    def show_items(self, job_file: JobFile) -> None:
+        self.fill([(str(i.id), (i.sku, i.name, str(i.quantity).rjust(4), format_money(i.amount_cents).rjust(11)))
+                   for i in job_file.items])
