@@ -87,7 +87,7 @@ def _money_commands(app) -> list[Command]:
                          push("rep_tui.screens.catalogue", "CatalogueScreen"), "SKU, name, price"))
     if app.may(Permission.SEE_COMMISSIONS):
         commands.append(("Commission report: sale, commission and what the customer paid, per job",
-                         push("rep_tui.screens.commissions", "CommissionsScreen"), "also c on My Stats"))
+                         push("rep_tui.screens.commissions", "CommissionsScreen"), "also $ on My Stats"))
     return commands
 
 
