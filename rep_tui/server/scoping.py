@@ -107,14 +107,14 @@ WRITE_PERMISSIONS = {"payments": Permission.EDIT_PAYMENTS, "catalogue_items": Pe
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
-    if user.role == "admin":
-        return None
-    if table in REFERENCE_TABLES:
-        return f"only an admin may change {table}"
     needed = WRITE_PERMISSIONS.get(table)
     if needed is not None:
         return None if user.may(needed) else (
             f"{table.replace('_', ' ')} are office data: {needed.label.lower()} needs a permission you do not have")
+    if user.role == "admin":
+        return None
+    if table in REFERENCE_TABLES:
+        return f"only an admin may change {table}"
     if table == "commissions" and op != "delete":
         return None  # only the user's own, at their rate of the sale: `push.check_commission`
     if table in OFFICE_TABLES:

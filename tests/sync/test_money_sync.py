@@ -139,3 +139,26 @@ def test_a_forged_commission_is_refused(server, company, devices):
     assert "is not the rep's 8.00% of the sale $12,345" in report.rejected[0]
     assert "office's to record" in report.rejected[1]
     assert not {forged, paid} & set(server_rows(server.engine, "commissions"))
+
+
+def test_the_office_catalogue_reaches_the_rep_whose_invoice_item_reaches_the_manager(server, company, devices):
+    from rep_tui.store.money import add_invoice_item, save_catalogue_item
+
+    job = _sold_job(server, company)
+    office, ann, maria = devices("ada"), devices("ann"), devices("maria")
+    office.sync()
+    with office.store.session() as s:
+        item = save_catalogue_item(s, office.actor, None, {"sku": "WIN-DH", "name": "Double-hung", "price_cents": 64_900}).id
+    assert office.sync().rejected == []
+    ann.sync()
+    with ann.store.session() as s:  # offline: the rep puts 6 on the job
+        add_invoice_item(s, ann.actor, job, item, 6)
+    with ann.store.session() as s:  # a rep may not change the catalogue itself
+        save_catalogue_item(s, ann.actor, item, {"price_cents": 1})
+    report = ann.sync()
+    assert len(report.rejected) == 1 and "edit the invoice item catalogue needs a permission" in report.rejected[0]
+    maria.sync()
+    assert [(i["sku"], i["quantity"], i["amount_cents"]) for i in maria.rows("invoice_items").values()
+            if i["job_id"] == str(job)] == [("WIN-DH", 6, 389_400)]
+    assert server_rows(server.engine, "catalogue_items")[item]["price_cents"] == 64_900
+    # (the refused edit waits on Ann's device for her to dismiss in Sync, as every refused edit does)
