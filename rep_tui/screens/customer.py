@@ -123,7 +123,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("y", "copy_notes", "Copy", tooltip="Copy notes"),
         Binding("v", "view_changes", "Changes", tooltip="View changes"),
         Binding("t", "attach", "Attach", tooltip="Attach file"),
-        Binding("i", "add_item", "Item", tooltip="Add an invoice item from the catalogue"),
+        Binding("i", "add_item", "Item", show=False, tooltip="Add an invoice item from the catalogue (said on the Job tab)"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
