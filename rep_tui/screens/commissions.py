@@ -35,8 +35,9 @@ def totals_text(report: CommissionReport) -> str:
     """Two lines that fit 80 columns: the commission, then what the customers paid."""
     money = {name: format_money(cents) for name, cents in report.totals.items()}
     return (f"Totals: sales {money['sale_cents']} · commission {money['commission_cents']} "
-            f"(paid {money['commission_paid_cents']}, due {money['commission_due_cents']})\n"
-            f"Customers paid {money['customer_paid_cents']} · balance due {money['balance_cents']}")
+            f"· paid {money['commission_paid_cents']}\n"
+            f"Commission due {money['commission_due_cents']} · customers paid {money['customer_paid_cents']} "
+            f"· balance {money['balance_cents']}")
 
 
 class CommissionTable(RecordTable):

@@ -95,9 +95,9 @@ class JobPanel(VerticalScroll):
             ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
         ))
         self.query_one(InvoiceItemTable).show_items(job_file)
-        total = f" · {format_money(job_file.items_total)} in all" if job_file.items else ""
+        total = f" {format_money(job_file.items_total)}" if job_file.items else ""
         self.query_one("#job-items .section-title", Static).update(
-            f"Invoice Items{total} · i adds one from the catalogue, x removes the highlighted one")
+            f"Invoice Items{total} · i adds one from the catalogue, x removes one")
         if see_payments:
             self.query_one(PaymentTable).show_payments(job_file)
             self.query_one("#job-payments .section-title", Static).update(
