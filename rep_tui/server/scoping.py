@@ -105,6 +105,15 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
 WRITE_PERMISSIONS = {"payments": Permission.EDIT_PAYMENTS, "catalogue_items": Permission.EDIT_CATALOGUE}
 
 
+#: Tables a user is not sent unless their permissions include seeing them.
+READ_PERMISSIONS = {"payments": Permission.SEE_PAYMENTS}
+
+
+def withheld(user: Principal) -> frozenset[str]:
+    """The tables `user` may not see at all (their rows and their history stay on the server)."""
+    return frozenset(table for table, needed in READ_PERMISSIONS.items() if not user.may(needed))
+
+
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
     needed = WRITE_PERMISSIONS.get(table)

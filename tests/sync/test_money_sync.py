@@ -162,3 +162,23 @@ def test_the_office_catalogue_reaches_the_rep_whose_invoice_item_reaches_the_man
             if i["job_id"] == str(job)] == [("WIN-DH", 6, 389_400)]
     assert server_rows(server.engine, "catalogue_items")[item]["price_cents"] == 64_900
     # (the refused edit waits on Ann's device for her to dismiss in Sync, as every refused edit does)
+
+
+def test_a_user_whose_group_does_not_see_payments_is_not_sent_them(server, company, devices):
+    from dataclasses import replace
+
+    from rep_tui.server.auth import Principal
+    from rep_tui.server.pull import pull
+
+    job = _sold_job(server, company)
+    office = devices("ada")
+    office.sync()
+    _pay(office, job, 70_000)
+    office.sync()
+    ann = Principal(company.users["ann"], "ann", "Ann", "rep", None)
+    sees = pull(server.engine, ann, 0, "ann-laptop")
+    assert [row["amount_cents"] for row in sees.upserts["payments"]] == [70_000]
+    assert any(h.table_name == "payments" for h in sees.history)
+    blind = pull(server.engine, replace(ann, group_permissions=frozenset()), 0, "ann-laptop")
+    assert "payments" not in blind.upserts and "jobs" in blind.upserts
+    assert not any(h.table_name == "payments" for h in blind.history)
