@@ -12,7 +12,6 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 

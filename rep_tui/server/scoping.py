@@ -3,9 +3,11 @@
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone, writable by admins.
-Notes, payments and commissions are office data: reps and managers read them
-only, unless a permission lets them take payments; a rep's sale writes the
-rep's own commission row (checked in `push`). Comments are append-only."""
+A table with a `WRITE_PERMISSION` (payments, the catalogue) is written by
+whoever has it, whatever the role; one with a `READ_PERMISSION` (payments)
+is not sent to a user without it. Notes, payments and commissions are
+office data: reps and managers read them only, but a sale writes the
+commission row of the lead's rep (checked in `push`). Comments are append-only."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
-from rep_tui.domain.permissions import Permission
 from rep_tui.server.auth import Principal
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
-from rep_tui.sync.tables import APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES
+from rep_tui.sync.tables import (
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, WRITE_PERMISSION,
+)
 
 
 def visible_reps(user: Principal) -> Select | None:
@@ -101,22 +104,14 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
     return conn.execute(select(Lead.id).where(Lead.id == lead_id, clause)).first() is not None
 
 
-#: Office tables a user whose permissions include the function may write (the rest stay admins').
-WRITE_PERMISSIONS = {"payments": Permission.EDIT_PAYMENTS, "catalogue_items": Permission.EDIT_CATALOGUE}
-
-
-#: Tables a user is not sent unless their permissions include seeing them.
-READ_PERMISSIONS = {"payments": Permission.SEE_PAYMENTS}
-
-
 def withheld(user: Principal) -> frozenset[str]:
     """The tables `user` may not see at all (their rows and their history stay on the server)."""
-    return frozenset(table for table, needed in READ_PERMISSIONS.items() if not user.may(needed))
+    return frozenset(table for table, needed in READ_PERMISSION.items() if not user.may(needed))
 
 
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None."""
-    needed = WRITE_PERMISSIONS.get(table)
+    needed = WRITE_PERMISSION.get(table)
     if needed is not None:
         return None if user.may(needed) else (
             f"{table.replace('_', ' ')} are office data: {needed.label.lower()} needs a permission you do not have")
@@ -134,8 +129,9 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
 
 
 def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
-    """Whether a row with these values is inside what `user` may change."""
-    if user.role == "admin":
+    """Whether a row with these values is inside what `user` may change
+    (a reference row is anyone's whom `write_refusal` lets write it)."""
+    if user.role == "admin" or table in REFERENCE_TABLES:
         return True
     if table == "leads" and user.role == "rep":
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again

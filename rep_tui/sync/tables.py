@@ -5,17 +5,24 @@ quarantine), so the two halves cannot disagree about a table's role."""
 
 from __future__ import annotations
 
+from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
-#: Readable by everyone, written only by admins (or whom a permission lets: `server.scoping.WRITE_PERMISSIONS`).
+#: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "result_codes", "catalogue_items"})
+#: Tables an office function changes: the permission a write needs (whatever the role).
+WRITE_PERMISSION: dict[str, Permission] = {
+    "payments": Permission.EDIT_PAYMENTS, "catalogue_items": Permission.EDIT_CATALOGUE,
+}
+#: Tables a user is not sent at all unless their permissions include seeing them.
+READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
 #: Rows reached through their `lead_id`.
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
 #: Office data a rep (and a manager) may read but not change, unless a
-#: permission says so (payments: `Permission.EDIT_PAYMENTS`; a rep's own
-#: commission row, as their sale makes it: `server.push.check_commission`).
+#: permission says so (`WRITE_PERMISSION`) or it is the commission row a
+#: rep's sale makes (`server.push.check_commission`).
 OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
 #: Append-only for everyone but admins.
 APPEND_ONLY = frozenset({"comments"})
