@@ -86,3 +86,12 @@ async def test_an_item_from_the_catalogue_goes_on_the_job_with_its_quantity(stor
         await settle(pilot)
         with store.session() as session:
             assert session.scalars(select(InvoiceItem.deleted).where(InvoiceItem.sku == "GUT-5")).one() is True
+
+
+def test_the_item_key_is_off_until_the_lead_is_read():
+    """Keys are checked while the lead's file is still being read (the footer asks at once)."""
+    import uuid
+
+    from rep_tui.screens.customer import CustomerScreen
+
+    assert CustomerScreen(uuid.uuid4()).check_action("add_item", ()) is False

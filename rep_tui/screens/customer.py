@@ -65,7 +65,7 @@ ACTION_TABS = {
     "add": ("job", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",),
+    "other_job": ("job",), "add_item": ("job",),
 }
 
 
@@ -286,7 +286,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         if action == "delete" and self.active_tab == "job":
             return self._takes_payments() or bool(self._current_job() and self._current_job().items)
         if action == "add_item":
-            return self.active_tab == "job" and self._current_job() is not None
+            return self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment") and self.lead_file is None:
             return None
