@@ -624,6 +624,88 @@ def targets_list(month: str | None, as_json: bool) -> None:
         return
     _echo_lines([f"{line.month:%Y-%m}  {line.username:<16.16} {_target_text(line)}" for line in lines],
                 "No targets yet: set one with `rep-tui admin targets set USERNAME --month 2026-12 --sales 60000`.")
+@contextmanager
+def _money_db():
+    """`_server_db` for the office's money commands (`server/admin_money.py`)."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server import admin_money
+
+        yield admin_money, engine
+
+
+@admin.group("catalogue")
+def admin_catalogue() -> None:
+    """The invoice item catalogue: what jobs' items are chosen from."""
+
+
+@admin_catalogue.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def catalogue_list(as_json: bool) -> None:
+    """Every item: SKU, name, price, whether it is still sold."""
+    from rep_tui.domain.validation import format_money
+
+    with _money_db() as (money, engine):
+        items = money.list_catalogue(engine)
+    if as_json:
+        click.echo(json_text([{"sku": i.sku, "name": i.name, "price_cents": i.price_cents, "active": i.active}
+                              for i in items]))
+        return
+    _echo_lines([f"{i.sku:<14.14} {i.name:<40.40} {format_money(i.price_cents):>12}{'' if i.active else '  not sold'}"
+                 for i in items], "The catalogue is empty: add an item with `rep-tui admin catalogue add`.")
+
+
+@admin_catalogue.command("add")
+@click.argument("sku")
+@click.argument("name")
+@click.argument("price")
+def catalogue_add(sku: str, name: str, price: str) -> None:
+    """Add an item (or change the one with this SKU): PRICE as typed, like 649 or 1,299.50."""
+    with _money_db() as (money, engine):
+        money.add_catalogue_item(engine, sku, name, price)
+    click.echo(f"Saved {sku.upper()}.")
+
+
+@admin_catalogue.command("import")
+@click.argument("csv_file", metavar="FILE.csv", type=click.File("r", encoding="utf-8-sig"))
+def catalogue_import(csv_file) -> None:
+    """Items from a CSV with a header row: sku, name, price. Known SKUs are
+    updated. Nothing is written when a line is bad."""
+    with _money_db() as (money, engine):
+        added, updated = money.import_catalogue(engine, csv_file)
+    click.echo(f"{added} item(s) added, {updated} updated.")
+
+
+@admin.command("commissions")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First sale day, YYYY-MM-DD.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last sale day, YYYY-MM-DD.")
+@click.option("--user", "username", help="Only this user's commissions.")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), help="Write the report as CSV to FILE (- for stdout).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def commissions_report(start, end, username: str | None, csv_file, as_json: bool) -> None:
+    """Commission per job sold in the period: the sale, the commission and
+    what of it was paid, and what the customer has paid of the job."""
+    import csv
+
+    from rep_tui.domain.validation import format_money
+    from rep_tui.store.commissions import HEADINGS, TOTALLED
+
+    with _money_db() as (money, engine):
+        report = money.commissions(engine, start.date(), end.date(), username)
+    if as_json:
+        click.echo(json_text(report.as_dict()))
+        return
+    if csv_file is not None:
+        writer = csv.writer(csv_file)
+        writer.writerow(HEADINGS.values())
+        writer.writerows(line.csv_cells() for line in report.lines)
+        return
+    _echo_lines([f"{line.rep:<18.18} {line.job_number or '-':>7} {line.customer:<20.20} "
+                 f"{format_money(line.sale_cents):>11} {format_money(line.commission_cents):>10} "
+                 f"{format_money(line.commission_paid_cents):>10} {line.customer_paid_pct:>3}% paid"
+                 for line in report.lines], f"No commissions on jobs sold {start.date()} to {end.date()}.")
+    if report.lines:
+        totals = report.totals
+        click.echo("Totals: " + ", ".join(f"{HEADINGS[name]} {format_money(totals[name])}" for name in TOTALLED))
 
 
 @admin.command("prune")

@@ -66,9 +66,32 @@ class ScreenCommands(ListedCommands):
             commands.append(("Open Admin: users, teams, groups and permissions", app.action_admin, "F9"))
         commands += [("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),
                      ("Help: keys of this screen", app.action_help, "?")]
+        commands += _money_commands(app)
         commands += getattr(app, "extra_commands", lambda: [])()
         commands += getattr(self.screen, "palette_commands", lambda: [])()
         return commands
+
+
+def _money_commands(app) -> list[Command]:
+    """The office's money screens, for the users whose permissions allow them."""
+    from rep_tui.domain.permissions import Permission
+
+    def push(module: str, name: str) -> Callable[[], Any]:
+        def open_screen() -> None:
+            import importlib
+
+            app.push_screen(getattr(importlib.import_module(module), name)())
+
+        return open_screen
+
+    commands = []
+    if app.may(Permission.EDIT_CATALOGUE):
+        commands.append(("Invoice item catalogue: add, edit, take out of sale",
+                         push("rep_tui.screens.catalogue", "CatalogueScreen"), "SKU, name, price"))
+    if app.may(Permission.SEE_COMMISSIONS):
+        commands.append(("Commission report: sale, commission and what the customer paid, per job",
+                         push("rep_tui.screens.commissions", "CommissionsScreen"), "also $ on My Stats"))
+    return commands
 
 
 class AppointmentCommands(ListedCommands):

@@ -104,3 +104,14 @@ def test_customer_information_with_custom_fields(snap_compare, store, keys):
         lead_id = sale_lead(session)
     _with_custom_fields(store, lead_id)
     assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=showing(lead_id, keys))
+
+
+def test_job_tab_payments_for_a_user_who_takes_them(snap_compare, store):
+    """The Job tab's payments in view (tab from the tab's panel focuses them), with the keys a user with the permission has."""
+    from rep_tui.domain.permissions import Permission, granted
+
+    with store.session() as session:
+        lead_id = sale_lead(session)
+    app = RepApp(store)
+    app.permissions = granted("rep") | {Permission.EDIT_PAYMENTS}
+    assert snap_compare(app, terminal_size=(80, 24), run_before=showing(lead_id, ("j", "tab")))

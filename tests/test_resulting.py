@@ -74,3 +74,24 @@ def test_a_rehash_of_an_earlier_sale_does_not_undo_it(store):
         record_result(session, actor, rehash.id, DEMO_NO_SALE, TZ)
         job = session.get(Job, job.id)
         assert (job.contract_cents, job.sold_on is not None) == (980_000, True)
+
+
+def test_a_sale_makes_one_commission_row_that_follows_the_sale_and_a_no_sale_zeroes(store):
+    from decimal import Decimal
+
+    from rep_tui.store.models import Commission, Lead, User
+
+    def commissions(session, job_id) -> list[int]:
+        return list(session.scalars(select(Commission.amount_cents).where(Commission.job_id == job_id,
+                                                                          Commission.deleted.is_(False))))
+
+    with store.session() as session:
+        appointment, actor = _open_appointment(session)
+        rep = session.get(User, session.get(Lead, appointment.lead_id).rep_id)
+        rep.commission_pct = Decimal("7.50")
+        job = record_result(session, actor, appointment.id, SOLD, TZ).job
+        assert commissions(session, job.id) == [73_500]  # 7.5 % of $9,800, done on the device
+        record_result(session, actor, appointment.id, ResultEntry("SOLD", "Windows", 8, 1_234_567), TZ)
+        assert commissions(session, job.id) == [92_593]  # the same row, to the nearest cent (92,592.525)
+        record_result(session, actor, appointment.id, DEMO_NO_SALE, TZ)
+        assert commissions(session, job.id) == [0]

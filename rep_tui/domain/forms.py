@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 from rep_tui.clock import local_today, zone
 from rep_tui.domain.dates import parse_day, parse_time
 from rep_tui.domain.custom_fields import Definition, form_check
-from rep_tui.domain.fields import Check, text, required, used
+from rep_tui.domain.fields import Check, specs, text, required, used
 from rep_tui.domain.rules import CONTACT_TYPES
 from rep_tui.domain.validation import Invalid
 
@@ -139,3 +139,44 @@ def check_engagement(values: dict[str, Any], tz_name: str) -> dict[str, Any]:
         "follow_up": bool(values.get("follow_up")), "follow_up_assignee_id": values.get("follow_up_assignee_id"),
         "completed": bool(values.get("completed")),
     }
+
+
+def check_payment(values: dict[str, str], today: date) -> dict[str, Any]:
+    """The payment form's values as Payment columns: an amount above zero
+    ("1,234.50", "$1234.5"), a date (today when left empty), a method from the list, a note."""
+    spec = specs("payments")
+    amount = spec["amount_cents"]
+
+    def amount_check(value: str) -> int:
+        cents = amount.check(value)
+        if cents is None:
+            raise Invalid("Amount is required.")
+        if cents == 0:
+            raise Invalid("A payment is more than $0.")
+        return cents
+
+    return collect(values, {
+        "amount_cents": amount_check,
+        "paid_on": lambda value: parse_day(value, today, allow_past=True) if value.strip() else today,
+        "method": spec["method"].check, "note": spec["note"].check,
+    })
+
+
+def check_catalogue_item(values: dict[str, str]) -> dict[str, Any]:
+    """The catalogue form's values as CatalogueItem columns (SKU in capitals, so "win-dh" is "WIN-DH")."""
+    spec = specs("catalogue_items")
+    clean = collect(values, {name: spec[name].check for name in ("sku", "name", "price_cents")})
+    if clean["price_cents"] is None:
+        raise FormErrors({"price_cents": "Price is required."})
+    return {**clean, "sku": clean["sku"].upper()}
+
+
+def check_quantity(value: str) -> int:
+    """How many of an item: a whole number from 1."""
+    try:
+        quantity = int(value.strip())
+    except ValueError:
+        raise Invalid("A whole number, like 1 or 12.") from None
+    if not 1 <= quantity <= 10_000:
+        raise Invalid("From 1 to 10,000.")
+    return quantity

@@ -30,6 +30,8 @@ CONTACT_TYPES = ("phone", "visit", "email", "text")
 ATTACHMENT_KINDS = ("document", "picture")
 APPOINTMENT_KINDS = ("new", "rehash", "reset", "follow-up")
 ROLES = ("rep", "manager", "admin")
+#: How a customer pays (a payment's method, a job's MOP).
+PAYMENT_METHODS = ("Cash", "Check", "Credit Card", "Finance", "ACH")
 #: C0 controls, DEL and C1 controls (ESC, BEL, NUL, CSI...): never in a stored short text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The same, but newline and tab are allowed in long text.
@@ -109,6 +111,12 @@ def first_of_month(value: date) -> date:
     """A month is stored as its first day."""
     if value.day != 1:
         raise Invalid("A month is stored as its first day (like 2026-12-01).")
+    return value
+
+
+def positive(value: int) -> int:
+    if value <= 0:
+        raise Invalid("It must be more than zero.")
     return value
 
 

@@ -115,6 +115,10 @@ def check_state(text: str | None) -> str | None:
     return value
 
 
+#: No sale, payment or price of a home-improvement company comes near this; a typo (an extra zero or ten) does.
+MAX_DOLLARS = 100_000_000
+
+
 def parse_money(text: str | None) -> int | None:
     """Dollars as typed ("$12,450.50") to integer cents."""
     if text is None or not text.strip():
@@ -123,11 +127,15 @@ def parse_money(text: str | None) -> int | None:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise Invalid("An amount in dollars, like 12450 or 12,450.50.") from None
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise Invalid("An amount in dollars, like 12450 or 12,450.50.")
     if amount < 0:
         raise Invalid("An amount cannot be negative.")
     if amount.as_tuple().exponent < -2:
         raise Invalid("At most two decimals (cents).")
+    if amount >= MAX_DOLLARS:
+        raise Invalid(f"An amount below ${MAX_DOLLARS:,}.")
     return int(amount * 100)
 
 

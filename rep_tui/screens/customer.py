@@ -68,10 +68,10 @@ TAB_KEYS = Binding.Group("Tabs", compact=True)
 JOB_KEYS = Binding.Group("Jobs")  # one footer item: "[] Jobs"
 # Actions that only make sense on some tabs.
 ACTION_TABS = {
-    "add": ("comments", "contacts", "engagements"),
-    "delete": ("contacts", "engagements"),
+    "add": ("job", "comments", "contacts", "engagements"),
+    "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",),
+    "other_job": ("job",), "add_item": ("job",),
 }
 
 
@@ -135,6 +135,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("y", "copy_notes", "Copy", tooltip="Copy notes"),
         Binding("v", "view_changes", "Changes", tooltip="View changes"),
         Binding("t", "attach", "Attach", tooltip="Attach file"),
+        Binding("i", "add_item", "Item", show=False, tooltip="Add an invoice item from the catalogue (said on the Job tab)"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
@@ -215,6 +216,11 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     def _current_job(self):
         return self.lead_file.jobs[self.job_index] if self.lead_file.jobs else None
 
+    def _takes_payments(self) -> bool:
+        """Whether the Job tab's a/x add and delete payments: a job to take them on, and the permission."""
+        return bool(self.lead_file and self.lead_file.jobs) and self.app.may(Permission.SEE_PAYMENTS) \
+            and self.app.may(Permission.EDIT_PAYMENTS)
+
     def _show_header(self) -> None:
         job = self._current_job()
         self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None,
@@ -235,8 +241,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
     async def _fill_tab(self, tab: str) -> None:
         lead_file, tz = self.lead_file, self.app.tz
         if tab == "job":
-            self.query_one(JobPanel).show_job(self._current_job(), self.job_index, len(lead_file.jobs), tz,
-                                              self.result_labels)
+            self.query_one(JobPanel).show_job(
+                self._current_job(), self.job_index, len(lead_file.jobs), tz, self.result_labels,
+                receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
+                edit_payments=self._takes_payments())
             self._show_reminders()
         elif tab in ("notes", "comments"):
             posts = lead_file.notes if tab == "notes" else lead_file.comments
@@ -315,6 +323,12 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             return len(self.lead_file.jobs) > 1
         if action == "reassign" and not self.app.may(Permission.REASSIGN_LEADS):
             return False
+        if action == "add" and self.active_tab == "job":
+            return self._takes_payments()
+        if action == "delete" and self.active_tab == "job":
+            return self._takes_payments() or bool(self._current_job() and self._current_job().items)
+        if action == "add_item":
+            return self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment", "remind", "reassign") and self.lead_file is None:
             return None
@@ -368,7 +382,11 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
 
     def palette_commands(self):
         """This lead's actions, for the command palette."""
+        payments = [("Add payment", self.action_add_payment, "a on the Job tab")] if self._takes_payments() else []
+        items = ([("Add invoice item", self.action_add_item, "i on the Job tab")]
+                 if self.lead_file and self.lead_file.jobs else [])
         commands = [
+            *payments, *items,
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

@@ -99,9 +99,15 @@ class LeadActions:
         await self.action_show_tab("comments")
         self.action_add()
 
+    async def action_add_payment(self) -> None:
+        await self.action_show_tab("job")
+        self.action_add()
+
     def action_add(self) -> None:
         tab = self.active_tab
-        if tab == "comments":
+        if tab == "job":
+            self._add_payment()
+        elif tab == "comments":
             from rep_tui.screens.comment_dialog import AddCommentScreen
             from rep_tui.store.leads import add_comment
 
@@ -139,12 +145,75 @@ class LeadActions:
                                   files, self._open_attachment)
         self.app.push_screen(screen, self._save_row(Engagement, engagement_id, "Engagement saved."))
 
+    def _add_payment(self) -> None:
+        from rep_tui.screens.payment_dialog import PaymentScreen
+        from rep_tui.store.money import add_payment
+
+        job_file, actor = self.lead_file.jobs[self.job_index], self.app.actor
+        self.app.push_screen(PaymentScreen(job_file, self.app.tz), self._write_answer(
+            "add the payment", "Payment added.",
+            lambda session, clean: add_payment(session, actor, job_file.job.id, clean)))
+
+    async def action_add_item(self) -> None:
+        """i on the Job tab: an item from the catalogue, with a quantity, on the job."""
+        from rep_tui.screens.item_dialog import AddItemScreen
+        from rep_tui.store.money import add_invoice_item, catalogue
+
+        await self.action_show_tab("job")
+        job, actor = self.lead_file.jobs[self.job_index].job, self.app.actor
+
+        def ask(items) -> None:
+            if not items:
+                self.notify("The catalogue has no items yet: the office adds them.", severity="warning")
+                return
+            self.app.push_screen(AddItemScreen(items), self._write_answer(
+                "add the item", "Item added.",
+                lambda session, chosen: add_invoice_item(session, actor, job.id, *chosen)))
+
+        in_store(self, "read the catalogue", catalogue, ask)
+
+    def _remove_item(self) -> None:
+        from rep_tui.screens.confirm import ConfirmScreen
+        from rep_tui.store.money import remove_invoice_item
+        from rep_tui.widgets.tabs.tables import InvoiceItemTable
+
+        item_id = self._current_id(InvoiceItemTable)
+        item = next((i for i in self.lead_file.jobs[self.job_index].items if i.id == item_id), None)
+        if item is None:
+            return
+        actor = self.app.actor
+        self.app.push_screen(ConfirmScreen(f"Remove {item.quantity} × {item.name} from this job?"), self._write_answer(
+            "remove the item", "Item removed.", lambda session, _yes: remove_invoice_item(session, actor, item.id)))
+
+    def _delete_payment(self) -> None:
+        from rep_tui.domain.validation import format_money
+        from rep_tui.screens.confirm import ConfirmScreen
+        from rep_tui.store.money import delete_payment
+        from rep_tui.widgets.tabs.tables import PaymentTable
+        from rep_tui.widgets.when import us_date
+
+        payment_id = self._current_id(PaymentTable)
+        payment = next((p for p in self.lead_file.jobs[self.job_index].payments if p.id == payment_id), None)
+        if payment is None:
+            self.notify("No payment to delete: this job has none.", severity="warning")
+            return
+        actor = self.app.actor
+        question = f"Delete the payment of {format_money(payment.amount_cents)} on {us_date(payment.paid_on)}?"
+        self.app.push_screen(ConfirmScreen(question), self._write_answer(
+            "delete the payment", "Payment deleted.", lambda session, _yes: delete_payment(session, actor, payment.id)))
+
     def action_delete(self) -> None:
         from rep_tui.screens.confirm import ConfirmScreen
         from rep_tui.store.leads import delete_row
         from rep_tui.store.models import Contact, Engagement
         from rep_tui.widgets.tabs.tables import ContactTable
 
+        if self.active_tab == "job":
+            from rep_tui.widgets.tabs.tables import InvoiceItemTable
+
+            on_items = isinstance(self.focused, InvoiceItemTable) or not self._takes_payments()
+            self._remove_item() if on_items else self._delete_payment()
+            return
         if self.active_tab == "contacts":
             row_id = self._current_id(ContactTable)
             name = self.lead_file.contact_name(row_id)

@@ -127,6 +127,8 @@ class StatsScreen(Screen):
         Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
         Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
         Binding("t", "team", "Team", tooltip="Team: each rep's numbers and the leaderboard (also 7 or F8)"),
+        Binding("dollar_sign", "commissions", "Commissions", key_display="$",
+                tooltip="Commission report of the period's month"),
         Binding("escape", "back", "Close the date range / back", show=False),
     ]
 
@@ -191,7 +193,16 @@ class StatsScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "team":
             return self.app.user.watches_team
+        if action == "commissions":
+            from rep_tui.domain.permissions import Permission
+
+            return self.app.may(Permission.SEE_COMMISSIONS)
         return True
+
+    def action_commissions(self) -> None:
+        from rep_tui.screens.commissions import CommissionsScreen
+
+        self.app.push_screen(CommissionsScreen(self.period.anchor if self.period else None))
 
     def action_period(self, kind: str) -> None:
         from rep_tui.clock import local_today

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import anyio.from_thread
@@ -15,7 +15,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Route
@@ -54,11 +54,35 @@ class Me(BaseModel):
     role: str
 
 
+class CommissionLineOut(BaseModel):
+    """One job of the commission report (`store.commissions.CommissionLine`); money in cents."""
+
+    rep: str
+    job_number: int | None
+    customer: str
+    sold_on: str | None
+    sale_cents: int
+    commission_cents: int
+    commission_paid_cents: int
+    commission_due_cents: int
+    customer_paid_cents: int
+    customer_paid_pct: int
+    balance_cents: int
+
+
+class CommissionReportOut(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    lines: list[CommissionLineOut]
+    totals: dict[str, int]
+
+
 #: The refusals a route can answer, as documented in the OpenAPI (each with a
 #: `Problem` body; 422 is FastAPI's list of problems, documented by FastAPI).
 REFUSALS: dict[int, str] = {
     400: "The content does not match its SHA-256.",
     401: "No token, or one that is unknown, expired or revoked: sign in (again).",
+    403: "The user's permissions do not include this function.",
     404: "No such blob, or none the user may read through an attachment.",
     409: "A sequence number jumps too far past the last one this device sent (they count up one by one).",
     413: "The body is over this route's limit, which the answer names.",
@@ -192,6 +216,24 @@ def create_app(
         user: auth.Principal = Depends(principal),
     ) -> Response:
         return Response(pull_json(reader, user, cursor, client_id, limit), media_type="application/json")
+
+    @app.get("/reports/commissions", response_model=CommissionReportOut, response_model_by_alias=True,
+             responses=_refusals(401, 403))
+    def commissions_route(
+        start: date = Query(alias="from", description="First sale day (YYYY-MM-DD)."),
+        end: date = Query(alias="to", description="Last sale day (YYYY-MM-DD)."),
+        user: auth.Principal = Depends(principal),
+    ) -> dict:
+        """The commission report of the jobs sold in the period, of the reps whose leads the user sees."""
+        from rep_tui.domain.permissions import Permission
+        from rep_tui.server.scoping import visible_reps
+        from rep_tui.store.commissions import commission_report
+
+        auth.require(user, Permission.SEE_COMMISSIONS)
+        reps = visible_reps(user)
+        with reader.connect() as conn:
+            rep_ids = None if reps is None else list(conn.execute(reps).scalars())
+            return commission_report(conn, start, end, rep_ids).as_dict()
 
     @app.put("/blobs/{sha}", status_code=201, response_class=Response, openapi_extra=_BLOB_BODY, responses={
         200: {"description": "The server had it already (and the content matched its name)."},

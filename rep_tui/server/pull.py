@@ -51,15 +51,16 @@ def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: in
     """The first `limit + 1` visible changes after `after` as (version,
     table), "" standing for a lead that left the user: one index-only query."""
     params = {"after": after, "upto": upto, "limit": limit + 1, "user_id": user.id, "team_id": user.team_id}
-    return conn.execute(_changes_query(user.role), params).all()
+    return conn.execute(_changes_query(user.role, scoping.withheld(user)), params).all()
 
 
 @lru_cache(maxsize=None)
-def _changes_query(role: str) -> Select:
-    """`_changes` for every user of a role (building it costs more than running it)."""
+def _changes_query(role: str, withheld: frozenset[str]) -> Select:
+    """`_changes` for every user of a role who may not see `withheld` tables
+    (building it costs more than running it)."""
     after, upto, limit, user_id = bindparam("after"), bindparam("upto"), bindparam("limit"), bindparam("user_id")
     parts = []
-    for table in ORDERED:
+    for table in (t for t in ORDERED if t not in withheld):
         t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
         stmt = select(t.c.version, literal(table).label("t")).where(t.c.version > after, t.c.version <= upto)
         clause = scoping.role_filter(table, role, user_id, bindparam("team_id"))
@@ -130,6 +131,7 @@ def _history(conn: Connection, user: Principal, after: int, end: int, client_id:
         ChangeRecord.version > after, ChangeRecord.version <= end, ChangeRecord.kind == "edit",
         ChangeRecord.lead_id.in_(leads),
         (ChangeRecord.device_id != client_id) | ChangeRecord.device_id.is_(None),
+        ChangeRecord.table_name.not_in(scoping.withheld(user) or [""]),
     )
     if after == 0:
         stmt = stmt.where(ChangeRecord.at >= utcnow() - FIRST_SYNC_HISTORY)

@@ -34,18 +34,21 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.custom_fields import Definition, check_custom, merge_values
+from rep_tui.domain.money import balance_due, commission_cents
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
-from rep_tui.domain.validation import Invalid
+from rep_tui.domain.validation import Invalid, format_money
 from rep_tui.server import blobs, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
-from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, ResultCode, Target, User
+from rep_tui.store.models import (
+    SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, Payment, ResultCode, Target, User,
+)
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
-from rep_tui.sync.tables import FIXED_COLUMNS, JOB_CHILDREN, LEAD_CHILDREN, SERVER_NUMBERS
+from rep_tui.sync.tables import FIXED_COLUMNS, JOB_CHILDREN, LEAD_CHILDREN, SERVER_DERIVED, SERVER_NUMBERS
 
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
@@ -175,7 +178,7 @@ def decode(table: str, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     for name, pair in fields.items():
         if name not in cols:
             raise Rejected(f"{table} has no field {_printable(repr(name))}")
-        if name in SYNC_COLUMNS_EXCLUDED or name == SERVER_NUMBERS.get(table):
+        if name in SYNC_COLUMNS_EXCLUDED or name == SERVER_NUMBERS.get(table) or name in SERVER_DERIVED.get(table, ()):
             continue
         if not isinstance(pair, list) or len(pair) != 2:
             raise Rejected(f"field {name!r} must be [base, new]")
@@ -494,6 +497,52 @@ def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[
     return _update(push, m, current, fields)
 
 
+def check_commission(push: Push, current: dict[str, Any] | None, fields: dict[str, tuple[Any, Any]]) -> None:
+    """A commission row from anyone but the office is the one a sale makes:
+    for the rep of the job's lead, at that rep's rate of the job's sale as the
+    server holds it (0 once the sale is undone), leaving what was paid alone.
+    So a device cannot grant anyone money."""
+    unpaid = {"paid_cents": 0, "paid_on": None}
+    row = {**(current or unpaid), **{name: new for name, (_b, new) in fields.items()}}
+    job = push.conn.execute(select(Job.contract_cents, Lead.rep_id).join(Lead, Lead.id == Job.lead_id)
+                            .where(Job.id == row.get("job_id"))).first()
+    if job is None or row.get("rep_id") != job.rep_id:
+        raise Rejected("a sale's commission is for the rep of the customer")
+    if any(row[name] != (current or unpaid)[name] for name in unpaid):
+        raise Rejected("what a commission has paid is the office's to record")
+    rate = push.conn.execute(select(User.commission_pct).where(User.id == job.rep_id)).scalar()
+    expected = commission_cents(job.contract_cents, rate)
+    if row.get("amount_cents") != expected:
+        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not the rep's {rate}% of the "
+                       f"sale {format_money(job.contract_cents) or '(none)'}: it is {format_money(expected)}")
+
+
+def rebalance(push: Push, job_id: Any) -> None:
+    """A job's balance due after its sale or payments changed: the sale less
+    the live payments the server holds (`SERVER_DERIVED`), so payments taken
+    on two devices at once add up."""
+    job = _row(push.conn, "jobs", job_id)
+    if job is None or job["deleted"]:
+        return
+    paid = push.conn.execute(select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
+        Payment.job_id == job_id, Payment.deleted.is_(False))).scalar()
+    balance = balance_due(job["contract_cents"], [paid])
+    if balance != job["balance_cents"]:
+        push.conn.execute(update(Job).where(Job.id == job_id).values(
+            balance_cents=balance, version=PENDING, updated_at=utcnow()))
+        push.stamped.append(("jobs", job_id))
+        _record(push, "jobs", job_id, job["lead_id"], "balance_cents", job["balance_cents"], balance, "edit")
+
+
+def _job_money_changed(m: Mutation, row: dict[str, Any] | None, fields: dict[str, tuple[Any, Any]]) -> Any:
+    """The job whose balance this change may move (a payment, a job's sale), or None."""
+    if m.table == "payments":
+        return fields["job_id"][1] if "job_id" in fields else row and row["job_id"]
+    if m.table == "jobs" and "contract_cents" in fields:
+        return m.row_id
+    return None
+
+
 def apply(push: Push, m: Mutation) -> list[Conflict]:
     """One mutation from top to bottom, or Rejected with the reason:
     decode → check against the rules → authorize → write (and record)."""
@@ -504,7 +553,13 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     promotion = scoping.promotion_refusal(m.table, fields, push.user)
     if promotion:
         raise Rejected(promotion)
-    return write(push, m, current, fields)
+    if m.table == "commissions" and push.user.role != "admin":
+        check_commission(push, current, fields)
+    conflicts = write(push, m, current, fields)
+    job_id = _job_money_changed(m, current, fields)
+    if job_id is not None:
+        rebalance(push, job_id)
+    return conflicts
 
 
 def _reason(exc: Exception) -> str:
@@ -537,6 +592,10 @@ def _write_order() -> dict[str, int]:
     return {t.name: n for n, t in enumerate(metadata.sorted_tables)}
 
 
+#: Rows whose writing does more than an insert (a blob claimed, a job's balance kept): never in bulk.
+ONE_BY_ONE = frozenset({"attachments", "payments", "commissions"})
+
+
 def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     """An admin's push of new rows only (an import): each checked as `apply`
     checks it, then written in one statement per table and column set instead
@@ -544,7 +603,7 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     (refused, already there, an attachment, a statement failing): the caller
     then applies them one by one, so each refusal keeps its reason."""
     if push.user.role != "admin" or len({m.row_id for m in ms}) != len(ms) or any(
-            m.op != "insert" or m.table not in SYNCED_TABLES or m.table == "attachments"
+            m.op != "insert" or m.table not in SYNCED_TABLES or m.table in ONE_BY_ONE
             or scoping.write_refusal(m.table, _op(m), push.user) for m in ms):
         return None
     savepoint, mark = push.conn.begin_nested(), push.mark()
@@ -568,6 +627,9 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
         for table, _columns in sorted(batches, key=lambda key: _write_order()[key[0]]):
             push.conn.execute(insert(SYNCED_TABLES[table].__table__), batches[table, _columns])  # type: ignore[attr-defined]
         leads = {_born(push, table, values) for table, values in rows} - {None}
+        for job_id in dict.fromkeys(values["job_id"] if table == "payments" else values["id"] for table, values in rows
+                                    if table == "payments" or (table == "jobs" and "contract_cents" in values)):
+            rebalance(push, job_id)
         wanted = sorted(leads - set(by_table["leads"]), key=str)
         for start in range(0, len(wanted), CHUNK):
             if push.conn.execute(select(Lead.id).where(Lead.id.in_(wanted[start:start + CHUNK]),

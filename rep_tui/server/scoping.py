@@ -3,13 +3,16 @@
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone; users, teams, groups,
-result codes and targets are written by whoever has the permission for them
-(`sync.tables.WRITE_PERMISSION`), the other reference tables by admins;
-only an admin gives the admin role. Deleting a lead needs DELETE_LEADS,
-whatever the role. Notes, payments and commissions are office data: reps
-and managers read them only. Comments are append-only. A reminder is also
-seen (and may be marked done) by its assignee, who may not see its lead. A
-rep's own rows (targets) are seen like the rep's leads."""
+result codes, custom fields, the catalogue, targets and payments are written
+by whoever has the permission for them (`sync.tables.WRITE_PERMISSION`),
+whatever the role, the other reference tables by admins; one with a
+`READ_PERMISSION` (payments) is not sent to a user without it. Only an admin
+gives the admin role. Deleting a lead needs DELETE_LEADS, whatever the role.
+Notes, payments and commissions are office data: reps and managers read them
+only, but a sale writes the commission row of the lead's rep (checked in
+`push`). Comments are append-only. A reminder is also seen (and may be marked
+done) by its assignee, who may not see its lead. A rep's own rows (targets)
+are seen like the rep's leads."""
 
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
 from rep_tui.sync.tables import (
-    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, REFERENCE_TABLES, REP_ROWS, WRITE_PERMISSION,
+    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, REP_ROWS,
+    WRITE_PERMISSION,
 )
 
 
@@ -117,6 +121,11 @@ def may_see_lead(conn: Connection, user: Principal, lead_id: uuid.UUID | None) -
     return conn.execute(select(Lead.id).where(Lead.id == lead_id, clause)).first() is not None
 
 
+def withheld(user: Principal) -> frozenset[str]:
+    """The tables `user` may not see at all (their rows and their history stay on the server)."""
+    return frozenset(table for table, needed in READ_PERMISSION.items() if not user.may(needed))
+
+
 def write_refusal(table: str, op: str, user: Principal) -> str | None:
     """Why `user` may not do `op` on `table` at all, or None. `op` is "delete"
     for any change that deletes the row (an update setting `deleted` too)."""
@@ -129,6 +138,8 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
         return None
     if table in REFERENCE_TABLES:
         return f"only an admin may change {table}"
+    if table == "commissions" and op != "delete":
+        return None  # only the user's own, at their rate of the sale: `push.check_commission`
     if table in OFFICE_TABLES:
         return f"{table} are office data: read-only for a {user.role}"
     if table in APPEND_ONLY and op != "insert":

@@ -28,7 +28,7 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.store import reminders, writes
 from rep_tui.store.queries import custom_definitions
 from rep_tui.store.models import (
-    Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, Job, Lead, Note, Payment, User,
+    Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Payment, User,
 )
 
 
@@ -40,6 +40,11 @@ class JobFile:
     job: Job
     payments: list[Payment]
     commissions: list[Commission]
+    items: list[InvoiceItem] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> int:
+        return sum(i.amount_cents for i in self.items)
 
     @property
     def commission_total(self) -> int:
@@ -52,6 +57,13 @@ class JobFile:
     @property
     def paid_total(self) -> int:
         return sum(p.amount_cents for p in self.payments)
+
+    @property
+    def balance_due(self) -> int | None:
+        """What the customer still owes on this job, from its live payments (so it follows a new one at once)."""
+        from rep_tui.domain.money import balance_due
+
+        return balance_due(self.job.contract_cents, (p.amount_cents for p in self.payments))
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,11 @@ class LeadFile:
         return next((e.subject for e in self.engagements if e.id == engagement_id), "")
 
     @property
+    def receivable(self) -> int:
+        """A/R: what the customer owes across all their jobs."""
+        return sum(j.balance_due or 0 for j in self.jobs)
+
+    @property
     def current_job(self) -> JobFile | None:
         """The latest job: the one a rep is working on now."""
         return self.jobs[-1] if self.jobs else None
@@ -106,6 +123,7 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     job_ids = [j.id for j in jobs]
     payments = _live(session, Payment, Payment.job_id.in_(job_ids), order=(Payment.paid_on,))
     commissions = _live(session, Commission, Commission.job_id.in_(job_ids))
+    items = _live(session, InvoiceItem, InvoiceItem.job_id.in_(job_ids), order=(InvoiceItem.sku,))
     engagements = _live(session, Engagement, Engagement.lead_id == lead_id, order=(Engagement.occurred_at.desc(),))
     attachments = _live(session, Attachment, Attachment.lead_id == lead_id, order=(Attachment.created_at.desc(),))
     user_ids = {e.contacted_by_id for e in engagements} | {e.follow_up_assignee_id for e in engagements}
@@ -115,7 +133,8 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
     return LeadFile(
         lead=lead,
         jobs=[
-            JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id])
+            JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id],
+                    [i for i in items if i.job_id == j.id])
             for j in jobs
         ],
         notes=_live(session, Note, Note.lead_id == lead_id, order=(Note.created_at.desc(),)),

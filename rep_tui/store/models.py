@@ -246,11 +246,17 @@ class Job(Synced, Base):
 
 
 class Payment(Synced, Base):
+    """Money the customer paid on a job: office data, written by users with
+    the permission to (`Permission.EDIT_PAYMENTS`)."""
+
     __tablename__ = "payments"
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
-    paid_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[str | None] = mapped_column(String(40))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, info=field(
+        "Amount", check=parse_money, rule=rules.positive, required=True, placeholder="e.g. 1,234.50"))
+    paid_on: Mapped[date] = mapped_column(Date, info=field("Date", placeholder="e.g. today, 12/3"))
+    method: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Method", choices=rules.pairs(rules.PAYMENT_METHODS)))
+    note: Mapped[str | None] = mapped_column(Text, info=field("Note", placeholder="e.g. check #1042"))
 
 
 class Commission(Synced, Base):
@@ -260,6 +266,20 @@ class Commission(Synced, Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger, info=field("Amount", rule=rules.not_negative))
     paid_cents: Mapped[int] = mapped_column(BigInteger, default=0, info=field("Paid", rule=rules.not_negative))
     paid_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CatalogueItem(Synced, Base):
+    """An invoice item the company sells, at its list price: edited by users
+    with `Permission.EDIT_CATALOGUE`, read by everyone. An item no longer sold
+    is made inactive rather than deleted (jobs keep the items they had)."""
+
+    __tablename__ = "catalogue_items"
+    sku: Mapped[str] = mapped_column(String(40), unique=True, info=field("SKU", required=True, placeholder="e.g. WIN-DH"))
+    name: Mapped[str] = mapped_column(String(120), info=field(
+        "Name", required=True, placeholder="e.g. Double-hung window"))
+    price_cents: Mapped[int] = mapped_column(BigInteger, info=field(
+        "Price", check=parse_money, rule=rules.not_negative, required=True, placeholder="e.g. 649.00"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=field("Active"))
 
 
 class InvoiceItem(Synced, Base):
@@ -459,7 +479,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission, InvoiceItem,
-        Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
+        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission,
+        CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
     )
 }

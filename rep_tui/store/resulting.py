@@ -2,6 +2,10 @@
 and a reset appointment change together, in the caller's one transaction,
 through `writes` (so each change has its history and outbox entry).
 
+A sale also makes (or brings up to date) the rep's commission row: the
+sale × the rep's rate (`store.money.settle_commission`); undoing the sale
+zeroes it. The balance due follows from the sale and the payments.
+
 What a code asks for is data (the result_codes table): `needs_sale` asks for
 product, units and sale $; `needs_follow_up` for a follow-up date;
 `reschedules` for a new date and time.
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 from rep_tui.clock import utcnow
 from rep_tui.domain.booking import length_of
 from rep_tui.store import writes
+from rep_tui.store.money import settle_commission
 from rep_tui.store.models import Appointment, Job, Lead, Payment, ResultCode
 
 
@@ -74,7 +79,7 @@ def _unsold(session: Session, appointment: Appointment, job: Job) -> dict:
     ) if done]
     if worked:
         raise ValueError(f"this sale already has {' and '.join(worked)}; ask the office to cancel it")
-    return {"contract_cents": None, "sold_units": None, "sold_on": None, "balance_cents": None}
+    return {"contract_cents": None, "sold_units": None, "sold_on": None}
 
 
 def record_result(
@@ -100,8 +105,12 @@ def record_result(
             total_units=job.total_units if job.total_units is not None else entry.units,
             contract_cents=entry.sale_cents, sold_on=local_day(appointment.starts_at, tz_name),
         )
+        settle_commission(session, actor, job, lead.rep_id)
     elif job is not None:
-        writes.update(session, actor, job, result_code=code.code, **_unsold(session, appointment, job))
+        undone = _unsold(session, appointment, job)
+        writes.update(session, actor, job, result_code=code.code, **undone)
+        if undone:
+            settle_commission(session, actor, job, lead.rep_id)
 
     writes.update(
         session, actor, appointment,

@@ -9,13 +9,17 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
-REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes", "custom_fields"})
+REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes", "custom_fields",
+                              "catalogue_items"})
 #: Tables an office function changes: the permission a write needs (whatever the role).
 WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
     "result_codes": Permission.EDIT_RESULT_CODES, "targets": Permission.SET_TARGETS,
-    "custom_fields": Permission.EDIT_CUSTOM_FIELDS,
+    "custom_fields": Permission.EDIT_CUSTOM_FIELDS, "payments": Permission.EDIT_PAYMENTS,
+    "catalogue_items": Permission.EDIT_CATALOGUE,
 }
+#: Tables a user is not sent at all unless their permissions include seeing them.
+READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
 #: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
 FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"})}
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
@@ -25,12 +29,17 @@ LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachm
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
 #: Rows about one rep (`rep_id`), not a lead: seen by the rep and by whoever sees the rep's leads.
 REP_ROWS = frozenset({"targets"})
-#: Office data a rep (and a manager) may read but not change.
+#: Office data a rep (and a manager) may read but not change, unless a
+#: permission says so (`WRITE_PERMISSION`) or it is the commission row a
+#: rep's sale makes (`server.push.check_commission`).
 OFFICE_TABLES = frozenset({"notes", "payments", "commissions"})
 #: Append-only for everyone but admins.
 APPEND_ONLY = frozenset({"comments"})
 #: Human numbers the server hands out on first sight: {table: column}.
 SERVER_NUMBERS = {"leads": "pid", "jobs": "job_number"}
+#: Columns the server computes from other rows, whatever a device sends: {table: columns}
+#: (a job's balance due is its sale less the payments the server holds).
+SERVER_DERIVED = {"jobs": frozenset({"balance_cents"})}
 #: Synced tables, parents before children (the order rows are created in).
 ORDERED = [t.name for t in Base.metadata.sorted_tables if t.name in SYNCED_TABLES]
 

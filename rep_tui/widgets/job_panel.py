@@ -1,5 +1,8 @@
 """The Job tab: job info, account notes (in red), pay, and every date of
-one job. A lead with several jobs shows which one and how to switch."""
+one job, then its payments with the balance after each and its invoice items. A lead with several
+jobs shows which one and how to switch; the customer's A/R (what they owe
+across all their jobs) is on the Pay section. A user who may not see
+payments sees neither the payments nor what they add up to."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from rep_tui.clock import zone
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_money
 from rep_tui.store.leads import JobFile
+from rep_tui.widgets.tabs.tables import InvoiceItemTable, PaymentTable
 from rep_tui.widgets.when import clock_time, us_date
 
 LABEL_WIDTH = 14
@@ -49,11 +53,22 @@ class JobPanel(VerticalScroll):
             with Vertical(classes="job-column"):
                 yield Static("Dates", classes="section-title")
                 yield Static("", id="job-dates", classes="job-section")
+        with Vertical(id="job-payments"):
+            yield Static("Payments", classes="section-title")
+            yield PaymentTable(id="payments-table")
+            yield Static(PaymentTable.EMPTY, classes="tab-empty")
+        with Vertical(id="job-items"):
+            yield Static("Invoice Items", classes="section-title")
+            yield InvoiceItemTable(id="items-table")
+            yield Static(InvoiceItemTable.EMPTY, classes="tab-empty")
 
-    def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str]) -> None:
+    def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str],
+                 *, receivable: int = 0, see_payments: bool = True, edit_payments: bool = False) -> None:
         picker = self.query_one("#job-picker", Static)
         columns = self.query_one("#job-columns")
         columns.display = job_file is not None
+        self.query_one("#job-payments").display = job_file is not None and see_payments
+        self.query_one("#job-items").display = job_file is not None
         if job_file is None:
             picker.display = True
             picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
@@ -72,21 +87,21 @@ class JobPanel(VerticalScroll):
         notes.update(Content(visible(job.account_notes, lines=True)) if job.account_notes
                      else Content.styled("None", "$text-muted"))
         notes.set_class(bool(job.account_notes), "account-notes")
-        # Payments under their own label, indented, so a line fits half of an 80-column screen.
-        payments = [
-            Content(f"  {format_money(p.amount_cents):>9}  {us_date(p.paid_on)}"
-                    + (f"  {visible(p.method)}" if p.method else ""))
-            for p in job_file.payments
-        ]
-        pay = [
-            _rows(("Contract Amt", format_money(job.contract_cents)), ("Bal Due", format_money(job.balance_cents)),
-                  ("MOP", job.payment_method)),
-            Content("\n").join([Content.styled("Payments", "$text-muted"), *payments]) if payments
-            else _rows(("Payments", None)),
-            _rows(("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
-                  ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None)),
-        ]
-        self.query_one("#job-pay", Static).update(Content("\n").join(pay))
+        owed = [("Paid", format_money(job_file.paid_total)), ("Bal Due", format_money(job_file.balance_due)),
+                ("Customer A/R", format_money(receivable))] if see_payments else []
+        self.query_one("#job-pay", Static).update(_rows(
+            ("Contract Amt", format_money(job.contract_cents)), *owed, ("MOP", job.payment_method),
+            ("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
+            ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
+        ))
+        self.query_one(InvoiceItemTable).show_items(job_file)
+        total = f" {format_money(job_file.items_total)}" if job_file.items else ""
+        self.query_one("#job-items .section-title", Static).update(
+            f"Invoice Items{total} · i adds one from the catalogue, x removes one")
+        if see_payments:
+            self.query_one(PaymentTable).show_payments(job_file)
+            self.query_one("#job-payments .section-title", Static).update(
+                "Payments · a adds one, x deletes the highlighted one" if edit_payments else "Payments")
         local = job.appointment_at.astimezone(zone(tz)) if job.appointment_at else None
         self.query_one("#job-dates", Static).update(_rows(
             ("App Date", us_date(local.date()) if local else None),

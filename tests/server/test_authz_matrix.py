@@ -397,3 +397,83 @@ CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
 @pytest.mark.parametrize(("subject", "action", "expected"), CELLS)
 def test_authorization(world: World, subject: str, action: str, expected: Any):
     assert DO[action](world, subject) == expected
+
+
+# --- money: payments, commissions, the catalogue and the commission report ----------------
+
+MONEY_ACTIONS = ("take a payment on Ann's job", "commission at Ann's rate on Ann's job",
+                 "forged commission on Ann's job", "add to the catalogue", "commission report")
+#: subject: the outcome of each money action (a push's status, the report's HTTP status).
+#: Role defaults (no groups): a rep sees payments, a manager also commissions,
+#: an admin does everything; only what a sale makes (the rep's rate of it) is
+#: a commission anyone but the office may write.
+MONEY_POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": (REJECTED, APPLIED, REJECTED, REJECTED, 403),
+    "manager": (REJECTED, APPLIED, REJECTED, REJECTED, 200),
+    "other team's manager": (REJECTED, REJECTED, REJECTED, REJECTED, 200),
+    "admin": (APPLIED, APPLIED, APPLIED, APPLIED, 200),
+    "no token": (DENIED,) * len(MONEY_ACTIONS),
+}
+ANNS_SALE = 1_000_000  # Ann's rate is 8 %: $800.00 of commission
+
+
+def _anns_job(world: World) -> uuid.UUID:
+    """Ann's first lead's job, sold (the same sale for every cell)."""
+    from sqlalchemy import update
+
+    from rep_tui.store.models import Job
+
+    with world.server.engine.begin() as conn:
+        job = conn.execute(select(Job.id).where(Job.lead_id == world.leads[ANN])).scalar_one()
+        conn.execute(update(Job).where(Job.id == job).values(contract_cents=ANNS_SALE))
+    return job
+
+
+def _pushed(world: World, subject: str, table: str, **fields: Any) -> Any:
+    answer = world.push(subject, _mutation("insert", table, uuid.uuid4(),
+                                           **{name: (None, value) for name, value in fields.items()}))
+    if answer.status_code != 200:
+        return answer.status_code
+    return answer.json()["results"][0]["status"]
+
+
+def _take_payment(world: World, subject: str) -> Any:
+    return _pushed(world, subject, "payments", job_id=str(_anns_job(world)), amount_cents=50_000,
+                   paid_on="2026-11-30", method="Check")
+
+
+def _commission(amount: int) -> Callable[[World, str], Any]:
+    def commission(world: World, subject: str) -> Any:
+        return _pushed(world, subject, "commissions", job_id=str(_anns_job(world)), rep_id=str(world.users["ann"]),
+                       amount_cents=amount)
+
+    return commission
+
+
+def _add_to_catalogue(world: World, subject: str) -> Any:
+    return _pushed(world, subject, "catalogue_items", sku=f"SKU-{uuid.uuid4().hex[:8]}", name="Storm door",
+                   price_cents=45_000, active=True)
+
+
+def _commission_report(world: World, subject: str) -> int:
+    answer = world.http.get(f"{world.server.url}/reports/commissions", headers=world.headers[subject],
+                            params={"from": "2020-01-01", "to": "2030-12-31"})
+    if answer.status_code == 403:
+        assert "see commission reports needs a permission" in answer.json()["detail"]
+    return answer.status_code
+
+
+MONEY_DO: dict[str, Callable[[World, str], Any]] = {
+    "take a payment on Ann's job": _take_payment,
+    "commission at Ann's rate on Ann's job": _commission(ANNS_SALE * 8 // 100),
+    "forged commission on Ann's job": _commission(ANNS_SALE),
+    "add to the catalogue": _add_to_catalogue, "commission report": _commission_report,
+}
+MONEY_CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
+               for subject, outcomes in MONEY_POLICY.items()
+               for action, outcome in zip(MONEY_ACTIONS, outcomes, strict=True)]
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), MONEY_CELLS)
+def test_money_authorization(world: World, subject: str, action: str, expected: Any):
+    assert MONEY_DO[action](world, subject) == expected

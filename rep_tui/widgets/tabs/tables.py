@@ -1,5 +1,5 @@
 """The table tabs of Customer Information: documents, pictures, related
-leads, contacts, engagements and the change history.
+leads, contacts, engagements and the change history; and the Job tab's payments.
 
 Each is a `RowTable` (widgets/row_table.py): columns fitted to the width
 (names, addresses, file names grow on a wide terminal; longer text ends in
@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from rep_tui.domain.labels import derived_fields, field_label, table_label, value_text
-from rep_tui.domain.validation import format_phone, normalize_phone
-from rep_tui.store.leads import LeadFile, human_size
+from rep_tui.domain.money import running_balances
+from rep_tui.domain.validation import format_money, format_phone, normalize_phone
+from rep_tui.store.leads import JobFile, LeadFile, human_size
 from rep_tui.store.models import Attachment, ChangeRecord, Engagement
 from rep_tui.store.queries import RelatedLead
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, Toned
@@ -170,3 +171,34 @@ class ChangeTable(RecordTable):
             what = table_label(c.table_name)
             rows.append((str(c.id), (local_stamp(c.at, tz), c.user_name or "", what, field, old, new)))
         self.fill(rows)
+
+
+class PaymentTable(RecordTable):
+    """A job's payments by date with the balance left after each (the history
+    of paid A/R). The Job tab's keys act on the highlighted one."""
+
+    EMPTY = "No payments on this job yet."
+    BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
+    COLUMNS = (Column("Date", 10), Column("Amount", 12), Column("Method", 11), Column("Balance", 12),
+               Column("Note", 20, grow=1))
+
+    def show_payments(self, job_file: JobFile) -> None:
+        payments = job_file.payments
+        balances = running_balances(job_file.job.contract_cents, (p.amount_cents for p in payments))
+        self.fill([
+            (str(p.id), (us_date(p.paid_on), format_money(p.amount_cents).rjust(11), p.method or "",
+                         format_money(balance).rjust(11), p.note or ""))
+            for p, balance in zip(payments, balances)
+        ])
+
+
+class InvoiceItemTable(RecordTable):
+    """A job's invoice items: what was sold, at the price copied from the catalogue."""
+
+    EMPTY = "No invoice items on this job yet."
+    BINDINGS = [Binding("enter", "select_cursor", "", show=False)]
+    COLUMNS = (Column("SKU", 12), Column("Item", 24, grow=1), Column("Qty", 5), Column("Amount", 12))
+
+    def show_items(self, job_file: JobFile) -> None:
+        self.fill([(str(i.id), (i.sku, i.name, str(i.quantity).rjust(4), format_money(i.amount_cents).rjust(11)))
+                   for i in job_file.items])
