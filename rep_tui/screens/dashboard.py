@@ -101,8 +101,8 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#sections").loading = True
         self._fit(self.app.size.width, self.app.size.height)
-        reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions"},
-                           self._load)
+        reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions",
+                                  "result_codes"}, self._load)
 
     def on_screen_resume(self) -> None:
         self._load()

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.stats import Figure
+from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import User
 from rep_tui.store.queries import StatRow
 from rep_tui.widgets.date_range import DateRange
@@ -101,6 +102,10 @@ class FigureTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Details", tooltip="Behind the number: the appointments it counts")]
 
 
+#: The tables every figure is computed from: a sync that changes one re-reads the figures shown
+#: (an admin's new flags on a result code included).
+STATS_TABLES = frozenset({"appointments", "jobs", "result_codes", "commissions"})
+
 # One footer item each: "dwmy Period", "pn Prev/next".
 PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 
@@ -164,6 +169,11 @@ class StatsScreen(Screen):
         figures.add_column("Value", width=10, key="value")
         self.period = self._first_period or Period("month", local_today(self.app.tz))
         self.first_focus().focus()
+        reload_when_synced(self, STATS_TABLES, lambda: self._load(self.period))
+
+    def on_unmount(self) -> None:
+        """Closed (a rep's figures opened from Team): let go of the sync's signal."""
+        self.app.rows_changed_signal.unsubscribe(self)
 
     def first_focus(self) -> Widget:
         return self.query_one("#figures")
