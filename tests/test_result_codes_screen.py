@@ -129,3 +129,59 @@ async def test_a_rep_has_no_result_codes_screen(store):
         app.action_result_codes()
         await settle(pilot)
         assert not isinstance(app.screen, ResultCodesScreen)
+
+
+async def test_i_on_an_appointment_leaves_it_out_of_every_figure_and_drill_down(store):
+    from datetime import timedelta
+
+    from rep_tui.clock import local_today
+    from rep_tui.domain.dates import local_day
+    from rep_tui.domain.stats import FIGURE_KEYS
+    from rep_tui.screens.appointments import AppointmentsScreen
+    from rep_tui.screens.stats import StatsScreen
+    from rep_tui.store.models import Appointment
+    from rep_tui.widgets.agenda_table import AgendaTable
+
+    rep = _user(store, "demo")
+    app = RepApp(store, user_id=rep.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        today = local_today(app.tz)
+        start, end, _ = queries.period_bounds("month", today, app.tz)
+        with store.session() as s:
+            rows = queries.stat_rows(s, [rep.id], start, end)
+            sold = next(r.appointment for r in rows if r.outcome.sale and r.appointment.starts_at < end
+                        and local_day(r.appointment.starts_at, app.tz) < today)
+            before = queries.stats_for(s, [rep.id], start, end)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AppointmentsScreen)
+        back = (today - local_day(sold.starts_at, app.tz)).days
+        await pilot.press(*["left_square_bracket"] * back)  # a burst of days back
+        await settle(pilot)
+        table = screen.query_one(AgendaTable)
+        table.move_cursor(row=[r.key for r in table.rows_shown].index(str(sold.id)))
+        await pilot.press("i")
+        await settle(pilot)
+        cell = next(r for r in table.rows_shown if r.key == str(sold.id)).cells[-1]
+        assert cell.text.startswith("⊘")
+        with store.session() as s:
+            assert s.get(Appointment, sold.id).disregard_in_stats
+        await pilot.press("6")
+        await settle(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        view = stats._view
+        assert sold.id not in {r.appointment.id for key in FIGURE_KEYS
+                               for r in queries.rows_behind(view.rows, key)}
+        assert view.figures["sales"].value == before["sales"].value - 1
+        assert view.figures["issued"].value == before["issued"].value - 1
+        await pilot.press("4")  # the same day, the cursor at the top
+        await settle(pilot)
+        table.move_cursor(row=[r.key for r in table.rows_shown].index(str(sold.id)))
+        await pilot.press("i")  # counted again
+        await settle(pilot)
+    with store.session() as s:
+        assert not s.get(Appointment, sold.id).disregard_in_stats
+        assert queries.stats_for(s, [rep.id], start, end)["sales"].value == before["sales"].value
