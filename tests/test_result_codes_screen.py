@@ -185,3 +185,27 @@ async def test_i_on_an_appointment_leaves_it_out_of_every_figure_and_drill_down(
     with store.session() as s:
         assert not s.get(Appointment, sold.id).disregard_in_stats
         assert queries.stats_for(s, [rep.id], start, end)["sales"].value == before["sales"].value
+
+
+async def test_my_stats_shown_re_reads_when_a_sync_brings_new_flags(store):
+    """What the sync does when an admin's new flags arrive: write the row, then say which tables changed."""
+    from rep_tui.messages import RowsChanged
+    from rep_tui.screens.stats import StatsScreen
+    from rep_tui.store import writes
+
+    app = RepApp(store, user_id=_user(store, "demo").id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        demos = stats._view.figures["demos"].value
+        one_legs = sum(r.code.code == "1L" for r in stats._view.rows)
+        assert one_legs, "the demo rep's month has One Leg results"
+        with store.session() as s:
+            one_leg = s.scalars(select(ResultCode).where(ResultCode.code == "1L")).one()
+            writes.update(s, app.actor, one_leg, counts_as_demo=True)
+        app.post_message(RowsChanged(frozenset({"result_codes"})))
+        await settle(pilot)
+        assert stats._view.figures["demos"].value == demos + one_legs
