@@ -209,3 +209,21 @@ async def test_my_stats_shown_re_reads_when_a_sync_brings_new_flags(store):
         app.post_message(RowsChanged(frozenset({"result_codes"})))
         await settle(pilot)
         assert stats._view.figures["demos"].value == demos + one_legs
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_result_codes_snapshot(snap_compare, store, theme, size):
+    """The list with One Leg no longer offered, and the edit dialog over it."""
+
+    async def run_before(pilot) -> None:
+        pilot.app.theme = theme
+        await settle(pilot)
+        screen = await _open(pilot)
+        await _to_row(pilot, screen, "1L")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(RepApp(store, user_id=_user(store, "admin").id), terminal_size=size, run_before=run_before)
