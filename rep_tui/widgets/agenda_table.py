@@ -37,11 +37,17 @@ def lead_phone(lead: Lead) -> str:
 
 def result_cell(row: AgendaRow, codes: Mapping[str, ResultCode], now: datetime) -> Cell:
     """The result in words, toned: sold green, follow-ups amber, missing red;
-    muted after "⊘" when the appointment is left out of stats."""
+    muted after "⊘" when the appointment is left out of stats it would count in
+    (a rep's cancel is left out too, but counts in none: it stays "Cancel")."""
+    cell = _result_in_words(row, codes, now)
+    code = codes.get(row.appointment.result_code or "")
+    if row.appointment.disregard_in_stats and (code is None or code.counts_as_issued):
+        return Toned(DISREGARDED + (cell.text if isinstance(cell, Toned) else cell), "muted")
+    return cell
+
+
+def _result_in_words(row: AgendaRow, codes: Mapping[str, ResultCode], now: datetime) -> Cell:
     appt = row.appointment
-    if appt.disregard_in_stats:
-        code = codes.get(appt.result_code or "")
-        return Toned(DISREGARDED + (code.label if code else appt.result_code or "not resulted"), "muted")
     if appt.result_code is None:
         if appt.starts_at < now:
             return Toned("needs result", "error")
