@@ -132,8 +132,6 @@ async def test_a_rep_has_no_result_codes_screen(store):
 
 
 async def test_i_on_an_appointment_leaves_it_out_of_every_figure_and_drill_down(store):
-    from datetime import timedelta
-
     from rep_tui.clock import local_today
     from rep_tui.domain.dates import local_day
     from rep_tui.domain.stats import FIGURE_KEYS
