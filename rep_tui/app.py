@@ -459,8 +459,17 @@ class RepApp(OrderedKeys):
             self.push_screen(CustomFieldsScreen())
 
     def extra_commands(self):
-        """Sync and office commands for the palette (see `commands.ScreenCommands`)."""
+        """Sync commands, and the office screens this user may use, for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
+        if self.may(Permission.EDIT_RESULT_CODES):
+            yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
+
+    def action_result_codes(self) -> None:
+        """The office's list of result codes, for a user allowed to edit them."""
+        from rep_tui.screens.result_codes import ResultCodesScreen
+
+        if self.may(Permission.EDIT_RESULT_CODES) and not isinstance(self.screen, ResultCodesScreen):
+            self.push_screen(ResultCodesScreen())

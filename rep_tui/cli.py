@@ -546,6 +546,67 @@ def custom_fields_deactivate(key: str, as_json: bool) -> None:
     _field_done(changed, as_json, f"Deactivated {changed.label} ({changed.key}).")
 
 
+@admin.group("result-codes")
+def admin_result_codes() -> None:
+    """The codes reps pick in the Result dialog, and the flags that decide every stat."""
+
+
+#: --issued/--no-issued … : the flags of a code, as options (None: left as it is).
+_FLAG_OPTIONS = {"counts_as_issued": "issued", "counts_as_demo": "demo", "counts_as_sale": "sale",
+                 "needs_sale": "needs-sale", "needs_follow_up": "needs-follow-up", "reschedules": "reschedules"}
+
+
+def _result_code_options(command):
+    """--label, --key, --order, --active/--inactive and a --FLAG/--no-FLAG per flag."""
+    from rep_tui.domain.result_codes import FLAGS
+
+    for column, name in reversed(list(_FLAG_OPTIONS.items())):
+        command = click.option(f"--{name}/--no-{name}", column, default=None, help=FLAGS[column] + ".")(command)
+    command = click.option("--active/--inactive", default=None,
+                           help="Offered in the Result dialog (never deleted: old appointments keep it).")(command)
+    command = click.option("--order", "sort_order", type=int, help="Place in the Result dialog (lower first).")(command)
+    command = click.option("--key", help="The one key that picks it in the Result dialog.")(command)
+    return click.option("--label", help="What a rep reads.")(command)
+
+
+@admin_result_codes.command("list")
+@click.option("--json", "as_json", is_flag=True, help="As JSON, for scripts.")
+def result_codes_list(as_json: bool) -> None:
+    """Every code in order, with its key, flags and whether it is offered."""
+    from rep_tui.domain.result_codes import FLAG_HEADS, FLAGS
+
+    with _server_db() as (server_admin, engine):
+        codes = server_admin.list_result_codes(engine)
+    if as_json:
+        click.echo(json_text(codes))
+        return
+    _echo_lines([f"{c['sort_order']:>3} {c['key']} {c['code']:<12} {c['label']:<24} "
+                 + " ".join(head for head, flag in zip(FLAG_HEADS, FLAGS) if c[flag])
+                 + ("" if c["active"] else "  (not offered)") for c in codes],
+                "No result codes yet: add one with `rep-tui admin result-codes add CODE --label ... --key ...`.")
+
+
+@admin_result_codes.command("set")
+@click.argument("code")
+@_result_code_options
+def result_codes_set(code: str, **changes) -> None:
+    """Change a code's label, key, order or flags; devices get it on their next sync."""
+    with _server_db() as (server_admin, engine):
+        saved = server_admin.save_result_code(engine, code, {k: v for k, v in changes.items() if v is not None})
+    click.echo(f"Saved result code {saved}.")
+
+
+@admin_result_codes.command("add")
+@click.argument("code")
+@_result_code_options
+def result_codes_add(code: str, **values) -> None:
+    """Add a code (flags not given are off; it is offered unless --inactive)."""
+    with _server_db() as (server_admin, engine):
+        saved = server_admin.save_result_code(engine, None, {"code": code, **{k: v for k, v in values.items()
+                                                                              if v is not None}})
+    click.echo(f"Added result code {saved}.")
+
+
 @admin.group("import")
 def admin_import() -> None:
     """Bring rows in from files."""

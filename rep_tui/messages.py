@@ -30,8 +30,9 @@ class ResultAppointment(Message):
 
 @dataclass
 class RowsChanged(Message):
-    """A sync wrote rows of these local tables (posted from the sync thread);
-    the app passes it on to the screens through `RepApp.rows_changed_signal`."""
+    """A sync wrote rows of these local tables (posted from the sync thread),
+    or a quick write in place did (a table's toggle); the app passes it on to
+    the screens through `RepApp.rows_changed_signal`."""
 
     tables: frozenset[str]
 

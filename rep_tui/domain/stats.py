@@ -1,15 +1,17 @@
 """Sales stats: each figure with the formula shown beside it on screen.
 
-Pure functions over `Outcome`s (one per resulted appointment); which result
-codes count as issued, demo or sale comes with each outcome from the
-result-code table, never from this module.
+Pure functions over `Outcome`s (one per resulted appointment that counts).
+What counts, and as what, is decided here once (`outcome_of`) from the
+appointment's result code's flags, which are data the office edits (Result
+Codes), and its "disregard in stats" mark: every figure, the team's, the
+Dashboard's and every drill-down is computed from these outcomes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Iterable, Protocol
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,29 @@ class Outcome:
     cancelled: bool = False  # the sale was cancelled afterwards
     commission_cents: int = 0
     commission_paid_cents: int = 0
+
+
+class CodeFlags(Protocol):
+    """What stats read of a result code (a `ResultCode` row)."""
+
+    counts_as_issued: bool
+    counts_as_demo: bool
+    counts_as_sale: bool
+
+
+def outcome_of(code: CodeFlags | None, *, disregarded: bool, contract_cents: int | None = None,
+               cancelled: bool = False, commission_cents: int = 0, commission_paid_cents: int = 0) -> Outcome | None:
+    """What a resulted appointment counts as; None when it counts in no figure:
+    marked "disregard in stats" (entered twice, a test booking, a rep's own
+    cancel), or its code is unknown here. The job's sale $, cancel and
+    commission count only when the code counts as a sale."""
+    if code is None or disregarded:
+        return None
+    sale = code.counts_as_sale
+    return Outcome(issued=code.counts_as_issued, demo=code.counts_as_demo, sale=sale,
+                   sale_cents=(contract_cents or 0) if sale else 0, cancelled=sale and cancelled,
+                   commission_cents=commission_cents if sale else 0,
+                   commission_paid_cents=commission_paid_cents if sale else 0)
 
 
 @dataclass(frozen=True)

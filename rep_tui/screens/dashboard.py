@@ -110,7 +110,7 @@ class DashboardScreen(Screen):
         self.query_one("#sections").loading = True
         self._fit(self.app.size.width, self.app.size.height)
         reload_when_synced(self, {"leads", "jobs", "appointments", "engagements", "payments", "commissions",
-                                  "reminders"},
+                                  "reminders", "result_codes"},
                            self._load)
 
     def on_screen_resume(self) -> None:

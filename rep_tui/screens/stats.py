@@ -109,6 +109,10 @@ class FigureTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "Details", tooltip="Behind the number: the appointments it counts")]
 
 
+#: The tables every figure is computed from: a sync that changes one re-reads the figures shown
+#: (an admin's new flags on a result code included).
+STATS_TABLES = frozenset({"appointments", "jobs", "result_codes", "commissions"})
+
 # One footer item each: "dwmy Period", "pn Prev/next".
 PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 
@@ -175,7 +179,7 @@ class StatsScreen(Screen):
         figures.add_column("Value", width=10, key="value")
         self.period = self._first_period or Period("month", local_today(self.app.tz))
         self.first_focus().focus()
-        reload_when_synced(self, {"targets"}, lambda: self._load(self.period))
+        reload_when_synced(self, STATS_TABLES | {"targets"}, lambda: self._load(self.period))
 
     def on_unmount(self) -> None:
         """Closed (one rep's stats): let go of the sync's signal, or it keeps this screen in memory."""

@@ -31,7 +31,9 @@ from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
 from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
-from rep_tui.store.models import Appointment, Attachment, CustomField, Lead, Office, Target, Team, User, UserGroup
+from rep_tui.store.models import (
+    Appointment, Attachment, CustomField, Job, Lead, Office, ResultCode, Target, Team, User, UserGroup,
+)
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
 from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
@@ -709,6 +711,49 @@ def list_targets(engine: Engine, month: date | None = None) -> list[TargetLine]:
         stmt = stmt.where(Target.month == month)
     with engine.connect() as conn:
         return [TargetLine(*row) for row in conn.execute(stmt)]
+
+
+# --- result codes -------------------------------------------------------------------
+
+
+def list_result_codes(engine: Engine) -> list[dict[str, Any]]:
+    """Every code, inactive ones too, in the Result dialog's order: its editable columns."""
+    from rep_tui.domain.result_codes import EDITABLE
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(ResultCode.__table__).where(ResultCode.deleted.is_(False))
+                            .order_by(ResultCode.sort_order, ResultCode.code)).mappings().all()
+    return [{name: row[name] for name in EDITABLE} for row in rows]
+
+
+def save_result_code(engine: Engine, code: str | None, changes: dict[str, Any]) -> str:
+    """Add a code (`code` None; `changes` holds all it needs) or change the
+    named one; checked as the app's Result Codes screen checks it. Returns the code."""
+    from rep_tui.domain.forms import FormErrors
+    from rep_tui.domain.result_codes import EDITABLE, Existing, check_code
+
+    table = ResultCode.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(table).where(table.c.deleted.is_(False))).mappings().all()
+        row = next((r for r in rows if r["code"] == (code or "").upper()), None) if code else None
+        if code and row is None:
+            raise AdminError(f"No result code {code!r} (see `rep-tui admin result-codes list`).")
+        in_use = row is not None and any(conn.execute(select(model.id).where(
+            model.result_code == row["code"]).limit(1)).first() for model in (Appointment, Job))
+    old = {name: row[name] for name in EDITABLE} if row is not None else {}
+    others = [Existing(r["code"], r["key"], r["active"]) for r in rows if row is None or r["id"] != row["id"]]
+    try:
+        clean = check_code({**old, **changes}, others, old_code=row["code"] if row else None, in_use=in_use)
+    except FormErrors as refused:
+        raise AdminError("Nothing was saved: " + "; ".join(f"{k}: {v}" for k, v in refused.errors.items())) \
+            from None
+    if row is None:
+        _apply(engine, [_insert("result_codes", clean, f"result code {clean['code']}")])
+    else:
+        changed = {k: (old[k], v) for k, v in clean.items() if old[k] != v}
+        if changed:
+            _apply(engine, [Change("result_codes", row["id"], "update", changed, f"result code {row['code']}")])
+    return clean["code"]
 
 
 # --- pruning ----------------------------------------------------------------------------

@@ -358,7 +358,7 @@ class StatRow:
 
 
 def stat_rows(session: Session, rep_ids: list[uuid.UUID], start: datetime, end: datetime) -> list[StatRow]:
-    """Resulted appointments of these reps in [start, end), not disregarded."""
+    """Resulted appointments of these reps in [start, end) that count in stats (`stats.outcome_of`)."""
     codes = {c.code: c for c in session.scalars(select(ResultCode))}
     commissions: dict[tuple, tuple[int, int]] = {}
     rows = session.execute(
@@ -367,8 +367,7 @@ def stat_rows(session: Session, rep_ids: list[uuid.UUID], start: datetime, end: 
         .outerjoin(Job, Job.id == Appointment.job_id)
         .where(
             Appointment.rep_id.in_(rep_ids), Appointment.starts_at >= start, Appointment.starts_at < end,
-            Appointment.result_code.is_not(None), Appointment.disregard_in_stats.is_(False),
-            Appointment.deleted.is_(False),
+            Appointment.result_code.is_not(None), Appointment.deleted.is_(False),
         )
         .order_by(Appointment.starts_at)
     ).all()
@@ -383,20 +382,12 @@ def stat_rows(session: Session, rep_ids: list[uuid.UUID], start: datetime, end: 
     out = []
     for appt, lead, job in rows:
         code = codes.get(appt.result_code)
-        if code is None:
-            continue
-        sale = code.counts_as_sale
-        earned, paid = commissions.get((job.id, appt.rep_id), (0, 0)) if (job and sale) else (0, 0)
-        outcome = stats_rules.Outcome(
-            issued=code.counts_as_issued,
-            demo=code.counts_as_demo,
-            sale=sale,
-            sale_cents=(job.contract_cents or 0) if (job and sale) else 0,
-            cancelled=bool(job and sale and job.cancelled_on),
-            commission_cents=earned,
-            commission_paid_cents=paid,
-        )
-        out.append(StatRow(appt, lead, job, code, outcome))
+        earned, paid = commissions.get((job.id, appt.rep_id), (0, 0)) if job else (0, 0)
+        outcome = stats_rules.outcome_of(
+            code, disregarded=appt.disregard_in_stats, contract_cents=job.contract_cents if job else None,
+            cancelled=bool(job and job.cancelled_on), commission_cents=earned, commission_paid_cents=paid)
+        if outcome is not None:
+            out.append(StatRow(appt, lead, job, code, outcome))
     return out
 
 

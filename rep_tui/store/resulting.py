@@ -140,3 +140,13 @@ def known_products(session: Session) -> list[str]:
     names = set(session.scalars(select(Job.product).where(Job.product.is_not(None)).distinct()))
     names |= set(session.scalars(select(Lead.product_interest).where(Lead.product_interest.is_not(None)).distinct()))
     return sorted(n for n in names if n)
+
+
+def set_disregarded(session: Session, actor: writes.Actor, appointment_id: uuid.UUID, disregard: bool) -> Appointment:
+    """Leave an appointment out of every stat (entered twice, a test booking…)
+    or count it again; it stays on the lead's record either way."""
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or appointment.deleted:
+        raise ValueError("that appointment no longer exists")
+    writes.update(session, actor, appointment, disregard_in_stats=disregard)
+    return appointment
