@@ -18,7 +18,7 @@ from rep_tui.server import auth
 from rep_tui.server.db import dialect_insert, locked_versions, make_engine, migrate
 from rep_tui.server.models import BlobUpload
 from rep_tui.store.models import SYNCED_TABLES
-from rep_tui.sync.tables import ORDERED
+from rep_tui.sync.tables import LEAD_CHILDREN, ORDERED
 
 CHUNK = 2000
 
@@ -114,6 +114,10 @@ def seed_from_store(client_db_path: Path, server_db_url: str, password: str = "d
             for table in ORDERED:
                 t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
                 rows[table] = [dict(r) for r in conn.execute(select(t).order_by(t.c.version, t.c.id)).mappings()]
+        # A device holds reminders given to its user on leads it does not see: not the office's to copy.
+        leads = {row["id"] for row in rows["leads"]}
+        for table in LEAD_CHILDREN:
+            rows[table] = [row for row in rows[table] if row["lead_id"] in leads]
         counts = add_rows(target, rows)
         if client_blobs and server_blobs:
             _copy_blobs({row["sha256"] for row in rows["attachments"]}, client_blobs, server_blobs)

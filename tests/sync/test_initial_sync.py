@@ -215,10 +215,10 @@ def _servers_view(server, device, table: str) -> dict:
 
 
 def _index_of(device) -> dict[str, tuple[str, ...]]:
-    """The search index as it is: lead id (hex) -> its five indexed texts."""
+    """The search index as it is: lead id (hex) -> its six indexed texts."""
     with device.store.engine.connect() as conn:
         return {lead: tuple(doc) for lead, *doc in conn.exec_driver_sql(
-            "SELECT k.lead_id, s.name, s.address, s.contact, s.ids, s.phones "
+            "SELECT k.lead_id, s.name, s.address, s.contact, s.ids, s.phones, s.custom "
             "FROM search_keys k JOIN lead_search s ON s.rowid = k.key")}
 
 

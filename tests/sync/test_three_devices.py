@@ -75,7 +75,7 @@ def test_rep_cannot_change_office_data_or_other_reps_leads(server, company, devi
     report = ann.sync()
     assert report.pushed == 3 and len(report.rejected) == 2
     assert any("office data" in r for r in report.rejected)
-    assert any("outside" in r for r in report.rejected)
+    assert any("may not reassign leads" in r for r in report.rejected)
     status = ann.client.status
     assert status.rejected == 2 and "2 rejected" in status.text
     # the server's value came back over the rejected local edit
