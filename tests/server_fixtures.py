@@ -9,6 +9,7 @@ import itertools
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +118,28 @@ class Server:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def module_server(request, tmp_path_factory, prefix: str) -> Iterator[tuple[Server, httpx.Client]]:
+    """A server of a module's own (for a table of cells that share one
+    company), on the database `request.param` names, with a client to call it."""
+    root = tmp_path_factory.mktemp(f"{prefix}-{request.param}")
+    if request.param == "sqlite":
+        backend = Backend("sqlite", f"sqlite:///{root / 'server.sqlite3'}", path=root / "server.sqlite3")
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"{prefix}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        backend = Backend("postgresql", cluster.create_database(name), cluster=cluster, database=name)
+    server = Server(backend, root / "blobs").start()
+    client = httpx.Client(timeout=60)
+    try:
+        yield server, client
+    finally:
+        client.close()
+        server.stop()
+        if backend.cluster:
+            backend.cluster.drop_database(backend.database)
 
 
 @pytest.fixture

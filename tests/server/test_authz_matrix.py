@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -44,7 +43,7 @@ from sqlalchemy import select
 from rep_tui.server import admin, auth
 from rep_tui.server.seed import add_rows
 from rep_tui.store.models import Comment, Target, User
-from server_fixtures import PASSWORD, Backend, Server, make_company, password_hash, server_rows
+from server_fixtures import PASSWORD, Server, make_company, module_server, password_hash, server_rows
 
 DENIED = 401
 APPLIED, REJECTED = "applied", "rejected"
@@ -122,22 +121,8 @@ def _sign_in(client: httpx.Client, server: Server, username: str) -> dict[str, s
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(request, tmp_path_factory) -> Iterator[World]:
     """One company for the whole table (each cell writes only what it checks)."""
-    root = tmp_path_factory.mktemp(f"authz-{request.param}")
-    if request.param == "sqlite":
-        backend = Backend("sqlite", f"sqlite:///{root / 'server.sqlite3'}", path=root / "server.sqlite3")
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        name = f"authz{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        backend = Backend("postgresql", cluster.create_database(name), cluster=cluster, database=name)
-    server = Server(backend, root / "blobs").start()
-    client = httpx.Client(timeout=60)
-    try:
+    with module_server(request, tmp_path_factory, "authz") as (server, client):
         yield _build(server, client)
-    finally:
-        client.close()
-        server.stop()
-        if backend.cluster:
-            backend.cluster.drop_database(backend.database)
 
 
 def _build(server: Server, client: httpx.Client) -> World:

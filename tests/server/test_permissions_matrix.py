@@ -19,7 +19,6 @@ role, and for giving the admin role (managing users does not make one an admin).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -32,7 +31,7 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.server import admin, auth
 from rep_tui.server.seed import add_rows
 from rep_tui.store.models import User
-from server_fixtures import PASSWORD, Backend, Server, make_company, password_hash, server_rows
+from server_fixtures import PASSWORD, Server, make_company, module_server, password_hash, server_rows
 
 APPLIED = "applied"
 ADMIN_ONLY = "only an admin"
@@ -82,22 +81,8 @@ class World:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(request, tmp_path_factory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp(f"perm-{request.param}")
-    if request.param == "sqlite":
-        backend = Backend("sqlite", f"sqlite:///{root / 'server.sqlite3'}", path=root / "server.sqlite3")
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        name = f"perm{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        backend = Backend("postgresql", cluster.create_database(name), cluster=cluster, database=name)
-    server = Server(backend, root / "blobs").start()
-    client = httpx.Client(timeout=60)
-    try:
+    with module_server(request, tmp_path_factory, "perm") as (server, client):
         yield _build(server, client)
-    finally:
-        client.close()
-        server.stop()
-        if backend.cluster:
-            backend.cluster.drop_database(backend.database)
 
 
 def _build(server: Server, client: httpx.Client) -> World:
