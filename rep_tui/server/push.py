@@ -550,7 +550,7 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
     fields = check(push, m, decode(m.table, m.fields))
     current = authorize(push, m)
-    promotion = scoping.promotion_refusal(m.table, fields, push.user)
+    promotion = scoping.promotion_refusal(m.table, fields, push.user, current)
     if promotion:
         raise Rejected(promotion)
     if m.table == "commissions" and push.user.role != "admin":

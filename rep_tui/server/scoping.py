@@ -147,10 +147,16 @@ def write_refusal(table: str, op: str, user: Principal) -> str | None:
     return None
 
 
-def promotion_refusal(table: str, fields: dict[str, Any], user: Principal) -> str | None:
-    """Managing users does not make one an admin: only an admin gives the admin role."""
-    if table == "users" and user.role != "admin" and fields.get("role", (None, None))[1] == "admin":
+def promotion_refusal(table: str, fields: dict[str, Any], user: Principal,
+                      current: dict[str, Any] | None = None) -> str | None:
+    """Managing users does not make one an admin: only an admin gives the
+    admin role, or changes (disables, demotes) an admin's account."""
+    if table != "users" or user.role == "admin":
+        return None
+    if fields.get("role", (None, None))[1] == "admin":
         return "only an admin may give someone the admin role"
+    if current is not None and current.get("role") == "admin":
+        return "only an admin may change an admin's account"
     return None
 
 
