@@ -162,6 +162,26 @@ async def test_a_rep_whose_group_gains_manage_users_by_a_sync_gets_admin_at_once
         assert [value for _label, value in roles._options if value is not Select.NULL] == ["rep", "manager"]
 
 
+async def test_a_user_manager_who_is_no_admin_may_not_touch_an_admins_account(store):
+    with store.session() as s:  # what a pull writes: the Reps group may manage users
+        s.scalars(select(UserGroup).where(UserGroup.name == "Reps")).one().permissions = ["manage_users"]
+    admin = _user(store, "admin")
+    app = RepApp(store, user_id=_user(store, "demo").id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "f9")
+        screen = app.screen
+        while screen.table.current.key != str(admin.id):
+            await _press(pilot, "down")
+        for key in ("d", "x", "enter"):
+            await _press(pilot, key)
+            assert app.screen is screen, key  # no form, no question
+        with store.session() as s:
+            assert s.get(User, admin.id).active is True
+            assert s.scalars(select(OutboxEntry)).first() is None
+        assert "Only an admin may change an admin's account." in [n.message for n in app._notifications]
+
+
 async def test_a_rep_has_no_admin_screen(store):
     app = RepApp(store, user_id=_user(store, "demo").id)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -194,7 +194,19 @@ class AdminScreen(Screen):
         return GroupDialog(group)
 
     def _open(self, row_key: str | None) -> None:
+        if row_key is not None and self._admin_account_refused(row_key):
+            return
         self.app.push_screen(self._form(row_key), self._saved)
+
+    def _admin_account_refused(self, row_key: str) -> bool:
+        """Only an admin changes an admin's account (the server refuses anyone
+        else): say so here instead of letting the change be refused on sync."""
+        if self.tab != "users" or self.app.user.role == "admin":
+            return False
+        if any(str(line.user.id) == row_key and line.user.role == "admin" for line in self.people.users):
+            self.notify("Only an admin may change an admin's account.", severity="warning")
+            return True
+        return False
 
     def _saved(self, row_key: str | None) -> None:
         if row_key:
@@ -221,13 +233,15 @@ class AdminScreen(Screen):
         if line.user.id == self.app.user.id:
             self.notify("You cannot delete yourself.", severity="warning")
             return
+        if self._admin_account_refused(row.key):
+            return
         others = [(other.user.full_name, other.user.id) for other in self.people.users
                   if other.user.active and other.user.id != line.user.id]
         self.app.push_screen(DeleteUserDialog(line.user, line.leads, others), self._saved)
 
     def action_toggle_active(self) -> None:
         row = self.table.current
-        if self.tab != "users" or row is None:
+        if self.tab != "users" or row is None or self._admin_account_refused(row.key):
             return
         from rep_tui.store.people import toggle_active
 
