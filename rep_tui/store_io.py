@@ -20,6 +20,8 @@ from textual.worker import Worker, get_current_worker
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from rep_tui.domain.forms import FormErrors
     from textual.message_pump import MessagePump
 
 T = TypeVar("T")
@@ -57,3 +59,18 @@ def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
 
     return node.run_worker(run, name=what, group=group or what, exclusive=exclusive, thread=True,
                            exit_on_error=False)
+
+
+def or_refusal(work: Callable[[Session], T]) -> Callable[[Session], T | FormErrors]:
+    """`work` for `in_store` that returns the `FormErrors` it raised (its writes
+    rolled back) instead of failing: a refusal for the form to show, not a fault."""
+    from rep_tui.domain.forms import FormErrors
+
+    def attempt(session: Session) -> T | FormErrors:
+        try:
+            return work(session)
+        except FormErrors as refused:
+            session.rollback()
+            return refused
+
+    return attempt

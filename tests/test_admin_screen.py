@@ -226,3 +226,81 @@ def test_admin_snapshot(snap_compare, store, size):
         await _press(pilot, "f9", "g")
 
     assert snap_compare(RepApp(store, user_id=_user(store, "admin").id), terminal_size=size, run_before=run_before)
+
+
+def test_nobody_locks_themselves_out_or_leaves_the_company_without_an_admin(store):
+    from rep_tui.domain.forms import FormErrors
+    from rep_tui.store import people, writes
+
+    office = _user(store, "admin")
+    actor = writes.Actor(office.id, office.full_name, "office")
+
+    def refused(match: str, change) -> None:
+        with pytest.raises(FormErrors, match=match), store.session() as s:
+            change(s)
+
+    def own_group_without_managing(s):
+        group = s.get(UserGroup, office.group_id)
+        people.save_group(s, actor, group.id, {"name": group.name, "description": group.description, "permissions": [
+            p for p in group.permissions if p != Permission.MANAGE_USERS.value]})
+
+    refused("your own right to manage users", own_group_without_managing)
+    refused("your own right", lambda s: people.toggle_active(s, actor, office.id))
+    # A manager given "Manage users" by a group may not demote the only admin...
+    with store.session() as s:
+        manager = s.scalars(select(User).where(User.role == "manager")).first()
+        boss = people.save_group(s, actor, None, {"name": "Bosses", "description": "",
+                                                  "permissions": [Permission.MANAGE_USERS.value]})
+        people.save_user(s, actor, manager.id, {**_user_values(manager), "group_id": boss.id})
+        by_manager = writes.Actor(manager.id, manager.full_name, "manager")
+    refused("no active admin", lambda s: people.save_user(s, by_manager, office.id,
+                                                          {**_user_values(office), "role": "manager"}))
+    # ...nor delete the group that gives it to them (their role's defaults lack it)...
+    refused("your own right", lambda s: people.delete_group(s, by_manager, boss.id))
+    # ...while the admin may: its member falls back to the manager's defaults.
+    with store.session() as s:
+        assert people.delete_group(s, actor, boss.id) == 1
+    with store.session() as s:
+        assert s.get(User, manager.id).group_id is None and s.get(UserGroup, boss.id).deleted
+        assert s.get(User, office.id).active and s.get(User, office.id).role == "admin"
+
+
+def _user_values(user: User) -> dict:
+    return {"username": user.username, "full_name": user.full_name, "email": user.email, "phone": user.phone,
+            "role": user.role, "team_id": user.team_id, "group_id": user.group_id, "active": user.active}
+
+
+async def test_deleting_a_team_asks_and_leaves_its_members_with_no_team(store):
+    from rep_tui.screens.confirm import ConfirmScreen
+
+    demo = _user(store, "demo")
+    app = RepApp(store, user_id=_user(store, "admin").id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "f9", "t")
+        screen = app.screen
+        keys = [row.key for row in screen.table.rows_shown]
+        screen.table.move_cursor(row=keys.index(str(demo.team_id)))
+        await _press(pilot, "x")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "member(s) will have no team" in str(app.screen.query_one("Static").render())
+        await _press(pilot, "n")
+        assert _user(store, "demo").team_id == demo.team_id  # no: nothing changed
+        await _press(pilot, "x", "y")
+        assert app.screen is screen
+        assert _user(store, "demo").team_id is None
+        assert str(demo.team_id) not in [row.key for row in screen.table.rows_shown]
+
+
+async def test_an_admin_is_told_why_they_may_not_disable_themselves(store):
+    admin = _user(store, "admin")
+    app = RepApp(store, user_id=admin.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "f9")
+        screen = app.screen
+        keys = [row.key for row in screen.table.rows_shown]
+        screen.table.move_cursor(row=keys.index(str(admin.id)))
+        await _press(pilot, "d")
+        assert _user(store, "admin").active
+        assert any("your own right to manage users" in str(n.message) for n in app._notifications)

@@ -2,15 +2,18 @@
 and groups, for a user whose group grants "Manage users, teams and groups".
 
 Three tabs (u, t, g): a table each; `a` adds, Enter or `e` edits the row under
-the cursor, `d` disables or enables a user, `x` deletes one (their leads go
-to another user or to no one). A group's form ticks what its
-members may do. Every change is a local write that syncs like any other, so
+the cursor, `d` disables or enables a user, `x` deletes the row (a user's
+leads go to another user or to no one; a team's members are left with no
+team; a group's fall back to their role's defaults). A group's form ticks
+what its members may do. Nothing here lets the one making a change lock
+themselves out (lose "Manage users") or leave the company with no active admin. Every change is a local write that syncs like any other, so
 it works offline; the server refuses it from anyone without the permission,
 and F7 then says why. Passwords are set with `rep-tui admin users password`
 on the server: a user added here signs in once one is set."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from textual import on
@@ -19,12 +22,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
+from rep_tui.domain.forms import FormErrors
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.people import People
-from rep_tui.store_io import in_store
+from rep_tui.store_io import in_store, or_refusal
 from rep_tui.widgets.footer import RepFooter
+from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, Toned
 
 #: The tables a sync may change under this screen.
@@ -91,7 +96,7 @@ class AdminScreen(Screen):
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit", show=False),
         Binding("d", "toggle_active", "Disable/enable"),
-        Binding("x,delete", "delete_user", "Delete"),
+        Binding("x,delete", "delete", "Delete"),
         Binding("u", "tab('users')", "Users", show=False),
         Binding("t", "tab('teams')", "Teams", show=False),
         Binding("g", "tab('groups')", "Groups", show=False),
@@ -156,7 +161,7 @@ class AdminScreen(Screen):
         return self.query_one(f"#{self.tab}-table", PeopleTable)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("toggle_active", "delete_user"):
+        if action == "toggle_active":
             return self.tab == "users"
         return True
 
@@ -222,22 +227,61 @@ class AdminScreen(Screen):
         if row is not None:
             self._open(row.key)
 
-    def action_delete_user(self) -> None:
+    def action_delete(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+        if self.tab == "users":
+            self._delete_user(row.key)
+        else:
+            self._delete_team_or_group(row.key)
+
+    def _delete_user(self, row_key: str) -> None:
         """Ask what becomes of the user's leads, then delete them."""
         from rep_tui.screens.admin_dialogs import DeleteUserDialog
 
-        row = self.table.current
-        line = next((line for line in self.people.users if row and str(line.user.id) == row.key), None)
+        line = next((line for line in self.people.users if str(line.user.id) == row_key), None)
         if line is None:
             return
         if line.user.id == self.app.user.id:
             self.notify("You cannot delete yourself.", severity="warning")
             return
-        if self._admin_account_refused(row.key):
+        if self._admin_account_refused(row_key):
             return
         others = [(other.user.full_name, other.user.id) for other in self.people.users
                   if other.user.active and other.user.id != line.user.id]
         self.app.push_screen(DeleteUserDialog(line.user, line.leads, others), self._saved)
+
+    def _delete_team_or_group(self, row_key: str) -> None:
+        """Ask, saying what becomes of the members, then delete the team or group."""
+        from rep_tui.screens.confirm import ConfirmScreen
+        from rep_tui.store import people
+
+        row_id = uuid.UUID(row_key)
+        if self.tab == "teams":
+            line = next(line for line in self.people.teams if line.team.id == row_id)
+            name, members, after = line.team.name, line.members, "will have no team"
+            delete = people.delete_team
+        else:
+            group = next(line for line in self.people.groups if line.group.id == row_id)
+            name, members, after = group.group.name, group.members, "fall back to their role's defaults"
+            delete = people.delete_group
+        question = f"Delete {name}? " + (f"Its {members} member(s) {after}." if members else "It has no members.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                in_store(self, f"delete {name}", or_refusal(lambda session: delete(session, self.app.actor, row_id)),
+                         self._changed, group="admin-save")
+
+        self.app.push_screen(ConfirmScreen(in_markup(question), yes="Delete", no="Keep"), answered)
+
+    def _changed(self, outcome: object) -> None:
+        """After a delete or a toggle: say why it was refused, or show the tables again."""
+        if isinstance(outcome, FormErrors):
+            self.notify(" ".join(outcome.errors.values()), severity="warning", timeout=6)
+            return
+        self.app.refresh_permissions()
+        self.load()
 
     def action_toggle_active(self) -> None:
         row = self.table.current
@@ -245,10 +289,14 @@ class AdminScreen(Screen):
             return
         from rep_tui.store.people import toggle_active
 
-        in_store(self, "disable or enable the user", lambda session: toggle_active(session, self.app.actor, row.key),
-                 self._toggled, group="admin-save")
+        in_store(self, "disable or enable the user",
+                 or_refusal(lambda session: toggle_active(session, self.app.actor, row.key)), self._toggled,
+                 group="admin-save")
 
-    def _toggled(self, now_active: bool) -> None:
-        self.notify("Enabled: they may sign in again." if now_active
+    def _toggled(self, outcome: bool | FormErrors) -> None:
+        if isinstance(outcome, FormErrors):
+            self._changed(outcome)
+            return
+        self.notify("Enabled: they may sign in again." if outcome
                     else "Disabled: they cannot sign in once this syncs.", timeout=4)
         self.load()

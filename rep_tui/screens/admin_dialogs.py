@@ -20,7 +20,7 @@ from rep_tui.domain.rules import ROLES
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.store import people
 from rep_tui.store.models import Team, User, UserGroup
-from rep_tui.store_io import in_store
+from rep_tui.store_io import in_store, or_refusal
 from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.markup_text import in_markup
 
@@ -53,15 +53,8 @@ class SavingDialog(FormDialog[str]):
 
     def submit(self) -> None:
         values = self.values()
-
-        def attempt(session) -> FormErrors | str:
-            try:
-                return str(self.save(session, values).id)
-            except FormErrors as refused:
-                session.rollback()
-                return refused
-
-        in_store(self, self.what, attempt, self._saved, group="admin-save")
+        in_store(self, self.what, or_refusal(lambda session: str(self.save(session, values).id)), self._saved,
+                 group="admin-save")
 
     def _saved(self, outcome: FormErrors | str) -> None:
         if isinstance(outcome, FormErrors):

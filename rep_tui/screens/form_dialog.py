@@ -132,13 +132,17 @@ class FormDialog(KeepsTypedText, Dialog[ResultT]):
         return {name: field.value for name, field in self.fields().items()}
 
     def show_errors(self, errors: dict[str, str], message: str = "") -> None:
-        """Mark each refused field with its reason and focus the first one."""
+        """Mark each refused field with its reason and focus the first one; a
+        reason about no one field (or one without a label) goes in the message."""
         first = None
-        for name, field in self.fields().items():
+        fields = self.fields()
+        for name, field in fields.items():
             field.set_error(errors.get(name))
             if name in errors and first is None:
                 first = field
-        self.show_message(message or ("Nothing was saved: fix the fields marked in red." if errors else ""))
+        unplaced = " ".join(reason for name, reason in errors.items() if name not in fields)
+        self.show_message(message or (f"Nothing was saved: {unplaced}" if unplaced else "")
+                          or ("Nothing was saved: fix the fields marked in red." if errors else ""))
         if first is not None:
             first.control.focus()
             first.scroll_visible()

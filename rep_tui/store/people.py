@@ -7,6 +7,8 @@ checks the same specs again."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from rep_tui.domain.fields import used
 from rep_tui.domain.forms import FormErrors, collect
 from rep_tui.domain.permissions import Permission
 from rep_tui.store import writes
+from rep_tui.store.queries import permissions_of
 from rep_tui.store.models import Appointment, Lead, Office, Team, User, UserGroup
 
 
@@ -77,6 +80,28 @@ def read_people(session: Session) -> People:
     )
 
 
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.deleted.is_(False))) or 0
+
+
+@contextmanager
+def _no_lockout(session: Session, actor: writes.Actor, field: str) -> Iterator[None]:
+    """Refuse (FormErrors on `field`) a change that would leave the one making
+    it unable to manage users, or the company with no active admin: nobody on
+    this device could undo it. The caller's session rolls the change back."""
+    admins_before = _active_admins(session)
+    yield
+    session.flush()
+    me = session.get(User, actor.user_id) if actor.user_id else None
+    if me is not None and (me.deleted or not me.active or
+                           Permission.MANAGE_USERS not in permissions_of(session, me)):
+        raise FormErrors({field: "That would take away your own right to manage users: "
+                                 "another user who manages users must do it."})
+    if admins_before and not _active_admins(session):
+        raise FormErrors({field: "That would leave the company with no active admin."})
+
+
 def _checked(table: str, values: dict[str, Any]) -> dict[str, Any]:
     """The typed fields of a form by their columns' specs; FormErrors names every bad one."""
     return collect(values, {name: spec.check for name, spec in used(table, "edited").items()})
@@ -101,7 +126,8 @@ def save_user(session: Session, actor: writes.Actor, user_id: uuid.UUID | None, 
     if user_id is None:
         return writes.insert(session, actor, User(**fields))  # type: ignore[return-value]
     user = session.get(User, user_id)
-    writes.update(session, actor, user, **fields)
+    with _no_lockout(session, actor, "role"):
+        writes.update(session, actor, user, **fields)
     return user
 
 
@@ -130,14 +156,38 @@ def save_group(session: Session, actor: writes.Actor, group_id: uuid.UUID | None
     if group_id is None:
         return writes.insert(session, actor, UserGroup(**fields))  # type: ignore[return-value]
     group = session.get(UserGroup, group_id)
-    writes.update(session, actor, group, **fields)
+    with _no_lockout(session, actor, "permissions"):
+        writes.update(session, actor, group, **fields)
     return group
+
+
+def delete_team(session: Session, actor: writes.Actor, team_id: uuid.UUID) -> int:
+    """Delete a team; its members are left with no team (their leads stay
+    theirs). Returns how many members it had."""
+    members = list(session.scalars(_live(User).where(User.team_id == team_id)))
+    for member in members:
+        writes.update(session, actor, member, team_id=None)
+    writes.delete(session, actor, session.get(Team, team_id))
+    return len(members)
+
+
+def delete_group(session: Session, actor: writes.Actor, group_id: uuid.UUID) -> int:
+    """Delete a group; its members fall back to their role's defaults.
+    Refused when that would take away the deleter's own right to manage users.
+    Returns how many members it had."""
+    members = list(session.scalars(_live(User).where(User.group_id == group_id)))
+    with _no_lockout(session, actor, "group"):
+        for member in members:
+            writes.update(session, actor, member, group_id=None)
+        writes.delete(session, actor, session.get(UserGroup, group_id))
+    return len(members)
 
 
 def toggle_active(session: Session, actor: writes.Actor, user_id: str | uuid.UUID) -> bool:
     """Disable an active user (they cannot sign in once it syncs) or enable a disabled one; returns the new state."""
     user = session.get(User, uuid.UUID(str(user_id)))
-    writes.update(session, actor, user, active=not user.active)
+    with _no_lockout(session, actor, "active"):
+        writes.update(session, actor, user, active=not user.active)
     return user.active
 
 
@@ -164,5 +214,6 @@ def delete_user(session: Session, actor: writes.Actor, user_id: uuid.UUID, leads
             Appointment.result_code.is_(None), Appointment.deleted.is_(False))
         for appointment in session.scalars(open_visits):
             writes.update(session, actor, appointment, rep_id=leads_to)
-    writes.delete(session, actor, session.get(User, user_id))
+    with _no_lockout(session, actor, "leads_to"):
+        writes.delete(session, actor, session.get(User, user_id))
     return len(leads)
