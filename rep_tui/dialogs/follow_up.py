@@ -14,10 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from rep_tui.clock import local_today
-from rep_tui.domain.dates import DAY_HINT, format_day, parse_day, relative_day
+from rep_tui.domain.dates import DAY_HINT, parse_day
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.widgets.markup_text import in_markup
-from rep_tui.widgets.validated_input import DAY_EXAMPLE, ValidatedInput
+from rep_tui.widgets.validated_input import DAY_EXAMPLE, ValidatedInput, day_meaning
 
 
 class FollowUpDialog(KeepsTypedText, ModalScreen[date | None]):
@@ -48,12 +48,9 @@ class FollowUpDialog(KeepsTypedText, ModalScreen[date | None]):
 
     @on(ValidatedInput.Changed)
     def _spell_out(self) -> None:
-        field = self.query_one("#day", ValidatedInput)
-        meaning = f"Type {DAY_HINT}. Enter saves, Esc cancels."
-        if field.value.strip() and field.error is None:
-            day = field.cleaned()
-            meaning = f"[b]{format_day(day)}, {day.year}[/b] · {relative_day(day, local_today(self.app.tz))}"
-        self.query_one("#meaning", Static).update(meaning)
+        self.query_one("#meaning", Static).update(
+            day_meaning(self.query_one("#day", ValidatedInput), local_today(self.app.tz),
+                        f"Type {DAY_HINT}. Enter saves, Esc cancels.", emphasis="b"))
 
     @on(Input.Submitted)
     def action_save(self) -> None:

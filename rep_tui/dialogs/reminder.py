@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.widgets import Input, SelectionList, Static
 
 from rep_tui.clock import local_today
-from rep_tui.domain.dates import DAY_HINT, format_day, parse_day, relative_day
+from rep_tui.domain.dates import DAY_HINT, parse_day
 from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import Invalid
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.widgets.form_field import FormField
-from rep_tui.widgets.validated_input import DAY_EXAMPLE, ValidatedInput
+from rep_tui.widgets.validated_input import DAY_EXAMPLE, ValidatedInput, day_meaning
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,8 @@ class ReminderDialog(FormDialog[NewReminder | None]):
 
     @on(ValidatedInput.Changed, "#due")
     def _spell_out(self) -> None:
-        field = self.query_one("#due", ValidatedInput)
-        meaning = f"Type {DAY_HINT}."
-        if field.value.strip() and field.error is None:
-            day = field.cleaned()
-            meaning = f"{format_day(day)}, {day.year} · {relative_day(day, local_today(self.app.tz))}"
-        self.query_one("#due-meaning", Static).update(meaning)
+        self.query_one("#due-meaning", Static).update(
+            day_meaning(self.query_one("#due", ValidatedInput), local_today(self.app.tz), f"Type {DAY_HINT}."))
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

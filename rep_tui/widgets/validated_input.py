@@ -14,6 +14,7 @@ The label, Input and error line are a `FormField`'s.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 from textual import on
@@ -137,3 +138,15 @@ class ValidatedInput(FormField):
         event.stop()
         self.validate()
         self.post_message(self.Changed(self, event.value, self.error))
+
+
+def day_meaning(field: ValidatedInput, today: date, hint: str, *, emphasis: str = "") -> str:
+    """What the day typed in `field` means ("Fri Dec 11, 2026 · in 4 days"),
+    the date in `emphasis` markup (e.g. "b"); `hint` while it means nothing yet."""
+    from rep_tui.domain.dates import format_day, relative_day
+
+    if not field.value.strip() or field.error is not None:
+        return hint
+    day = field.cleaned()
+    shown = f"{format_day(day)}, {day.year}"
+    return f"{f'[{emphasis}]{shown}[/{emphasis}]' if emphasis else shown} · {relative_day(day, today)}"
