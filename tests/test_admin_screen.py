@@ -304,3 +304,35 @@ async def test_an_admin_is_told_why_they_may_not_disable_themselves(store):
         await _press(pilot, "d")
         assert _user(store, "admin").active
         assert any("your own right to manage users" in str(n.message) for n in app._notifications)
+
+
+async def test_p_sets_a_users_new_password_typed_twice_in_a_burst_and_keeps_only_its_hash(store):
+    from rep_pilot import burst
+
+    from rep_tui.screens.admin_dialogs import PasswordDialog
+    from rep_tui.store.client_models import PasswordReset
+
+    demo = _user(store, "demo")
+    app = RepApp(store, user_id=_user(store, "admin").id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "f9")
+        screen = app.screen
+        keys = [row.key for row in screen.table.rows_shown]
+        screen.table.move_cursor(row=keys.index(str(demo.id)))
+        await _press(pilot, "p")
+        assert isinstance(app.screen, PasswordDialog)
+        burst(pilot, "short", "tab", "short", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PasswordDialog)
+        password = app.screen.fields()["password"]
+        assert password.has_class("-invalid")
+        assert "8 characters" in str(password.query_one(".field-error").render())
+        burst(pilot, "end", " and longer", "tab", "end", " and longer", "ctrl+s")  # the first refused has focus
+        await settle(pilot)
+        assert app.screen is screen
+        assert "new password waiting for a sync" in str(screen.query_one("#admin-detail").render())
+    with store.session() as s:
+        [reset] = s.scalars(select(PasswordReset))
+        assert reset.user_id == demo.id and reset.password_hash.startswith("$argon2id$")
+        assert "longer" not in reset.password_hash

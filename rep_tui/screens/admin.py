@@ -2,14 +2,15 @@
 and groups, for a user whose group grants "Manage users, teams and groups".
 
 Three tabs (u, t, g): a table each; `a` adds, Enter or `e` edits the row under
-the cursor, `d` disables or enables a user, `x` deletes the row (a user's
+the cursor, `d` disables or enables a user, `p` sets their new password
+(hashed here, sent by the next sync), `x` deletes the row (a user's
 leads go to another user or to no one; a team's members are left with no
 team; a group's fall back to their role's defaults). A group's form ticks
 what its members may do. Nothing here lets the one making a change lock
 themselves out (lose "Manage users") or leave the company with no active admin. Every change is a local write that syncs like any other, so
 it works offline; the server refuses it from anyone without the permission,
-and F7 then says why. Passwords are set with `rep-tui admin users password`
-on the server: a user added here signs in once one is set."""
+and F7 then says why. A user added here signs in once a password is set
+(`p`, or `rep-tui admin users password` on the server)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,8 @@ def user_tab(people: People) -> Tab:
         rows.append(TableRow(str(user.id), None, (user.full_name, user.username, user.role, line.team,
                                                   line.group or Toned("(role's)", "muted"), str(line.leads), status)))
         reach = " · ".join(part for part in (user.email, user.phone) if part) or "no email or phone"
-        details[str(user.id)] = f"{user.full_name} ({user.username}): {reach}"
+        reset = f" · new password {line.password_reset}" if line.password_reset else ""
+        details[str(user.id)] = f"{user.full_name} ({user.username}): {reach}{reset}"
     return Tab(rows, details)
 
 
@@ -96,6 +98,7 @@ class AdminScreen(Screen):
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit", show=False),
         Binding("d", "toggle_active", "Disable/enable"),
+        Binding("p", "password", "Password", tooltip="Set the user's new password"),
         Binding("x,delete", "delete", "Delete"),
         Binding("u", "tab('users')", "Users", show=False),
         Binding("t", "tab('teams')", "Teams", show=False),
@@ -161,7 +164,7 @@ class AdminScreen(Screen):
         return self.query_one(f"#{self.tab}-table", PeopleTable)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "toggle_active":
+        if action in ("toggle_active", "password"):
             return self.tab == "users"
         return True
 
@@ -282,6 +285,22 @@ class AdminScreen(Screen):
             return
         self.app.refresh_permissions()
         self.load()
+
+    def action_password(self) -> None:
+        from rep_tui.screens.admin_dialogs import PasswordDialog
+
+        row = self.table.current
+        line = next((line for line in self.people.users if row and str(line.user.id) == row.key), None)
+        if line is None or self._admin_account_refused(row.key):
+            return
+
+        def set_(row_key: str | None) -> None:
+            if row_key:
+                self.notify(f"{line.user.full_name}'s new password goes to the server with the next sync.",
+                            timeout=5)
+                self._saved(row_key)
+
+        self.app.push_screen(PasswordDialog(line.user), set_)
 
     def action_toggle_active(self) -> None:
         row = self.table.current

@@ -161,6 +161,33 @@ class GroupDialog(SavingDialog):
         return people.save_group(session, self.app.actor, self.row.id if self.row else None, values)
 
 
+class PasswordDialog(SavingDialog):
+    """Set a user's new password (typed twice, never shown): hashed on this
+    device and sent to the server by the next sync."""
+
+    submit_label = "Set"
+
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self.row = user
+        self.dialog_title = f"New Password — {user.full_name}"
+        self.what = "set the password"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(f"{in_markup(self.row.full_name)} signs in with it once this device has synced; "
+                     "their devices already signed in stay so.", classes="dialog-note")
+        yield FormField("Password", text_input("password", password=True), required=True)
+        yield FormField("Again", text_input("repeated", password=True), required=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#password").focus()
+
+    def save(self, session, values: dict[str, Any]) -> Any:
+        people.reset_password(session, self.row.id, values.get("password") or "", values.get("repeated") or "")
+        return self.row
+
+
 class DeleteUserDialog(SavingDialog):
     """Delete a user, saying what becomes of their leads: another user's, or no one's."""
 

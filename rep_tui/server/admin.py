@@ -42,7 +42,6 @@ from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
 ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
                   full_name="rep-tui admin", role="admin", team_id=None)
 ROLES = ("rep", "manager", "admin")
-MIN_PASSWORD = 8
 #: Mutations per push: the most a push takes. An import's rows are written in
 #: bulk, so such a batch is still a short transaction that keeps no rep's push waiting long.
 BATCH = MAX_BATCH
@@ -194,8 +193,10 @@ def list_users(engine: Engine) -> list[UserLine]:
 
 
 def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AdminError(f"A password needs at least {MIN_PASSWORD} characters.")
+    from rep_tui.domain.passwords import too_short
+
+    if (why := too_short(password)) is not None:
+        raise AdminError(why)
     return password
 
 

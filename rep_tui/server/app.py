@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Route
@@ -23,12 +25,15 @@ from starlette.routing import Route
 from rep_tui import __version__, blobs as blob_store
 from rep_tui.server import auth
 from rep_tui.server.blobs import http_status, may_read, record_upload
-from rep_tui.server.db import make_engine, migrate, read_only
+from rep_tui.server.db import make_engine, migrate, read_only, write_transaction
 from rep_tui.server.limits import BodyLimit
 from rep_tui.server.pull import pull_json
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.server.push import SequenceOutOfRange, push
-from rep_tui.sync.protocol import CLIENT_ID, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse
+from rep_tui.store.models import User
+from rep_tui.sync.protocol import (
+    CLIENT_ID, LoginRequest, LoginResponse, PasswordHashRequest, PullPage, PushRequest, PushResponse,
+)
 
 DEFAULT_MAX_BLOB = 25 * 1024 * 1024
 #: Threads for the routes (anyio's default is 40). A few keep every request's
@@ -188,6 +193,31 @@ def create_app(
     @app.get("/auth/me", response_model=Me, responses=_refusals(401))
     def me(user: auth.Principal = Depends(principal)) -> dict:
         return {"id": str(user.id), "username": user.username, "full_name": user.full_name, "role": user.role}
+
+    @app.put("/users/{user_id}/password", status_code=204, response_class=Response, responses={
+        204: {"description": "The user signs in with the new password from now on."},
+        **_refusals(400, 401, 403, 404, why={400: "The body is not UTF-8 text.",
+                                             404: "No such user on the server (yet)."}),
+        422: {**_NOT_VALID, "description": "Not an argon2id hash as strong as the server's: what is wrong."}})
+    def set_password_route(user_id: uuid.UUID, body: PasswordHashRequest,
+                           user: auth.Principal = Depends(principal)) -> Response:
+        """Set a user's password, hashed on the device of the user who reset it
+        (who needs "Manage users"; only an admin resets an admin's)."""
+        from rep_tui.domain.passwords import weak_hash
+        from rep_tui.domain.permissions import Permission
+        from rep_tui.server.scoping import promotion_refusal
+
+        auth.require(user, Permission.MANAGE_USERS)
+        if (why := weak_hash(body.password_hash)) is not None:
+            return JSONResponse({"detail": _problem(f"That is {why}.")}, status_code=422)
+        with write_transaction(engine) as conn:
+            role = conn.scalar(select(User.role).where(User.id == user_id, User.deleted.is_(False)))
+            if role is None:
+                raise auth.AuthError(404, "There is no such user on the server (yet): sync first.")
+            if (refusal := promotion_refusal("users", {}, user, {"role": role})) is not None:
+                raise auth.AuthError(403, f"You may not do this: {refusal}.")
+            auth.set_password(conn, user_id, hashed=body.password_hash)
+        return Response(status_code=204)
 
     @app.post("/sync/push", response_model=PushResponse, openapi_extra=_json_body(PushRequest),
               responses={**_refusals(401, 409), 422: _NOT_VALID})

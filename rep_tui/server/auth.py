@@ -17,6 +17,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, case, delete, select, update
 
 from rep_tui.clock import utcnow
+from rep_tui.domain.passwords import hash_password, hasher
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.db import dialect_insert, write_transaction
 from rep_tui.server.models import LoginFailure, Password, Token
@@ -53,19 +54,8 @@ class Principal:
 
 
 @lru_cache(maxsize=1)
-def _hasher():
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()
-
-
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher().hash(secrets.token_hex(8))
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return hasher().hash(secrets.token_hex(8))
 
 
 def set_password(conn: Connection, user_id: uuid.UUID, password: str | None = None, *,
@@ -80,7 +70,7 @@ def _verify(hashed: str, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return _hasher().verify(hashed, password)
+        return hasher().verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -190,11 +180,6 @@ def authenticate(conn: Connection, token: str) -> Principal:
         raise AuthError(401, "Sign in again: the token is unknown, expired or revoked.")
     group = None if row.group_id is None else frozenset(row.permissions or ())
     return Principal(row.id, row.username, row.full_name, row.role, row.team_id, group)
-
-
-def lacks(permission: Permission) -> str:
-    """What a user is told when their permissions lack `permission` (an HTTP refusal or a refused change)."""
-    return f"You may not do this: {permission.label.lower()} needs a permission your group lacks."
 
 
 def lacks(permission: Permission) -> str:

@@ -52,3 +52,15 @@ class QuarantinedChange(Base):
     row: Mapped[dict] = mapped_column(JSON)  # the device's copy of the row when it left
     changes: Mapped[list] = mapped_column(JSON)  # the outbox entries never pushed: [{seq, op, fields}]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordReset(Base):
+    """A password an admin set on this device for a user, hashed here (the
+    clear text is never stored), waiting for the next sync to reach the
+    server; deleted once it has, or kept with the server's refusal."""
+
+    __tablename__ = "password_resets"
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    refused: Mapped[str | None] = mapped_column(Text)

@@ -20,6 +20,7 @@ from rep_tui.domain.forms import FormErrors, collect
 from rep_tui.domain.permissions import Permission
 from rep_tui.store import writes
 from rep_tui.store.queries import permissions_of
+from rep_tui.store.client_models import PasswordReset
 from rep_tui.store.models import Appointment, Lead, Office, Team, User, UserGroup
 
 
@@ -29,6 +30,8 @@ class UserLine:
     team: str
     group: str
     leads: int
+    #: A password reset on this device: "waiting for a sync", or the server's refusal.
+    password_reset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,11 @@ def read_people(session: Session) -> People:
     office_name = {o.id: o.name for o in offices}
     leads = dict(session.execute(select(Lead.rep_id, func.count()).where(Lead.deleted.is_(False))
                                  .group_by(Lead.rep_id)).all())
+    resets = {user_id: f"refused: {refused}" if refused else "waiting for a sync"
+              for user_id, refused in session.execute(select(PasswordReset.user_id, PasswordReset.refused))}
     return People(
-        users=[UserLine(u, team_name.get(u.team_id, ""), group_name.get(u.group_id, ""), leads.get(u.id, 0))
-               for u in users],
+        users=[UserLine(u, team_name.get(u.team_id, ""), group_name.get(u.group_id, ""), leads.get(u.id, 0),
+                        resets.get(u.id)) for u in users],
         teams=[TeamLine(t, office_name.get(t.office_id, ""), user_name.get(t.manager_id, ""),
                         sum(u.team_id == t.id for u in users)) for t in teams],
         groups=[GroupLine(g, sum(u.group_id == g.id for u in users)) for g in groups],
@@ -189,6 +194,18 @@ def toggle_active(session: Session, actor: writes.Actor, user_id: str | uuid.UUI
     with _no_lockout(session, actor, "active"):
         writes.update(session, actor, user, active=not user.active)
     return user.active
+
+
+def reset_password(session: Session, user_id: uuid.UUID, password: str, repeated: str) -> None:
+    """Give a user a new password: hashed here and kept until the next sync
+    takes it to the server (a second reset before then replaces the first)."""
+    from rep_tui.domain.passwords import hash_password, too_short
+
+    if (why := too_short(password)) is not None:
+        raise FormErrors({"password": why})
+    if repeated != password:
+        raise FormErrors({"repeated": "The two passwords differ."})
+    session.merge(PasswordReset(user_id=user_id, password_hash=hash_password(password), refused=None))
 
 
 def leads_of(session: Session, user_id: uuid.UUID) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rep_tui import blobs
 from rep_tui.clock import utcnow
 from rep_tui.store import search
+from rep_tui.store.client_models import PasswordReset
 from rep_tui.store.db import Store
 from rep_tui.store.models import Attachment
 from rep_tui.store.queries import set_setting
@@ -58,6 +59,8 @@ class SyncReport:
     #: Downloads that did not hash to their name (thrown away; fetched again).
     blobs_discarded: int = 0
     requests: int = 0
+    #: Passwords reset on this device that the server took.
+    passwords_set: int = 0
     seconds: float = 0.0
     error: str | None = None
     #: Local tables the pull wrote to or removed from, so open screens know what to reload.
@@ -68,6 +71,8 @@ class SyncReport:
                  f"in {self.seconds:.1f} s ({self.requests} request(s))."]
         if self.blobs_up or self.blobs_down:
             lines.append(f"Attachments: {self.blobs_up} sent, {self.blobs_down} received.")
+        if self.passwords_set:
+            lines.append(f"{self.passwords_set} new password(s) set on the server.")
         if self.blobs_discarded:
             lines.append(f"{self.blobs_discarded} attachment download(s) did not match their hash: "
                          "thrown away, to be fetched again.")
@@ -91,6 +96,18 @@ def _range_start(response: httpx.Response) -> int:
     if unit != "bytes" or not first.isdigit():
         raise SyncError(f"the server answered a range request without a usable Content-Range ({spec!r})")
     return int(first)
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's words for a refusal (its JSON `detail`: a sentence, or a
+    list of problems each with its `msg`), else its status."""
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if isinstance(detail, list):
+        detail = " ".join(str(problem.get("msg", "")) for problem in detail if isinstance(problem, dict))
+    return detail if isinstance(detail, str) and detail else f"the server answered {response.status_code}"
 
 
 def offline_reason(exc: httpx.TransportError) -> str:
@@ -140,10 +157,11 @@ class SyncClient:
 
     # --- HTTP ---------------------------------------------------------------
 
-    def _request(self, method: str, url: str, *, stream: bool = False,
-                 content: Any = None, **kwargs) -> httpx.Response:
+    def _request(self, method: str, url: str, *, stream: bool = False, content: Any = None,
+                 answers: tuple[int, ...] = (404, 416), **kwargs) -> httpx.Response:
         """One request, its failures sorted; with `stream`, the body of a good
-        answer is left to read (and the response to close)."""
+        answer is left to read (and the response to close). The refusals in
+        `answers` are returned, for the caller to read, instead of raised."""
         # Every request is safe to repeat (pushes carry sequence numbers), so a
         # connection the server dropped (e.g. a stale keep-alive) gets one retry.
         # A body given as a function is made anew for each attempt.
@@ -168,7 +186,7 @@ class SyncClient:
             raise AuthRequired("the server refused the sign-in: sign in again")
         if response.status_code == 429 or response.status_code >= 500:
             raise TransientError(f"the server answered {response.status_code}")
-        if response.status_code >= 400 and response.status_code not in (404, 416):  # not there; range past the end
+        if response.status_code >= 400 and response.status_code not in answers:  # e.g. not there; range past the end
             raise SyncError(f"the server answered {response.status_code}: {response.text[:200]}")
         return response
 
@@ -184,6 +202,7 @@ class SyncClient:
             if self.blobs is not None:
                 self.blobs.sweep_partials()  # downloads cut off and not resumed for a day
             self._push(report, note)
+            self._send_password_resets(report)
             if self._pull(report, note):
                 self._push(report, note)
                 self._pull(report, note)
@@ -243,6 +262,27 @@ class SyncClient:
             report.rejected += outcome.rejected
             report.conflicts += outcome.conflicts
             note(f"sent {report.pushed:,} change(s)")
+
+    def _send_password_resets(self, report: SyncReport) -> None:
+        """Passwords an admin reset on this device (after the push, which may
+        have carried the user's row): each is deleted once the server took
+        it, or kept with its refusal, which the report tells."""
+        with self.store.session() as session:
+            waiting = session.execute(select(PasswordReset.user_id, PasswordReset.password_hash)
+                                      .where(PasswordReset.refused.is_(None))).all()
+        for user_id, hashed in waiting:
+            response = self._request("PUT", f"/users/{user_id}/password", json={"password_hash": hashed},
+                                     answers=(403, 404, 422))
+            with self.store.session() as session:
+                reset = session.get(PasswordReset, user_id)
+                if reset is None or reset.password_hash != hashed:
+                    continue  # reset again meanwhile: the new one goes next time
+                if response.is_success:
+                    session.delete(reset)
+                    report.passwords_set += 1
+                else:
+                    reset.refused = _detail(response)
+                    report.rejected.append(f"new password: {reset.refused}")
 
     def _server_behind(self, session, last_seq: int, report: SyncReport, note: Progress) -> None:
         """The server lost pushes it once acknowledged (restored from a backup):

@@ -46,6 +46,12 @@ class LoginRequest(BaseModel):
     password: ValidText = Field(max_length=1024)
 
 
+class PasswordHashRequest(BaseModel):
+    """A user's new password, hashed by the device of the admin who set it (`domain.passwords`)."""
+
+    password_hash: ValidText = Field(min_length=1, max_length=512, pattern=r"^\$argon2[a-z]*\$[!-~]*$")
+
+
 class LoginResponse(BaseModel):
     token: str
     expires_at: datetime
