@@ -301,6 +301,17 @@ _HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-in
             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
+def _form_body() -> dict:
+    """The OpenAPI description of the form's body (read by hand, as browsers send it)."""
+    columns = Lead.__table__.c
+    texts = {name: {"type": "string", "maxLength": columns[name].type.length} for name in DOOR_FIELDS}
+    fields_ = {**texts, PRODUCT: {"type": "string", "enum": ["", *PRODUCTS]}, REFERRAL: {"type": "string"},
+               MESSAGE: {"type": "string"},
+               HONEYPOT: {"type": "string", "description": "Hidden from people: left empty (a bot is thanked and ignored)."}}
+    return {"requestBody": {"required": True, "content": {FORM_CONTENT_TYPE: {"schema": {
+        "type": "object", "properties": fields_}}}}}
+
+
 def add_routes(app: FastAPI, engine: Engine) -> None:
     """`GET`/`POST /form/lead` and the thank-you page on `app` (no sign-in: the public face)."""
     def html(text: str, status: int = 200, **headers: str) -> HTMLResponse:
@@ -319,7 +330,8 @@ def add_routes(app: FastAPI, engine: Engine) -> None:
     def lead_thanks() -> HTMLResponse:
         return html(thanks_page(settings()[0]))
 
-    @app.post(PATH, response_class=HTMLResponse, response_model=None, tags=["web form"], responses={
+    @app.post(PATH, response_class=HTMLResponse, response_model=None, tags=["web form"],
+              openapi_extra=_form_body(), responses={
         303: {"description": "Stored (or caught by the honeypot): on to the thank-you page."},
         400: {"description": "The form is not UTF-8 text."},
         415: {"description": f"The body is not {FORM_CONTENT_TYPE}."},
