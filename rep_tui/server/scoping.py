@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
+from rep_tui.domain import permissions
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User, UserGroup
@@ -47,8 +48,8 @@ def _visible_reps(role: str, user_id: Any, team_id: Any) -> Select | None:
 
 
 def sees_unassigned(user: Principal) -> bool:
-    """Whether `user` sees the leads no rep has yet: a manager or admin who may reassign them."""
-    return user.role != "rep" and user.may(Permission.REASSIGN_LEADS)
+    """`permissions.sees_unassigned` for a signed-in user."""
+    return permissions.sees_unassigned(user.role, granted(user.role, user.group_permissions))
 
 
 def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
@@ -60,8 +61,8 @@ def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
             select(User.id, UserGroup.id.label("group_id"), UserGroup.permissions)
             .outerjoin(UserGroup, (UserGroup.id == User.group_id) & UserGroup.deleted.is_(False))
             .where(User.role == "manager", User.deleted.is_(False)))
-        return {row.id for row in managers if Permission.REASSIGN_LEADS in granted(
-            "manager", None if row.group_id is None else row.permissions or ())}
+        return {row.id for row in managers if permissions.sees_unassigned("manager", granted(
+            "manager", None if row.group_id is None else row.permissions or ()))}
     team = conn.execute(select(User.team_id).where(User.id == rep_id)).scalar()
     if team is None:
         return {rep_id}

@@ -143,11 +143,9 @@ class Submission:
 def read_body(body: bytes) -> dict[str, str]:
     """The form's fields from an url-encoded body (the last of a repeated name); raises `Invalid`."""
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50, errors="strict"))
+    except UnicodeDecodeError:  # the body, or a %-escaped value in it
         raise Invalid("The form did not arrive as UTF-8 text.") from None
-    try:
-        return dict(parse_qsl(text, keep_blank_values=True, strict_parsing=False, max_num_fields=50))
     except ValueError:
         raise Invalid("The form has too many fields.") from None
 
