@@ -74,3 +74,34 @@ async def test_a_rep_has_no_unassigned_queue(server, company, devices):
         await settle(pilot)
         assert not isinstance(app.screen, UnassignedScreen)
         assert not app.sees_unassigned
+
+
+def test_a_lead_given_out_leaves_the_devices_of_managers_who_no_longer_see_it(server, company, devices):
+    """Every manager who may reassign leads holds the unassigned lead; once it is
+    a North rep's, the South manager's device drops it on its next sync."""
+    import uuid
+
+    from rep_tui.server import auth
+    from rep_tui.server.seed import add_rows
+    from rep_tui.store.models import User
+    from rep_tui.store.reassign import reassign_leads
+    from server_fixtures import password_hash
+
+    with server.engine.connect() as conn:
+        south = conn.execute(select(User.team_id).where(User.id == company.users["carl"])).scalar_one()
+    otto_id = uuid.uuid4()
+    add_rows(server.engine, {"users": [{"id": otto_id, "username": "otto", "full_name": "Otto", "role": "manager",
+                                         "team_id": south}]})
+    with server.engine.begin() as conn:
+        auth.set_password(conn, otto_id, hashed=password_hash())
+    lead = _send_form(server)
+    maria, otto = devices("maria"), devices("otto")
+    maria.sync()
+    otto.sync()
+    assert lead.id in maria.rows("leads") and lead.id in otto.rows("leads")
+    with maria.store.session() as session:
+        assert reassign_leads(session, maria.actor, [lead.id], company.users["ann"]) == 1
+    maria.sync()
+    otto.sync()
+    assert lead.id not in otto.rows("leads")
+    assert maria.rows("leads")[lead.id]["rep_id"] == str(company.users["ann"])
