@@ -1,9 +1,9 @@
 """The web lead form a company links from its website.
 
 `GET /form/lead` shows the fields the Self Gen form captures at the door
-(labels, placeholders and lengths from the leads' field specs), what the
-customer is interested in, a referral source from the list the admin edits
-and a message. `POST /form/lead` checks them with the Self Gen form's rules
+(labels and placeholders from the leads' field specs, lengths from their
+columns), what the customer is interested in, a referral source from the
+list the admin edits and a message. `POST /form/lead` checks them with the Self Gen form's rules
 (`store.selfgen.problems`) and every value with the rule the server applies
 to any pushed value (`domain.rules.check_value`), shows each error beside its
 field with what was typed kept, and stores the lead *unassigned* (no rep:
@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.fields import specs, used, with_derived
-from rep_tui.domain.rules import check_value
+from rep_tui.domain.rules import check_text, check_value
 from rep_tui.domain.validation import Invalid
 from rep_tui.server.auth import Principal
 from rep_tui.server.models import FormPost, Setting
@@ -56,13 +56,15 @@ SOURCE = "web"
 STYLE_KEY, SOURCES_KEY = "form_style", "referral_sources"
 DEFAULT_SOURCES = ("Search engine", "Friend or neighbour", "Social media", "Saw our work nearby", "Other")
 MESSAGE, PRODUCT, REFERRAL = "notes", "product_interest", "referral"
-#: The door fields (`FieldSpec.door`), in the model's order, then the rest of the form.
+#: The fields the Self Gen form captures at the door (`FieldSpec.door`), in the model's order.
 DOOR_FIELDS = tuple(used("leads", "door"))
 _INPUT_TYPES = {"email": "email", "home_phone": "tel", "cell_phone": "tel", "work_phone": "tel"}
 _AUTOCOMPLETE = {"first_name": "given-name", "last_name": "family-name", "home_phone": "tel", "email": "email",
                  "address": "street-address", "city": "address-level2", "state": "address-level1",
                  "zip": "postal-code"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+#: The longest company name the form's heading takes.
+NAME_LENGTH = 120
 
 
 # --- settings -------------------------------------------------------------------------
@@ -85,21 +87,21 @@ class FormStyle:
     text: str = "#1a1a1a"
 
     def checked(self) -> FormStyle:
-        """Raises `Invalid` naming the first bad value."""
-        from rep_tui.domain.rules import check_text
-
-        try:
-            check_text(self.name, max_length=120, long=False)
-        except Invalid as exc:
-            raise Invalid(f"name: {exc}") from None
-        if not self.name.strip():
-            raise Invalid("name: give the company's name.")
-        for colour in ("primary", "background", "text"):
+        """The style with each value checked (colours lowercased); raises `Invalid` naming the first bad one."""
+        checks = {"name": _company_name, "primary": check_colour, "background": check_colour, "text": check_colour}
+        clean = {}
+        for part, check in checks.items():
             try:
-                check_colour(getattr(self, colour))
+                clean[part] = check(getattr(self, part))
             except Invalid as exc:
-                raise Invalid(f"{colour}: {exc}") from None
-        return FormStyle(self.name.strip(), *(check_colour(getattr(self, c)) for c in ("primary", "background", "text")))
+                raise Invalid(f"{part}: {exc}") from None
+        return FormStyle(**clean)
+
+
+def _company_name(value: str) -> str:
+    if not value.strip():
+        raise Invalid("give the company's name.")
+    return check_text(value.strip(), max_length=NAME_LENGTH, long=False)
 
 
 def _setting(conn: Connection, key: str) -> Any:
@@ -186,9 +188,9 @@ def store(engine: Engine, clean: dict[str, Any]) -> uuid.UUID:
     push path (versions, PID, history), so it syncs like any lead."""
     from rep_tui.server.admin import _apply, _insert
 
-    message = clean.pop(MESSAGE)
-    lead = _insert("leads", {**{k: v for k, v in clean.items() if v is not None}, "source": SOURCE, "rep_id": None},
-                   "the web form's lead")
+    message = clean[MESSAGE]
+    columns = {name: value for name, value in clean.items() if name != MESSAGE and value is not None}
+    lead = _insert("leads", {**columns, "source": SOURCE, "rep_id": None}, "the web form's lead")
     changes = [lead]
     if message:
         changes.append(_insert("notes", {"lead_id": lead.row_id, "body": message}, "the web form's message"))
