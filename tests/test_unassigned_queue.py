@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from rep_tui.app import RepApp
 from rep_tui.dialogs.reassign import RepPicker
+from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.unassigned import UnassignedScreen, UnassignedTable
 from rep_tui.store.models import Lead
 from rep_tui.widgets.row_table import TableSection
@@ -49,6 +50,12 @@ async def test_a_manager_gives_a_web_form_lead_to_a_rep_from_the_unassigned_queu
         assert "Nora Webb" in cells and "Evanston" in cells and "Social media" in cells
         section = screen.query_one("#unassigned-section", TableSection)
         assert "1 lead waiting for a rep · a assigns" in str(section.title_label.render())
+        await pilot.press("enter")  # the lead itself, as any row's
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.lead_id == lead.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
         await pilot.press("a")
         await settle(pilot)
         picker = app.screen
