@@ -246,7 +246,8 @@ def _field(name: str, label: str, control: str, error: str | None) -> str:
     described = f' aria-describedby="e-{name}" aria-invalid="true"' if error else ""
     control = control.replace("{described}", described)
     shown = f'<p class="error" id="e-{name}">{escape(error)}</p>' if error else ""
-    return f'<div class="field{" bad" if error else ""}"><label for="f-{name}">{escape(label)}</label>{control}{shown}</div>'
+    return (f'<div class="field{" bad" if error else ""}"><label for="f-{name}">{escape(label)}</label>'
+            f"{control}{shown}</div>")
 
 
 def _input(name: str, value: str) -> str:
@@ -307,7 +308,7 @@ def _form_body() -> dict:
     texts = {name: {"type": "string", "maxLength": columns[name].type.length} for name in DOOR_FIELDS}
     fields_ = {**texts, PRODUCT: {"type": "string", "enum": ["", *PRODUCTS]}, REFERRAL: {"type": "string"},
                MESSAGE: {"type": "string"},
-               HONEYPOT: {"type": "string", "description": "Hidden from people: left empty (a bot is thanked and ignored)."}}
+               HONEYPOT: {"type": "string", "description": "Hidden from people: filled in, the form is not kept."}}
     return {"requestBody": {"required": True, "content": {FORM_CONTENT_TYPE: {"schema": {
         "type": "object", "properties": fields_}}}}}
 
