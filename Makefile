@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-stress bench soak clean
+.PHONY: demo test test-stress bench soak clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,8 +15,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  # DEMO_USER=demo-manager signs in as the demo rep's manager
 	REP_TUI_HOME=$${REP_TUI_HOME:-$(CURDIR)/.demo} $(BIN)/rep-tui demo $(if $(DEMO_USER),--as $(DEMO_USER))
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+# The web form's browser test drives the system's Chromium: installed here when
+# missing and we are root; else (or when apt-get fails) that one test skips, saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+	  echo "No Chromium (not root, or apt-get failed): the web form's browser test will skip."
 
 test-stress: $(STAMP)  # the suite three times in a row while hogs keep every core busy
 	$(BIN)/python tests/under_load.py --runs 3

@@ -104,6 +104,7 @@ class RepApp(OrderedKeys):
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
         Binding("f9", "app.admin", "Admin", group=ADMIN_KEYS),
         Binding("f10", "app.custom_fields", "Custom fields", show=False),
+        Binding("f11", "app.unassigned", "Unassigned leads", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -272,6 +273,8 @@ class RepApp(OrderedKeys):
                 isinstance(screen, AdminScreen) for screen in self.screen_stack)
         if action == "custom_fields":
             return self.may(Permission.EDIT_CUSTOM_FIELDS)
+        if action == "unassigned":
+            return self.sees_unassigned
         return True
 
     async def action_team(self) -> None:
@@ -458,12 +461,28 @@ class RepApp(OrderedKeys):
         if self.may(Permission.EDIT_CUSTOM_FIELDS) and not isinstance(self.screen, CustomFieldsScreen):
             self.push_screen(CustomFieldsScreen())
 
+    @property
+    def sees_unassigned(self) -> bool:
+        """Whether the server sends this user the leads no rep has (the Unassigned queue)."""
+        from rep_tui.domain.permissions import sees_unassigned
+
+        return sees_unassigned(self.user.role, self.permissions)
+
+    def action_unassigned(self) -> None:
+        """F11 and the palette: the web form's leads waiting for a rep, to give out."""
+        from rep_tui.screens.unassigned import UnassignedScreen
+
+        if self.sees_unassigned and not isinstance(self.screen, UnassignedScreen):
+            self.push_screen(UnassignedScreen())
+
     def extra_commands(self):
         """Sync commands, and the office screens this user may use, for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
+        if self.sees_unassigned:
+            yield "Unassigned leads: give the web form's leads to reps", self.action_unassigned, "F11"
         if self.may(Permission.EDIT_RESULT_CODES):
             yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
 

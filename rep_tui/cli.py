@@ -951,5 +951,70 @@ def stats_command(period: str, as_json: bool) -> None:
         _say(f"  {f.label:<20} {f.display():>12}   {f.formula} = {f.inputs}")
 
 
+@contextmanager
+def _webform_db():
+    """`_server_db` for the web lead form's settings (`server/admin_webform.py`)."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server import admin_webform
+
+        yield admin_webform, engine
+
+
+@admin.command("form-style")
+@click.option("--name", help="The company's name: the form's heading.")
+@click.option("--primary-colour", "primary", help="Heading and button colour, like #1f5fa8.")
+@click.option("--background-colour", "background", help="Page colour, like #ffffff.")
+@click.option("--text-colour", "text", help="Text colour, like #1a1a1a.")
+@click.option("--json", "as_json", is_flag=True, help="Print the style as JSON.")
+def form_style(name: str | None, primary: str | None, background: str | None, text: str | None,
+               as_json: bool) -> None:
+    """Show or change the web lead form's name and colours (/form/lead on the server)."""
+    from dataclasses import asdict
+
+    with _webform_db() as (webform, engine):
+        changes = {"name": name, "primary": primary, "background": background, "text": text}
+        shown = webform.set_style(engine, **changes) if any(changes.values()) else webform.style(engine)
+    if as_json:
+        click.echo(json_text(asdict(shown)))
+        return
+    _say(f"Name: {shown.name}\nPrimary colour: {shown.primary}\nBackground colour: {shown.background}\n"
+         f"Text colour: {shown.text}")
+
+
+@admin.group("referral-sources")
+def admin_referral_sources() -> None:
+    """The referral sources the web lead form offers ("How did you hear of us?")."""
+
+
+@admin_referral_sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def referral_sources_list(as_json: bool) -> None:
+    """The sources, in the form's order."""
+    with _webform_db() as (webform, engine):
+        found = webform.sources(engine)
+    if as_json:
+        click.echo(json_text(found))
+        return
+    _echo_lines(found, "No sources: the form asks nothing. Add one with `rep-tui admin referral-sources add NAME`.")
+
+
+@admin_referral_sources.command("add")
+@click.argument("name")
+def referral_sources_add(name: str) -> None:
+    """Add a source at the end of the list."""
+    with _webform_db() as (webform, engine):
+        webform.add_source(engine, name)
+    _say(f"Added {name.strip()}.")
+
+
+@admin_referral_sources.command("remove")
+@click.argument("name")
+def referral_sources_remove(name: str) -> None:
+    """Take a source off the list (leads that chose it keep it)."""
+    with _webform_db() as (webform, engine):
+        webform.remove_source(engine, name)
+    _say(f"Removed {name.strip()}.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

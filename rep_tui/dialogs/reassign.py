@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.screens.form_dialog import Dialog
-from rep_tui.store.reassign import Handover
+from rep_tui.store.reassign import NO_ONE, Handover
 from rep_tui.store_io import in_store
 
 
@@ -36,7 +36,7 @@ class RepPicker(Dialog[uuid.UUID | None]):
 
     def compose(self) -> ComposeResult:
         count, holders = len(self.handover.leads), self.handover.holders()
-        whose = f" of {holders[0][0]}" if len(holders) == 1 else ""
+        whose = f" of {holders[0][0]}" if len(holders) == 1 and holders[0][0] != NO_ONE else ""
         with Vertical(classes="dialog-box"):
             yield Label(visible(f"Reassign {'this lead' if count == 1 else f'{count} leads'}{whose} to…"),
                         classes="dialog-title")

@@ -84,3 +84,10 @@ def granted(role: str, group_permissions: Iterable[str] | None = None) -> frozen
         return ROLE_DEFAULTS.get(role, frozenset())
     known = {p.value for p in Permission}
     return frozenset(Permission(name) for name in group_permissions if name in known)
+
+
+def sees_unassigned(role: str, permissions: Iterable[Permission]) -> bool:
+    """Whether a user sees the leads no rep has yet (the web form's): a manager
+    or admin who may reassign leads, never a rep (the server's scoping and the
+    app's Unassigned queue both ask this)."""
+    return role != "rep" and Permission.REASSIGN_LEADS in frozenset(permissions)

@@ -86,16 +86,17 @@ class Change:
 Progress = Callable[[int, int], None]
 
 
-def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None) -> None:
-    """Push `changes` as a one-shot admin device, in batches; raises
-    AdminError naming the changes the server refused."""
+def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None, *,
+           actor: Principal = ADMIN) -> None:
+    """Push `changes` as a one-shot admin device (of `actor`, an admin), in
+    batches; raises AdminError naming the changes the server refused."""
     from rep_tui.server.push import push
 
     client_id = f"admin-{uuid.uuid4().hex}"
     try:
         for start in range(0, len(changes), BATCH):
             batch = changes[start:start + BATCH]
-            response = push(engine, ADMIN, PushRequest(client_id=client_id, acked_seq=start, mutations=[
+            response = push(engine, actor, PushRequest(client_id=client_id, acked_seq=start, mutations=[
                 Mutation(seq=start + i + 1, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
                          fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
                 for i, c in enumerate(batch)]))
@@ -110,7 +111,7 @@ def _apply(engine: Engine, changes: list[Change], progress: Progress | None = No
     finally:
         with engine.begin() as conn:  # a one-shot device never re-sends: its sequence and refusals are not needed
             for table in (ClientSequence, PushRejection):
-                conn.execute(delete(table).where(table.user_id == ADMIN.id, table.client_id == client_id))
+                conn.execute(delete(table).where(table.user_id == actor.id, table.client_id == client_id))
 
 
 def _insert(table: str, values: dict[str, Any], label: str = "") -> Change:

@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Route
 
 from rep_tui import __version__, blobs as blob_store
-from rep_tui.server import auth
+from rep_tui.server import auth, webform
 from rep_tui.server.blobs import http_status, may_read, record_upload
 from rep_tui.server.db import make_engine, migrate, read_only, write_transaction
 from rep_tui.server.limits import BodyLimit
@@ -287,6 +287,7 @@ def create_app(
             raise HTTPException(404, "no such blob")
         return FileResponse(path, media_type="application/octet-stream")  # answers Range requests (206)
 
+    webform.add_routes(app, engine)
     _with_body_schemas(app, PushRequest)
 
     def _record_upload(user: auth.Principal, sha: str) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from rep_tui.clock import utcnow
@@ -114,3 +115,22 @@ class BlobUpload(ServerBase):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Setting(ServerBase):
+    """A server-wide setting an admin edits with `rep-tui admin` (the web
+    form's style and referral sources), as JSON under its key."""
+
+    __tablename__ = "server_settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+class FormPost(ServerBase):
+    """A web lead form submission that was stored (or caught by the honeypot),
+    by client address: the form's rate limit counts these."""
+
+    __tablename__ = "server_form_posts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

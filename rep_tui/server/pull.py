@@ -51,19 +51,20 @@ def _changes(conn: Connection, user: Principal, after: int, upto: int, limit: in
     """The first `limit + 1` visible changes after `after` as (version,
     table), "" standing for a lead that left the user: one index-only query."""
     params = {"after": after, "upto": upto, "limit": limit + 1, "user_id": user.id, "team_id": user.team_id}
-    return conn.execute(_changes_query(user.role, scoping.withheld(user)), params).all()
+    return conn.execute(_changes_query(user.role, scoping.withheld(user), scoping.sees_unassigned(user)),
+                        params).all()
 
 
 @lru_cache(maxsize=None)
-def _changes_query(role: str, withheld: frozenset[str]) -> Select:
+def _changes_query(role: str, withheld: frozenset[str], unassigned: bool) -> Select:
     """`_changes` for every user of a role who may not see `withheld` tables
-    (building it costs more than running it)."""
+    and sees unassigned leads or not (building it costs more than running it)."""
     after, upto, limit, user_id = bindparam("after"), bindparam("upto"), bindparam("limit"), bindparam("user_id")
     parts = []
     for table in (t for t in ORDERED if t not in withheld):
         t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
         stmt = select(t.c.version, literal(table).label("t")).where(t.c.version > after, t.c.version <= upto)
-        clause = scoping.role_filter(table, role, user_id, bindparam("team_id"))
+        clause = scoping.role_filter(table, role, user_id, bindparam("team_id"), unassigned)
         stmt = stmt if clause is None else stmt.where(clause)
         parts.append(stmt.order_by(t.c.version).limit(limit).subquery().select())
     exits = _exits(role, user_id, after, upto)

@@ -130,7 +130,7 @@ class Push:
 
     def wrote(self, table: str) -> None:
         """A row of `table` changed: who sees whose leads may have changed with it."""
-        if table in ("users", "teams"):
+        if table in ("users", "teams", "user_groups"):  # groups: who sees unassigned leads
             self.seen_by.clear()
         if table == "custom_fields":
             self._definitions = None
@@ -350,7 +350,7 @@ def _check_reassignment(push: Push, new_rep: Any) -> None:
     if not push.user.may(Permission.REASSIGN_LEADS):
         raise Rejected("you may not reassign leads: ask your manager or the office to give this lead to someone else")
     if new_rep is None:
-        return  # unassigned: only an admin still sees it (checked as the row is written)
+        return  # unassigned: in the Unassigned queue of those who may reassign leads
     rep = push.conn.execute(select(User.full_name, User.active, User.deleted).where(User.id == new_rep)).first()
     if rep is None or rep.deleted:
         raise Rejected("rep_id: no such user")

@@ -12,7 +12,9 @@ Notes, payments and commissions are office data: reps and managers read them
 only, but a sale writes the commission row of the lead's rep (checked in
 `push`). Comments are append-only. A reminder is also seen (and may be marked
 done) by its assignee, who may not see its lead. A rep's own rows (targets)
-are seen like the rep's leads."""
+are seen like the rep's leads. A lead with no rep (from the web form) is in
+the Unassigned queue of every manager who may reassign leads (and admins'):
+reps never see one."""
 
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from typing import Any
 
 from sqlalchemy import Connection, ColumnElement, Select, or_, select
 
-from rep_tui.domain.permissions import Permission
+from rep_tui.domain import permissions
+from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.auth import Principal, lacks
-from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User
+from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User, UserGroup
 from rep_tui.sync.tables import (
     APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, REP_ROWS,
     WRITE_PERMISSION,
@@ -44,11 +47,22 @@ def _visible_reps(role: str, user_id: Any, team_id: Any) -> Select | None:
     return select(User.id).where(User.id == user_id)
 
 
+def sees_unassigned(user: Principal) -> bool:
+    """`permissions.sees_unassigned` for a signed-in user."""
+    return permissions.sees_unassigned(user.role, granted(user.role, user.group_permissions))
+
+
 def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
     """Who sees the leads of `rep_id` besides admins: the rep and the
-    managers of the rep's team (the inverse of `visible_reps`)."""
+    managers of the rep's team (the inverse of `visible_reps`); of no rep:
+    the managers who may reassign leads."""
     if rep_id is None:
-        return set()
+        managers = conn.execute(
+            select(User.id, UserGroup.id.label("group_id"), UserGroup.permissions)
+            .outerjoin(UserGroup, (UserGroup.id == User.group_id) & UserGroup.deleted.is_(False))
+            .where(User.role == "manager", User.deleted.is_(False)))
+        return {row.id for row in managers if permissions.sees_unassigned("manager", granted(
+            "manager", None if row.group_id is None else row.permissions or ()))}
     team = conn.execute(select(User.team_id).where(User.id == rep_id)).scalar()
     if team is None:
         return {rep_id}
@@ -59,36 +73,42 @@ def viewers(conn: Connection, rep_id: uuid.UUID | None) -> set[uuid.UUID]:
     return {rep_id, *managers}
 
 
-def _lead_clause(role: str, user_id: Any, team_id: Any, lead_col: Any) -> ColumnElement | None:
+def _lead_clause(role: str, user_id: Any, team_id: Any, lead_col: Any, unassigned: bool) -> ColumnElement | None:
     reps = _visible_reps(role, user_id, team_id)
     if reps is None:
         return None
     if role == "rep":
         return lead_col.in_(select(Lead.id).where(Lead.rep_id == user_id))
-    return lead_col.in_(select(Lead.id).where(Lead.rep_id.in_(reps)))
+    return lead_col.in_(select(Lead.id).where(_owned_by(Lead.rep_id, reps, unassigned)))
+
+
+def _owned_by(rep_col: Any, reps: Select, unassigned: bool) -> ColumnElement:
+    """A lead of one of `reps`, or (`unassigned`) of no rep."""
+    return or_(rep_col.in_(reps), rep_col.is_(None)) if unassigned else rep_col.in_(reps)
 
 
 def row_filter(table: str, user: Principal) -> ColumnElement | None:
     """A WHERE clause limiting `table` to the rows `user` may see (None: all)."""
-    return role_filter(table, user.role, user.id, user.team_id)
+    return role_filter(table, user.role, user.id, user.team_id, sees_unassigned(user))
 
 
-def role_filter(table: str, role: str, user_id: Any, team_id: Any) -> ColumnElement | None:
+def role_filter(table: str, role: str, user_id: Any, team_id: Any, unassigned: bool = False) -> ColumnElement | None:
     """`row_filter` for a role, the user's id and team given as values or as
-    bind parameters (so one statement can serve every user of a role)."""
+    bind parameters (so one statement can serve every user of a role);
+    `unassigned`: the user sees leads of no rep (`sees_unassigned`)."""
     cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
     if table in REFERENCE_TABLES or role == "admin":
         return None
     if table == "leads" or table in REP_ROWS:
         if role == "rep":
             return cols.rep_id == user_id
-        return cols.rep_id.in_(_visible_reps(role, user_id, team_id))
+        return _owned_by(cols.rep_id, _visible_reps(role, user_id, team_id), unassigned and table == "leads")
     if table == "reminders":
-        return or_(_lead_clause(role, user_id, team_id, cols.lead_id), cols.assignee_id == user_id)
+        return or_(_lead_clause(role, user_id, team_id, cols.lead_id, unassigned), cols.assignee_id == user_id)
     if table in LEAD_CHILDREN:
-        return _lead_clause(role, user_id, team_id, cols.lead_id)
+        return _lead_clause(role, user_id, team_id, cols.lead_id, unassigned)
     if table in JOB_CHILDREN:
-        lead_clause = _lead_clause(role, user_id, team_id, Job.lead_id)
+        lead_clause = _lead_clause(role, user_id, team_id, Job.lead_id, unassigned)
         return cols.job_id.in_(select(Job.id).where(lead_clause))
     raise KeyError(table)
 

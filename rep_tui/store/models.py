@@ -198,6 +198,8 @@ class Lead(Synced, Base):
     source: Mapped[str] = mapped_column(String(40), default="call-center",  # self-gen, call-center, web, ...
                                         info=field("Source", imported=True))
     product_interest: Mapped[str | None] = mapped_column(String(80), info=field("Product Interest", imported=True))
+    #: How the customer heard of the company: one of the web form's list (`server.webform`), or imported.
+    referral: Mapped[str | None] = mapped_column(String(80), info=field("Referral Source", imported=True))
     rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True, info=field(
         "Follow-up Date", check=rules.check_day, imported=True, header=Shown(0, 3, "Follow-up")))

@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from rep_tui.store import writes
 from rep_tui.store.models import Appointment, Lead, User
 
+#: Who holds a lead of no rep, in a question ("Reassign 3 leads from no one to…").
+NO_ONE = "no one"
+
 
 @dataclass(frozen=True)
 class Handover:
@@ -69,7 +72,7 @@ def handover(session: Session, user: User, lead_ids: list[uuid.UUID]) -> Handove
     rows = session.execute(
         select(Lead.id, Lead.rep_id, User.full_name).outerjoin(User, User.id == Lead.rep_id)
         .where(Lead.id.in_(lead_ids), Lead.deleted.is_(False))).all()
-    held = {lead_id: (rep_id, name or "no one") for lead_id, rep_id, name in rows}
+    held = {lead_id: (rep_id, name or NO_ONE) for lead_id, rep_id, name in rows}
     return Handover(tuple((lead_id, *held[lead_id]) for lead_id in lead_ids if lead_id in held),
                     tuple((u.full_name, u.id) for u in assignable_users(session, user)))
 
@@ -85,3 +88,10 @@ def reassign_leads(session: Session, actor: writes.Actor, lead_ids: list[uuid.UU
                 Appointment.deleted.is_(False), Appointment.rep_id.is_not(None), Appointment.rep_id != rep_id)):
             writes.update(session, actor, appointment, rep_id=rep_id)
     return len(moved)
+
+
+def unassigned_leads(session: Session) -> list[Lead]:
+    """The leads on this device that no rep has (the web form's), newest first:
+    the Unassigned queue (the server sends them only to those who may give them out)."""
+    return list(session.scalars(select(Lead).where(Lead.rep_id.is_(None), Lead.deleted.is_(False))
+                                .order_by(Lead.created_at.desc(), Lead.id)))

@@ -462,3 +462,76 @@ MONEY_CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
 @pytest.mark.parametrize(("subject", "action", "expected"), MONEY_CELLS)
 def test_money_authorization(world: World, subject: str, action: str, expected: Any):
     assert MONEY_DO[action](world, subject) == expected
+
+
+# --- the web form's leads: unassigned until a manager or the office gives them out -----------
+
+UNASSIGNED_ACTIONS = ("an unassigned lead arrives", "push to an unassigned lead",
+                      "give an unassigned lead to a rep one sees")
+#: subject: the outcome of each action on a lead the web form just stored (no
+#: rep). Reps never see one; managers who may reassign leads (their role's
+#: default) and admins see them all (the Unassigned queue) and give them out,
+#: each to a rep whose leads they see (the manager Ann, the other Carl).
+UNASSIGNED_POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": (False, REJECTED, REJECTED),
+    "manager": (True, APPLIED, APPLIED),
+    "other team's manager": (True, APPLIED, APPLIED),
+    "admin": (True, APPLIED, APPLIED),
+    "no token": (DENIED,) * len(UNASSIGNED_ACTIONS),
+}
+#: Whom each subject gives the lead to.
+GIVEN_TO = {"rep": ANN, "manager": ANN, "other team's manager": CARL, "admin": BOB, "no token": ANN}
+
+
+def _web_lead(world: World) -> uuid.UUID:
+    from rep_tui.server import webform
+
+    clean, errors = webform.check({"first_name": "Web", "last_name": uuid.uuid4().hex[:8],
+                                   "home_phone": "312-555-0142"}, [])
+    assert not errors, errors
+    return webform.store(world.server.engine, clean)
+
+
+def _unassigned_arrives(world: World, subject: str) -> Any:
+    lead = _web_lead(world)
+    answer = world.pull(subject)
+    if answer.status_code != 200:
+        return answer.status_code
+    return str(lead) in {row["id"] for row in answer.json()["upserts"].get("leads", [])}
+
+
+def _push_to_unassigned(world: World, subject: str) -> Any:
+    lead = _web_lead(world)
+    answer = world.push(subject, _mutation("update", "leads", lead, city=(None, "Evanston")))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    if result["status"] == REJECTED:
+        assert "outside what you may change" in result["reason"], result
+    return result["status"]
+
+
+def _give_unassigned(world: World, subject: str) -> Any:
+    lead = _web_lead(world)
+    rep = GIVEN_TO[subject]
+    answer = world.push(subject, _mutation("update", "leads", lead, rep_id=(None, str(world.users[rep]))))
+    if answer.status_code != 200:
+        return answer.status_code
+    result = answer.json()["results"][0]
+    stored = server_rows(world.server.engine, "leads")[lead]["rep_id"]
+    assert (stored == str(world.users[rep])) == (result["status"] == APPLIED), (result, stored)
+    return result["status"]
+
+
+UNASSIGNED_DO: dict[str, Callable[[World, str], Any]] = {
+    "an unassigned lead arrives": _unassigned_arrives, "push to an unassigned lead": _push_to_unassigned,
+    "give an unassigned lead to a rep one sees": _give_unassigned,
+}
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), [
+    pytest.param(subject, action, outcome, id=f"{subject}-{action}")
+    for subject, outcomes in UNASSIGNED_POLICY.items()
+    for action, outcome in zip(UNASSIGNED_ACTIONS, outcomes, strict=True)])
+def test_unassigned_lead_authorization(world: World, subject: str, action: str, expected: Any):
+    assert UNASSIGNED_DO[action](world, subject) == expected
