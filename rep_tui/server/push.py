@@ -469,13 +469,18 @@ def _op(m: Mutation) -> str:
     return "delete" if isinstance(pair, list) and len(pair) == 2 and pair[1] is True else m.op
 
 
-def authorize(push: Push, m: Mutation) -> dict[str, Any] | None:
+def authorize(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any] | None:
     """Step 3: may this user do this to this row? Returns the row as it is
-    (None for a new one); the new values' scope is checked as they are written."""
+    (None for a new one); the new values' scope is checked as they are written.
+    Someone else's calendar without the permission is refused as such, whether
+    or not its row is in sight."""
     refusal = scoping.write_refusal(m.table, _op(m), push.user)
     if refusal:
         raise Rejected(refusal)
     current = _row(push.conn, m.table, m.row_id)
+    refusal = scoping.calendar_refusal(push.conn, m.table, fields, push.user, current)
+    if refusal:
+        raise Rejected(refusal)
     if current is not None and not scoping.may_write_row(push.conn, push.user, m.table, current):
         raise Rejected("that row is outside what you may change")
     if current is not None and current["deleted"] and m.op != "delete":
@@ -551,11 +556,10 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     if m.table not in SYNCED_TABLES:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
     fields = check(push, m, decode(m.table, m.fields))
-    current = authorize(push, m)
-    refusal = (scoping.promotion_refusal(m.table, fields, push.user, current)
-               or scoping.calendar_refusal(push.conn, m.table, fields, push.user, current))
-    if refusal:
-        raise Rejected(refusal)
+    current = authorize(push, m, fields)
+    promotion = scoping.promotion_refusal(m.table, fields, push.user, current)
+    if promotion:
+        raise Rejected(promotion)
     if m.table == "commissions" and push.user.role != "admin":
         check_commission(push, current, fields)
     conflicts = write(push, m, current, fields)
