@@ -149,10 +149,7 @@ async def test_a_manager_without_the_permission_sees_a_reps_calendar_read_only(s
 @pytest.mark.parametrize("case", ["rep calendar", "work hours dialog"])
 def test_calendar_snapshots(snap_compare, store, case):
     async def run_before(pilot) -> None:
-        await pilot.press("7")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await _rep_calendar(pilot, _busy_rep(store))
         if case == "work hours dialog":
             await pilot.press("h")
             await settle(pilot)

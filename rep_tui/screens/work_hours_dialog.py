@@ -13,10 +13,11 @@ from typing import Callable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widgets import Static
 
 from rep_tui.domain.fields import used
 from rep_tui.domain.forms import FormErrors, check_work_hours
-from rep_tui.domain.work_hours import format_span
+from rep_tui.domain.work_hours import EXAMPLE, format_span
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.store_io import in_store
 from rep_tui.widgets.form_field import FormField, text_input
@@ -25,12 +26,15 @@ from rep_tui.widgets.form_field import FormField, text_input
 class WorkHoursDialog(FormDialog[dict]):
     """Dismisses with the checked week ({"mon": "8-18", "sun": None, ...}), or None."""
 
+    DEFAULT_CSS = "WorkHoursDialog .hint { color: $text-muted; margin-bottom: 1; }"
+
     def __init__(self, name: str, week: dict[str, str | None]) -> None:
         super().__init__()
         self.week = week
         self.dialog_title = f"Work Hours · {name}"
 
     def compose_body(self) -> ComposeResult:
+        yield Static(f"Each weekday's hours, {EXAMPLE}. Bookings outside them are warned about.", classes="hint")
         for day, spec in used("work_hours", "edited").items():
             yield FormField(spec.label, text_input(day, format_span(self.week[day]), spec.placeholder))
 
