@@ -280,7 +280,8 @@ class BookDialog(ModalScreen[bool]):
         self.post_message(self.SlotsFound(day, length, slots))
 
     def _rep_of(self, session) -> uuid.UUID:
-        """Whose calendar the booking goes on: the appointment's or the lead's rep, else the calendar's, else one's own."""
+        """Whose calendar the booking goes on: the appointment's or the lead's rep,
+        else the calendar's, else one's own."""
         from rep_tui.store.models import Appointment, Lead
 
         owner = None

@@ -69,7 +69,8 @@ class AppointmentsScreen(Screen):
         Binding("t", "today", "Today"),
         Binding("m", "move_appointment", "Move", tooltip="Move the appointment under the cursor"),
         Binding("x", "cancel_appointment", "Cancel", tooltip="Cancel the appointment under the cursor"),
-        Binding("h", "work_hours", "Hours", tooltip="Set the work hours of each weekday"),
+        # Occasional: named in ? and Ctrl+P, so the footer keeps room for the screen keys at 120 columns.
+        Binding("h", "work_hours", "Hours", tooltip="Set the work hours of each weekday", show=False),
     ]
     #: What changes the calendar: the user's own, or someone else's with the permission.
     EDITS = frozenset({"book", "move_appointment", "cancel_appointment", "work_hours"})

@@ -13,7 +13,10 @@ refusal can only be the permission's.
 
 Outcomes: APPLIED, or the permission a refusal names (in its plain words, as
 the Sync screen shows them); ADMIN_ONLY where the table stays an admin's by
-role, and for giving the admin role (managing users does not make one an admin).
+role, and for giving the admin role (managing users does not make one an admin);
+OUTSIDE where the subject may edit others' calendars but not this user's (not
+one whose leads they see). The calendar cells book on a lead of the subject's
+own for Bob (an admin: on Carl's lead, for Carl) and set that user's hours.
 """
 
 from __future__ import annotations
@@ -61,16 +64,17 @@ POLICY: dict[str, tuple[tuple[str, str, Any], tuple[Any, ...]]] = {
                                  (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY, ADMIN_ONLY,
                                   ADMIN_ONLY, CAL, CAL)),
     "rep granted others' calendars": (("cali", "rep", [CAL]),
-                                      (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_,
-                                       OUTSIDE, OUTSIDE)),
+                                      (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_,
+                                       USERS_, OUTSIDE, OUTSIDE)),
     "manager granted result codes": (("rico", "manager", [CODES, Permission.REASSIGN_LEADS]),
-                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_,
-                                      CAL, CAL)),
+                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_,
+                                      USERS_, CAL, CAL)),
     "admin without manage users": (("alf", "admin", [p for p in Permission if p is not USERS_]),
                                    (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_,
                                     APPLIED, APPLIED)),
     "admin granted nothing": (("ned", "admin", []),
-                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_, CAL, CAL)),
+                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_, CAL,
+                               CAL)),
 }
 
 
