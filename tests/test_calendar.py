@@ -22,6 +22,7 @@ from rep_tui.clock import zone
 from rep_tui.dialogs.book import BookDialog
 from rep_tui.domain.permissions import Permission
 from rep_tui.screens.appointments import AppointmentsScreen
+from rep_tui.screens.help import key_rows
 from rep_tui.screens.team import TeamScreen
 from rep_tui.screens.work_hours_dialog import WorkHoursDialog
 from rep_tui.store import queries
@@ -48,6 +49,7 @@ async def test_a_rep_sets_his_work_hours_and_his_day_follows(store):
         await pilot.press("4")
         await settle(pilot)
         assert "work hours 8 AM–8 PM" in _summary(app.screen)
+        assert ("h", "Set the work hours of each weekday") in key_rows(app.screen)["This screen"]  # in ?
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, WorkHoursDialog)
@@ -114,7 +116,7 @@ async def test_a_manager_opens_a_reps_calendar_from_team_and_moves_and_cancels_f
             moved = session.get(Appointment, moved_id)
             assert (moved.starts_at, moved.rep_id) == (datetime(2026, 11, 25, 21, tzinfo=zone(TZ)), rep.id)
         warnings = [n.message for n in app._notifications if n.severity == "warning"]
-        assert any(f"outside {rep.full_name}'s work hours (8 AM – 8 PM)" in text for text in warnings), warnings
+        assert any(f"outside {rep.full_name}'s work hours (8 AM–8 PM)" in text for text in warnings), warnings
 
         keys = [row.key for row in table.rows_shown]
         cancelled_id = next(r.appointment.id for r in todays if r.appointment.id != moved_id

@@ -60,12 +60,12 @@ def hours_of(span: str | None) -> Hours | None:
 
 
 def format_hours(hours: Hours) -> str:
-    """"8 AM – 6 PM"."""
-    return f"{format_hour(hours[0])} – {format_hour(hours[1])}"
+    """"8 AM–6 PM"."""
+    return f"{format_hour(hours[0])}–{format_hour(hours[1])}"
 
 
 def format_span(span: str | None) -> str:
-    """A stored span as the form shows it: "8 AM – 6 PM", or "off"."""
+    """A stored span as the form shows it: "8 AM–6 PM", or "off"."""
     hours = hours_of(span)
     return OFF if hours is None else format_hours(hours)
 

@@ -26,8 +26,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from rep_tui.domain.dates import format_hour, relative_day
+from rep_tui.domain.dates import relative_day
 from rep_tui.domain.permissions import Permission
+from rep_tui.domain.work_hours import format_hours
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import ResultCode, User
 from rep_tui.store.queries import AgendaRow, week_start
@@ -205,8 +206,7 @@ class AppointmentsScreen(Screen):
         if missing:
             summary += f" · [b $text-error]{missing} need{'s' if missing == 1 else ''} a result[/]"
         if not agenda.week:
-            summary += (f" · work hours {format_hour(hours[0])}–{format_hour(hours[1])}" if agenda.hours
-                        else " · a day off")
+            summary += f" · work hours {format_hours(agenda.hours)}" if agenda.hours else " · a day off"
         self.query_one("#day-summary", Static).update(summary)
 
     @staticmethod
