@@ -48,6 +48,11 @@ class Settings:
     max_upload_bytes: int = 25 * 1024 * 1024
     extra: dict = field(default_factory=dict)
 
+    @property
+    def work_hours(self) -> tuple[int, int]:
+        """The hours of a user who never set theirs (`store.work_hours`)."""
+        return self.work_day_start, self.work_day_end
+
 
 def resolve_paths() -> Paths:
     home = os.environ.get("REP_TUI_HOME")

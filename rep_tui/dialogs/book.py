@@ -6,7 +6,9 @@ the free times of the chosen day within work hours are listed below, and
 Appointments) the first field finds one of the rep's leads as you type.
 Enter or Ctrl+S saves through `store.booking`; a refusal ("It clashes with
 2:00 PM Ann Leeuwen, 90 min.") is shown in the dialog and nothing typed is
-lost. Dismisses True once saved."""
+lost. A time outside the rep's work hours is booked, with a warning. Dismisses
+True once saved. Opened from a rep's calendar (`rep_id`), the leads offered
+are that rep's."""
 
 from __future__ import annotations
 
@@ -82,10 +84,14 @@ class BookDialog(ModalScreen[bool]):
     @dataclass
     class Saved(Message):
         summary: str
+        #: A warning, not a refusal: the time is outside the rep's work hours.
+        outside: str | None = None
 
     def __init__(self, lead_id: uuid.UUID | None = None, *, appointment_id: uuid.UUID | None = None,
-                 day: date | None = None, at: time | None = None, intro: str = "") -> None:
+                 day: date | None = None, at: time | None = None, intro: str = "",
+                 rep_id: uuid.UUID | None = None) -> None:
         super().__init__()
+        self.rep_id = rep_id
         self.lead_id = lead_id
         self.appointment_id = appointment_id
         self.first_day = day
@@ -199,9 +205,10 @@ class BookDialog(ModalScreen[bool]):
         user = self.app.user
         with self.app.store.session() as session:
             hits = search(session, query, limit=LEAD_HITS * 5)
-            if user.role == "rep":  # a rep books their own leads; a manager, their team's
+            owner = self.rep_id or (user.id if user.role == "rep" else None)
+            if owner is not None:  # a rep books their own leads; a manager, their team's (or one rep's)
                 own = set(session.scalars(select(Lead.id).where(Lead.id.in_([h.lead_id for h in hits]),
-                                                                 Lead.rep_id == user.id)))
+                                                                 Lead.rep_id == owner)))
                 hits = [hit for hit in hits if hit.lead_id in own]
             hits = hits[:LEAD_HITS]
         found = [(hit.lead_id, " · ".join(p for p in (hit.name, hit.city or hit.address, hit.phone) if p))
@@ -263,19 +270,25 @@ class BookDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="book-slots", exit_on_error=False)
     def _find_slots(self, day: date, length: timedelta) -> None:
         from rep_tui.store.booking import free_slots_on
+        from rep_tui.store.work_hours import hours_on
 
-        settings, app = self.app.settings, self.app
-        rep_id = app.user.id
+        app = self.app
         with app.store.session() as session:
-            if self.subject is not None:
-                from rep_tui.store.models import Appointment, Lead
-
-                owner = (session.get(Appointment, self.subject.appointment_id).rep_id if self.moving
-                         else session.get(Lead, self.subject.lead_id).rep_id)
-                rep_id = owner or rep_id
-            slots = free_slots_on(session, rep_id, day, app.tz, (settings.work_day_start, settings.work_day_end),
-                                  length, ignore=self.appointment_id)
+            rep_id = self._rep_of(session)
+            hours = hours_on(session, rep_id, day, app.settings.work_hours) or (0, 0)
+            slots = free_slots_on(session, rep_id, day, app.tz, hours, length, ignore=self.appointment_id)
         self.post_message(self.SlotsFound(day, length, slots))
+
+    def _rep_of(self, session) -> uuid.UUID:
+        """Whose calendar the booking goes on: the appointment's or the lead's rep,
+        else the calendar's, else one's own."""
+        from rep_tui.store.models import Appointment, Lead
+
+        owner = None
+        if self.subject is not None:
+            owner = (session.get(Appointment, self.subject.appointment_id).rep_id if self.moving
+                     else session.get(Lead, self.subject.lead_id).rep_id)
+        return owner or self.rep_id or self.app.user.id
 
     @on(SlotsFound)
     def _show_slots(self, event: SlotsFound) -> None:
@@ -283,7 +296,8 @@ class BookDialog(ModalScreen[bool]):
         slots = self.query_one("#slots", OptionList)
         slots.clear_options()
         if not event.slots:
-            slots.add_option(Option("No free time that day within work hours.", disabled=True))
+            slots.add_option(Option("No free time that day within work hours (a time typed is booked all the same).",
+                                    disabled=True))
             return
         slots.add_options(
             Option(f"{format_time(start, tz)} – {format_time(start + event.length, tz)}",
@@ -332,21 +346,28 @@ class BookDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="book-save", exit_on_error=False)
     def _save(self, start: datetime, length: timedelta, kind: str) -> None:
+        from rep_tui.domain.work_hours import outside_warning
         from rep_tui.store import booking
+        from rep_tui.store.models import User
+        from rep_tui.store.work_hours import hours_on
 
         app, subject = self.app, self.subject
         try:
             with app.store.session() as session:
                 if self.moving:
-                    booking.move(session, app.actor, subject.appointment_id, start, length, app.tz)
+                    made = booking.move(session, app.actor, subject.appointment_id, start, length, app.tz)
                 else:
-                    booking.book(session, app.actor, subject.lead_id, start, length, kind, app.tz)
+                    made = booking.book(session, app.actor, subject.lead_id, start, length, kind, app.tz)
+                hours = hours_on(session, made.rep_id, start.date(), app.settings.work_hours)
+                rep = session.get(User, made.rep_id) if made.rep_id != app.user.id else None
+                whose = "your" if rep is None else f"{rep.full_name}'s"
         except booking.BookingRefused as exc:
             app.call_from_thread(self._refused, str(exc))
             return
         when = f"{format_day(start.date())} {format_time(start, app.tz)}, {format_length(length)}"
         name = subject.lead_line.split(" · ")[0]
-        self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}"))
+        self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}",
+                                     outside_warning(start, length, hours, whose)))
 
     def _refused(self, reason: str) -> None:
         self._say(f"Not saved: {in_markup(reason)}", error=True)  # a clash names the other customer
@@ -354,7 +375,11 @@ class BookDialog(ModalScreen[bool]):
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
-        self.app.notify(event.summary, title="Saved")
+        if event.outside:
+            self.app.notify(f"{event.summary}. {event.outside}.", title="Saved — outside work hours",
+                            severity="warning")
+        else:
+            self.app.notify(event.summary, title="Saved")
         self.dismiss(True)
 
     def _say(self, text: str, error: bool = False) -> None:
@@ -412,7 +437,7 @@ def _usable(screen, found: _Open | None, doing: str) -> bool:
 
 
 def book_appointment(screen, lead_id: uuid.UUID | None, done, **where) -> None:
-    """Open the Book dialog (for `lead_id`, or asking for the lead); `done()` after a booking."""
+    """Open the Book dialog (for `lead_id`, or asking for the lead, of `rep_id` if given); `done()` after a booking."""
     screen.app.push_screen(BookDialog(lead_id, **where), lambda saved: saved and done())
 
 

@@ -73,6 +73,11 @@ def check_target(values: dict[str, str]) -> dict[str, Any]:
     return {name: 0 if value is None else value for name, value in clean.items()}
 
 
+def check_work_hours(values: dict[str, str]) -> dict[str, Any]:
+    """The Work Hours form's values as WorkHours columns (a day left empty or "off" is a day off)."""
+    return collect(values, _checks("work_hours"))
+
+
 def check_contact(values: dict[str, str]) -> dict[str, Any]:
     """The contact form's values as Contact columns."""
     return collect(values, _checks("contacts"))

@@ -4,9 +4,16 @@ or (`w`) the week from Monday.
 ←/→ (or [ ]) move a day, Shift+←/→ (or { }) a week, `t` comes back to today;
 `r` results the appointment under the cursor, Enter opens its lead; `b`
 books (for the lead under the cursor, or on a free hour for a lead typed),
-`m` moves and `x` cancels the appointment under the cursor.
+`m` moves and `x` cancels the appointment under the cursor; `h` sets the
+work hours (per weekday: `store.work_hours`) the day is laid over.
 Appointments before or after work hours are shown too. Reloads whenever the
 screen comes back, so a result shows at once.
+
+`AppointmentsScreen(rep)` is a rep's calendar as their manager sees it (`a`
+on Team), from the manager's own store: with the permission to edit another
+user's calendar the same keys book, move and cancel for the rep and set
+their hours (the rep's device receives it on its next sync); without it,
+the calendar is read-only.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from rep_tui.domain.dates import format_hour, relative_day
+from rep_tui.domain.dates import relative_day
+from rep_tui.domain.permissions import Permission
+from rep_tui.domain.work_hours import format_hours
 from rep_tui.messages import reload_when_synced
-from rep_tui.store.models import ResultCode
+from rep_tui.store.models import ResultCode, User
 from rep_tui.store.queries import AgendaRow, week_start
 from rep_tui.widgets.agenda_table import FREE, AgendaTable
 from rep_tui.widgets.footer import RepFooter
@@ -37,6 +46,7 @@ class DayAgenda:
     codes: dict[str, ResultCode]
     rows: list[AgendaRow]
     week: bool = False  # `day` is then the week's Monday
+    hours: tuple[int, int] | None = None  # the day's work hours; None: a day off
 
 
 DAY_KEYS = Binding.Group("Prev/next day")  # one footer item: "←→ Prev/next day"
@@ -60,10 +70,18 @@ class AppointmentsScreen(Screen):
         Binding("t", "today", "Today"),
         Binding("m", "move_appointment", "Move", tooltip="Move the appointment under the cursor"),
         Binding("x", "cancel_appointment", "Cancel", tooltip="Cancel the appointment under the cursor"),
+        # Occasional: named in ? and Ctrl+P, so the footer keeps room for the screen keys at 120 columns.
+        Binding("h", "work_hours", "Hours", tooltip="Set the work hours of each weekday", show=False),
     ]
+    #: What changes the calendar: the user's own, or someone else's with the permission.
+    EDITS = frozenset({"book", "move_appointment", "cancel_appointment", "work_hours"})
 
-    def __init__(self) -> None:
+    def __init__(self, rep: User | None = None) -> None:
+        """`rep`: whose calendar (None: the signed-in user's own)."""
         super().__init__()
+        self.rep = rep
+        if rep is not None:
+            self.title = f"Appointments · {rep.full_name}"
         self.day: date | None = None  # the day asked for
         self.shown_day: date | None = None  # the day on screen
         self.week = False  # the week view (of `day`'s week) instead of the day
@@ -82,7 +100,7 @@ class AppointmentsScreen(Screen):
         self.day = local_today(self.app.tz)
         self.query_one("#agenda").loading = True
         self.query_one("#week").display = False
-        reload_when_synced(self, {"leads", "jobs", "appointments"}, self._load)
+        reload_when_synced(self, {"leads", "jobs", "appointments", "work_hours"}, self._load)
 
     def on_screen_resume(self) -> None:
         self._load()
@@ -98,9 +116,21 @@ class AppointmentsScreen(Screen):
             self.day += timedelta(days=days)
         self._load()
 
+    @property
+    def rep_id(self):
+        """Whose calendar is shown."""
+        return self.rep.id if self.rep is not None else self.app.user.id
+
+    @property
+    def may_edit(self) -> bool:
+        """One's own calendar, or another's with the permission (the server checks it again)."""
+        return self.rep_id == self.app.user.id or self.app.may(Permission.EDIT_OTHERS_CALENDAR)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_week":  # `w` shows the view not on screen
             return parameters[0] != self.week
+        if action in self.EDITS:
+            return self.may_edit
         return True
 
     def action_show_week(self, week: bool) -> None:
@@ -123,8 +153,9 @@ class AppointmentsScreen(Screen):
     def _load(self) -> None:
         from rep_tui.clock import utcnow
         from rep_tui.store import queries
+        from rep_tui.store.work_hours import hours_on
 
-        app, week = self.app, self.week
+        app, week, rep_id = self.app, self.week, self.rep_id
         day = week_start(self.day) if week else self.day
 
         def read(session) -> DayAgenda:
@@ -132,8 +163,9 @@ class AppointmentsScreen(Screen):
                 day=day,
                 now=utcnow(),
                 codes={c.code: c for c in queries.result_codes(session)},
-                rows=queries.appointments_on(session, app.user.id, day, app.tz, days=DAYS if week else 1),
+                rows=queries.appointments_on(session, rep_id, day, app.tz, days=DAYS if week else 1),
                 week=week,
+                hours=hours_on(session, rep_id, day, app.settings.work_hours),
             )
 
         in_store(self, "read the appointments", read, self._show, group="appointments")
@@ -143,8 +175,7 @@ class AppointmentsScreen(Screen):
 
         if (agenda.week, agenda.day) != (self.week, week_start(self.day) if self.week else self.day):
             return  # the rep moved on; that day's load is on its way
-        settings = self.app.settings
-        hours = (settings.work_day_start, settings.work_day_end)
+        hours = agenda.hours or (0, 0)  # a day off: no free hours laid out
         today = local_today(self.app.tz)
         table = self.query_one("#agenda", AgendaTable)
         loaded(table)
@@ -174,7 +205,8 @@ class AppointmentsScreen(Screen):
         summary = f"{len(agenda.rows) or 'No'} appointment{'' if len(agenda.rows) == 1 else 's'}"
         if missing:
             summary += f" · [b $text-error]{missing} need{'s' if missing == 1 else ''} a result[/]"
-        summary += f" · work hours {format_hour(hours[0])}–{format_hour(hours[1])}"
+        if not agenda.week:
+            summary += f" · work hours {format_hours(agenda.hours)}" if agenda.hours else " · a day off"
         self.query_one("#day-summary", Static).update(summary)
 
     @staticmethod
@@ -209,7 +241,8 @@ class AppointmentsScreen(Screen):
         row = table.current
         day = (self.query_one(WeekView).day_of(table) if self.week else self.day) or self.day
         at = time(int(row.key.removeprefix(FREE))) if row and row.key.startswith(FREE) else None
-        book_appointment(self, row.lead_id if row else None, self._load, day=day, at=at)
+        book_appointment(self, row.lead_id if row else None, self._load, day=day, at=at,
+                         rep_id=self.rep.id if self.rep is not None else None)
 
     def action_move_appointment(self) -> None:
         from rep_tui.dialogs.book import move_appointment
@@ -223,11 +256,20 @@ class AppointmentsScreen(Screen):
         if appointment_id := self._appointment_under_cursor("cancel"):
             cancel_appointment(self, self._load, appointment_id=appointment_id)
 
+    def action_work_hours(self) -> None:
+        from rep_tui.screens.work_hours_dialog import set_work_hours
+
+        name = self.rep.full_name if self.rep is not None else self.app.user.full_name
+        set_work_hours(self, self.rep_id, name, self._load)
+
     def palette_commands(self):
         """This screen's booking actions, for the command palette."""
+        if not self.may_edit:
+            return [("Week view / day view", lambda: self.action_show_week(not self.week), "w")]
         return [
             ("Book appointment", self.action_book, "b: for the lead under the cursor, or one you type"),
             ("Move appointment", self.action_move_appointment, "m: the one under the cursor"),
             ("Cancel appointment", self.action_cancel_appointment, "x: the one under the cursor"),
             ("Week view / day view", lambda: self.action_show_week(not self.week), "w"),
+            ("Set work hours", self.action_work_hours, "h: the hours of each weekday"),
         ]

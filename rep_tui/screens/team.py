@@ -5,7 +5,9 @@ figures and their appointments of the period, Enter on one opens the lead.
 
 A manager (anyone who may set targets) sets the rep under the cursor's
 targets for the month in view with `s`; a line per rep shows their progress
-for a month that has targets.
+for a month that has targets. `a` opens the calendar of the rep under the
+cursor (`AppointmentsScreen(rep)`): read-only, or with the permission to edit
+another user's calendar, to book, move and cancel for them and set their hours.
 
 Reached by 7 or F8 from anywhere (managers and admins only), `t` on My Stats,
 or "Team" in the Ctrl+P palette."""
@@ -89,7 +91,8 @@ class TeamScreen(StatsScreen):
     """The team's figures, a row per rep (Enter: that rep), the leaderboard and the chart."""
 
     TITLE = "Team"
-    BINDINGS = [Binding("s", "set_target", "Set target", tooltip="Set the targets of the rep under the cursor")]
+    BINDINGS = [Binding("s", "set_target", "Set target", tooltip="Set the targets of the rep under the cursor"),
+                Binding("a", "calendar", "Calendar", tooltip="The calendar of the rep under the cursor")]
 
     def compose_side(self) -> ComposeResult:
         yield Static("Reps — Enter opens one", classes="section-title")
@@ -107,22 +110,33 @@ class TeamScreen(StatsScreen):
             return self.app.may(Permission.SET_TARGETS)
         return False if action == "team" else super().check_action(action, parameters)
 
+    def _rep_under_cursor(self, doing: str) -> User | None:
+        table = self.query_one("#reps", DataTable)
+        if self._view is None or not 0 <= table.cursor_row < len(self._view.side.reps):
+            self.notify(f"No rep to {doing}.", severity="warning")
+            return None
+        return self._view.side.reps[table.cursor_row].rep
+
     def action_set_target(self) -> None:
         """s: the targets of the rep under the cursor, for the month in view."""
         from rep_tui.screens.target_dialog import set_target
 
-        table = self.query_one("#reps", DataTable)
-        if self._view is None or not 0 <= table.cursor_row < len(self._view.side.reps):
-            self.notify("No rep to set targets for.", severity="warning")
-            return
-        rep = self._view.side.reps[table.cursor_row].rep
-        set_target(self, rep, self.period.anchor.replace(day=1), lambda: self._load(self.period))
+        if rep := self._rep_under_cursor("set targets for"):
+            set_target(self, rep, self.period.anchor.replace(day=1), lambda: self._load(self.period))
+
+    def action_calendar(self) -> None:
+        """a: the calendar of the rep under the cursor."""
+        from rep_tui.screens.appointments import AppointmentsScreen
+
+        if rep := self._rep_under_cursor("show the calendar of"):
+            self.app.push_screen(AppointmentsScreen(rep))
 
     def palette_commands(self):
         """The Team view's own actions, for the command palette."""
-        if not self.app.may(Permission.SET_TARGETS):
-            return []
-        return [("Set targets of the rep under the cursor", self.action_set_target, "s on the Team view")]
+        commands = [("Calendar of the rep under the cursor", self.action_calendar, "a on the Team view")]
+        if self.app.may(Permission.SET_TARGETS):
+            commands.append(("Set targets of the rep under the cursor", self.action_set_target, "s on the Team view"))
+        return commands
 
     def members(self, session) -> list[User]:
         from rep_tui.store.queries import team_members

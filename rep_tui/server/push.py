@@ -44,7 +44,7 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
 from rep_tui.store.models import (
-    SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, Payment, ResultCode, Target, User,
+    SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, Payment, ResultCode, Target, User, WorkHours,
 )
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
@@ -213,6 +213,8 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
         raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
     if m.table == "targets":
         _check_target_key(m, fields)
+    elif m.table == "work_hours" and m.op == "insert" and m.row_id != WorkHours.id_for(fields["user_id"][1]):
+        raise Rejected("a user's work hours are one row, its id made from the user's (`WorkHours.id_for`)")
     for name, (base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
@@ -467,13 +469,18 @@ def _op(m: Mutation) -> str:
     return "delete" if isinstance(pair, list) and len(pair) == 2 and pair[1] is True else m.op
 
 
-def authorize(push: Push, m: Mutation) -> dict[str, Any] | None:
+def authorize(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[str, Any] | None:
     """Step 3: may this user do this to this row? Returns the row as it is
-    (None for a new one); the new values' scope is checked as they are written."""
+    (None for a new one); the new values' scope is checked as they are written.
+    Someone else's calendar without the permission is refused as such, whether
+    or not its row is in sight."""
     refusal = scoping.write_refusal(m.table, _op(m), push.user)
     if refusal:
         raise Rejected(refusal)
     current = _row(push.conn, m.table, m.row_id)
+    refusal = scoping.calendar_refusal(push.conn, m.table, fields, push.user, current)
+    if refusal:
+        raise Rejected(refusal)
     if current is not None and not scoping.may_write_row(push.conn, push.user, m.table, current):
         raise Rejected("that row is outside what you may change")
     if current is not None and current["deleted"] and m.op != "delete":
@@ -549,7 +556,7 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     if m.table not in SYNCED_TABLES:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
     fields = check(push, m, decode(m.table, m.fields))
-    current = authorize(push, m)
+    current = authorize(push, m, fields)
     promotion = scoping.promotion_refusal(m.table, fields, push.user, current)
     if promotion:
         raise Rejected(promotion)
@@ -613,7 +620,11 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
             refusal = scoping.write_refusal(m.table, m.op, push.user)
             if refusal:
                 raise Rejected(refusal)
-            rows.append((m.table, _new_row(push, m, check(push, m, decode(m.table, m.fields)))))
+            fields = check(push, m, decode(m.table, m.fields))
+            refusal = scoping.calendar_refusal(push.conn, m.table, fields, push.user)
+            if refusal:
+                raise Rejected(refusal)
+            rows.append((m.table, _new_row(push, m, fields)))
             push.present.add((m.table, m.row_id))  # later rows of this push may name it
         by_table, batches = defaultdict(list), defaultdict(list)
         for table, values in rows:

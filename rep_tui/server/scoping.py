@@ -12,9 +12,11 @@ Notes, payments and commissions are office data: reps and managers read them
 only, but a sale writes the commission row of the lead's rep (checked in
 `push`). Comments are append-only. A reminder is also seen (and may be marked
 done) by its assignee, who may not see its lead. A rep's own rows (targets)
-are seen like the rep's leads. A lead with no rep (from the web form) is in
-the Unassigned queue of every manager who may reassign leads (and admins'):
-reps never see one."""
+are seen like the rep's leads, and so are a user's work hours. A lead with
+no rep (from the web form) is in the Unassigned queue of every manager who
+may reassign leads (and admins'): reps never see one. Someone else's calendar
+(their appointments, their work hours) is changed only with
+EDIT_OTHERS_CALENDAR (`calendar_refusal`)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User, UserGroup
 from rep_tui.sync.tables import (
-    APPEND_ONLY, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, REP_ROWS,
+    APPEND_ONLY, CALENDARS, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, REP_ROWS,
     WRITE_PERMISSION,
 )
 
@@ -100,9 +102,10 @@ def role_filter(table: str, role: str, user_id: Any, team_id: Any, unassigned: b
     if table in REFERENCE_TABLES or role == "admin":
         return None
     if table == "leads" or table in REP_ROWS:
+        whose = cols[REP_ROWS.get(table, "rep_id")]
         if role == "rep":
-            return cols.rep_id == user_id
-        return _owned_by(cols.rep_id, _visible_reps(role, user_id, team_id), unassigned and table == "leads")
+            return whose == user_id
+        return _owned_by(whose, _visible_reps(role, user_id, team_id), unassigned and table == "leads")
     if table == "reminders":
         return or_(_lead_clause(role, user_id, team_id, cols.lead_id, unassigned), cols.assignee_id == user_id)
     if table in LEAD_CHILDREN:
@@ -180,6 +183,29 @@ def promotion_refusal(table: str, fields: dict[str, Any], user: Principal,
     return None
 
 
+def calendar_refusal(conn: Connection, table: str, fields: dict[str, Any], user: Principal,
+                     current: dict[str, Any] | None = None) -> str | None:
+    """Why `user` may not change this row of someone else's calendar (an
+    appointment, work hours), or None: that needs EDIT_OTHERS_CALENDAR,
+    whatever the role, and the calendar must be of a user whose leads they
+    see. A row of no one's (an appointment without a rep) is anyone's who may
+    change its lead."""
+    column = CALENDARS.get(table)
+    if column is None:
+        return None
+    whose = {current[column]} if current is not None else set()
+    if column in fields:
+        whose.add(fields[column][1])
+    others = whose - {None, user.id}
+    if not others:
+        return None
+    if not user.may(Permission.EDIT_OTHERS_CALENDAR):
+        return lacks(Permission.EDIT_OTHERS_CALENDAR)
+    if not all(sees_rep(conn, user, other) for other in others):
+        return "that calendar is of a user outside your team: you may change only the calendars of users you see"
+    return None
+
+
 def may_write_row(conn: Connection, user: Principal, table: str, values: dict[str, Any]) -> bool:
     """Whether a row with these values is inside what `user` may change
     (a reference row is anyone's whom `write_refusal` lets write it)."""
@@ -190,5 +216,5 @@ def may_write_row(conn: Connection, user: Principal, table: str, values: dict[st
     if table == "reminders" and values.get("assignee_id") == user.id:
         return True  # what an assignee who does not see the lead may change: `server.reminders`
     if table in REP_ROWS:
-        return sees_rep(conn, user, values.get("rep_id"))
+        return sees_rep(conn, user, values.get(REP_ROWS[table]))
     return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rep_tui.clock import utcnow
-from rep_tui.domain import custom_fields, rules
+from rep_tui.domain import custom_fields, rules, work_hours
 from rep_tui.domain.dates import parse_month
 from rep_tui.domain.fields import Shown, field, trimmed
 from rep_tui.domain.validation import (
@@ -452,6 +452,39 @@ class Target(Synced, Base):
 _TARGET_IDS = uuid.UUID("6f1c3a52-0d4e-4b8e-9a57-3c2f1e7d9b40")  # never change: ids in data depend on it
 
 
+WORK_HOURS = "Work Hours"  # the Work Hours dialog's one section
+
+
+def _weekday(label: str) -> dict:
+    return field(label, check=work_hours.parse_span, rule=work_hours.span_rule, edited=WORK_HOURS,
+                 placeholder=work_hours.EXAMPLE)
+
+
+class WorkHours(Synced, Base):
+    """When a user works, per weekday (`domain.work_hours`): what their agenda
+    lays out and their free times offer. Set by the user, or for them by
+    whoever may edit their calendar. One row per user, whose id is made from
+    the user's (`id_for`), so two devices setting it offline write one row
+    (a conflict per day, never two rows). No row: the device's default hours."""
+
+    __tablename__ = "work_hours"
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    mon: Mapped[str | None] = mapped_column(String(5), info=_weekday("Monday"))
+    tue: Mapped[str | None] = mapped_column(String(5), info=_weekday("Tuesday"))
+    wed: Mapped[str | None] = mapped_column(String(5), info=_weekday("Wednesday"))
+    thu: Mapped[str | None] = mapped_column(String(5), info=_weekday("Thursday"))
+    fri: Mapped[str | None] = mapped_column(String(5), info=_weekday("Friday"))
+    sat: Mapped[str | None] = mapped_column(String(5), info=_weekday("Saturday"))
+    sun: Mapped[str | None] = mapped_column(String(5), info=_weekday("Sunday"))
+
+    @staticmethod
+    def id_for(user_id: uuid.UUID) -> uuid.UUID:
+        return uuid.uuid5(_WORK_HOURS_IDS, str(user_id))
+
+
+_WORK_HOURS_IDS = uuid.UUID("b6d0f1e2-5a3c-4f7e-8d21-9c4b7a6e3f18")  # never change: ids in data depend on it
+
+
 class ChangeRecord(Base):
     """Who changed which field of which row, when, from which device.
 
@@ -483,5 +516,6 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
     for cls in (
         Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission,
         CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
+        WorkHours,
     )
 }

@@ -21,14 +21,18 @@ WRITE_PERMISSION: dict[str, Permission] = {
 #: Tables a user is not sent at all unless their permissions include seeing them.
 READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
 #: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
-FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"})}
+FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": frozenset({"user_id"})}
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
 JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
-#: Rows about one rep (`rep_id`), not a lead: seen by the rep and by whoever sees the rep's leads.
-REP_ROWS = frozenset({"targets"})
+#: Rows about one user, not a lead: {table: the column naming the user}; seen
+#: by the user and by whoever sees the user's leads.
+REP_ROWS = {"targets": "rep_id", "work_hours": "user_id"}
+#: A user's calendar: {table: the column naming whose it is}. Someone else's is
+#: changed only with EDIT_OTHERS_CALENDAR, for a user one sees (`server.scoping.calendar_refusal`).
+CALENDARS = {"appointments": "rep_id", "work_hours": "user_id"}
 #: Office data a rep (and a manager) may read but not change, unless a
 #: permission says so (`WRITE_PERMISSION`) or it is the commission row a
 #: rep's sale makes (`server.push.check_commission`).

@@ -13,7 +13,10 @@ refusal can only be the permission's.
 
 Outcomes: APPLIED, or the permission a refusal names (in its plain words, as
 the Sync screen shows them); ADMIN_ONLY where the table stays an admin's by
-role, and for giving the admin role (managing users does not make one an admin).
+role, and for giving the admin role (managing users does not make one an admin);
+OUTSIDE where the subject may edit others' calendars but not this user's (not
+one whose leads they see). The calendar cells book on a lead of the subject's
+own for Bob (an admin: on Carl's lead, for Carl) and set that user's hours.
 """
 
 from __future__ import annotations
@@ -30,37 +33,48 @@ from sqlalchemy import select
 from rep_tui.domain.permissions import Permission
 from rep_tui.server import admin, auth
 from rep_tui.server.seed import add_rows
-from rep_tui.store.models import User
+from rep_tui.store.models import User, WorkHours
 from server_fixtures import PASSWORD, Server, make_company, module_server, password_hash, server_rows
 
 APPLIED = "applied"
 ADMIN_ONLY = "only an admin"
+#: A user's calendar is changed only for users whose leads one sees (the permission is not enough).
+OUTSIDE = "that calendar is of a user outside your team"
 USERS_, CODES, DELETE = Permission.MANAGE_USERS, Permission.EDIT_RESULT_CODES, Permission.DELETE_LEADS
+CAL = Permission.EDIT_OTHERS_CALENDAR
 
 ACTIONS = ("edit a user", "add a team", "change a group's grant", "add a group", "edit a result code",
            "delete a lead", "delete a lead by an update", "add an office", "make someone an admin",
-           "edit an admin's account")
+           "edit an admin's account", "book for another user", "set another user's work hours")
 #: subject: (username, role, group: "starting", None or the permissions of a custom group), outcomes in ACTIONS order.
 POLICY: dict[str, tuple[tuple[str, str, Any], tuple[Any, ...]]] = {
     "rep (Reps)": (("ann", "rep", "starting"),
-                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
+                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL)),
     "manager (Managers)": (("maria", "manager", "starting"),
-                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
-    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 10),
+                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, APPLIED,
+                            APPLIED)),
+    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 12),
     "rep in no group": (("nora", "rep", None),
-                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
-    "admin in no group": (("abe", "admin", None), (APPLIED,) * 10),
+                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL)),
+    "admin in no group": (("abe", "admin", None), (APPLIED,) * 12),
     "rep granted delete leads": (("dora", "rep", [DELETE]),
-                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_, USERS_)),
+                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_, USERS_,
+                                  CAL, CAL)),
     "rep granted manage users": (("uma", "rep", [USERS_]),
                                  (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY, ADMIN_ONLY,
-                                  ADMIN_ONLY)),
+                                  ADMIN_ONLY, CAL, CAL)),
+    "rep granted others' calendars": (("cali", "rep", [CAL]),
+                                      (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_,
+                                       USERS_, OUTSIDE, OUTSIDE)),
     "manager granted result codes": (("rico", "manager", [CODES, Permission.REASSIGN_LEADS]),
-                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
+                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_,
+                                      USERS_, CAL, CAL)),
     "admin without manage users": (("alf", "admin", [p for p in Permission if p is not USERS_]),
-                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_)),
+                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_,
+                                    APPLIED, APPLIED)),
     "admin granted nothing": (("ned", "admin", []),
-                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_)),
+                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_, CAL,
+                               CAL)),
 }
 
 
@@ -129,7 +143,7 @@ def _outcome(result: dict) -> Any:
     for permission in Permission:
         if reason == auth.lacks(permission):
             return permission
-    return ADMIN_ONLY if reason.startswith(ADMIN_ONLY) else reason
+    return next((known for known in (ADMIN_ONLY, OUTSIDE) if reason.startswith(known)), reason)
 
 
 def _lead_to_delete(world: World, subject: str) -> uuid.UUID:
@@ -199,9 +213,39 @@ def _edit_an_admins_account(world: World, subject: str) -> Any:
     return _outcome(world.push(subject, _mutation("update", "users", world.users["ada"], phone=(None, phone))))
 
 
+def _another_user(world: World, subject: str) -> uuid.UUID:
+    """Whose calendar a subject changes: a rep of Maria's team (Bob), Carl for an admin."""
+    (_username, role, _group), _ = POLICY[subject]
+    return world.users["carl" if role == "admin" else "bob"]
+
+
+def _book_for_another_user(world: World, subject: str) -> Any:
+    """An appointment on a lead of the subject's own, on another user's calendar."""
+    row = uuid.uuid4()
+    outcome = _outcome(world.push(subject, _mutation(
+        "insert", "appointments", row, lead_id=(None, str(_lead_to_delete(world, subject))),
+        rep_id=(None, str(_another_user(world, subject))), starts_at=(None, "2026-12-01T16:00:00+00:00"))))
+    assert (row in server_rows(world.server.engine, "appointments")) == (outcome == APPLIED)
+    return outcome
+
+
+def _set_another_users_work_hours(world: World, subject: str) -> Any:
+    other = _another_user(world, subject)
+    row = WorkHours.id_for(other)
+    before = server_rows(world.server.engine, "work_hours").get(row)
+    wanted = f"{8 + len(subject) % 4}-17"
+    mutation = (_mutation("insert", "work_hours", row, user_id=(None, str(other)), mon=(None, wanted)) if before is None
+                else _mutation("update", "work_hours", row, mon=(before["mon"], wanted)))
+    outcome = _outcome(world.push(subject, mutation))
+    after = server_rows(world.server.engine, "work_hours").get(row)
+    assert (after is not None and after["mon"] == wanted) == (outcome == APPLIED or (before or {}).get("mon") == wanted)
+    return outcome
+
+
 DO: dict[str, Callable[[World, str], Any]] = dict(zip(ACTIONS, (
     _edit_a_user, _add_a_team, _change_a_grant, _add_a_group, _edit_a_result_code, _delete_a_lead,
-    _delete_a_lead_by_update, _add_an_office, _make_an_admin, _edit_an_admins_account), strict=True))
+    _delete_a_lead_by_update, _add_an_office, _make_an_admin, _edit_an_admins_account, _book_for_another_user,
+    _set_another_users_work_hours), strict=True))
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
          for subject, (_who, outcomes) in POLICY.items() for action, outcome in zip(ACTIONS, outcomes, strict=True)]
