@@ -182,8 +182,8 @@ def save_customer_edit(
     session: Session, actor: writes.Actor, lead_id: uuid.UUID, job_id: uuid.UUID | None, clean: dict[str, Any]
 ) -> None:
     """Apply a checked Edit Customer form: lead fields, the job's result and
-    sale (a new job when the lead has none and a sale field is filled), and
-    the comment if one was written."""
+    sale (a new job when the lead has none and a sale field is filled; a
+    sold job's commission rows follow its amount), and the comment if one was written."""
     lead = session.get(Lead, lead_id)
     changes = with_derived("leads", {name: clean[name] for name in used("leads", "edited")})
     if clean["email"] != lead.email:
@@ -195,7 +195,11 @@ def save_customer_edit(
     job_changes = {name: clean[name] for name in used("jobs", "edited")}
     job = session.get(Job, job_id) if job_id else None
     if job is not None:
-        writes.update(session, actor, job, **job_changes)
+        changed = writes.update(session, actor, job, **job_changes)
+        if "contract_cents" in changed and job.sold_on is not None:
+            from rep_tui.store.money import settle_commission
+
+            settle_commission(session, actor, job, lead.rep_id)  # the commission follows a sold job's new amount
     elif any(v is not None for v in job_changes.values()):
         writes.insert(session, actor, Job(lead_id=lead_id, **job_changes))
     if clean[COMMENT]:
