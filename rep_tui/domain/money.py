@@ -38,11 +38,16 @@ def share_cents(sale_cents: int | None, rate: Decimal | None, share_pct: Decimal
     return commission_cents(sale_cents, Decimal(rate or 0) * Decimal(share_pct) / 100)
 
 
+def pct_text(share: Decimal) -> str:
+    """A share as people write it: "40", "33.5", "100" (no trailing zeros)."""
+    return f"{Decimal(share).normalize():f}"
+
+
 def shares_refusal(shares: Iterable[Decimal]) -> str | None:
     """Why these shares of one job cannot stand together (more than 100 % in all), or None."""
     total = sum(shares, Decimal(0))
     if total > ALL_SHARES:
-        return f"the shares on this job add up to {total.normalize():f} %: at most 100 %"
+        return f"the shares on this job add up to {pct_text(total)} %: at most 100 %"
     return None
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.custom_fields import Definition, check_custom, merge_values
-from rep_tui.domain.money import ALL_SHARES, balance_due, share_cents, shares_refusal
+from rep_tui.domain.money import ALL_SHARES, balance_due, pct_text, share_cents, shares_refusal
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
@@ -519,7 +519,7 @@ def check_commission(push: Push, current: dict[str, Any] | None, fields: dict[st
     share = shares.get(row.get("rep_id"), Decimal(0))
     expected = share_cents(job.contract_cents, rate, share)
     if row.get("amount_cents") != expected:
-        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not {share.normalize():f} % of the "
+        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not {pct_text(share)} % of the "
                        f"rep's {rate}% of the sale {format_money(job.contract_cents) or '(none)'}: "
                        f"it is {format_money(expected)}")
 

@@ -27,6 +27,7 @@ from rep_tui.domain.forms import COMMENT
 from rep_tui.domain.validation import Invalid
 from rep_tui.store import reminders, writes
 from rep_tui.store.queries import custom_definitions
+from rep_tui.store.job_users import OnJob, on_job
 from rep_tui.store.models import (
     Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Payment, User,
 )
@@ -41,6 +42,12 @@ class JobFile:
     payments: list[Payment]
     commissions: list[Commission]
     items: list[InvoiceItem] = field(default_factory=list)
+    #: The users on the job with their shares, the rep first (`store.job_users.on_job`).
+    users: list[OnJob] = field(default_factory=list)
+
+    def commission_of(self, user_id: uuid.UUID) -> int | None:
+        """A user's commission on this job (None: they have no commission row)."""
+        return next((c.amount_cents for c in self.commissions if c.rep_id == user_id), None)
 
     @property
     def items_total(self) -> int:
@@ -134,7 +141,7 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
         lead=lead,
         jobs=[
             JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id],
-                    [i for i in items if i.job_id == j.id])
+                    [i for i in items if i.job_id == j.id], on_job(session, j.id))
             for j in jobs
         ],
         notes=_live(session, Note, Note.lead_id == lead_id, order=(Note.created_at.desc(),)),
