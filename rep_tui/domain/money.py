@@ -51,7 +51,7 @@ def shares_refusal(shares: Iterable[Decimal]) -> str | None:
     return None
 
 
-def payable_cents(commission: int, sale_cents: int, customer_paid_cents: int) -> int:
+def covered_cents(commission: int, sale_cents: int, customer_paid_cents: int) -> int:
     """What of a commission the customer's payments cover: it is payable in
     the share of the job the customer has paid (rounded down; all of it
     once the job is paid in full, or when there is no sale to pay)."""
