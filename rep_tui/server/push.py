@@ -519,9 +519,9 @@ def check_commission(push: Push, current: dict[str, Any] | None, fields: dict[st
     share = shares.get(row.get("rep_id"), Decimal(0))
     expected = share_cents(job.contract_cents, rate, share)
     if row.get("amount_cents") != expected:
-        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not {pct_text(share)} % of the "
-                       f"rep's {rate}% of the sale {format_money(job.contract_cents) or '(none)'}: "
-                       f"it is {format_money(expected)}")
+        part = "" if share == ALL_SHARES else f"{pct_text(share)} % of "
+        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not {part}the rep's {rate}% of the "
+                       f"sale {format_money(job.contract_cents) or '(none)'}: it is {format_money(expected)}")
 
 
 def _shares(conn: Connection, job_id: Any, rep_id: Any) -> dict[Any, Decimal]:
