@@ -14,7 +14,7 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.store import queries, writes
 from rep_tui.store.job_users import add_job_user, on_job, remove_job_user
 from rep_tui.store.leads import load_lead
-from rep_tui.store.models import Commission, Job, JobUser, Lead, User
+from rep_tui.store.models import Commission, JobUser, Lead, User
 from rep_tui.store.money import settle_commission
 
 SALE = 1_000_000  # $10,000 at the rep's 10 %: $1,000 of commission

@@ -21,7 +21,7 @@ from rep_tui.screens.job_user_dialog import JobUserScreen
 from rep_tui.store import queries, writes
 from rep_tui.store.job_users import add_job_user
 from rep_tui.store.leads import load_lead
-from rep_tui.store.models import Commission, JobUser, Lead, User
+from rep_tui.store.models import JobUser, Lead, User
 
 pytestmark = pytest.mark.anyio
 

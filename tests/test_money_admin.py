@@ -128,14 +128,15 @@ def test_the_report_splits_a_shared_job_and_makes_it_payable_as_the_customer_pay
 
     report = json.loads(admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "ann",
                               "--json").output)
-    assert [(line["role"], line["share_pct"], line["commission_cents"], line["payable_cents"], line["customer_paid_pct"])
-            for line in report["lines"]] == [("rep", 100, 80_000, 0, 100), ("rep", 100, 40_000, 20_000, 50),
+    assert [(line["role"], line["share_pct"], line["commission_cents"], line["payable_cents"],
+             line["customer_paid_pct"]) for line in report["lines"]] == [("rep", 100, 80_000, 0, 100), ("rep", 100, 40_000, 20_000, 50),
                                              ("co-rep", 40, 80_000, 20_000, 25)]
     assert (report["totals"]["commission_cents"], report["totals"]["payable_cents"]) == (200_000, 40_000)
     everyone = json.loads(admin(backend.url, "commissions", "--from", "2026-11-30", "--to", "2026-11-30",
                                 "--json").output)
     assert [(line["rep"], line["role"], line["share_pct"], line["commission_cents"], line["payable_cents"])
-            for line in everyone["lines"]] == [("Ann", "co-rep", 40, 80_000, 20_000), ("Bob", "rep", 60, 120_000, 30_000)]
+            for line in everyone["lines"]] == [("Ann", "co-rep", 40, 80_000, 20_000),
+                                               ("Bob", "rep", 60, 120_000, 30_000)]
 
     out = tmp_path / "ann.csv"
     admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "ann", "--csv", str(out))

@@ -59,7 +59,8 @@ class CommissionTable(RecordTable):
         for line in report.lines:
             early = line.commission_paid_cents and line.customer_paid_pct < 100
             rows.append((f"{line.job_id}/{line.rep_id}", (
-                line.rep, str(line.job_number or "—"), line.customer, line.role, f"{pct_text(line.share_pct)}%".rjust(5),
+                line.rep, str(line.job_number or "—"), line.customer, line.role,
+                f"{pct_text(line.share_pct)}%".rjust(5),
                 us_date(line.sold_on), format_money(line.sale_cents).rjust(9),
                 format_money(line.commission_cents).rjust(9), format_money(line.payable_cents).rjust(9),
                 Toned(format_money(line.commission_paid_cents).rjust(9), "warning") if early

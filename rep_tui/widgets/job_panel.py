@@ -1,5 +1,6 @@
 """The Job tab: job info, account notes (in red), pay, and every date of
-one job, the users on it with their commission shares, then its payments with the balance after each and its invoice items. A lead with several
+one job, the users on it with their commission shares, then its payments
+with the balance after each and its invoice items. A lead with several
 jobs shows which one and how to switch; the customer's A/R (what they owe
 across all their jobs) is on the Pay section. A user who may not see
 payments sees neither the payments nor what they add up to."""

@@ -205,5 +205,6 @@ def test_a_co_rep_put_on_a_job_offline_splits_the_commission_on_every_device(ser
     shares = {(u["user_id"], u["role"]): Decimal(u["share_pct"]) for u in maria.rows("job_users").values()
               if u["job_id"] == str(job)}
     assert shares == {(str(company.users["ann"]), "rep"): 60, (str(company.users["bob"]), "co-rep"): 40}
-    commissions = {c["rep_id"]: c["amount_cents"] for c in maria.rows("commissions").values() if c["job_id"] == str(job)}
+    commissions = {c["rep_id"]: c["amount_cents"] for c in maria.rows("commissions").values()
+                   if c["job_id"] == str(job)}
     assert commissions == {str(company.users["ann"]): 59_256, str(company.users["bob"]): 39_504}
