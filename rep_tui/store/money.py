@@ -1,6 +1,6 @@
 """The money writes made on a device: payments taken on a job (by users whose
-permissions allow it; the server checks again), the rep's commission row
-a sale makes, the invoice item catalogue and the items on a job. Each goes
+permissions allow it; the server checks again), the commission rows a sale
+makes (one per user on the job, at their share), the invoice item catalogue and the items on a job. Each goes
 through `writes` (history + outbox in the caller's transaction).
 
 A job's stored balance due is the server's to keep (it recomputes it from
