@@ -743,10 +743,11 @@ def catalogue_import(csv_file) -> None:
 @click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), help="Write the report as CSV to FILE (- for stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def commissions_report(start, end, username: str | None, csv_file, as_json: bool) -> None:
-    """Commission per job sold in the period: the sale, the commission and
-    what of it was paid, and what the customer has paid of the job."""
-    import csv
-
+    """Commission per job sold in the period and user on it: their role and
+    share, the sale, the commission, what of it is payable now (in the share
+    of the job the customer has paid) and what was paid, and what the customer
+    has paid of the job."""
+    from rep_tui.domain.money import pct_text
     from rep_tui.domain.validation import format_money
     from rep_tui.store.commissions import HEADINGS, TOTALLED
 
@@ -756,13 +757,12 @@ def commissions_report(start, end, username: str | None, csv_file, as_json: bool
         click.echo(json_text(report.as_dict()))
         return
     if csv_file is not None:
-        writer = csv.writer(csv_file)
-        writer.writerow(HEADINGS.values())
-        writer.writerows(line.csv_cells() for line in report.lines)
+        report.write_csv(csv_file)
         return
-    _echo_lines([f"{line.rep:<18.18} {line.job_number or '-':>7} {line.customer:<20.20} "
-                 f"{format_money(line.sale_cents):>11} {format_money(line.commission_cents):>10} "
-                 f"{format_money(line.commission_paid_cents):>10} {line.customer_paid_pct:>3}% paid"
+    _echo_lines([f"{line.rep:<18.18} {line.role:<12.12} {pct_text(line.share_pct):>5}% {line.job_number or '-':>7} "
+                 f"{line.customer:<20.20} {format_money(line.sale_cents):>11} {format_money(line.commission_cents):>10} "
+                 f"payable {format_money(line.payable_cents):>10} paid {format_money(line.commission_paid_cents):>10} "
+                 f"{line.customer_paid_pct:>3}% cust."
                  for line in report.lines], f"No commissions on jobs sold {start.date()} to {end.date()}.")
     if report.lines:
         totals = report.totals

@@ -19,6 +19,8 @@ APP_NAME = "rep-tui"
 class Paths:
     data_dir: Path
     config_dir: Path
+    #: Where files a user asks for (a report's CSV) are written: their documents folder.
+    documents_dir: Path
 
     @property
     def database(self) -> Path:
@@ -58,12 +60,13 @@ def resolve_paths() -> Paths:
     home = os.environ.get("REP_TUI_HOME")
     if home:
         root = Path(home).expanduser().resolve()
-        return Paths(data_dir=root / "data", config_dir=root / "config")
+        return Paths(data_dir=root / "data", config_dir=root / "config", documents_dir=root / "documents")
     import platformdirs
 
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        documents_dir=Path(platformdirs.user_documents_dir()),
     )
 
 

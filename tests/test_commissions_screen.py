@@ -87,3 +87,40 @@ def test_the_report_at_both_sizes(snap_compare, store, size):
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_s_saves_what_is_shown_as_a_csv_in_the_documents_folder_and_says_where(store):
+    """The CSV holds the screen's lines, cell for cell (one rep's, after u), and the screen names the file."""
+    import csv
+
+    start, _end = busiest_month(store)
+    app = RepApp(store)
+    app.permissions = granted("manager")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(CommissionsScreen(start))
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("u")
+        await settle(pilot)
+        table = screen.query_one("#commission-table")
+        await wait_until(pilot, lambda: table.row_count > 0, "one rep's lines")
+        shown = [[str(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        path = screen.csv_path()
+        assert path.parent == app.settings.paths.documents_dir and not path.exists()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: any(str(path) in str(n.message) for n in app._notifications),
+                         "the screen to say where it saved")
+    with path.open(encoding="utf-8") as saved:
+        rows = list(csv.DictReader(saved))
+    from datetime import date
+
+    from rep_tui.widgets.when import us_date
+
+    money = lambda text: format_money(round(float(text) * 100))  # noqa: E731
+    saved_cells = [[r["User"], r["Job ID"], r["Customer"], r["Role"], f"{r['Share %']}%",
+                    us_date(date.fromisoformat(r["Sold"])), money(r["Sale"]), money(r["Commission"]),
+                    money(r["Payable Now"]), money(r["Comm. Paid"]), f"{r['Paid %']}%"] for r in rows]
+    assert len(saved_cells) == len(shown)
+    for saved_line, shown_line in zip(saved_cells, shown):
+        for value, cell in zip(saved_line, shown_line, strict=True):  # a long name is cut with "…" on screen
+            assert value == cell or (cell.endswith("…") and value.startswith(cell[:-1])), (value, cell)

@@ -85,6 +85,7 @@ def test_the_commission_report_of_a_known_month(backend, tmp_path):  # noqa: F81
                                              ("Bob", 2_000_000, 200_000, 0)]
     assert report["totals"] == {"sale_cents": 3_500_000, "commission_cents": 320_000,
                                 "commission_paid_cents": 80_000, "commission_due_cents": 240_000,
+                                "payable_cents": 20_000,  # half of Ann's second: the customer paid half
                                 "customer_paid_cents": 1_250_000, "balance_cents": 2_250_000}
 
     anns = json.loads(admin(backend.url, "commissions", "--from", "2026-10-01", "--to", "2026-11-30", "--user", "ann",
@@ -94,10 +95,51 @@ def test_the_commission_report_of_a_known_month(backend, tmp_path):  # noqa: F81
     out = tmp_path / "report.csv"
     assert admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30", "--csv", str(out)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert [(r["Rep"], r["Sale"], r["Commission"], r["Cust. Paid"], r["Paid %"], r["Balance"]) for r in rows] == [
+    assert [(r["User"], r["Sale"], r["Commission"], r["Cust. Paid"], r["Paid %"], r["Balance"]) for r in rows] == [
         ("Ann", "10000.00", "800.00", "10000.00", "100", "0.00"), ("Ann", "5000.00", "400.00", "2500.00", "50", "2500.00"),
         ("Bob", "20000.00", "2000.00", "0.00", "0", "20000.00")]
     table = admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30").output
     assert "Totals: Sale $35,000, Commission $3,200" in table
     backwards = admin(backend.url, "commissions", "--from", "2026-11-30", "--to", "2026-11-01")
     assert backwards.exit_code == 1 and "is before --from" in backwards.output
+
+
+def test_the_report_splits_a_shared_job_and_makes_it_payable_as_the_customer_pays(backend, tmp_path):  # noqa: F811
+    """Ann is co-rep at 40 % on Bob's November job ($20,000 at Bob's 10 %: Bob
+    $1,200, Ann $800); the customer paid a quarter, so a quarter of each is payable."""
+    from rep_tui.store.models import Commission, JobUser
+
+    _known_company(backend.url)
+    engine = open_server(backend.url)
+    with engine.begin() as conn:
+        users = dict(conn.execute(select(User.username, User.id)).all())
+        bobs_job, bobs_row = conn.execute(select(Commission.job_id, Commission.id).join(Job, Job.id == Commission.job_id)
+                                          .where(Job.sold_on == date(2026, 11, 30))).one()
+        conn.execute(update(Commission).where(Commission.id == bobs_row).values(amount_cents=120_000))
+    add_rows(engine, {
+        "job_users": [{"id": uuid.uuid4(), "job_id": bobs_job, "user_id": users["bob"], "role": "rep",
+                       "share_pct": Decimal(60)},
+                      {"id": uuid.uuid4(), "job_id": bobs_job, "user_id": users["ann"], "role": "co-rep",
+                       "share_pct": Decimal(40)}],
+        "commissions": [{"id": uuid.uuid4(), "job_id": bobs_job, "rep_id": users["ann"], "amount_cents": 80_000}],
+        "payments": [{"id": uuid.uuid4(), "job_id": bobs_job, "amount_cents": 500_000, "paid_on": date(2026, 12, 1)}],
+    })
+    engine.dispose()
+
+    report = json.loads(admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "ann",
+                              "--json").output)
+    assert [(line["role"], line["share_pct"], line["commission_cents"], line["payable_cents"],
+             line["customer_paid_pct"]) for line in report["lines"]] == [("rep", 100, 80_000, 0, 100), ("rep", 100, 40_000, 20_000, 50),
+                                             ("co-rep", 40, 80_000, 20_000, 25)]
+    assert (report["totals"]["commission_cents"], report["totals"]["payable_cents"]) == (200_000, 40_000)
+    everyone = json.loads(admin(backend.url, "commissions", "--from", "2026-11-30", "--to", "2026-11-30",
+                                "--json").output)
+    assert [(line["rep"], line["role"], line["share_pct"], line["commission_cents"], line["payable_cents"])
+            for line in everyone["lines"]] == [("Ann", "co-rep", 40, 80_000, 20_000),
+                                               ("Bob", "rep", 60, 120_000, 30_000)]
+
+    out = tmp_path / "ann.csv"
+    admin(backend.url, "commissions", "--from", "2026-11-01", "--to", "2026-11-30", "--user", "ann", "--csv", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["Role"], r["Share %"], r["Commission"], r["Payable Now"]) for r in rows] == [
+        ("rep", "100", "800.00", "0.00"), ("rep", "100", "400.00", "200.00"), ("co-rep", "40", "800.00", "200.00")]

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     EDIT_CATALOGUE = "edit_catalogue"
     SET_TARGETS = "set_targets"
     SEE_COMMISSIONS = "see_commissions"
+    EDIT_JOB_USERS = "edit_job_users"
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ _LABELS: dict[Permission, str] = {
     Permission.EDIT_CATALOGUE: "Edit the invoice item catalogue",
     Permission.SET_TARGETS: "Set reps' targets",
     Permission.SEE_COMMISSIONS: "See commission reports",
+    Permission.EDIT_JOB_USERS: "Edit the users on a job and their commission shares",
 }
 
 #: What a user in no group may do: the defaults the seeded groups start from.

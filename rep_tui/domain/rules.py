@@ -90,6 +90,22 @@ def percent(value: Decimal) -> Decimal:
     return value
 
 
+def share(value: Decimal) -> Decimal:
+    """A user's commission share of a job (`job_users.share_pct`)."""
+    if not 0 <= value <= 100:
+        raise Invalid("A commission share is between 0 and 100 %.")
+    return value
+
+
+def parse_share(value: str) -> Decimal:
+    """A share as typed ("40", "40%", "" for none) to a Decimal with two places."""
+    try:
+        pct = Decimal((value or "0").strip().rstrip("%") or "0")
+    except InvalidOperation:
+        raise Invalid("A commission share is a number from 0 to 100, like 40.") from None
+    return share(pct).quantize(Decimal("0.01"))
+
+
 def parse_percent(value: str) -> Decimal | None:
     """Ownership as typed ("50", "50%") to a Decimal with two places."""
     if not value or not value.strip():

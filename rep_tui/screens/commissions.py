@@ -1,6 +1,8 @@
-"""The commission report on the device: per job sold in a month, the sale,
-the commission and what of it was paid, and how much of the job the
-customer has paid (from the payments), with the totals. The jobs are those
+"""The commission report on the device: per job sold in a month and user on
+it, their role and share, the sale, the commission, what of it is payable
+now (in the share of the job the customer has paid) and what was paid, and
+how much of the job the customer has paid (from the payments), with the
+totals. `s` saves what is shown as a CSV in the user's documents folder. The jobs are those
 this user sees (a manager: the team's). For users whose permissions include
 `SEE_COMMISSIONS`; reached from My Stats ($) and the palette.
 
@@ -16,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from rep_tui.domain.money import pct_text
 from rep_tui.domain.validation import format_money
 from rep_tui.store.commissions import CommissionReport, commission_report
 from rep_tui.store_io import in_store
@@ -32,12 +35,13 @@ def month_of(day: date) -> tuple[date, date]:
 
 
 def totals_text(report: CommissionReport) -> str:
-    """Two lines that fit 80 columns: the commission, then what the customers paid."""
+    """Lines that fit 80 columns: the commission, what of it the customers' payments make payable, what they paid."""
     money = {name: format_money(cents) for name, cents in report.totals.items()}
     return (f"Totals: sales {money['sale_cents']} · commission {money['commission_cents']} "
             f"· paid {money['commission_paid_cents']}\n"
-            f"Commission due {money['commission_due_cents']} · customers paid {money['customer_paid_cents']} "
-            f"· balance {money['balance_cents']}")
+            f"Commission due {money['commission_due_cents']} · payable now {money['payable_cents']} "
+            f"(as customers paid)\n"
+            f"Customers paid {money['customer_paid_cents']} · balance {money['balance_cents']}")
 
 
 class CommissionTable(RecordTable):
@@ -45,17 +49,20 @@ class CommissionTable(RecordTable):
 
     EMPTY = "No commissions on jobs sold in this month."
     BINDINGS = [Binding("enter", "select_cursor", "Open lead", show=False)]
-    COLUMNS = (Column("Rep", 14, wide_only=True, grow=1), Column("Job ID", 7), Column("Customer", 14, grow=2),
-               Column("Sold", 10, wide_only=True), Column("Sale", 11), Column("Comm.", 10), Column("Paid", 10),
-               Column("Cust.", 5))
+    COLUMNS = (Column("User", 12, wide_only=True, grow=1), Column("Job ID", 6), Column("Customer", 11, grow=2),
+               Column("Role", 7), Column("Share", 5), Column("Sold", 10, wide_only=True),
+               Column("Sale", 10, wide_only=True), Column("Comm.", 9), Column("Payable", 9), Column("Paid", 9),
+               Column("Cust.", 4))
 
     def show_report(self, report: CommissionReport) -> None:
         rows = []
         for line in report.lines:
             early = line.commission_paid_cents and line.customer_paid_pct < 100
-            rows.append((str(line.job_id), (
-                line.rep, str(line.job_number or "—"), line.customer, us_date(line.sold_on),
-                format_money(line.sale_cents).rjust(10), format_money(line.commission_cents).rjust(9),
+            rows.append((f"{line.job_id}/{line.rep_id}", (
+                line.rep, str(line.job_number or "—"), line.customer, line.role,
+                f"{pct_text(line.share_pct)}%".rjust(5),
+                us_date(line.sold_on), format_money(line.sale_cents).rjust(9),
+                format_money(line.commission_cents).rjust(9), format_money(line.payable_cents).rjust(9),
                 Toned(format_money(line.commission_paid_cents).rjust(9), "warning") if early
                 else format_money(line.commission_paid_cents).rjust(9),
                 f"{line.customer_paid_pct:>3}%")))
@@ -75,6 +82,7 @@ class CommissionsScreen(Screen):
         Binding("p", "shift(-1)", "Prev month"),
         Binding("n", "shift(1)", "Next month"),
         Binding("u", "next_rep", "Rep", tooltip="One rep after another, then everyone"),
+        Binding("s", "save_csv", "Save CSV", tooltip="Save what is shown as a CSV in your documents folder"),
     ]
 
     def __init__(self, in_month: date | None = None) -> None:
@@ -83,6 +91,7 @@ class CommissionsScreen(Screen):
         self.in_month = in_month
         self.reps: list[tuple[uuid.UUID, str]] = []  # seen in the month, in report order
         self.rep: tuple[uuid.UUID, str] | None = None
+        self.shown: CommissionReport | None = None  # what the table shows: what `s` saves
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +118,7 @@ class CommissionsScreen(Screen):
             self.rep = None
         if self.rep is not None:
             report = CommissionReport(report.start, report.end, [l for l in report.lines if l.rep_id == self.rep[0]])
+        self.shown = report
         who = self.rep[1] if self.rep else "Everyone"
         self.query_one("#commission-period", Static).update(
             f"{self.start:%B %Y} · {who} · jobs sold {us_date(self.start)} – {us_date(self.end)}")
@@ -129,12 +139,36 @@ class CommissionsScreen(Screen):
         self.rep = self.reps[at] if at < len(self.reps) else None
         self.reload()
 
+    def csv_path(self):
+        """Where `s` saves: the user's documents folder, named for the month and who is shown."""
+        who = f"-{self.rep[1].lower().replace(' ', '-')}" if self.rep else ""
+        return self.app.settings.paths.documents_dir / f"commissions-{self.start:%Y-%m}{who}.csv"
+
+    def action_save_csv(self) -> None:
+        """s: what is shown, as a CSV in the documents folder (written in a thread); says where, or why not."""
+        report, path = self.shown, self.csv_path()
+        if report is None:
+            return
+
+        def save() -> None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("w", newline="", encoding="utf-8") as out:
+                    report.write_csv(out)
+            except OSError as exc:
+                self.app.call_from_thread(self.notify, f"Could not save {path}: {exc.strerror or exc}",
+                                          severity="error")
+            else:
+                self.app.call_from_thread(self.notify, f"Saved {len(report.lines)} line(s) to {path}")
+
+        self.run_worker(save, group="commissions-csv", thread=True)
+
     def on_data_table_row_selected(self, event) -> None:
         """Enter: the job's lead."""
         from sqlalchemy import select
 
         from rep_tui.store.models import Job
 
-        job_id = uuid.UUID(event.row_key.value)
+        job_id = uuid.UUID(event.row_key.value.split("/")[0])
         in_store(self, "open the job's lead", lambda session: session.scalar(select(Job.lead_id).where(Job.id == job_id)),
                  lambda lead_id: lead_id and self.app.open_lead(lead_id))

@@ -71,7 +71,7 @@ ACTION_TABS = {
     "add": ("job", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",), "add_item": ("job",),
+    "other_job": ("job",), "add_item": ("job",), "add_job_user": ("job",),
 }
 
 
@@ -136,6 +136,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("v", "view_changes", "Changes", tooltip="View changes"),
         Binding("t", "attach", "Attach", tooltip="Attach file"),
         Binding("i", "add_item", "Item", show=False, tooltip="Add an invoice item from the catalogue (said on the Job tab)"),
+        Binding("s", "add_job_user", "Share", show=False,
+                tooltip="Put a user on the job with a commission share (said on the Job tab)"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
@@ -221,6 +223,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         return bool(self.lead_file and self.lead_file.jobs) and self.app.may(Permission.SEE_PAYMENTS) \
             and self.app.may(Permission.EDIT_PAYMENTS)
 
+    def _edits_job_users(self) -> bool:
+        """Whether the Job tab's s and x put users on the job and take them off: a job, and the permission."""
+        return bool(self.lead_file and self.lead_file.jobs) and self.app.may(Permission.EDIT_JOB_USERS)
+
     def _show_header(self) -> None:
         job = self._current_job()
         self.query_one(LeadHeader).show_lead(self.lead_file.lead, job.job.job_number if job else None,
@@ -244,7 +250,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             self.query_one(JobPanel).show_job(
                 self._current_job(), self.job_index, len(lead_file.jobs), tz, self.result_labels,
                 receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
-                edit_payments=self._takes_payments())
+                edit_payments=self._takes_payments(), edit_job_users=self._edits_job_users())
             self._show_reminders()
         elif tab in ("notes", "comments"):
             posts = lead_file.notes if tab == "notes" else lead_file.comments
@@ -326,7 +332,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         if action == "add" and self.active_tab == "job":
             return self._takes_payments()
         if action == "delete" and self.active_tab == "job":
-            return self._takes_payments() or bool(self._current_job() and self._current_job().items)
+            return self._takes_payments() or self._edits_job_users() or bool(
+                self._current_job() and self._current_job().items)
+        if action == "add_job_user":
+            return self._edits_job_users()
         if action == "add_item":
             return self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
@@ -385,8 +394,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         payments = [("Add payment", self.action_add_payment, "a on the Job tab")] if self._takes_payments() else []
         items = ([("Add invoice item", self.action_add_item, "i on the Job tab")]
                  if self.lead_file and self.lead_file.jobs else [])
+        job_users = [("Put a user on this job with a commission share", self.action_add_job_user,
+                      "s on the Job tab")] if self._edits_job_users() else []
         commands = [
-            *payments, *items,
+            *payments, *items, *job_users,
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

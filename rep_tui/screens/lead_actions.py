@@ -185,6 +185,38 @@ class LeadActions:
         self.app.push_screen(ConfirmScreen(f"Remove {item.quantity} × {item.name} from this job?"), self._write_answer(
             "remove the item", "Item removed.", lambda session, _yes: remove_invoice_item(session, actor, item.id)))
 
+    # --- the users on the job (`store.job_users`) ---
+
+    def action_add_job_user(self) -> None:
+        """s on the Job tab: a user, a role and a share; the rep keeps what the others leave."""
+        from rep_tui.screens.job_user_dialog import JobUserScreen
+        from rep_tui.store.job_users import add_job_user, others_share
+
+        job_file, actor = self.lead_file.jobs[self.job_index], self.app.actor
+        taken = others_share(job_file.users, self.lead_file.lead.rep_id)
+        label = f"Job {job_file.job.job_number or '(not synced yet)'}"
+        self.app.push_screen(JobUserScreen(label, self.users, taken), self._write_answer(
+            "put the user on the job", "User added to the job; the commission follows the shares.",
+            lambda session, chosen: add_job_user(session, actor, job_file.job.id, *chosen)))
+
+    def _remove_job_user(self) -> None:
+        from rep_tui.screens.confirm import ConfirmScreen
+        from rep_tui.store.job_users import REP_ROLE, remove_job_user
+        from rep_tui.widgets.job_users import JobUserTable
+
+        if not self._edits_job_users():
+            self.notify("Taking users off a job needs a permission your group does not give.", severity="warning")
+            return
+        key = self.query_one(JobUserTable).current_key()
+        user = next((u for u in self.lead_file.jobs[self.job_index].users if str(u.id or u.user_id) == key), None)
+        if user is None or (user.role == REP_ROLE and user.user_id == self.lead_file.lead.rep_id):
+            self.notify("The job's rep stays on it: their share is what the others leave.", severity="warning")
+            return
+        actor = self.app.actor
+        self.app.push_screen(ConfirmScreen(f"Take {user.name} ({user.role}) off this job?"), self._write_answer(
+            "take the user off the job", "User taken off the job; their share went back to the rep.",
+            lambda session, _yes: remove_job_user(session, actor, user.id)))
+
     def _delete_payment(self) -> None:
         from rep_tui.domain.validation import format_money
         from rep_tui.screens.confirm import ConfirmScreen
@@ -209,8 +241,12 @@ class LeadActions:
         from rep_tui.widgets.tabs.tables import ContactTable
 
         if self.active_tab == "job":
+            from rep_tui.widgets.job_users import JobUserTable
             from rep_tui.widgets.tabs.tables import InvoiceItemTable
 
+            if isinstance(self.focused, JobUserTable):
+                self._remove_job_user()
+                return
             on_items = isinstance(self.focused, InvoiceItemTable) or not self._takes_payments()
             self._remove_item() if on_items else self._delete_payment()
             return

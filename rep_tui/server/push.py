@@ -25,6 +25,7 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -34,7 +35,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.custom_fields import Definition, check_custom, merge_values
-from rep_tui.domain.money import balance_due, commission_cents
+from rep_tui.domain.money import ALL_SHARES, balance_due, pct_text, share_cents, shares_refusal
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
@@ -44,7 +45,7 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
 from rep_tui.store.models import (
-    SYNCED_TABLES, ChangeRecord, CustomField, Job, Lead, Payment, ResultCode, Target, User, WorkHours,
+    SYNCED_TABLES, ChangeRecord, CustomField, Job, JobUser, Lead, Payment, ResultCode, Target, User, WorkHours,
 )
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
@@ -506,22 +507,48 @@ def write(push: Push, m: Mutation, current: dict[str, Any] | None, fields: dict[
 
 def check_commission(push: Push, current: dict[str, Any] | None, fields: dict[str, tuple[Any, Any]]) -> None:
     """A commission row from anyone but the office is the one a sale makes:
-    for the rep of the job's lead, at that rep's rate of the job's sale as the
-    server holds it (0 once the sale is undone), leaving what was paid alone.
-    So a device cannot grant anyone money."""
+    for a user on the job (the rep of the job's lead when nobody was put on
+    it), at the rep's rate of the job's sale as the server holds it × the
+    user's share (0 once the sale is undone or the user is taken off),
+    leaving what was paid alone. So a device cannot grant anyone money."""
     unpaid = {"paid_cents": 0, "paid_on": None}
     row = {**(current or unpaid), **{name: new for name, (_b, new) in fields.items()}}
     job = push.conn.execute(select(Job.contract_cents, Lead.rep_id).join(Lead, Lead.id == Job.lead_id)
                             .where(Job.id == row.get("job_id"))).first()
-    if job is None or row.get("rep_id") != job.rep_id:
-        raise Rejected("a sale's commission is for the rep of the customer")
+    shares = _shares(push.conn, row.get("job_id"), job.rep_id) if job is not None else {}
+    if job is None or (current is None and row.get("rep_id") not in shares):
+        raise Rejected("a sale's commission is for a user on the job (its rep when nobody else is)")
+    if current is not None and row.get("rep_id") != current["rep_id"]:
+        raise Rejected("a commission stays with its user")
     if any(row[name] != (current or unpaid)[name] for name in unpaid):
         raise Rejected("what a commission has paid is the office's to record")
     rate = push.conn.execute(select(User.commission_pct).where(User.id == job.rep_id)).scalar()
-    expected = commission_cents(job.contract_cents, rate)
+    share = shares.get(row.get("rep_id"), Decimal(0))
+    expected = share_cents(job.contract_cents, rate, share)
     if row.get("amount_cents") != expected:
-        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not the rep's {rate}% of the "
+        part = "" if share == ALL_SHARES else f"{pct_text(share)} % of "
+        raise Rejected(f"commission {format_money(row.get('amount_cents'))} is not {part}the rep's {rate}% of the "
                        f"sale {format_money(job.contract_cents) or '(none)'}: it is {format_money(expected)}")
+
+
+def _shares(conn: Connection, job_id: Any, rep_id: Any) -> dict[Any, Decimal]:
+    """Each user's share of a job's commission as the server holds it (the rep's 100 % when nobody is on it)."""
+    rows = conn.execute(select(JobUser.user_id, JobUser.share_pct).where(
+        JobUser.job_id == job_id, JobUser.deleted.is_(False))).all()
+    if not rows:
+        return {rep_id: ALL_SHARES} if rep_id is not None else {}
+    shares: dict[Any, Decimal] = defaultdict(Decimal)
+    for user_id, share in rows:
+        shares[user_id] += Decimal(share)
+    return dict(shares)
+
+
+def check_shares(push: Push, job_id: Any) -> None:
+    """After a change to the users on a job: their shares add up to 100 % at most, whoever wrote them."""
+    refusal = shares_refusal(push.conn.execute(select(JobUser.share_pct).where(
+        JobUser.job_id == job_id, JobUser.deleted.is_(False))).scalars())
+    if refusal:
+        raise Rejected(refusal)
 
 
 def rebalance(push: Push, job_id: Any) -> None:
@@ -563,6 +590,8 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     if m.table == "commissions" and push.user.role != "admin":
         check_commission(push, current, fields)
     conflicts = write(push, m, current, fields)
+    if m.table == "job_users":
+        check_shares(push, fields["job_id"][1] if "job_id" in fields else current["job_id"])
     job_id = _job_money_changed(m, current, fields)
     if job_id is not None:
         rebalance(push, job_id)
@@ -600,7 +629,7 @@ def _write_order() -> dict[str, int]:
 
 
 #: Rows whose writing does more than an insert (a blob claimed, a job's balance kept): never in bulk.
-ONE_BY_ONE = frozenset({"attachments", "payments", "commissions"})
+ONE_BY_ONE = frozenset({"attachments", "payments", "commissions", "job_users"})
 
 
 def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:

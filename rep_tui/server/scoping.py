@@ -3,14 +3,15 @@
 A rep sees the leads assigned to them and everything hanging off those
 leads; a manager sees their team's reps' leads (and their own); an admin
 sees all. Reference tables are readable by everyone; users, teams, groups,
-result codes, custom fields, the catalogue, targets and payments are written
-by whoever has the permission for them (`sync.tables.WRITE_PERMISSION`),
+result codes, custom fields, the catalogue, targets, payments and the users
+on a job (`job_users`, seen by whoever sees the job) are written by whoever
+has the permission for them (`sync.tables.WRITE_PERMISSION`),
 whatever the role, the other reference tables by admins; one with a
 `READ_PERMISSION` (payments) is not sent to a user without it. Only an admin
 gives the admin role. Deleting a lead needs DELETE_LEADS, whatever the role.
 Notes, payments and commissions are office data: reps and managers read them
-only, but a sale writes the commission row of the lead's rep (checked in
-`push`). Comments are append-only. A reminder is also seen (and may be marked
+only, but a sale writes the commission rows of the users on the job (the
+lead's rep when nobody else is), each at its share (checked in `push`). Comments are append-only. A reminder is also seen (and may be marked
 done) by its assignee, who may not see its lead. A rep's own rows (targets)
 are seen like the rep's leads, and so are a user's work hours. A lead with
 no rep (from the web form) is in the Unassigned queue of every manager who

@@ -27,6 +27,7 @@ from rep_tui.domain.forms import COMMENT
 from rep_tui.domain.validation import Invalid
 from rep_tui.store import reminders, writes
 from rep_tui.store.queries import custom_definitions
+from rep_tui.store.job_users import OnJob, on_job
 from rep_tui.store.models import (
     Attachment, ChangeRecord, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Payment, User,
 )
@@ -41,6 +42,12 @@ class JobFile:
     payments: list[Payment]
     commissions: list[Commission]
     items: list[InvoiceItem] = field(default_factory=list)
+    #: The users on the job with their shares, the rep first (`store.job_users.on_job`).
+    users: list[OnJob] = field(default_factory=list)
+
+    def commission_of(self, user_id: uuid.UUID) -> int | None:
+        """A user's commission on this job (None: they have no commission row)."""
+        return next((c.amount_cents for c in self.commissions if c.rep_id == user_id), None)
 
     @property
     def items_total(self) -> int:
@@ -134,7 +141,7 @@ def load_lead(session: Session, lead_id: uuid.UUID) -> LeadFile | None:
         lead=lead,
         jobs=[
             JobFile(j, [p for p in payments if p.job_id == j.id], [c for c in commissions if c.job_id == j.id],
-                    [i for i in items if i.job_id == j.id])
+                    [i for i in items if i.job_id == j.id], on_job(session, j.id))
             for j in jobs
         ],
         notes=_live(session, Note, Note.lead_id == lead_id, order=(Note.created_at.desc(),)),
@@ -182,8 +189,8 @@ def save_customer_edit(
     session: Session, actor: writes.Actor, lead_id: uuid.UUID, job_id: uuid.UUID | None, clean: dict[str, Any]
 ) -> None:
     """Apply a checked Edit Customer form: lead fields, the job's result and
-    sale (a new job when the lead has none and a sale field is filled), and
-    the comment if one was written."""
+    sale (a new job when the lead has none and a sale field is filled; a
+    sold job's commission rows follow its amount), and the comment if one was written."""
     lead = session.get(Lead, lead_id)
     changes = with_derived("leads", {name: clean[name] for name in used("leads", "edited")})
     if clean["email"] != lead.email:
@@ -195,7 +202,11 @@ def save_customer_edit(
     job_changes = {name: clean[name] for name in used("jobs", "edited")}
     job = session.get(Job, job_id) if job_id else None
     if job is not None:
-        writes.update(session, actor, job, **job_changes)
+        changed = writes.update(session, actor, job, **job_changes)
+        if "contract_cents" in changed and job.sold_on is not None:
+            from rep_tui.store.money import settle_commission
+
+            settle_commission(session, actor, job, lead.rep_id)  # the commission follows a sold job's new amount
     elif any(v is not None for v in job_changes.values()):
         writes.insert(session, actor, Job(lead_id=lead_id, **job_changes))
     if clean[COMMENT]:

@@ -23,6 +23,7 @@ from rep_tui.clock import utcnow
 from rep_tui.domain import custom_fields, rules, work_hours
 from rep_tui.domain.dates import parse_month
 from rep_tui.domain.fields import Shown, field, trimmed
+from rep_tui.domain.money import JOB_ROLES
 from rep_tui.domain.validation import (
     call_phone, check_email, check_phone, check_state, check_units, check_zip, parse_money,
 )
@@ -270,6 +271,22 @@ class Commission(Synced, Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
 
 
+class JobUser(Synced, Base):
+    """A user on a job (rep, co-rep, installer, service tech) with their share
+    of its commission: the seed's "user associations". A job with none is its
+    rep's alone (100 %). Written by users with `Permission.EDIT_JOB_USERS`;
+    the shares of a job add up to at most 100 % (`domain.money.shares_refusal`,
+    on the device and on the server); the commission rows follow them
+    (`store.money.settle_commission`)."""
+
+    __tablename__ = "job_users"
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True, info=field("User", required=True))
+    role: Mapped[str] = mapped_column(String(16), info=field("Role", choices=rules.pairs(JOB_ROLES), required=True))
+    share_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0), info=field(
+        "Share %", check=rules.parse_share, rule=rules.share, placeholder="e.g. 40"))
+
+
 class CatalogueItem(Synced, Base):
     """An invoice item the company sells, at its list price: edited by users
     with `Permission.EDIT_CATALOGUE`, read by everyone. An item no longer sold
@@ -514,7 +531,7 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission,
+        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission, JobUser,
         CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
         WorkHours,
     )

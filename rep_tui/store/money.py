@@ -1,6 +1,6 @@
 """The money writes made on a device: payments taken on a job (by users whose
-permissions allow it; the server checks again), the rep's commission row
-a sale makes, the invoice item catalogue and the items on a job. Each goes
+permissions allow it; the server checks again), the commission rows a sale
+makes (one per user on the job, at their share), the invoice item catalogue and the items on a job. Each goes
 through `writes` (history + outbox in the caller's transaction).
 
 A job's stored balance due is the server's to keep (it recomputes it from
@@ -11,14 +11,15 @@ wrong balance); the app shows it computed from the payments it has
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rep_tui.domain.money import commission_cents
+from rep_tui.domain.money import ALL_SHARES, share_cents
 from rep_tui.store import writes
-from rep_tui.store.models import CatalogueItem, Commission, InvoiceItem, Job, Payment, User
+from rep_tui.store.models import CatalogueItem, Commission, InvoiceItem, Job, JobUser, Lead, Payment, User
 
 
 def add_payment(session: Session, actor: writes.Actor, job_id: uuid.UUID, clean: dict[str, Any]) -> Payment:
@@ -35,22 +36,41 @@ def delete_payment(session: Session, actor: writes.Actor, payment_id: uuid.UUID)
         writes.delete(session, actor, payment)
 
 
-def settle_commission(session: Session, actor: writes.Actor, job: Job, rep_id: uuid.UUID | None) -> Commission | None:
-    """The rep's commission row on a job, made or brought up to the job's sale:
-    the sale × the rep's rate, 0 when the sale is undone. One row per rep and
-    job: re-resulting updates it, never adds a second."""
+def settle_commission(session: Session, actor: writes.Actor, job: Job, rep_id: uuid.UUID | None) -> list[Commission]:
+    """The commission rows of a job, made or brought up to its sale and its
+    users' shares: the sale × the rep's (`rep_id`, the lead's) rate × each
+    user's share (a job with no users on it is the rep's alone, 100 %); 0 when
+    the sale is undone or a user is taken off. One row per user and job:
+    re-resulting or changing a share updates it, never adds a second."""
     if rep_id is None:
-        return None
+        return []
     rate = session.scalar(select(User.commission_pct).where(User.id == rep_id))
-    amount = commission_cents(job.contract_cents, rate)
-    row = session.scalar(select(Commission).where(Commission.job_id == job.id, Commission.rep_id == rep_id,
-                                                  Commission.deleted.is_(False)))
-    if row is None:
-        if not amount:
-            return None
-        return writes.insert(session, actor, Commission(job_id=job.id, rep_id=rep_id, amount_cents=amount))
-    writes.update(session, actor, row, amount_cents=amount)
-    return row
+    wanted = {user_id: share_cents(job.contract_cents, rate, share) for user_id, share in shares_of(session, job.id)}
+    rows = {row.rep_id: row for row in session.scalars(select(Commission).where(
+        Commission.job_id == job.id, Commission.deleted.is_(False)))}
+    out = []
+    for user_id in dict.fromkeys([*wanted, *rows]):
+        amount, row = wanted.get(user_id, 0), rows.get(user_id)
+        if row is None and amount:
+            out.append(writes.insert(session, actor, Commission(job_id=job.id, rep_id=user_id, amount_cents=amount)))
+        elif row is not None:
+            writes.update(session, actor, row, amount_cents=amount)
+            out.append(row)
+    return out
+
+
+def shares_of(session: Session, job_id: uuid.UUID) -> list[tuple[uuid.UUID, Decimal]]:
+    """Each user's share of a job's commission (a user on it twice: the two
+    added); the lead's rep at 100 % when nobody is on the job."""
+    rows = session.execute(select(JobUser.user_id, JobUser.share_pct).where(
+        JobUser.job_id == job_id, JobUser.deleted.is_(False))).all()
+    if not rows:
+        rep_id = session.scalar(select(Lead.rep_id).join(Job, Job.lead_id == Lead.id).where(Job.id == job_id))
+        return [(rep_id, ALL_SHARES)] if rep_id else []
+    shares: dict[uuid.UUID, Decimal] = {}
+    for user_id, share in rows:
+        shares[user_id] = shares.get(user_id, Decimal(0)) + share
+    return list(shares.items())
 
 
 # --- the invoice item catalogue and a job's items ---------------------------

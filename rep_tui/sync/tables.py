@@ -16,7 +16,7 @@ WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
     "result_codes": Permission.EDIT_RESULT_CODES, "targets": Permission.SET_TARGETS,
     "custom_fields": Permission.EDIT_CUSTOM_FIELDS, "payments": Permission.EDIT_PAYMENTS,
-    "catalogue_items": Permission.EDIT_CATALOGUE,
+    "catalogue_items": Permission.EDIT_CATALOGUE, "job_users": Permission.EDIT_JOB_USERS,
 }
 #: Tables a user is not sent at all unless their permissions include seeing them.
 READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
@@ -26,7 +26,7 @@ FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": froz
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
-JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items"})
+JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items", "job_users"})
 #: Rows about one user, not a lead: {table: the column naming the user}; seen
 #: by the user and by whoever sees the user's leads.
 REP_ROWS = {"targets": "rep_id", "work_hours": "user_id"}

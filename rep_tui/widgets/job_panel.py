@@ -1,5 +1,6 @@
 """The Job tab: job info, account notes (in red), pay, and every date of
-one job, then its payments with the balance after each and its invoice items. A lead with several
+one job, the users on it with their commission shares, then its payments
+with the balance after each and its invoice items. A lead with several
 jobs shows which one and how to switch; the customer's A/R (what they owe
 across all their jobs) is on the Pay section. A user who may not see
 payments sees neither the payments nor what they add up to."""
@@ -16,6 +17,7 @@ from rep_tui.domain.safe_text import visible
 from rep_tui.domain.validation import format_money
 from rep_tui.store.leads import JobFile
 from rep_tui.widgets.tabs.tables import InvoiceItemTable, PaymentTable
+from rep_tui.widgets.job_users import JobUsersSection
 from rep_tui.widgets.when import clock_time, us_date
 
 LABEL_WIDTH = 14
@@ -53,6 +55,7 @@ class JobPanel(VerticalScroll):
             with Vertical(classes="job-column"):
                 yield Static("Dates", classes="section-title")
                 yield Static("", id="job-dates", classes="job-section")
+        yield JobUsersSection(id="job-users")
         with Vertical(id="job-payments"):
             yield Static("Payments", classes="section-title")
             yield PaymentTable(id="payments-table")
@@ -63,12 +66,14 @@ class JobPanel(VerticalScroll):
             yield Static(InvoiceItemTable.EMPTY, classes="tab-empty")
 
     def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str],
-                 *, receivable: int = 0, see_payments: bool = True, edit_payments: bool = False) -> None:
+                 *, receivable: int = 0, see_payments: bool = True, edit_payments: bool = False,
+                 edit_job_users: bool = False) -> None:
         picker = self.query_one("#job-picker", Static)
         columns = self.query_one("#job-columns")
         columns.display = job_file is not None
         self.query_one("#job-payments").display = job_file is not None and see_payments
         self.query_one("#job-items").display = job_file is not None
+        self.query_one(JobUsersSection).display = job_file is not None
         if job_file is None:
             picker.display = True
             picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
@@ -94,6 +99,7 @@ class JobPanel(VerticalScroll):
             ("Commission", format_money(job_file.commission_total) if job_file.commissions else None),
             ("Comm. Paid", format_money(job_file.commission_paid) if job_file.commissions else None),
         ))
+        self.query_one(JobUsersSection).show_users(job_file, editable=edit_job_users)
         self.query_one(InvoiceItemTable).show_items(job_file)
         total = f" {format_money(job_file.items_total)}" if job_file.items else ""
         self.query_one("#job-items .section-title", Static).update(

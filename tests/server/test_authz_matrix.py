@@ -535,3 +535,87 @@ UNASSIGNED_DO: dict[str, Callable[[World, str], Any]] = {
     for action, outcome in zip(UNASSIGNED_ACTIONS, outcomes, strict=True)])
 def test_unassigned_lead_authorization(world: World, subject: str, action: str, expected: Any):
     assert UNASSIGNED_DO[action](world, subject) == expected
+# --- users on a job and their commission shares ------------------------------------------
+
+JOB_USER_ACTIONS = ("put Bob on Ann's job at 40 %", "shares adding up to 140 %", "Bob's commission at his 40 %",
+                    "Bob's commission at 100 %", "commission of a user not on the job")
+#: subject: the outcome of each action (the last mutation's status; a push refused as a whole: its HTTP status).
+#: Putting users on a job needs EDIT_JOB_USERS (an admin's by default); the shares
+#: of a job add up to 100 % at most, for the office too; a commission row from
+#: a device is its user's share of what the sale makes, on a job one sees.
+JOB_USER_POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": (REJECTED, REJECTED, APPLIED, REJECTED, REJECTED),
+    "second rep": (REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
+    "manager": (REJECTED, REJECTED, APPLIED, REJECTED, REJECTED),
+    "other team's manager": (REJECTED, REJECTED, REJECTED, REJECTED, REJECTED),
+    "admin": (APPLIED, REJECTED, APPLIED, APPLIED, APPLIED),
+    "no token": (DENIED,) * len(JOB_USER_ACTIONS),
+}
+
+
+def _new_sold_job(world: World, shares: dict[str, int] | None = None) -> uuid.UUID:
+    """A fresh job on Ann's lead, sold for $10,000 (Ann's rate: 8 %), with these users on it ({username: %})."""
+    job = uuid.uuid4()
+    add_rows(world.server.engine, {
+        "jobs": [{"id": job, "lead_id": world.leads[ANN], "contract_cents": 1_000_000}],
+        "job_users": [{"id": uuid.uuid4(), "job_id": job, "user_id": world.users[name],
+                       "role": "rep" if name == "ann" else "co-rep", "share_pct": pct}
+                      for name, pct in (shares or {}).items()]})
+    return job
+
+
+def _job_user(job: uuid.UUID, user: uuid.UUID, role: str, share: str, seq: int = 1) -> dict:
+    return _mutation("insert", "job_users", uuid.uuid4(), seq, job_id=(None, str(job)), user_id=(None, str(user)),
+                     role=(None, role), share_pct=(None, share))
+
+
+def _last_status(answer: httpx.Response) -> Any:
+    return answer.json()["results"][-1]["status"] if answer.status_code == 200 else answer.status_code
+
+
+def _put_bob_on(share_of_ann: str, share_of_bob: str) -> Callable[[World, str], Any]:
+    def put(world: World, subject: str) -> Any:
+        job = _new_sold_job(world)
+        answer = world.push(subject, _job_user(job, world.users["ann"], "rep", share_of_ann),
+                            _job_user(job, world.users["bob"], "co-rep", share_of_bob, seq=2))
+        return _last_status(answer)
+
+    return put
+
+
+def _bobs_commission(amount: int, on_job: bool = True) -> Callable[[World, str], Any]:
+    def commission(world: World, subject: str) -> Any:
+        job = _new_sold_job(world, {"ann": 60, "bob": 40} if on_job else {"ann": 100})
+        return _last_status(world.push(subject, _mutation(
+            "insert", "commissions", uuid.uuid4(), job_id=(None, str(job)), rep_id=(None, str(world.users["bob"])),
+            amount_cents=(None, amount))))
+
+    return commission
+
+
+JOB_USER_DO: dict[str, Callable[[World, str], Any]] = {
+    "put Bob on Ann's job at 40 %": _put_bob_on("60", "40"),
+    "shares adding up to 140 %": _put_bob_on("100", "40"),
+    "Bob's commission at his 40 %": _bobs_commission(32_000),
+    "Bob's commission at 100 %": _bobs_commission(80_000),
+    "commission of a user not on the job": _bobs_commission(32_000, on_job=False),
+}
+JOB_USER_CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
+                  for subject, outcomes in JOB_USER_POLICY.items()
+                  for action, outcome in zip(JOB_USER_ACTIONS, outcomes, strict=True)]
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), JOB_USER_CELLS)
+def test_job_user_authorization(world: World, subject: str, action: str, expected: Any):
+    assert JOB_USER_DO[action](world, subject) == expected
+
+
+def test_a_forged_share_sum_is_refused_in_words_and_leaves_the_shares_as_they_were(world: World):
+    job = _new_sold_job(world, {"ann": 60, "bob": 40})
+    answer = world.push("admin", _job_user(job, world.users["carl"], "installer", "10"))
+    result = answer.json()["results"][0]
+    assert (result["status"], result["reason"]) == (REJECTED, "the shares on this job add up to 110 %: at most 100 %")
+    from rep_tui.store.models import JobUser
+
+    on_job = server_rows(world.server.engine, "job_users", JobUser.job_id == job).values()
+    assert sorted(float(row["share_pct"]) for row in on_job) == [40, 60]

@@ -42,39 +42,45 @@ ADMIN_ONLY = "only an admin"
 OUTSIDE = "that calendar is of a user outside your team"
 USERS_, CODES, DELETE = Permission.MANAGE_USERS, Permission.EDIT_RESULT_CODES, Permission.DELETE_LEADS
 CAL = Permission.EDIT_OTHERS_CALENDAR
+JOB_USERS = Permission.EDIT_JOB_USERS
 
 ACTIONS = ("edit a user", "add a team", "change a group's grant", "add a group", "edit a result code",
            "delete a lead", "delete a lead by an update", "add an office", "make someone an admin",
-           "edit an admin's account", "book for another user", "set another user's work hours")
+           "edit an admin's account", "book for another user", "set another user's work hours", "put a user on a job")
 #: subject: (username, role, group: "starting", None or the permissions of a custom group), outcomes in ACTIONS order.
 POLICY: dict[str, tuple[tuple[str, str, Any], tuple[Any, ...]]] = {
     "rep (Reps)": (("ann", "rep", "starting"),
-                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL)),
+                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL,
+                    JOB_USERS)),
     "manager (Managers)": (("maria", "manager", "starting"),
                            (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, APPLIED,
-                            APPLIED)),
-    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 12),
+                            APPLIED, JOB_USERS)),
+    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 13),
     "rep in no group": (("nora", "rep", None),
-                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL)),
-    "admin in no group": (("abe", "admin", None), (APPLIED,) * 12),
+                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, CAL, CAL,
+                         JOB_USERS)),
+    "admin in no group": (("abe", "admin", None), (APPLIED,) * 13),
     "rep granted delete leads": (("dora", "rep", [DELETE]),
                                  (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_, USERS_,
-                                  CAL, CAL)),
+                                  CAL, CAL, JOB_USERS)),
     "rep granted manage users": (("uma", "rep", [USERS_]),
                                  (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY, ADMIN_ONLY,
-                                  ADMIN_ONLY, CAL, CAL)),
+                                  ADMIN_ONLY, CAL, CAL, JOB_USERS)),
     "rep granted others' calendars": (("cali", "rep", [CAL]),
                                       (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_,
-                                       USERS_, OUTSIDE, OUTSIDE)),
+                                       USERS_, OUTSIDE, OUTSIDE, JOB_USERS)),
     "manager granted result codes": (("rico", "manager", [CODES, Permission.REASSIGN_LEADS]),
                                      (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_,
-                                      USERS_, CAL, CAL)),
+                                      USERS_, CAL, CAL, JOB_USERS)),
     "admin without manage users": (("alf", "admin", [p for p in Permission if p is not USERS_]),
                                    (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_,
-                                    APPLIED, APPLIED)),
+                                    APPLIED, APPLIED, APPLIED)),
     "admin granted nothing": (("ned", "admin", []),
                               (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_, CAL,
-                               CAL)),
+                               CAL, JOB_USERS)),
+    "rep granted job users": (("jules", "rep", [JOB_USERS]),
+                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_,
+                               CAL, CAL, APPLIED)),
 }
 
 
@@ -242,10 +248,19 @@ def _set_another_users_work_hours(world: World, subject: str) -> Any:
     return outcome
 
 
+def _put_a_user_on_a_job(world: World, subject: str) -> Any:
+    """The lead's rep on a new job of a lead of the subject's own, at 100 %: EDIT_JOB_USERS, whatever the role."""
+    lead, job = _lead_to_delete(world, subject), uuid.uuid4()
+    add_rows(world.server.engine, {"jobs": [{"id": job, "lead_id": lead, "contract_cents": 100_000}]})
+    owner = server_rows(world.server.engine, "leads")[lead]["rep_id"]
+    return _outcome(world.push(subject, _mutation("insert", "job_users", uuid.uuid4(), job_id=(None, str(job)),
+                                                  user_id=(None, owner), role=(None, "rep"), share_pct=(None, "100"))))
+
+
 DO: dict[str, Callable[[World, str], Any]] = dict(zip(ACTIONS, (
     _edit_a_user, _add_a_team, _change_a_grant, _add_a_group, _edit_a_result_code, _delete_a_lead,
     _delete_a_lead_by_update, _add_an_office, _make_an_admin, _edit_an_admins_account, _book_for_another_user,
-    _set_another_users_work_hours), strict=True))
+    _set_another_users_work_hours, _put_a_user_on_a_job), strict=True))
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
          for subject, (_who, outcomes) in POLICY.items() for action, outcome in zip(ACTIONS, outcomes, strict=True)]

@@ -182,3 +182,29 @@ def test_a_user_whose_group_does_not_see_payments_is_not_sent_them(server, compa
     blind = pull(server.engine, replace(ann, group_permissions=frozenset()), 0, "ann-laptop")
     assert "payments" not in blind.upserts and "jobs" in blind.upserts
     assert not any(h.table_name == "payments" for h in blind.history)
+
+
+def test_a_co_rep_put_on_a_job_offline_splits_the_commission_on_every_device(server, company, devices):
+    """Ann's group lets her put users on jobs: offline she puts Bob on her sold
+    job at 40 %; the server takes the shares and both commission rows as the
+    device wrote them (60 % and 40 % of her 8 %), and her manager gets them."""
+    from decimal import Decimal
+
+    from rep_tui.server import admin
+    from rep_tui.store.job_users import add_job_user
+
+    admin.add_group(server.engine, "Reps who split sales", permissions=["see_payments", "edit_job_users"])
+    admin.set_user_group(server.engine, "ann", "Reps who split sales")
+    job = _sold_job(server, company)
+    ann, maria = devices("ann"), devices("maria")
+    ann.sync()
+    with ann.store.session() as s:
+        add_job_user(s, ann.actor, job, company.users["bob"], "co-rep", Decimal(40))
+    assert ann.sync().rejected == []
+    maria.sync()
+    shares = {(u["user_id"], u["role"]): Decimal(u["share_pct"]) for u in maria.rows("job_users").values()
+              if u["job_id"] == str(job)}
+    assert shares == {(str(company.users["ann"]), "rep"): 60, (str(company.users["bob"]), "co-rep"): 40}
+    commissions = {c["rep_id"]: c["amount_cents"] for c in maria.rows("commissions").values()
+                   if c["job_id"] == str(job)}
+    assert commissions == {str(company.users["ann"]): 59_256, str(company.users["bob"]): 39_504}
