@@ -104,6 +104,7 @@ class RepApp(OrderedKeys):
         Binding("f8", "app.team", "Team", group=TEAM_KEYS),
         Binding("f9", "app.admin", "Admin", group=ADMIN_KEYS),
         Binding("f10", "app.custom_fields", "Custom fields", show=False),
+        Binding("f11", "app.vendors", "Vendors", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -458,10 +459,18 @@ class RepApp(OrderedKeys):
         if self.may(Permission.EDIT_CUSTOM_FIELDS) and not isinstance(self.screen, CustomFieldsScreen):
             self.push_screen(CustomFieldsScreen())
 
+    def action_vendors(self) -> None:
+        """F11: the vendor directory (everyone reads it; `EDIT_VENDORS` edits it)."""
+        from rep_tui.screens.vendors import VendorsScreen
+
+        if not isinstance(self.screen, VendorsScreen):
+            self.push_screen(VendorsScreen())
+
     def extra_commands(self):
         """Sync commands, and the office screens this user may use, for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
+        yield "Vendors: installers, suppliers and whom to call there", self.action_vendors, "F11; filter by type"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
         if self.may(Permission.EDIT_RESULT_CODES):
