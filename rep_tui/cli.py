@@ -824,6 +824,37 @@ def vendors_import(csv_file) -> None:
     click.echo(f"{added} vendor(s) added, {updated} updated.")
 
 
+@admin.group("checklist")
+def admin_checklist() -> None:
+    """The installer checklist ticked off on each service job."""
+
+
+@admin_checklist.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def checklist_list(as_json: bool) -> None:
+    """The checklist's items in order, and whether each is still used."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server.admin_checklist import list_items
+
+        found = list_items(engine)
+    if as_json:
+        click.echo(json_text([{"label": i.label, "order": i.sort_order, "active": i.active} for i in found]))
+        return
+    _echo_lines([f"{n:>3}. {i.label}{'' if i.active else '  (retired)'}" for n, i in enumerate(found, start=1)],
+                "The checklist is empty: add an item with `rep-tui admin checklist add LABEL`.")
+
+
+@admin_checklist.command("add")
+@click.argument("label")
+def checklist_add(label: str) -> None:
+    """Add an item at the end of the checklist."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server.admin_checklist import add_item
+
+        stored = add_item(engine, label)
+    _say(f"Added {stored!r} to the checklist.")
+
+
 @admin.command("commissions")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First sale day, YYYY-MM-DD.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last sale day, YYYY-MM-DD.")

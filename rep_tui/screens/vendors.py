@@ -22,6 +22,7 @@ from rep_tui.domain.forms import FormErrors, check_vendor
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
+from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import FormDialog
 from rep_tui.store.models import Vendor, VendorContactType
 from rep_tui.store_io import in_store
@@ -73,7 +74,7 @@ class VendorScreen(FormDialog[dict]):
         self.dismiss(clean)
 
 
-class VendorsScreen(Screen):
+class VendorsScreen(WaitsForData, Screen):
     TITLE = "Vendors"
     CSS_PATH = "../styles/vendors.tcss"
     AUTO_FOCUS = "#vendor-table"
@@ -152,6 +153,7 @@ class VendorsScreen(Screen):
         self._show_detail()
         if focused_table:
             table.focus()
+        self.data_shown.set()  # keys typed while it opened act on the vendors now
 
     def _highlighted(self) -> Vendor | None:
         key = self.query_one(VendorTable).current_key()

@@ -227,6 +227,9 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             _check_result_code(push, name, new)
         if cols[name].foreign_keys and new is not None:
             _check_reference(push, cols[name], new)
+    ticker = fields.get("done_by_id", (None, None))[1]
+    if m.table == "job_checklist" and ticker not in (None, push.user.id) and push.user.role != "admin":
+        raise Rejected("done_by_id: a checklist tick is signed by whoever ticks it")
     if m.table == "reminders":
         try:
             fields = reminders.vet(push, m, fields)
