@@ -51,3 +51,17 @@ def test_contact_types_and_vendors_from_the_command_line(backend, tmp_path):  # 
     installers = json.loads(admin(url, "vendors", "list", "--type", "installer", "--json").output)
     assert [v["company"] for v in installers] == ["Lakeside Glass"]
     assert "Lakeside Glass" in admin(url, "vendors", "list", "--type", "installer").output
+
+
+def test_the_checklist_from_the_command_line(backend):  # noqa: F811
+    url = backend.url
+    assert "The checklist is empty" in admin(url, "checklist", "list").output
+    assert admin(url, "checklist", "add", "Old windows hauled away").output == \
+        "Added 'Old windows hauled away' to the checklist.\n"
+    assert admin(url, "checklist", "add", "Screens fitted").exit_code == 0
+    again = admin(url, "checklist", "add", "screens FITTED")
+    assert again.exit_code == 1 and "already has 'screens FITTED'" in again.output
+    assert admin(url, "checklist", "add", " ").exit_code == 1
+    assert json.loads(admin(url, "checklist", "list", "--json").output) == [
+        {"label": "Old windows hauled away", "order": 10, "active": True},
+        {"label": "Screens fitted", "order": 20, "active": True}]
