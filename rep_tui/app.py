@@ -473,8 +473,17 @@ class RepApp(OrderedKeys):
         yield "Vendors: installers, suppliers and whom to call there", self.action_vendors, "F11; filter by type"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
+        if self.user.role == "admin":
+            yield "Installer checklist items: what is ticked on each job", self.action_checklist_items, \
+                "add, rename, retire"
         if self.may(Permission.EDIT_RESULT_CODES):
             yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
+
+    def action_checklist_items(self) -> None:
+        """The installer checklist's items (an admin's to define: the server checks too)."""
+        from rep_tui.screens.office_lists import CHECKLIST, OfficeListScreen
+
+        self.push_screen(OfficeListScreen(CHECKLIST))
 
     def action_result_codes(self) -> None:
         """The office's list of result codes, for a user allowed to edit them."""

@@ -106,3 +106,41 @@ def test_vendors_snapshot(snap_compare, store, size):
         await settle(pilot)
 
     assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)
+
+
+async def test_contact_types_and_checklist_items_are_edited_on_their_lists(store):
+    from rep_tui.screens.office_lists import CHECKLIST, OfficeListScreen
+    from rep_tui.store.checklist import items
+    from rep_tui.store.vendors import contact_types
+
+    def kinds() -> dict[str, tuple]:
+        with store.session() as s:
+            return {t.code: (t.label, t.active) for t in contact_types(s, with_inactive=True)}
+
+    a_directory(store)
+    app = RepApp(store)
+    app.permissions = granted("manager")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(pilot, "f11", "t", "a", "Lender", "tab", "Finance company", "ctrl+s")
+        await wait_until(pilot, lambda: kinds().get("lender") == ("Finance company", True), "the type to be added")
+        burst(pilot, "a", "installer", "tab", "Again", "ctrl+s")  # a code already there: refused, nothing changes
+        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, OfficeListScreen), "the form to close")
+        assert kinds()["installer"] == ("Installer", True)
+        burst(pilot, "escape", "f")
+        await settle(pilot)
+        chooser = app.screen.query_one("#vendor-type")
+        assert "Finance company" in [str(prompt) for prompt, _value in chooser._options]
+        await pilot.press("escape")
+
+        app.push_screen(OfficeListScreen(CHECKLIST))
+        await settle(pilot)
+        burst(pilot, "a", "Screens fitted", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, OfficeListScreen) and len(app.screen.rows) == 1,
+                         "the item to be listed")
+        burst(pilot, "x")
+        await settle(pilot)
+        with store.session() as s:
+            await wait_until(pilot, lambda: [(i.label, i.active) for i in items(s, with_inactive=True)]
+                             == [("Screens fitted", False)], "the item to be retired")

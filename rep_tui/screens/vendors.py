@@ -2,7 +2,7 @@
 and whom to call there, filtered by contact type (`f` or the list at the
 top) and by typed text (`/`: company, contact, phone, email, address, note).
 Everyone reads it; a user whose permissions allow (`EDIT_VENDORS`) adds a
-vendor (`a`), edits one (Enter) and deletes one (`d`, after a yes).
+vendor (`a`), edits one (Enter) and deletes one (`d`, after a yes) and edits the contact types (`t`).
 The highlighted vendor's whole record shows under the table."""
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class VendorsScreen(WaitsForData, Screen):
         Binding("f", "filter_type", "Type"),
         Binding("a,plus", "add", "Add", key_display="a/+"),
         Binding("d,delete", "delete", "Delete", key_display="d"),
+        Binding("t", "contact_types", "Types", tooltip="Edit the contact types"),
     ]
 
     def __init__(self) -> None:
@@ -109,12 +110,17 @@ class VendorsScreen(WaitsForData, Screen):
         reload_when_synced(self, {"vendors", "vendor_contact_types"}, self.reload)
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        """Back from the contact types (or a form): show what they changed."""
+        if self.is_mounted and self.types is not None:
+            self.reload()
+
     def on_unmount(self) -> None:
         self.app.rows_changed_signal.unsubscribe(self)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Add and delete are for the users who may edit the directory (the server checks again)."""
-        if action in ("add", "delete"):
+        if action in ("add", "delete", "contact_types"):
             return self.editor
         return True
 
@@ -174,7 +180,7 @@ class VendorsScreen(WaitsForData, Screen):
 
     def _hint(self) -> str:
         if self.editor:
-            return "a adds a vendor · Enter edits · d deletes · f type · / find"
+            return "a adds a vendor · Enter edits · d deletes · t contact types · f type · / find"
         return "f filters by type · / finds by text · the office keeps this list"
 
     @on(Select.Changed, "#vendor-type")
@@ -195,6 +201,11 @@ class VendorsScreen(WaitsForData, Screen):
         chooser.action_show_overlay()
 
     # --- writing ------------------------------------------------------------
+
+    def action_contact_types(self) -> None:
+        from rep_tui.screens.office_lists import CONTACT_TYPES, OfficeListScreen
+
+        self.app.push_screen(OfficeListScreen(CONTACT_TYPES))
 
     def _save(self, vendor_id: uuid.UUID | None, done: str):
         from rep_tui.store.vendors import save_vendor
