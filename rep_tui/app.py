@@ -105,6 +105,7 @@ class RepApp(OrderedKeys):
         Binding("f9", "app.admin", "Admin", group=ADMIN_KEYS),
         Binding("f10", "app.custom_fields", "Custom fields", show=False),
         Binding("f11", "app.unassigned", "Unassigned leads", show=False),
+        Binding("f12", "app.vendors", "Vendors", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -475,16 +476,33 @@ class RepApp(OrderedKeys):
         if self.sees_unassigned and not isinstance(self.screen, UnassignedScreen):
             self.push_screen(UnassignedScreen())
 
+    def action_vendors(self) -> None:
+        """F12: the vendor directory (everyone reads it; `EDIT_VENDORS` edits it)."""
+        from rep_tui.screens.vendors import VendorsScreen
+
+        if not isinstance(self.screen, VendorsScreen):
+            self.push_screen(VendorsScreen())
+
     def extra_commands(self):
         """Sync commands, and the office screens this user may use, for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
+        yield "Vendors: installers, suppliers and whom to call there", self.action_vendors, "F12; filter by type"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
         if self.sees_unassigned:
             yield "Unassigned leads: give the web form's leads to reps", self.action_unassigned, "F11"
+        if self.user.role == "admin":
+            yield "Installer checklist items: what is ticked on each job", self.action_checklist_items, \
+                "add, rename, retire"
         if self.may(Permission.EDIT_RESULT_CODES):
             yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
+
+    def action_checklist_items(self) -> None:
+        """The installer checklist's items (an admin's to define: the server checks too)."""
+        from rep_tui.screens.office_lists import CHECKLIST, OfficeListScreen
+
+        self.push_screen(OfficeListScreen(CHECKLIST))
 
     def action_result_codes(self) -> None:
         """The office's list of result codes, for a user allowed to edit them."""

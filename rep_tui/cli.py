@@ -736,6 +736,125 @@ def catalogue_import(csv_file) -> None:
     click.echo(f"{added} item(s) added, {updated} updated.")
 
 
+@contextmanager
+def _vendors_db():
+    """`_server_db` for the vendor directory's commands (`server/admin_vendors.py`)."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server import admin_vendors
+
+        yield admin_vendors, engine
+
+
+@admin.group("vendor-types")
+def admin_vendor_types() -> None:
+    """The contact types vendors are filed under (installer, supplier, ...)."""
+
+
+@admin_vendor_types.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def vendor_types_list(as_json: bool) -> None:
+    """Every contact type: code, label, whether it is in use."""
+    with _vendors_db() as (vendors, engine):
+        types = vendors.list_types(engine)
+    if as_json:
+        click.echo(json_text([{"code": t.code, "label": t.label, "active": t.active} for t in types]))
+        return
+    _echo_lines([f"{t.code:<20.20} {t.label}{'' if t.active else '  (retired)'}" for t in types],
+                "No contact types yet: add one with `rep-tui admin vendor-types add CODE LABEL`.")
+
+
+@admin_vendor_types.command("add")
+@click.argument("code")
+@click.argument("label")
+def vendor_types_add(code: str, label: str) -> None:
+    """Add a contact type: CODE is one word (installer), LABEL what people read (Installer)."""
+    with _vendors_db() as (vendors, engine):
+        stored = vendors.add_type(engine, code, label)
+    _say(f"Added contact type {stored}.")
+
+
+@admin.group("vendors")
+def admin_vendors_group() -> None:
+    """The vendor directory: outside companies and whom to call there."""
+
+
+@admin_vendors_group.command("list")
+@click.option("--type", "type_code", help="Only vendors of this contact type (its code).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def vendors_list(type_code: str | None, as_json: bool) -> None:
+    """Every vendor by company: type, contact, phone, email."""
+    with _vendors_db() as (vendors, engine):
+        lines = vendors.list_vendors(engine, type_code)
+    if as_json:
+        click.echo(json_text([line.as_json() for line in lines]))
+        return
+    _echo_lines([f"{v.values['company']:<28.28} {v.type_label or '':<14.14} {v.values['contact_name'] or '':<18.18} "
+                 f"{v.values['phone'] or '':<16.16} {v.values['email'] or ''}" for v in lines],
+                "No vendors" + (f" of type {type_code}" if type_code else "") +
+                ": add one with `rep-tui admin vendors add COMPANY`.")
+
+
+@admin_vendors_group.command("add")
+@click.argument("company")
+@click.option("--type", "type_code", help="Its contact type (a code from `rep-tui admin vendor-types list`).")
+@click.option("--contact", help="Whom to ask for.")
+@click.option("--phone")
+@click.option("--alt-phone")
+@click.option("--email")
+@click.option("--address")
+@click.option("--note")
+def vendors_add(company: str, type_code: str | None, contact: str | None, phone: str | None, alt_phone: str | None,
+                email: str | None, address: str | None, note: str | None) -> None:
+    """Add a vendor (or give the one with this company name these values)."""
+    cells = {"company": company, "type": type_code, "contact_name": contact, "phone": phone, "alt_phone": alt_phone,
+             "email": email, "address": address, "note": note}
+    with _vendors_db() as (vendors, engine):
+        added = vendors.add_vendor(engine, {k: v or "" for k, v in cells.items()})
+    _say(f"{'Added' if added else 'Updated'} {company.strip()}.")
+
+
+@admin_vendors_group.command("import")
+@click.argument("csv_file", metavar="FILE.csv", type=click.File("r", encoding="utf-8-sig"))
+def vendors_import(csv_file) -> None:
+    """Vendors from a CSV with a header row: company, and any of contact_name,
+    type, phone, alt_phone, email, address, note. Known companies are
+    updated. Nothing is written when a line is bad."""
+    with _vendors_db() as (vendors, engine):
+        added, updated = vendors.import_vendors(engine, csv_file)
+    click.echo(f"{added} vendor(s) added, {updated} updated.")
+
+
+@admin.group("checklist")
+def admin_checklist() -> None:
+    """The installer checklist ticked off on each service job."""
+
+
+@admin_checklist.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
+def checklist_list(as_json: bool) -> None:
+    """The checklist's items in order, and whether each is still used."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server.admin_checklist import list_items
+
+        found = list_items(engine)
+    if as_json:
+        click.echo(json_text([{"label": i.label, "order": i.sort_order, "active": i.active} for i in found]))
+        return
+    _echo_lines([f"{n:>3}. {i.label}{'' if i.active else '  (retired)'}" for n, i in enumerate(found, start=1)],
+                "The checklist is empty: add an item with `rep-tui admin checklist add LABEL`.")
+
+
+@admin_checklist.command("add")
+@click.argument("label")
+def checklist_add(label: str) -> None:
+    """Add an item at the end of the checklist."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server.admin_checklist import add_item
+
+        stored = add_item(engine, label)
+    _say(f"Added {stored!r} to the checklist.")
+
+
 @admin.command("commissions")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First sale day, YYYY-MM-DD.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last sale day, YYYY-MM-DD.")

@@ -17,6 +17,7 @@ from rep_tui.domain.dates import format_length, format_time
 #: "reset" is made by resulting an appointment Reset, not booked.
 BOOKABLE_KINDS: tuple[tuple[str, str], ...] = (
     ("new", "In-home demo"), ("follow-up", "Follow-up"), ("rehash", "Rehash"), ("measure", "Measure"),
+    ("service", "Service call"),
 )
 KIND_LABELS = dict(BOOKABLE_KINDS) | {"reset": "Reset"}
 #: How long an appointment lasts unless the rep says otherwise (and for rows without an end).

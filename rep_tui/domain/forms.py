@@ -7,6 +7,7 @@ bad field, so a form can show each reason beside its field and save nothing."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime, time
 from typing import Any, Callable, Iterable, Mapping
 
@@ -174,6 +175,21 @@ def check_catalogue_item(values: dict[str, str]) -> dict[str, Any]:
     if clean["price_cents"] is None:
         raise FormErrors({"price_cents": "Price is required."})
     return {**clean, "sku": clean["sku"].upper()}
+
+
+def check_vendor(values: dict[str, Any]) -> dict[str, Any]:
+    """The vendor form's values as Vendor columns; the contact type comes as
+    the id of a `vendor_contact_types` row (or None), chosen from a list."""
+    checks = _checks("vendors")
+    chosen = values.get("contact_type_id")
+    clean = collect(values, {name: check for name, check in checks.items() if name != "contact_type_id"})
+    return {**clean, "contact_type_id": uuid.UUID(str(chosen)) if chosen else None}
+
+
+def check_contact_type(values: dict[str, str]) -> dict[str, Any]:
+    """A vendor contact type: a one-word code (in lower case) and its label."""
+    spec = specs("vendor_contact_types")
+    return collect(values, {"code": spec["code"].check, "label": spec["label"].check})
 
 
 def check_quantity(value: str) -> int:

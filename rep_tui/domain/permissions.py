@@ -30,6 +30,7 @@ class Permission(StrEnum):
     SET_TARGETS = "set_targets"
     SEE_COMMISSIONS = "see_commissions"
     EDIT_JOB_USERS = "edit_job_users"
+    EDIT_VENDORS = "edit_vendors"
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ _LABELS: dict[Permission, str] = {
     Permission.SET_TARGETS: "Set reps' targets",
     Permission.SEE_COMMISSIONS: "See commission reports",
     Permission.EDIT_JOB_USERS: "Edit the users on a job and their commission shares",
+    Permission.EDIT_VENDORS: "Edit the vendor directory",
 }
 
 #: What a user in no group may do: the defaults the seeded groups start from.
@@ -60,7 +62,7 @@ ROLE_DEFAULTS: dict[str, frozenset[Permission]] = {
     "rep": frozenset({Permission.SEE_PAYMENTS}),
     "manager": frozenset({
         Permission.SEE_PAYMENTS, Permission.EDIT_OTHERS_CALENDAR, Permission.REASSIGN_LEADS,
-        Permission.SET_TARGETS, Permission.SEE_COMMISSIONS, Permission.EXPORT,
+        Permission.SET_TARGETS, Permission.SEE_COMMISSIONS, Permission.EXPORT, Permission.EDIT_VENDORS,
     }),
     "admin": frozenset(Permission),
 }

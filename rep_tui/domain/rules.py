@@ -28,7 +28,7 @@ MAX_JSON_DEPTH = 8
 MAX_JSON_BYTES = 16_384
 CONTACT_TYPES = ("phone", "visit", "email", "text")
 ATTACHMENT_KINDS = ("document", "picture")
-APPOINTMENT_KINDS = ("new", "rehash", "reset", "follow-up")
+APPOINTMENT_KINDS = ("new", "rehash", "reset", "follow-up", "service")
 ROLES = ("rep", "manager", "admin")
 #: How a customer pays (a payment's method, a job's MOP).
 PAYMENT_METHODS = ("Cash", "Check", "Credit Card", "Finance", "ACH")
@@ -187,6 +187,16 @@ def check_username(value: str | None) -> str:
     if any(ch.isspace() for ch in name):
         raise Invalid("A username is one word, like jsmith.")
     return name
+
+
+def check_code(value: str | None) -> str:
+    """A short code an admin picks for a list entry ("installer"): one word, in lower case."""
+    code = (value or "").strip().lower()
+    if not code:
+        raise Invalid("Code is required.")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
+        raise Invalid("A code is one word of letters, digits, - or _, like installer.")
+    return code
 
 
 def permission_names(value: Any) -> list[str]:

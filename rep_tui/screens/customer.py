@@ -138,6 +138,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("i", "add_item", "Item", show=False, tooltip="Add an invoice item from the catalogue (said on the Job tab)"),
         Binding("s", "add_job_user", "Share", show=False,
                 tooltip="Put a user on the job with a commission share (said on the Job tab)"),
+        Binding("k", "checklist", "Checklist", show=False, tooltip="The job's installer checklist: Space ticks an item"),
         Binding("left_square_bracket", "other_job(-1)", "Previous job", key_display="[", group=JOB_KEYS),
         Binding("right_square_bracket", "other_job(1)", "Next job", key_display="]", group=JOB_KEYS),
         # At 80 columns the footer has room for these; the tabs, Map and Upload follow when there is more.
@@ -169,6 +170,11 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.built_tabs: set[str] = set()
         self.filled_tabs: set[str] = set()
         self._tab_lock = asyncio.Lock()
+
+    def action_checklist(self) -> None:
+        from rep_tui.screens.checklist_dialog import open_for
+
+        open_for(self)
 
     # --- frame ---------------------------------------------------------------
 

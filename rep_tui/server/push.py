@@ -45,7 +45,7 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
 from rep_tui.store.models import (
-    SYNCED_TABLES, ChangeRecord, CustomField, Job, JobUser, Lead, Payment, ResultCode, Target, User, WorkHours,
+    SYNCED_TABLES, ChangeRecord, CustomField, Job, JobUser, Lead, Payment, ResultCode, User,
 )
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
@@ -212,10 +212,7 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
     missing = _required(m.table) - fields.keys() if m.op == "insert" else ()
     if missing:
         raise Rejected(f"a new {m.table} row needs {', '.join(sorted(missing))}")
-    if m.table == "targets":
-        _check_target_key(m, fields)
-    elif m.table == "work_hours" and m.op == "insert" and m.row_id != WorkHours.id_for(fields["user_id"][1]):
-        raise Rejected("a user's work hours are one row, its id made from the user's (`WorkHours.id_for`)")
+    _check_row_key(m, fields)
     for name, (base, new) in fields.items():
         if name in IDENTITY.get(m.table, {}) and push.user.role != "admin":
             continue
@@ -231,6 +228,9 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             _check_result_code(push, name, new)
         if cols[name].foreign_keys and new is not None:
             _check_reference(push, cols[name], new)
+    ticker = fields.get("done_by_id", (None, None))[1]
+    if m.table == "job_checklist" and ticker not in (None, push.user.id) and push.user.role != "admin":
+        raise Rejected("done_by_id: a checklist tick is signed by whoever ticks it")
     if m.table == "reminders":
         try:
             fields = reminders.vet(push, m, fields)
@@ -241,15 +241,21 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
     return {name: pair for name, pair in fields.items() if name not in IDENTITY.get(m.table, {})}
 
 
-def _check_target_key(m: Mutation, fields: dict[str, tuple[Any, Any]]) -> None:
-    """A target is one row per rep and month, its id made from the two
-    (`Target.id_for`), so two devices can never make two: the pair is fixed."""
+def _check_row_key(m: Mutation, fields: dict[str, tuple[Any, Any]]) -> None:
+    """A row that is one per pair (a rep's month's target, a job's checklist
+    item) has its id made from the pair (`Model.id_for`), so two devices can
+    never make two: the id must be the pair's, and the pair never changes."""
+    model = SYNCED_TABLES[m.table]
+    key = getattr(model, "KEY", None)
+    if key is None:
+        return
+    words = " and ".join(name.removesuffix("_id") for name in key)
     if m.op == "insert":
-        rep, month = fields["rep_id"][1], fields["month"][1]
-        if rep is not None and month is not None and m.row_id != Target.id_for(rep, month):
-            raise Rejected("a target's id is made from its rep and month (one row per rep and month)")
-    elif any(name in fields and fields[name][0] != fields[name][1] for name in ("rep_id", "month")):
-        raise Rejected("a target's rep and month do not change: set the other month's target instead")
+        values = [fields[name][1] for name in key]
+        if None not in values and m.row_id != model.id_for(*values):  # type: ignore[attr-defined]
+            raise Rejected(f"a {m.table} row's id is made from its {words} (one row per {words})")
+    elif any(name in fields and fields[name][0] != fields[name][1] for name in key):
+        raise Rejected(f"a {m.table} row's {words} do not change: write the other one's row instead")
 
 
 def _check_reference(push: Push, column: Any, row_id: Any) -> None:

@@ -143,6 +143,44 @@ class CustomField(Synced, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+VENDOR = "Vendor"  # the vendor form's one section
+
+
+class VendorContactType(Synced, Base):
+    """A kind of outside company the office deals with (installer, supplier,
+    lender…): defined by users with `Permission.EDIT_VENDORS`; vendors are
+    filtered by it. Retired (inactive) rather than deleted while vendors have it."""
+
+    __tablename__ = "vendor_contact_types"
+    code: Mapped[str] = mapped_column(String(20), unique=True, info=field(
+        "Code", check=rules.check_code, required=True, placeholder="e.g. installer"))
+    label: Mapped[str] = mapped_column(String(60), info=field("Label", required=True, placeholder="e.g. Installer"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=field("Active"))
+
+
+class Vendor(Synced, Base):
+    """An outside company in the vendor directory: office data every user
+    reads (a rep calls the installer from the road), written by users with
+    `Permission.EDIT_VENDORS`."""
+
+    __tablename__ = "vendors"
+    company: Mapped[str] = mapped_column(String(120), info=field(
+        "Company", required=True, edited=VENDOR, placeholder="e.g. Lakeside Glass Supply"))
+    contact_name: Mapped[str | None] = mapped_column(String(120), info=field(
+        "Contact Name", edited=VENDOR, placeholder="e.g. Dana Ortiz"))
+    contact_type_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("vendor_contact_types.id"), index=True, info=field("Contact Type", edited=VENDOR))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Phone", check=check_phone, edited=VENDOR, placeholder=PHONE_EXAMPLE))
+    alt_phone: Mapped[str | None] = mapped_column(String(40), info=field(
+        "Alt Phone", check=check_phone, edited=VENDOR, placeholder=PHONE_EXAMPLE))
+    email: Mapped[str | None] = mapped_column(String(200), info=field(
+        "Email", check=check_email, edited=VENDOR, placeholder="e.g. name@example.com"))
+    address: Mapped[str | None] = mapped_column(String(300), info=field(
+        "Address", edited=VENDOR, placeholder="e.g. 400 Dock Rd, Gary IN 46402"))
+    note: Mapped[str | None] = mapped_column(Text, info=field("Note", edited=VENDOR))
+
+
 # --- leads and what hangs off them -----------------------------------------
 
 # Edit Customer's sections, in order.
@@ -438,6 +476,44 @@ class Reminder(Synced, Base):
         }
 
 
+class ChecklistItem(Synced, Base):
+    """One step of the installer checklist an admin defines ("Old windows
+    hauled away"), ticked on each service job (`JobCheck`). Retired
+    (inactive) rather than deleted: jobs keep the ticks they had."""
+
+    __tablename__ = "checklist_items"
+    label: Mapped[str] = mapped_column(String(120), info=field(
+        "Label", required=True, placeholder="e.g. Old windows hauled away"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info=field("Order", rule=rules.not_negative))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=field("Active"))
+
+
+class JobCheck(Synced, Base):
+    """One checklist item on one job, ticked or not, by whom and when. One
+    row per job and item, whose id is made from the two (`id_for`): two
+    devices ticking the same item offline write the same row, never two;
+    unticking sets `done` back rather than deleting the row."""
+
+    __tablename__ = "job_checklist"
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id"), index=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("checklist_items.id"), info=field("Checklist Item"))
+    done: Mapped[bool] = mapped_column(Boolean, default=False, info=field("Ticked"))
+    done_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), info=field("Done By"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=field("Done"))
+
+    __table_args__ = (UniqueConstraint("job_id", "item_id"),)
+
+    #: The columns its id is made from (the server checks it: `push.check`).
+    KEY = ("job_id", "item_id")
+
+    @staticmethod
+    def id_for(job_id: uuid.UUID, item_id: uuid.UUID) -> uuid.UUID:
+        return uuid.uuid5(_CHECK_IDS, f"{job_id}/{item_id}")
+
+
+_CHECK_IDS = uuid.UUID("b6a0f0e1-5d0c-4f7e-8c1a-2e9d4b7a3c58")  # never change: ids in data depend on it
+
+
 TARGET = "Target"  # the Set Target dialog's one section
 
 
@@ -460,6 +536,9 @@ class Target(Synced, Base):
         "Issued", check=check_units, rule=rules.not_negative, edited=TARGET, placeholder="e.g. 40"))
 
     __table_args__ = (UniqueConstraint("rep_id", "month"),)
+
+    #: The columns its id is made from (the server checks it: `push.check`).
+    KEY = ("rep_id", "month")
 
     @staticmethod
     def id_for(rep_id: uuid.UUID, month: date) -> uuid.UUID:
@@ -493,6 +572,8 @@ class WorkHours(Synced, Base):
     fri: Mapped[str | None] = mapped_column(String(5), info=_weekday("Friday"))
     sat: Mapped[str | None] = mapped_column(String(5), info=_weekday("Saturday"))
     sun: Mapped[str | None] = mapped_column(String(5), info=_weekday("Sunday"))
+    #: What the id is made from (`id_for`; the server checks it: `push._check_row_key`).
+    KEY = ("user_id",)
 
     @staticmethod
     def id_for(user_id: uuid.UUID) -> uuid.UUID:
@@ -534,5 +615,6 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
         Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission, JobUser,
         CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
         WorkHours,
+        VendorContactType, Vendor, ChecklistItem, JobCheck,
     )
 }

@@ -10,13 +10,14 @@ from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes", "custom_fields",
-                              "catalogue_items"})
+                              "catalogue_items", "vendor_contact_types", "vendors", "checklist_items"})
 #: Tables an office function changes: the permission a write needs (whatever the role).
 WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
     "result_codes": Permission.EDIT_RESULT_CODES, "targets": Permission.SET_TARGETS,
     "custom_fields": Permission.EDIT_CUSTOM_FIELDS, "payments": Permission.EDIT_PAYMENTS,
     "catalogue_items": Permission.EDIT_CATALOGUE, "job_users": Permission.EDIT_JOB_USERS,
+    "vendor_contact_types": Permission.EDIT_VENDORS, "vendors": Permission.EDIT_VENDORS,
 }
 #: Tables a user is not sent at all unless their permissions include seeing them.
 READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
@@ -26,7 +27,7 @@ FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": froz
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})
 #: Rows reached through their `job_id` (and the job's lead).
-JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items", "job_users"})
+JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items", "job_users", "job_checklist"})
 #: Rows about one user, not a lead: {table: the column naming the user}; seen
 #: by the user and by whoever sees the user's leads.
 REP_ROWS = {"targets": "rep_id", "work_hours": "user_id"}

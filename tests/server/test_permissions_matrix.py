@@ -283,3 +283,21 @@ def test_a_grant_naming_no_known_permission_is_refused_with_the_known_ones(world
                                                            permissions=(None, ["delete_lead"])))
     assert result["status"] == "rejected"
     assert "No such permission: delete_lead" in result["reason"] and "delete_leads" in result["reason"]
+
+
+#: Editing the vendor directory, per subject of `POLICY`: the Managers and Office
+#: admins groups grant it (as the manager and admin roles do), the others not.
+VENDORS_ = Permission.EDIT_VENDORS
+VENDOR_POLICY = {
+    "rep (Reps)": VENDORS_, "manager (Managers)": APPLIED, "admin (Office admins)": APPLIED,
+    "rep in no group": VENDORS_, "admin in no group": APPLIED, "rep granted delete leads": VENDORS_,
+    "rep granted manage users": VENDORS_, "manager granted result codes": VENDORS_,
+    "admin without manage users": APPLIED, "admin granted nothing": VENDORS_,
+}
+
+
+@pytest.mark.parametrize(("subject", "expected"), list(VENDOR_POLICY.items()))
+def test_editing_the_vendor_directory(world: World, subject: str, expected: Any):
+    assert VENDOR_POLICY.keys() == POLICY.keys()
+    result = world.push(subject, _mutation("insert", "vendors", uuid.uuid4(), company=(None, f"Vendor of {subject}")))
+    assert _outcome(result) == expected
