@@ -290,8 +290,8 @@ def touch(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
     if not row_ids:
         return
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    push.conn.execute(update(t).where(t.c.id == bindparam("_id")).values(version=PENDING),
-                      [{"_id": rid} for rid in row_ids])
+    for start in range(0, len(row_ids), CHUNK):
+        push.conn.execute(update(t).where(t.c.id.in_(row_ids[start:start + CHUNK])).values(version=PENDING))
     push.stamped.extend((table, rid) for rid in row_ids)
 
 
@@ -391,9 +391,12 @@ def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
         blobs.record_upload(conn, push.user.id, values["sha256"])  # they could read it already: no need to re-send
 
 
-def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
-    conn, table = push.conn, m.table
-    lead_id = scoping.lead_of(conn, table, current)
+def _diff(push: Push, m: Mutation, current: dict[str, Any],
+          fields: dict[str, tuple[Any, Any]]) -> tuple[dict[str, Any], list[Conflict]]:
+    """The columns to change, and the fields whose new value lost to another
+    device's (the server's stays); each recorded in the change history."""
+    table = m.table
+    lead_id = scoping.lead_of(push.conn, table, current)
     changes, conflicts = {}, []
     for name, (base, new) in fields.items():
         now = current[name]
@@ -410,6 +413,12 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
             conflicts.append(Conflict(table=table, row_id=m.row_id, lead_id=lead_id, field=name,
                                       lost=to_json(new), kept=to_json(now)))
             _record(push, table, m.row_id, lead_id, name, now, new, "conflict")
+    return changes, conflicts
+
+
+def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
+    conn, table = push.conn, m.table
+    changes, conflicts = _diff(push, m, current, fields)
     if not (changes or conflicts):
         return []
     if table == "leads" and "rep_id" in changes:
@@ -645,6 +654,89 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     return [MutationResult(seq=m.seq, status="applied", conflicts=[]) for m in ms]
 
 
+#: Tables whose changes do more than set columns (who sees whose leads, the
+#: reminders' own rules, the custom fields' definitions): never updated in bulk.
+ONE_BY_ONE_UPDATES = ONE_BY_ONE | {"users", "teams", "reminders", "custom_fields"}
+
+
+def _update_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
+    """An admin's push of changes to live rows (a reassignment of thousands
+    of leads): each checked as `apply` checks it, the rows read CHUNK at a
+    time and written with one UPDATE per table, new values and CHUNK rows,
+    instead of a savepoint and a few statements each. None when any of them
+    needs the one-by-one path (a conflict, a row gone or deleted, a refusal,
+    a statement failing): the caller then applies them one by one, so each
+    gets its own answer."""
+    if push.user.role != "admin" or len({(m.table, m.row_id) for m in ms}) != len(ms) or any(
+            m.op != "update" or _op(m) != "update" or m.table not in SYNCED_TABLES or m.table in ONE_BY_ONE_UPDATES
+            for m in ms):
+        return None
+    conn = push.conn
+    savepoint, mark = conn.begin_nested(), push.mark()
+    try:
+        current: dict[tuple[str, Any], dict[str, Any]] = {}
+        for table in dict.fromkeys(m.table for m in ms):
+            refusal = scoping.write_refusal(table, "update", push.user)
+            if refusal:
+                raise Rejected(refusal)
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            row_ids = [m.row_id for m in ms if m.table == table]
+            for start in range(0, len(row_ids), CHUNK):
+                rows = conn.execute(select(t).where(t.c.id.in_(row_ids[start:start + CHUNK])).with_for_update())
+                current.update(((table, row["id"]), dict(row)) for row in rows.mappings())
+        reassigned_to: set[Any] = set()
+        written, statements = [], defaultdict(list)
+        for m in ms:
+            fields = check(push, m, decode(m.table, m.fields))
+            row = current.get((m.table, m.row_id))
+            if row is None or row["deleted"] or scoping.promotion_refusal(m.table, fields, push.user, row):
+                raise Rejected("not a plain change of a live row: apply one by one")
+            changes, conflicts = _diff(push, m, row, fields)
+            if conflicts:
+                raise Rejected("a conflict: apply one by one")
+            if not changes:
+                continue
+            if m.table == "leads" and "rep_id" in changes and changes["rep_id"] not in reassigned_to:
+                _check_reassignment(push, changes["rep_id"])
+                reassigned_to.add(changes["rep_id"])
+            before = {rep: push.viewers(rep) for rep in _reps_behind(conn, m.table, row, changes)}
+            written.append((m, row, fields, changes, before))
+            statements[m.table, repr(sorted(changes.items()))].append((m.row_id, changes))
+        for (table, _key), rows in statements.items():
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            for start in range(0, len(rows), CHUNK):
+                chunk = [row_id for row_id, _changes in rows[start:start + CHUNK]]
+                conn.execute(update(t).where(t.c.id.in_(chunk)).values(**rows[0][1], version=PENDING,
+                                                                       updated_at=utcnow()))
+        for m, row, fields, changes, before in written:  # what `_update` and `apply` do after writing, row by row
+            push.wrote(m.table)
+            push.stamped.append((m.table, m.row_id))
+            if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, m.table,
+                                                                             {**row, **changes}):
+                raise Rejected("that change would move the row outside what you may change")
+            if before:
+                _update_scope(push, m.table, m.row_id, before)
+            if m.table == "leads":
+                reminders.lead_changed(push, m.row_id, {**row, **changes}, changes)
+            job_id = _job_money_changed(m, row, fields)
+            if job_id is not None:
+                rebalance(push, job_id)
+    except (Rejected, DBAPIError, StatementError, ValueError) as exc:
+        if transient(exc):
+            raise
+        savepoint.rollback()
+        push.undo(mark)
+        return None
+    savepoint.commit()
+    return [MutationResult(seq=m.seq, status="applied", conflicts=[]) for m in ms]
+
+
+def apply_batch(push: Push, ms: list[Mutation]) -> list[MutationResult]:
+    """Mutations in order: in bulk where they allow it (an admin's new rows,
+    an admin's changes to live rows), else each in its own savepoint."""
+    return _insert_all(push, ms) or _update_all(push, ms) or [_apply_one(push, m) for m in ms]
+
+
 def _restore_device_copy(push: Push, m: Mutation) -> None:
     """After a rejection, re-send the server's row so the device drops its change."""
     if m.table not in SYNCED_TABLES:
@@ -758,7 +850,7 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
                                else MutationResult(seq=m.seq, status="duplicate"))
         fresh = [m for m in ordered if m.seq > last]
         if fresh:
-            results += _insert_all(state, fresh) or [_apply_one(state, m) for m in fresh]
+            results += apply_batch(state, fresh)
             last = fresh[-1].seq
         _save_last_seq(conn, user, request.client_id, last, batch)
         _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
