@@ -30,13 +30,13 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
-from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
+from rep_tui.server.models import LoginFailure, Token
 from rep_tui.store.models import (
     Appointment, Attachment, CustomField, Job, Lead, Office, ResultCode, Target, Team, User, UserGroup,
 )
 from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
-from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
+from rep_tui.sync.protocol import MAX_BATCH, Mutation
 
 #: Who admin changes are recorded as in the change history (not a user row).
 ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
@@ -87,31 +87,39 @@ class Change:
 Progress = Callable[[int, int], None]
 
 
-def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None) -> None:
-    """Push `changes` as a one-shot admin device, in batches; raises
-    AdminError naming the changes the server refused."""
-    from rep_tui.server.push import push
+def _mutations(changes: list[Change], first_seq: int) -> list[Mutation]:
+    return [Mutation(seq=first_seq + i, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
+                     fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
+            for i, c in enumerate(changes)]
 
-    client_id = f"admin-{uuid.uuid4().hex}"
-    try:
-        for start in range(0, len(changes), BATCH):
-            batch = changes[start:start + BATCH]
-            response = push(engine, ADMIN, PushRequest(client_id=client_id, acked_seq=start, mutations=[
-                Mutation(seq=start + i + 1, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
-                         fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
-                for i, c in enumerate(batch)]))
-            refused = [f"{batch[r.seq - start - 1].label or batch[r.seq - start - 1].table}: {r.reason}"
-                       for r in response.results if r.status == "rejected"]
-            if refused:
-                written, unsent = start + len(batch) - len(refused), len(changes) - start - len(batch)
-                raise AdminError(f"The server refused {len(refused)} change(s); {written} written, {unsent} not "
-                                 "sent:\n  " + "\n  ".join(refused))
-            if progress:
-                progress(start + len(batch), len(changes))
-    finally:
-        with engine.begin() as conn:  # a one-shot device never re-sends: its sequence and refusals are not needed
-            for table in (ClientSequence, PushRejection):
-                conn.execute(delete(table).where(table.user_id == ADMIN.id, table.client_id == client_id))
+
+def _write(state: Any, changes: list[Change], progress: Progress | None = None) -> None:
+    """Push `changes` into the office's open transaction (`push.office_transaction`),
+    BATCH at a time; AdminError (which rolls it all back) names those the server refused."""
+    from rep_tui.server.push import apply_batch
+
+    for start in range(0, len(changes), BATCH):
+        batch = changes[start:start + BATCH]
+        refused = [f"{batch[r.seq - 1].label or batch[r.seq - 1].table}: {r.reason}"
+                   for r in apply_batch(state, _mutations(batch, 1)) if r.status == "rejected"]
+        if refused:
+            raise AdminError(f"The server refused {len(refused)} change(s); nothing written:\n  "
+                             + "\n  ".join(refused))
+        if progress:
+            progress(start + len(batch), len(changes))
+
+
+def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None) -> None:
+    """Write `changes` through the push path as the office, all in one
+    transaction (in bulk where the push path can): all of them, or none and
+    AdminError naming those the server refused."""
+    from rep_tui.server import push
+
+    def attempt() -> None:
+        with push.office_transaction(engine, ADMIN, f"admin-{uuid.uuid4().hex}") as state:
+            _write(state, changes, progress)
+
+    push.retried(attempt)
 
 
 def _insert(table: str, values: dict[str, Any], label: str = "") -> Change:
@@ -560,41 +568,42 @@ def _existing(conn: Connection, keys: set[str]) -> dict[str, str]:
     return found
 
 
-def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
-                 skip_duplicates: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Check every line of a CSV of leads, then write them all (or, with
-    `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
-    problem names its line and column; leads sharing a phone or email with
-    an earlier one (in the database or the file) are reported, and with
-    `skip_duplicates` left out. A column may name a custom field (by its label
-    or key): its cells are checked with the field's rule, as Edit Customer checks them."""
-    with engine.connect() as conn:
-        custom = _custom_columns(conn)
-    header, lines = _read_lines(source, custom)
-    report, good = ImportReport(lines=len(lines)), []
-    with engine.connect() as conn:
-        checker = _LineChecker(conn, {name: custom[name] for name in header if name in custom})
-        if "rep" not in header:
-            if not rep:
-                raise AdminError("Whose leads are these? Give --rep USERNAME, or a rep column.")
-            try:
-                checker.rep(rep)
-            except Invalid as exc:
-                raise AdminError(f"--rep: {exc}.") from None
-        for number, row in lines:
-            if len(row) > len(header):
-                report.problems.append(f"line {number}: {len(row)} cells, but the header names {len(header)}")
-                report.bad_lines += 1
-                continue
-            cells = dict(zip(header, row))
-            values, found = checker.check(cells, rep or "")
-            if found:
-                report.problems += [_problem(number, cells, column, message) for column, message in found.items()]
-                report.bad_lines += 1
-            else:
-                good.append((number, cells, values))
-        existing = _existing(conn, {key for _n, _c, values in good for key in _keys(values)})
-    changes, seen = [], {}
+#: Lines checked and then written at a time (at most two changes each: the
+#: lead, its note), so the push's own checks find each value in the
+#: validators' cache the line check just filled (`validation.RECENT`).
+LINES_PER_BATCH = BATCH // 2
+
+
+class _HeldBack(Exception):
+    """Bad lines, and not told to skip them: what was written is rolled back."""
+
+
+def _checked_lines(checker: _LineChecker, header: list[str], lines: list[tuple[int, list[str]]], rep: str,
+                   report: ImportReport) -> list[tuple[int, dict[str, str], dict[str, Any]]]:
+    """The good lines as (number, cells, lead values); the bad ones' problems go in the report."""
+    good = []
+    for number, row in lines:
+        if len(row) > len(header):
+            report.problems.append(f"line {number}: {len(row)} cells, but the header names {len(header)}")
+            report.bad_lines += 1
+            continue
+        cells = dict(zip(header, row))
+        values, found = checker.check(cells, rep)
+        if found:
+            report.problems += [_problem(number, cells, column, message) for column, message in found.items()]
+            report.bad_lines += 1
+        else:
+            good.append((number, cells, values))
+    return good
+
+
+def _lead_changes(conn: Connection, good: list[tuple[int, dict[str, str], dict[str, Any]]], seen: dict[str, int],
+                  report: ImportReport, skip_duplicates: bool) -> list[Change]:
+    """A lead (and its note) per good line; one sharing a phone or email with
+    an earlier line (`seen`, filled here) or a lead in the database is
+    reported, and with `skip_duplicates` left out."""
+    existing = _existing(conn, {key for _n, _c, values in good for key in _keys(values)})
+    changes = []
     for number, cells, values in good:
         keys = _keys(values)
         earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None) \
@@ -612,11 +621,54 @@ def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip
         if cells.get("notes", "").strip():
             changes.append(_insert("notes", {"lead_id": lead.row_id, "author_name": "Import",
                                              "body": cells["notes"].strip()}, label=f"line {number}, notes"))
-    if report.bad_lines and not skip_bad:
-        report.held_back = True
-        return report
-    _apply(engine, changes, progress)
-    lead_ids = [c.row_id for c in changes if c.table == "leads"]
+    return changes
+
+
+def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
+                 skip_duplicates: bool = False, progress: Progress | None = None) -> ImportReport:
+    """Check every line of a CSV of leads and write them all (or, with
+    `skip_bad`, the good ones) owned by `rep` or the line's rep column, in
+    one transaction: nothing is written while a line is bad and `skip_bad`
+    is not given. Each problem names its line and column; leads sharing a
+    phone or email with an earlier one (in the database or the file) are
+    reported, and with `skip_duplicates` left out. A column may name a
+    custom field (by its label or key): its cells are checked with the
+    field's rule, as Edit Customer checks them. `progress` is told (lines
+    done, lines in all) after each batch."""
+    from rep_tui.server import push
+
+    with engine.connect() as conn:
+        custom = _custom_columns(conn)
+    header, lines = _read_lines(source, custom)
+
+    def attempt() -> tuple[ImportReport, list[uuid.UUID]]:
+        report, lead_ids, seen = ImportReport(lines=len(lines)), [], {}
+        with push.office_transaction(engine, ADMIN, f"admin-{uuid.uuid4().hex}") as state:
+            checker = _LineChecker(state.conn, {name: custom[name] for name in header if name in custom})
+            if "rep" not in header:
+                if not rep:
+                    raise AdminError("Whose leads are these? Give --rep USERNAME, or a rep column.")
+                try:
+                    checker.rep(rep)
+                except Invalid as exc:
+                    raise AdminError(f"--rep: {exc}.") from None
+            for start in range(0, len(lines), LINES_PER_BATCH):
+                good = _checked_lines(checker, header, lines[start:start + LINES_PER_BATCH], rep or "", report)
+                changes = _lead_changes(state.conn, good, seen, report, skip_duplicates)
+                if skip_bad or not report.bad_lines:  # else only checking on, to report every bad line
+                    _write(state, changes)
+                    lead_ids += [c.row_id for c in changes if c.table == "leads"]
+                if progress:
+                    progress(min(start + LINES_PER_BATCH, len(lines)), len(lines))
+            if report.bad_lines and not skip_bad:
+                report.held_back = True
+                raise _HeldBack(report)
+        return report, lead_ids
+
+    try:
+        report, lead_ids = push.retried(attempt)
+    except _HeldBack as held:
+        return held.args[0]
     report.written = len(lead_ids)
     with engine.connect() as conn:
         for start in range(0, len(lead_ids), CHUNK):

@@ -24,9 +24,10 @@ import itertools
 import json
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import ARRAY, JSON, BigInteger, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
@@ -50,6 +51,7 @@ from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import FIXED_COLUMNS, JOB_CHILDREN, LEAD_CHILDREN, SERVER_DERIVED, SERVER_NUMBERS
 
+T = TypeVar("T")
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
 SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id"})
@@ -892,11 +894,30 @@ def _remember_refusals(conn: Connection, user: Principal, client_id: str, refuse
                                               "reason": r.reason or ""} for r in refused])
 
 
-def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+def retried(attempt: Callable[[], T]) -> T:
+    """`attempt()`, run again (up to ATTEMPTS times) when it lost a deadlock to another writer."""
     for _retry in range(ATTEMPTS - 1):
         try:
-            return _push_once(engine, user, request)
+            return attempt()
         except DBAPIError as exc:
             if not transient(exc):
                 raise
-    return _push_once(engine, user, request)
+    return attempt()
+
+
+def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+    return retried(lambda: _push_once(engine, user, request))
+
+
+@contextmanager
+def office_transaction(engine: Engine, user: Principal, client_id: str) -> Iterator[Push]:
+    """A writer that never re-sends (the office on the server's box: an
+    import, a reassignment) writes any number of batches (`apply_batch`) in
+    one transaction, with no device sequence to keep: all of it is
+    committed, versioned and numbered at the end, or nothing when the block
+    raises. The version lock is taken only then, as for a push."""
+    with write_transaction(engine) as conn:
+        state = Push(conn, user, client_id)
+        yield state
+        _touch_moved_trees(state)
+        _finish(state)
