@@ -405,6 +405,11 @@ class ImportReport:
     pids: list[int] = field(default_factory=list)
     held_back: bool = False  # bad lines, and not told to skip them: nothing written
 
+    def as_json(self) -> dict[str, Any]:
+        return {"lines": self.lines, "written": self.written, "bad_lines": self.bad_lines,
+                "held_back": self.held_back, "problems": self.problems, "duplicates": self.duplicates,
+                "skipped_duplicates": self.skipped_duplicates, "pids": self.pids}
+
     def text(self) -> str:
         out = [*self.problems, *self.duplicates]
         if self.held_back:
