@@ -49,7 +49,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from pgtemp import TempCluster  # noqa: E402
 from rep_tui.clock import utcnow  # noqa: E402
-from rep_tui.server import admin  # noqa: E402
+from rep_tui.server import admin, admin_bulk  # noqa: E402
 from rep_tui.server.seed import add_rows  # noqa: E402
 from rep_tui.store.models import Lead  # noqa: E402
 from server_fixtures import make_company  # noqa: E402
@@ -135,7 +135,7 @@ def run(name: str, url: str, args: argparse.Namespace, files: list[tuple[str, in
     engine = admin.open_server(url)
     company = make_company(engine, leads_per_rep=args.leads)
     with_children(engine, company.leads["ann"], company.users["ann"])
-    moved, wall, cpu = timed(lambda: admin.assign(engine, "bob", from_user="ann"), args.profile, db_pid)
+    moved, wall, cpu = timed(lambda: admin_bulk.assign(engine, "bob", from_user="ann"), args.profile, db_pid)
     assert moved == args.leads, moved
     print(f"{name:10} assign --from {moved:>7,} leads: {wall:7.2f} s wall, {cpu:7.2f} s CPU (with the database's), "
           f"{moved / wall:8,.0f} leads/s   (goal 5,000 ≤ {ASSIGN_GOAL_S:.0f} s)")
@@ -143,7 +143,7 @@ def run(name: str, url: str, args: argparse.Namespace, files: list[tuple[str, in
     for n, (text, bad) in enumerate(files):
         lines = text.count("\n") - 1
         profile = args.profile and n == len(files) - 1
-        report, wall, cpu = timed(lambda: admin.import_leads(engine, io.StringIO(text), rep="ann", skip_bad=True),
+        report, wall, cpu = timed(lambda: admin_bulk.import_leads(engine, io.StringIO(text), rep="ann", skip_bad=True),
                                   profile, db_pid)
         assert (report.written, report.bad_lines) == (lines - bad, bad), report.text()[-500:]
         goal = f"   (goal {IMPORT_GOAL[0]:,} ≤ {IMPORT_GOAL[1]:.0f} s)" if lines == IMPORT_GOAL[0] else ""

@@ -626,9 +626,11 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
     source, ..., rep, notes). Every line is checked; by default nothing is
     written if any line is bad. A progress bar shows on a terminal (stderr).
     Exits 1 when lines were bad."""
-    with _server_db() as (server_admin, engine), _progress("Importing leads", quiet=as_json) as progress:
-        report = server_admin.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
-                                           skip_duplicates=skip_duplicates, progress=progress)
+    with _server_db() as (_admin, engine), _progress("Importing leads", quiet=as_json) as progress:
+        from rep_tui.server import admin_bulk
+
+        report = admin_bulk.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
+                                         skip_duplicates=skip_duplicates, progress=progress)
     if as_json:
         click.echo(json_text(report.as_json()))
     else:
@@ -644,8 +646,10 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
 def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
     """Give leads to another rep, with their open appointments: they leave
     the old rep's devices and arrive on the new rep's on the next sync."""
-    with _server_db() as (server_admin, engine), _progress("Moving leads") as progress:
-        moved = server_admin.assign(engine, to_user, pid=pid, from_user=from_user, progress=progress)
+    with _server_db() as (_admin, engine), _progress("Moving leads") as progress:
+        from rep_tui.server import admin_bulk
+
+        moved = admin_bulk.assign(engine, to_user, pid=pid, from_user=from_user, progress=progress)
     click.echo(f"{moved} lead(s) assigned to {to_user}.")
 
 

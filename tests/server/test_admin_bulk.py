@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import event, select
 
 from rep_tui.clock import utcnow
-from rep_tui.server import admin
+from rep_tui.server import admin, admin_bulk
 from rep_tui.server.models import ScopeExit
 from rep_tui.server.seed import add_rows
 from rep_tui.store.models import Appointment, ChangeRecord, Lead
@@ -66,7 +66,7 @@ def test_assign_from_a_rep_moves_hundreds_of_leads_and_their_trees_to_the_new_re
             "leads": LEADS + 3, "jobs": LEADS + 3, "notes": LEADS + 3, "appointments": 2 * LEADS, "payments": LEADS}
         assert not any(tree(carl.store.engine, leads).values())
 
-        assert admin.assign(engine, "carl", from_user="ann") == LEADS + 3
+        assert admin_bulk.assign(engine, "carl", from_user="ann") == LEADS + 3
         for device in (ann, maria, carl):
             device.sync()
 
@@ -108,7 +108,7 @@ def test_assign_from_a_rep_writes_in_a_few_statements_per_chunk_of_leads_not_sev
             statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", count)
-        assert admin.assign(engine, "bob", from_user="ann") == LEADS + 3
+        assert admin_bulk.assign(engine, "bob", from_user="ann") == LEADS + 3
         event.remove(engine, "before_cursor_execute", count)
         assert len(statements) < LEADS // 2, f"{len(statements)} statements for {LEADS + 3} leads"
         with engine.connect() as conn:
