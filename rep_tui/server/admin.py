@@ -39,8 +39,8 @@ ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="
                   full_name="rep-tui admin", role="admin", team_id=None)
 ROLES = ("rep", "manager", "admin")
 MIN_PASSWORD = 8
-#: Mutations per push: the most a push takes. An import's rows are written in
-#: bulk, so such a batch is still a short transaction that keeps no rep's push waiting long.
+#: Mutations handed to the push path at a time (within the command's one
+#: transaction): the most a device's push holds, so the bulk paths see batches they know.
 BATCH = MAX_BATCH
 #: An upload comes before the attachment row that names it: younger blobs are kept.
 BLOB_GRACE = timedelta(days=1)
