@@ -254,9 +254,11 @@ def _server_db():
 
 
 @contextmanager
-def _progress(label: str):
-    """A progress callback for a long admin write: a bar on a terminal, silence otherwise (scripts, logs)."""
-    if not sys.stdout.isatty():
+def _progress(label: str, *, quiet: bool = False):
+    """A progress callback for a long admin write: a bar on stderr when it is
+    a terminal (stdout stays the command's answer, for a pipe or --json);
+    silence otherwise (scripts, logs) or when `quiet`."""
+    if quiet or not sys.stderr.isatty():
         yield None
         return
     bar = None
@@ -264,7 +266,7 @@ def _progress(label: str):
     def advance(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label=label).__enter__()
+            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
         bar.update(done - bar.pos)
 
     try:
@@ -617,15 +619,22 @@ def admin_import() -> None:
 @click.option("--rep", help="Username who gets the leads (a rep column, where filled, wins).")
 @click.option("--skip-bad", is_flag=True, help="Write the good lines even when some are bad.")
 @click.option("--skip-duplicates", is_flag=True, help="Leave out leads sharing a phone or email with an earlier one.")
-def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (and no progress bar).")
+def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: bool, as_json: bool) -> None:
     """Import leads from a CSV file with a header row (first_name, last_name,
     address, city, state, zip, home_phone, cell_phone, work_phone, email,
-    source, ..., rep, notes). Every line is checked first; by default nothing
-    is written if any line is bad. Exits 1 when lines were bad."""
-    with _server_db() as (server_admin, engine), _progress("Writing leads") as progress:
-        report = server_admin.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
-                                           skip_duplicates=skip_duplicates, progress=progress)
-    _say(report.text())
+    source, ..., rep, notes). Every line is checked; by default nothing is
+    written if any line is bad. A progress bar shows on a terminal (stderr).
+    Exits 1 when lines were bad."""
+    with _server_db() as (_admin, engine), _progress("Importing leads", quiet=as_json) as progress:
+        from rep_tui.server import admin_bulk
+
+        report = admin_bulk.import_leads(engine, csv_file, rep=rep, skip_bad=skip_bad,
+                                         skip_duplicates=skip_duplicates, progress=progress)
+    if as_json:
+        click.echo(json_text(report.as_json()))
+    else:
+        _say(report.text())
     if report.bad_lines:
         sys.exit(1)
 
@@ -637,8 +646,10 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
 def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
     """Give leads to another rep, with their open appointments: they leave
     the old rep's devices and arrive on the new rep's on the next sync."""
-    with _server_db() as (server_admin, engine), _progress("Moving leads") as progress:
-        moved = server_admin.assign(engine, to_user, pid=pid, from_user=from_user, progress=progress)
+    with _server_db() as (_admin, engine), _progress("Moving leads") as progress:
+        from rep_tui.server import admin_bulk
+
+        moved = admin_bulk.assign(engine, to_user, pid=pid, from_user=from_user, progress=progress)
     click.echo(f"{moved} lead(s) assigned to {to_user}.")
 
 

@@ -604,7 +604,7 @@ class Soak:
         """The admin gives one of Ann's or Bob's leads to the other (`rep-tui admin assign`)."""
         from sqlalchemy import select
 
-        from rep_tui.server import admin
+        from rep_tui.server import admin, admin_bulk
         from rep_tui.store.models import Lead
 
         ann, bob = self.users["ann"], self.users["bob"]
@@ -614,7 +614,7 @@ class Soak:
         if leads:
             pid, rep = plan.choice(leads)
             try:
-                admin.assign(self.engine, "bob" if rep == ann else "ann", pid=pid)
+                admin_bulk.assign(self.engine, "bob" if rep == ann else "ann", pid=pid)
             except admin.AdminError:
                 pass  # a device deleted it meanwhile
 

@@ -163,6 +163,48 @@ def test_the_real_command_on_postgresql(pg_cluster, tmp_path):  # noqa: F811
     assert twice.stdout.splitlines()[0] == "line 2: may be a duplicate of PID 100001 Jane Doe (phone) — skipped"
 
 
+def test_an_import_shows_a_progress_bar_on_a_terminals_stderr_and_none_with_json(db_url, tmp_path):
+    """The real entry point with stderr on a pseudo-terminal and stdout a pipe,
+    as when an admin runs `rep-tui admin import leads big.csv > report.txt`."""
+    import pty
+
+    assert admin(db_url, "users", "add", "ann", "--password-stdin", input="long-enough\n").exit_code == 0
+    leads = tmp_path / "leads.csv"
+    leads.write_text("first_name,last_name,cell_phone\n"
+                     + "".join(f"F{i},Bar,(312) 240-{i:04d}\n" for i in range(1200)))
+
+    def on_a_terminal(*args: str) -> tuple[subprocess.CompletedProcess, str]:
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run([sys.executable, "-m", "rep_tui", "admin", "--db", db_url, "import", "leads",
+                                   str(leads), "--rep", "ann", *args], stdout=subprocess.PIPE, stderr=follower,
+                                  env={**os.environ, "REP_TUI_HOME": str(tmp_path / "home")}, text=True, timeout=300)
+        finally:
+            os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(leader)
+        return done, shown.decode()
+
+    done, terminal = on_a_terminal()
+    assert done.returncode == 0, terminal
+    assert "Importing leads" in terminal and "100%" in terminal
+    assert done.stdout.startswith("1200 lead(s) written") and "Importing" not in done.stdout
+    leads.write_text(leads.read_text().replace("(312) 240-", "(312) 250-"))
+    done, terminal = on_a_terminal("--json")
+    assert done.returncode == 0, terminal
+    assert terminal == ""
+    report = json.loads(done.stdout)
+    assert (report["lines"], report["written"], report["bad_lines"], len(report["pids"])) == (1200, 1200, 0, 1200)
+
+
 # --- signing out ---------------------------------------------------------------------
 
 

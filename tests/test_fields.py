@@ -15,7 +15,7 @@ from rep_tui.domain.fields import specs, used
 from rep_tui.domain.forms import check_customer_edit
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.validation import Invalid
-from rep_tui.server import admin
+from rep_tui.server import admin_bulk
 from rep_tui.store import search, selfgen
 from rep_tui.store.models import SYNCED_TABLES, Lead
 from rep_tui.widgets import lead_header
@@ -24,8 +24,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rep_tui"
 
 
 def test_import_columns_search_keys_and_self_gen_fields_are_the_specs_uses():
-    assert admin.LEAD_COLUMNS == tuple(used("leads", "imported"))
-    assert "customer_status" in admin.LEAD_COLUMNS
+    assert admin_bulk.LEAD_COLUMNS == tuple(used("leads", "imported"))
+    assert "customer_status" in admin_bulk.LEAD_COLUMNS
     assert set(search._INDEXED) == set(used("leads", "searched"))
     assert {spec.searched for table in ("leads", "jobs") for spec in used(table, "searched").values()} \
         <= set(search.COLUMNS)

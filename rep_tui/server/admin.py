@@ -1,6 +1,6 @@
-"""Running a company from the server's box: users, teams, CSV imports of
-leads, reassigning leads, reps' monthly targets, and clearing bookkeeping
-nobody needs any more.
+"""Running a company from the server's box: users, teams, reps' monthly
+targets, and clearing bookkeeping nobody needs any more (importing and
+reassigning leads: `admin_bulk`).
 
 Works on the server database directly (no HTTP, no Textual). Every row
 change goes through the server's own push path as a one-shot admin device,
@@ -10,40 +10,36 @@ device sees the change on its next sync."""
 
 from __future__ import annotations
 
-import csv
 import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select
 
 from rep_tui.blobs import BlobStore, is_name
 from rep_tui.clock import utcnow
-from rep_tui.domain.custom_fields import Definition
-from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.permissions import DEFAULT_GROUPS, Permission, default_grant
-from rep_tui.domain.rules import check_text, check_username
+from rep_tui.domain.rules import check_username
 from rep_tui.domain.validation import Invalid
 from rep_tui.server import auth
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import make_engine, migrate
-from rep_tui.server.models import ClientSequence, LoginFailure, PushRejection, Token
+from rep_tui.server.models import LoginFailure, Token
 from rep_tui.store.models import (
-    Appointment, Attachment, CustomField, Job, Lead, Office, ResultCode, Target, Team, User, UserGroup,
+    Appointment, Attachment, Job, Office, ResultCode, Target, Team, User, UserGroup,
 )
-from rep_tui.store.selfgen import FORM_FIELDS, SelfGenForm, problems
 from rep_tui.store.serialize import to_json
-from rep_tui.sync.protocol import MAX_BATCH, Mutation, PushRequest
+from rep_tui.sync.protocol import MAX_BATCH, Mutation
 
 #: Who admin changes are recorded as in the change history (not a user row).
 ADMIN = Principal(id=uuid.uuid5(uuid.NAMESPACE_URL, "rep-tui:admin"), username="rep-tui-admin",
                   full_name="rep-tui admin", role="admin", team_id=None)
 ROLES = ("rep", "manager", "admin")
-#: Mutations per push: the most a push takes. An import's rows are written in
-#: bulk, so such a batch is still a short transaction that keeps no rep's push waiting long.
+#: Mutations handed to the push path at a time (within the command's one
+#: transaction): the most a device's push holds, so the bulk paths see batches they know.
 BATCH = MAX_BATCH
 #: An upload comes before the attachment row that names it: younger blobs are kept.
 BLOB_GRACE = timedelta(days=1)
@@ -86,32 +82,40 @@ class Change:
 Progress = Callable[[int, int], None]
 
 
+def _mutations(changes: list[Change], first_seq: int) -> list[Mutation]:
+    return [Mutation(seq=first_seq + i, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
+                     fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
+            for i, c in enumerate(changes)]
+
+
+def _write(state: Any, changes: list[Change], progress: Progress | None = None) -> None:
+    """Push `changes` into the office's open transaction (`push.office_transaction`),
+    BATCH at a time; AdminError (which rolls it all back) names those the server refused."""
+    from rep_tui.server.push import apply_batch
+
+    for start in range(0, len(changes), BATCH):
+        batch = changes[start:start + BATCH]
+        refused = [f"{batch[r.seq - 1].label or batch[r.seq - 1].table}: {r.reason}"
+                   for r in apply_batch(state, _mutations(batch, 1)) if r.status == "rejected"]
+        if refused:
+            raise AdminError(f"The server refused {len(refused)} change(s); nothing written:\n  "
+                             + "\n  ".join(refused))
+        if progress:
+            progress(start + len(batch), len(changes))
+
+
 def _apply(engine: Engine, changes: list[Change], progress: Progress | None = None, *,
            actor: Principal = ADMIN) -> None:
-    """Push `changes` as a one-shot admin device (of `actor`, an admin), in
-    batches; raises AdminError naming the changes the server refused."""
-    from rep_tui.server.push import push
+    """Write `changes` through the push path as the office (or `actor`, an
+    admin), all in one transaction (in bulk where the push path can): all of
+    them, or none and AdminError naming those the server refused."""
+    from rep_tui.server import push
 
-    client_id = f"admin-{uuid.uuid4().hex}"
-    try:
-        for start in range(0, len(changes), BATCH):
-            batch = changes[start:start + BATCH]
-            response = push(engine, actor, PushRequest(client_id=client_id, acked_seq=start, mutations=[
-                Mutation(seq=start + i + 1, table=c.table, row_id=c.row_id, op=c.op,  # type: ignore[arg-type]
-                         fields={k: [to_json(base), to_json(new)] for k, (base, new) in c.fields.items()})
-                for i, c in enumerate(batch)]))
-            refused = [f"{batch[r.seq - start - 1].label or batch[r.seq - start - 1].table}: {r.reason}"
-                       for r in response.results if r.status == "rejected"]
-            if refused:
-                written, unsent = start + len(batch) - len(refused), len(changes) - start - len(batch)
-                raise AdminError(f"The server refused {len(refused)} change(s); {written} written, {unsent} not "
-                                 "sent:\n  " + "\n  ".join(refused))
-            if progress:
-                progress(start + len(batch), len(changes))
-    finally:
-        with engine.begin() as conn:  # a one-shot device never re-sends: its sequence and refusals are not needed
-            for table in (ClientSequence, PushRejection):
-                conn.execute(delete(table).where(table.user_id == actor.id, table.client_id == client_id))
+    def attempt() -> None:
+        with push.office_transaction(engine, actor, f"admin-{uuid.uuid4().hex}") as state:
+            _write(state, changes, progress)
+
+    push.retried(attempt)
 
 
 def _insert(table: str, values: dict[str, Any], label: str = "") -> Change:
@@ -378,286 +382,6 @@ def set_user_group(engine: Engine, username: str, group: str | None) -> None:
     if user.group_id != group_id:
         _apply(engine, [Change("users", user.id, "update", {"group_id": (user.group_id, group_id)},
                                f"user {username}")])
-
-
-# --- importing leads ------------------------------------------------------------------
-
-
-#: The CSV columns an import understands (a header row names them, in any order): the lead's columns whose specs say so.
-LEAD_COLUMNS = tuple(used("leads", "imported"))
-EXTRA_COLUMNS = ("rep", "notes")
-
-
-@dataclass
-class ImportReport:
-    lines: int = 0
-    bad_lines: int = 0
-    written: int = 0
-    problems: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    skipped_duplicates: int = 0
-    pids: list[int] = field(default_factory=list)
-    held_back: bool = False  # bad lines, and not told to skip them: nothing written
-
-    def text(self) -> str:
-        out = [*self.problems, *self.duplicates]
-        if self.held_back:
-            out.append(f"Nothing written: {self.bad_lines} bad line(s) of {self.lines}. Fix them, or use "
-                       f"--skip-bad to write the {self.lines - self.bad_lines} good one(s).")
-            return "\n".join(out)
-        span = f" (PIDs {self.pids[0]}–{self.pids[-1]})" if self.pids else ""
-        skipped = f", {self.skipped_duplicates} skipped" if self.skipped_duplicates else ""
-        out.append(f"{self.written} lead(s) written{span} of {self.lines} line(s); {self.bad_lines} bad line(s) "
-                   f"left out; {len(self.duplicates)} possible duplicate(s){skipped}.")
-        return "\n".join(out)
-
-
-def _clean(name: str) -> str:
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _custom_columns(conn: Connection) -> dict[str, Definition]:
-    """The office's active custom fields by the CSV column that may name them:
-    their label or their key (a lead column of the same name wins)."""
-    rows = conn.execute(select(CustomField.__table__).where(CustomField.deleted.is_(False),
-                                                            CustomField.active.is_(True))).mappings()
-    found: dict[str, Definition] = {}
-    for definition in map(Definition.of, rows):
-        for name in (_clean(definition.label), definition.key):
-            if name not in LEAD_COLUMNS + EXTRA_COLUMNS:
-                found.setdefault(name, definition)
-    return found
-
-
-def _header(names: list[str], custom: dict[str, Definition]) -> list[str]:
-    cleaned = [_clean(n) for n in names]
-    unknown = [raw for raw, name in zip(names, cleaned) if name not in LEAD_COLUMNS + EXTRA_COLUMNS
-               and name not in custom]
-    if unknown:
-        fields = f"; and the custom fields {', '.join(sorted(custom))}" if custom else ""
-        raise AdminError(f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; a lead import knows "
-                         f"{', '.join(LEAD_COLUMNS + EXTRA_COLUMNS)}{fields}.")
-    fields = [custom[n].key if n in custom else n for n in cleaned]  # a custom field's label and key are one field
-    twice = sorted({raw for raw, name in zip(names, fields) if fields.count(name) > 1})
-    if twice:
-        raise AdminError(f"line 1: column(s) given twice: {', '.join(twice)}.")
-    return cleaned
-
-
-class _LineChecker:
-    """Turns one CSV line into a lead's column values with the app's own
-    checks (those of a self-gen lead), and says what is wrong, by column."""
-
-    def __init__(self, conn: Connection, custom: dict[str, Definition]) -> None:
-        self._conn = conn
-        self._reps: dict[str, uuid.UUID | str] = {}
-        #: The file's custom field columns, by column.
-        self._custom = custom
-
-    def rep(self, username: str) -> uuid.UUID:
-        """The id of an active user, or Invalid saying why not."""
-        if not username:
-            raise Invalid("no rep: fill the rep column, or give --rep USERNAME")
-        if username not in self._reps:
-            row = self._conn.execute(select(User.id, User.active).where(
-                User.username == username, User.deleted.is_(False))).first()
-            if row is None:
-                self._reps[username] = f"no user named {username!r}"
-            else:
-                self._reps[username] = row.id if row.active else f"{username} is disabled"
-        found = self._reps[username]
-        if isinstance(found, str):
-            raise Invalid(found)
-        return found
-
-    def _value(self, name: str, value: str) -> dict[str, Any]:
-        limit = getattr(Lead.__table__.c[name].type, "length", None)
-        if limit and len(value) > limit:
-            raise Invalid(f"at most {limit} characters")
-        return with_derived("leads", {name: specs("leads")[name].check(value)})
-
-    def check(self, cells: dict[str, str], rep: str) -> tuple[dict[str, Any], dict[str, str]]:
-        """(lead column values, {column: problem})."""
-        found = problems(SelfGenForm(**{k: v for k, v in cells.items() if k in FORM_FIELDS and k != "notes"}))
-        found.update(_control_characters(cells))
-        values: dict[str, Any] = {}
-        for name in LEAD_COLUMNS:
-            value = cells.get(name, "").strip()
-            if value and name not in found:
-                try:
-                    values.update(self._value(name, value))
-                except Invalid as exc:
-                    found[name] = str(exc)
-        try:
-            values["rep_id"] = self.rep(cells.get("rep", "").strip() or rep)
-        except Invalid as exc:
-            found["rep"] = str(exc)
-        values["custom"] = {}
-        for column, definition in self._custom.items():
-            try:
-                value = definition.spec.check(cells.get(column, ""))
-            except Invalid as exc:
-                found.setdefault(column, str(exc))
-                continue
-            if value is not None:
-                values["custom"][definition.key] = value
-        return values, found
-
-
-def _control_characters(cells: dict[str, str]) -> dict[str, str]:
-    """{column: problem} for the cells holding a control character (ESC, NUL,
-    …), which the server refuses too; notes may hold newlines and tabs."""
-    found = {}
-    for column, value in cells.items():
-        try:
-            check_text(value.strip(), max_length=None, long=column == "notes")
-        except Invalid as exc:
-            found[column] = str(exc)
-    return found
-
-
-def _read_lines(source: TextIO, custom: dict[str, Definition]) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header's column names and (line number, cells) per non-empty line."""
-    reader = csv.reader(source)
-    try:
-        header = _header(next(reader), custom)
-        return header, [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
-    except StopIteration:
-        raise AdminError("The file is empty: its first line names the columns.") from None
-    except UnicodeDecodeError as exc:
-        raise AdminError(f"The file is not UTF-8 text (byte {exc.start + 1}): save it as \"CSV UTF-8\".") from None
-    except csv.Error as exc:
-        raise AdminError(f"Not a readable CSV file: {exc}") from None
-
-
-def _problem(line: int, cells: dict[str, str], column: str, message: str) -> str:
-    value = cells.get(column, "").strip()
-    return f"line {line}, {column}: " + (f"{value!r}: " if value else "") + message
-
-
-PHONE_COLUMNS = (Lead.home_phone_e164, Lead.cell_phone_e164, Lead.work_phone_e164)
-EMAIL_COLUMNS = (Lead.email, Lead.alt_email)
-CHUNK = 500
-
-
-def _keys(values: dict[str, Any]) -> list[str]:
-    """What makes two leads the same person (as the app's duplicate check
-    says): a phone, or the email."""
-    phones = [f"phone {values[c.key]}" for c in PHONE_COLUMNS if values.get(c.key)]
-    return phones + ([f"email {values['email'].lower()}"] if values.get("email") else [])
-
-
-def _existing(conn: Connection, keys: set[str]) -> dict[str, str]:
-    """Which of these phone/email keys live leads already have, each with the
-    first such lead (in a few queries for a whole file, not one per line)."""
-    found: dict[str, str] = {}
-    for kind, columns, fold in (("phone", PHONE_COLUMNS, lambda c: c), ("email", EMAIL_COLUMNS, func.lower)):
-        wanted = sorted(k.split(" ", 1)[1] for k in keys if k.startswith(kind + " "))
-        for start in range(0, len(wanted), CHUNK):
-            for column in columns:
-                rows = conn.execute(select(fold(column), Lead.pid, Lead.first_name, Lead.last_name).where(
-                    fold(column).in_(wanted[start:start + CHUNK]), Lead.deleted.is_(False)).order_by(Lead.pid))
-                for value, pid, first, last in rows:
-                    found.setdefault(f"{kind} {value}", f"PID {pid} {f'{first} {last}'.strip()} ({kind})")
-    return found
-
-
-def import_leads(engine: Engine, source: TextIO, *, rep: str | None = None, skip_bad: bool = False,
-                 skip_duplicates: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Check every line of a CSV of leads, then write them all (or, with
-    `skip_bad`, the good ones) owned by `rep` or the line's rep column. Each
-    problem names its line and column; leads sharing a phone or email with
-    an earlier one (in the database or the file) are reported, and with
-    `skip_duplicates` left out. A column may name a custom field (by its label
-    or key): its cells are checked with the field's rule, as Edit Customer checks them."""
-    with engine.connect() as conn:
-        custom = _custom_columns(conn)
-    header, lines = _read_lines(source, custom)
-    report, good = ImportReport(lines=len(lines)), []
-    with engine.connect() as conn:
-        checker = _LineChecker(conn, {name: custom[name] for name in header if name in custom})
-        if "rep" not in header:
-            if not rep:
-                raise AdminError("Whose leads are these? Give --rep USERNAME, or a rep column.")
-            try:
-                checker.rep(rep)
-            except Invalid as exc:
-                raise AdminError(f"--rep: {exc}.") from None
-        for number, row in lines:
-            if len(row) > len(header):
-                report.problems.append(f"line {number}: {len(row)} cells, but the header names {len(header)}")
-                report.bad_lines += 1
-                continue
-            cells = dict(zip(header, row))
-            values, found = checker.check(cells, rep or "")
-            if found:
-                report.problems += [_problem(number, cells, column, message) for column, message in found.items()]
-                report.bad_lines += 1
-            else:
-                good.append((number, cells, values))
-        existing = _existing(conn, {key for _n, _c, values in good for key in _keys(values)})
-    changes, seen = [], {}
-    for number, cells, values in good:
-        keys = _keys(values)
-        earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None) \
-            or next((existing[k] for k in keys if k in existing), None)
-        for key in keys:
-            seen.setdefault(key, number)
-        if earlier:
-            report.duplicates.append(f"line {number}: may be a duplicate of {earlier}"
-                                     + (" — skipped" if skip_duplicates else ""))
-            if skip_duplicates:
-                report.skipped_duplicates += 1
-                continue
-        lead = _insert("leads", values, label=f"line {number}")
-        changes.append(lead)
-        if cells.get("notes", "").strip():
-            changes.append(_insert("notes", {"lead_id": lead.row_id, "author_name": "Import",
-                                             "body": cells["notes"].strip()}, label=f"line {number}, notes"))
-    if report.bad_lines and not skip_bad:
-        report.held_back = True
-        return report
-    _apply(engine, changes, progress)
-    lead_ids = [c.row_id for c in changes if c.table == "leads"]
-    report.written = len(lead_ids)
-    with engine.connect() as conn:
-        for start in range(0, len(lead_ids), CHUNK):
-            report.pids += conn.execute(select(Lead.pid).where(Lead.id.in_(lead_ids[start:start + CHUNK]))).scalars()
-    report.pids.sort()
-    return report
-
-
-# --- reassigning leads --------------------------------------------------------------------
-
-
-def assign(engine: Engine, to: str, *, pid: int | None = None, from_user: str | None = None,
-           progress: Progress | None = None) -> int:
-    """Give one lead (by PID) or all of a rep's leads to another rep; their
-    open appointments go along. Returns the number of leads moved."""
-    if (pid is None) == (from_user is None):
-        raise AdminError("Say which leads: --lead PID, or --from USERNAME for all of a rep's leads.")
-    with engine.connect() as conn:
-        target = _user(conn, to)
-        if not target.active:
-            raise AdminError(f"{to} is disabled: leads can only go to an active user.")
-        live = Lead.deleted.is_(False)
-        if pid is not None:
-            leads = conn.execute(select(Lead.id, Lead.rep_id).where(Lead.pid == pid, live)).all()
-            if not leads:
-                raise AdminError(f"No lead with PID {pid}.")
-        else:
-            leads = conn.execute(select(Lead.id, Lead.rep_id).where(Lead.rep_id == _user(conn, from_user).id, live)
-                                 .order_by(Lead.pid)).all()
-        moving = [(lead_id, rep_id) for lead_id, rep_id in leads if rep_id != target.id]
-        appointments = conn.execute(select(Appointment.id, Appointment.rep_id).where(
-            Appointment.lead_id.in_([lead_id for lead_id, _ in moving]), Appointment.result_code.is_(None),
-            Appointment.deleted.is_(False), Appointment.rep_id.is_not(None),
-            Appointment.rep_id != target.id)).all() if moving else []
-    changes = [Change("leads", lead_id, "update", {"rep_id": (rep_id, target.id)}) for lead_id, rep_id in moving]
-    changes += [Change("appointments", a_id, "update", {"rep_id": (rep_id, target.id)})
-                for a_id, rep_id in appointments]
-    _apply(engine, changes, progress)
-    return len(moving)
 
 
 # --- targets ----------------------------------------------------------------------------

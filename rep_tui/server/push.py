@@ -24,13 +24,14 @@ import itertools
 import json
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import JSON, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
+from sqlalchemy import ARRAY, JSON, BigInteger, Boolean, Connection, Engine, Integer, Numeric, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from rep_tui.clock import utcnow
@@ -51,6 +52,7 @@ from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
 from rep_tui.sync.tables import FIXED_COLUMNS, JOB_CHILDREN, LEAD_CHILDREN, SERVER_DERIVED, SERVER_NUMBERS
 
+T = TypeVar("T")
 NUMBER_START = {"pid": 100000, "job_number": 200000}
 #: Columns that decide who may see a row: changing one needs a new scope check.
 SCOPE_COLUMNS = frozenset({"rep_id", "lead_id", "job_id", "team_id", "manager_id"})
@@ -263,10 +265,10 @@ def _check_reference(push: Push, column: Any, row_id: Any) -> None:
     would say it in its own words; a row out of sight gets the same answer
     as one that does not exist, so ids cannot be probed)."""
     target = next(iter(column.foreign_keys)).column
-    stmt = select(target).where(target == row_id)
     clause = scoping.row_filter(target.table.name, push.user)
     if clause is None and (target.table.name, row_id) in push.present:
         return
+    stmt = select(target).where(target == row_id)
     if push.conn.execute(stmt if clause is None else stmt.where(clause)).first() is None:
         raise Rejected(f"{column.key}: no such {target.table.name} row")
     if clause is None:
@@ -299,8 +301,8 @@ def touch(push: Push, table: str, row_ids: list[uuid.UUID]) -> None:
     if not row_ids:
         return
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    push.conn.execute(update(t).where(t.c.id == bindparam("_id")).values(version=PENDING),
-                      [{"_id": rid} for rid in row_ids])
+    for start in range(0, len(row_ids), CHUNK):
+        push.conn.execute(update(t).where(t.c.id.in_(row_ids[start:start + CHUNK])).values(version=PENDING))
     push.stamped.extend((table, rid) for rid in row_ids)
 
 
@@ -315,7 +317,8 @@ def _touch_moved_trees(push: Push) -> None:
         for table in sorted(LEAD_CHILDREN | JOB_CHILDREN):
             t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
             where = t.c.lead_id.in_(leads) if table in LEAD_CHILDREN else t.c.job_id.in_(jobs)
-            touch(push, table, list(push.conn.execute(select(t.c.id).where(where)).scalars()))
+            touched = push.conn.execute(update(t).where(where).values(version=PENDING).returning(t.c.id)).scalars()
+            push.stamped.extend((table, row_id) for row_id in touched)
     push.moved.clear()
 
 
@@ -400,9 +403,12 @@ def _insert(push: Push, m: Mutation, values: dict[str, Any]) -> None:
         blobs.record_upload(conn, push.user.id, values["sha256"])  # they could read it already: no need to re-send
 
 
-def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
-    conn, table = push.conn, m.table
-    lead_id = scoping.lead_of(conn, table, current)
+def _diff(push: Push, m: Mutation, current: dict[str, Any],
+          fields: dict[str, tuple[Any, Any]]) -> tuple[dict[str, Any], list[Conflict]]:
+    """The columns to change, and the fields whose new value lost to another
+    device's (the server's stays); each recorded in the change history."""
+    table = m.table
+    lead_id = scoping.lead_of(push.conn, table, current)
     changes, conflicts = {}, []
     for name, (base, new) in fields.items():
         now = current[name]
@@ -419,6 +425,12 @@ def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, 
             conflicts.append(Conflict(table=table, row_id=m.row_id, lead_id=lead_id, field=name,
                                       lost=to_json(new), kept=to_json(now)))
             _record(push, table, m.row_id, lead_id, name, now, new, "conflict")
+    return changes, conflicts
+
+
+def _update(push: Push, m: Mutation, current: dict[str, Any], fields: dict[str, tuple[Any, Any]]) -> list[Conflict]:
+    conn, table = push.conn, m.table
+    changes, conflicts = _diff(push, m, current, fields)
     if not (changes or conflicts):
         return []
     if table == "leads" and "rep_id" in changes:
@@ -691,6 +703,89 @@ def _insert_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
     return [MutationResult(seq=m.seq, status="applied", conflicts=[]) for m in ms]
 
 
+#: Tables whose changes do more than set columns (who sees whose leads, the
+#: reminders' own rules, the custom fields' definitions): never updated in bulk.
+ONE_BY_ONE_UPDATES = ONE_BY_ONE | {"users", "teams", "reminders", "custom_fields"}
+
+
+def _update_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
+    """An admin's push of changes to live rows (a reassignment of thousands
+    of leads): each checked as `apply` checks it, the rows read CHUNK at a
+    time and written with one UPDATE per table, new values and CHUNK rows,
+    instead of a savepoint and a few statements each. None when any of them
+    needs the one-by-one path (a conflict, a row gone or deleted, a refusal,
+    a statement failing): the caller then applies them one by one, so each
+    gets its own answer."""
+    if push.user.role != "admin" or len({(m.table, m.row_id) for m in ms}) != len(ms) or any(
+            m.op != "update" or _op(m) != "update" or m.table not in SYNCED_TABLES or m.table in ONE_BY_ONE_UPDATES
+            for m in ms):
+        return None
+    conn = push.conn
+    savepoint, mark = conn.begin_nested(), push.mark()
+    try:
+        current: dict[tuple[str, Any], dict[str, Any]] = {}
+        for table in dict.fromkeys(m.table for m in ms):
+            refusal = scoping.write_refusal(table, "update", push.user)
+            if refusal:
+                raise Rejected(refusal)
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            row_ids = [m.row_id for m in ms if m.table == table]
+            for start in range(0, len(row_ids), CHUNK):
+                rows = conn.execute(select(t).where(t.c.id.in_(row_ids[start:start + CHUNK])).with_for_update())
+                current.update(((table, row["id"]), dict(row)) for row in rows.mappings())
+        reassigned_to: set[Any] = set()
+        written, statements = [], defaultdict(list)
+        for m in ms:
+            fields = check(push, m, decode(m.table, m.fields))
+            row = current.get((m.table, m.row_id))
+            if row is None or row["deleted"] or scoping.promotion_refusal(m.table, fields, push.user, row):
+                raise Rejected("not a plain change of a live row: apply one by one")
+            changes, conflicts = _diff(push, m, row, fields)
+            if conflicts:
+                raise Rejected("a conflict: apply one by one")
+            if not changes:
+                continue
+            if m.table == "leads" and "rep_id" in changes and changes["rep_id"] not in reassigned_to:
+                _check_reassignment(push, changes["rep_id"])
+                reassigned_to.add(changes["rep_id"])
+            before = {rep: push.viewers(rep) for rep in _reps_behind(conn, m.table, row, changes)}
+            written.append((m, row, fields, changes, before))
+            statements[m.table, repr(sorted(changes.items()))].append((m.row_id, changes))
+        for (table, _key), rows in statements.items():
+            t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
+            for start in range(0, len(rows), CHUNK):
+                chunk = [row_id for row_id, _changes in rows[start:start + CHUNK]]
+                conn.execute(update(t).where(t.c.id.in_(chunk)).values(**rows[0][1], version=PENDING,
+                                                                       updated_at=utcnow()))
+        for m, row, fields, changes, before in written:  # what `_update` and `apply` do after writing, row by row
+            push.wrote(m.table)
+            push.stamped.append((m.table, m.row_id))
+            if SCOPE_COLUMNS & changes.keys() and not scoping.may_write_row(conn, push.user, m.table,
+                                                                             {**row, **changes}):
+                raise Rejected("that change would move the row outside what you may change")
+            if before:
+                _update_scope(push, m.table, m.row_id, before)
+            if m.table == "leads":
+                reminders.lead_changed(push, m.row_id, {**row, **changes}, changes)
+            job_id = _job_money_changed(m, row, fields)
+            if job_id is not None:
+                rebalance(push, job_id)
+    except (Rejected, DBAPIError, StatementError, ValueError) as exc:
+        if transient(exc):
+            raise
+        savepoint.rollback()
+        push.undo(mark)
+        return None
+    savepoint.commit()
+    return [MutationResult(seq=m.seq, status="applied", conflicts=[]) for m in ms]
+
+
+def apply_batch(push: Push, ms: list[Mutation]) -> list[MutationResult]:
+    """Mutations in order: in bulk where they allow it (an admin's new rows,
+    an admin's changes to live rows), else each in its own savepoint."""
+    return _insert_all(push, ms) or _update_all(push, ms) or [_apply_one(push, m) for m in ms]
+
+
 def _restore_device_copy(push: Push, m: Mutation) -> None:
     """After a rejection, re-send the server's row so the device drops its change."""
     if m.table not in SYNCED_TABLES:
@@ -750,9 +845,7 @@ def _finish(push: Push) -> None:
         version_of[table, row_id] = next(versions)
         by_table[table].append({"_id": row_id, "_v": version_of[table, row_id]})
     for table, params in by_table.items():
-        t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-        stamped = conn.execute(update(t).where(t.c.id == bindparam("_id"), t.c.version == PENDING)
-                               .values(version=bindparam("_v")), params).rowcount
+        stamped = _stamp(conn, SYNCED_TABLES[table].__table__, params)  # type: ignore[attr-defined]
         if stamped != len(params):
             raise RuntimeError(f"{len(params) - stamped} {table} rows would keep the placeholder version")
     if push.history:  # each record carries its row change's version, so pull ships it with that change
@@ -764,6 +857,20 @@ def _finish(push: Push) -> None:
         conn.execute(insert(RowBirth), [{**row, "version": version_of[row["table_name"], row["row_id"]]}
                                         for row in push.births])
         _number(push)
+
+
+def _stamp(conn: Connection, t: Any, params: list[dict[str, Any]]) -> int:
+    """Give PENDING rows their versions ({"_id", "_v"} each); returns how many
+    were stamped. PostgreSQL takes them all in one UPDATE joined to the
+    unnested lists (one statement per row costs it a round trip each)."""
+    if conn.dialect.name != "postgresql":
+        return conn.execute(update(t).where(t.c.id == bindparam("_id"), t.c.version == PENDING)
+                            .values(version=bindparam("_v")), params).rowcount
+    given = func.unnest(bindparam("ids", [p["_id"] for p in params], type_=ARRAY(t.c.id.type)),
+                        bindparam("vs", [p["_v"] for p in params], type_=ARRAY(BigInteger))) \
+        .table_valued("id", "v").render_derived(with_types=False)
+    return conn.execute(update(t).where(t.c.id == given.c.id, t.c.version == PENDING)
+                        .values(version=given.c.v)).rowcount
 
 
 def _number(push: Push) -> None:
@@ -804,7 +911,7 @@ def _push_once(engine: Engine, user: Principal, request: PushRequest) -> PushRes
                                else MutationResult(seq=m.seq, status="duplicate"))
         fresh = [m for m in ordered if m.seq > last]
         if fresh:
-            results += _insert_all(state, fresh) or [_apply_one(state, m) for m in fresh]
+            results += apply_batch(state, fresh)
             last = fresh[-1].seq
         _save_last_seq(conn, user, request.client_id, last, batch)
         _remember_refusals(conn, user, request.client_id, [r for r in results if r.status == "rejected"
@@ -833,11 +940,30 @@ def _remember_refusals(conn: Connection, user: Principal, client_id: str, refuse
                                               "reason": r.reason or ""} for r in refused])
 
 
-def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+def retried(attempt: Callable[[], T]) -> T:
+    """`attempt()`, run again (up to ATTEMPTS times) when it lost a deadlock to another writer."""
     for _retry in range(ATTEMPTS - 1):
         try:
-            return _push_once(engine, user, request)
+            return attempt()
         except DBAPIError as exc:
             if not transient(exc):
                 raise
-    return _push_once(engine, user, request)
+    return attempt()
+
+
+def push(engine: Engine, user: Principal, request: PushRequest) -> PushResponse:
+    return retried(lambda: _push_once(engine, user, request))
+
+
+@contextmanager
+def office_transaction(engine: Engine, user: Principal, client_id: str) -> Iterator[Push]:
+    """A writer that never re-sends (the office on the server's box: an
+    import, a reassignment) writes any number of batches (`apply_batch`) in
+    one transaction, with no device sequence to keep: all of it is
+    committed, versioned and numbered at the end, or nothing when the block
+    raises. The version lock is taken only then, as for a push."""
+    with write_transaction(engine) as conn:
+        state = Push(conn, user, client_id)
+        yield state
+        _touch_moved_trees(state)
+        _finish(state)

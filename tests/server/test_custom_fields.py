@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from rep_tui.server import admin, custom_fields
+from rep_tui.server import admin, admin_bulk, custom_fields
 from server_fixtures import PASSWORD, server_rows
 
 
@@ -109,14 +109,14 @@ def test_an_import_takes_a_column_per_custom_field_by_label_or_key_and_names_eac
                          "Raj,Patel,2 Main St,Brick,12,#2\n"
                          "Lu,Chen,3 Main St,Cedar,old,\n"
                          "Bo,Park,4 Main St,,,#4\n")
-    report = admin.import_leads(server.engine, source, rep="ann")
+    report = admin_bulk.import_leads(server.engine, source, rep="ann")
     assert report.held_back and report.problems == [
         "line 3, siding_type: 'Brick': Siding Type is one of: Cedar, Vinyl.",
         "line 4, roof_age: 'old': Roof Age is a number, like 12 or 12.5.",
         "line 4, gate_code: Gate Code is required.",
     ]
     source.seek(0)
-    report = admin.import_leads(server.engine, source, rep="ann", skip_bad=True)
+    report = admin_bulk.import_leads(server.engine, source, rep="ann", skip_bad=True)
     assert report.written == 2
     custom = {row["last_name"]: row["custom"] for row in server_rows(server.engine, "leads").values()}
     assert custom["Doe"] == {"siding_type": "Vinyl", "roof_age": 12, "gate_code": "#1"}
@@ -125,9 +125,9 @@ def test_an_import_takes_a_column_per_custom_field_by_label_or_key_and_names_eac
 
 def test_an_import_names_the_custom_fields_it_knows_and_refuses_one_given_twice(server, fields):
     with pytest.raises(admin.AdminError, match="notes; and the custom fields gate_code, roof_age, siding_type[.]"):
-        admin.import_leads(server.engine, io.StringIO("first_name,pool\nJane,yes\n"), rep="ann")
+        admin_bulk.import_leads(server.engine, io.StringIO("first_name,pool\nJane,yes\n"), rep="ann")
     with pytest.raises(admin.AdminError, match="given twice: Siding Type, siding_type"):
-        admin.import_leads(server.engine, io.StringIO("first_name,Siding Type,siding_type\nJane,Cedar,Cedar\n"),
+        admin_bulk.import_leads(server.engine, io.StringIO("first_name,Siding Type,siding_type\nJane,Cedar,Cedar\n"),
                            rep="ann")
 
 
