@@ -527,50 +527,6 @@ UNASSIGNED_DO: dict[str, Callable[[World, str], Any]] = {
     "an unassigned lead arrives": _unassigned_arrives, "push to an unassigned lead": _push_to_unassigned,
     "give an unassigned lead to a rep one sees": _give_unassigned,
 }
-# --- the vendor directory and the installer checklist -----------------------------------
-
-OFFICE_LIST_ACTIONS = ("add a vendor", "add a checklist item", "tick Ann's job's checklist", "tick Carl's job's checklist")
-#: subject: the outcome of each action (a push's status). Role defaults (no groups):
-#: managers and admins edit the vendor directory; only an admin defines the checklist;
-#: whoever sees a job ticks its checklist (signed by themselves).
-OFFICE_LIST_POLICY: dict[str, tuple[Any, ...]] = {
-    "rep": (REJECTED, REJECTED, APPLIED, REJECTED),
-    "manager": (APPLIED, REJECTED, APPLIED, REJECTED),
-    "other team's manager": (APPLIED, REJECTED, REJECTED, APPLIED),
-    "admin": (APPLIED, APPLIED, APPLIED, APPLIED),
-    "no token": (DENIED,) * len(OFFICE_LIST_ACTIONS),
-}
-
-
-def _add_a_vendor(world: World, subject: str) -> Any:
-    return _pushed(world, subject, "vendors", company=f"Glass {uuid.uuid4().hex[:6]}", phone="(312) 555-0142")
-
-
-def _add_a_checklist_item(world: World, subject: str) -> Any:
-    return _pushed(world, subject, "checklist_items", label=f"Step {uuid.uuid4().hex[:6]}", sort_order=10,
-                   active=True)
-
-
-def _tick(rep: str) -> Callable[[World, str], Any]:
-    def tick(world: World, subject: str) -> Any:
-        """A new item (so each cell ticks a row of its own) ticked on the rep's job, signed by the subject."""
-        from rep_tui.store.models import Job, JobCheck
-
-        item = uuid.uuid4()
-        add_rows(world.server.engine, {"checklist_items": [{"id": item, "label": f"Step {item.hex[:6]}"}]})
-        with world.server.engine.connect() as conn:
-            job = conn.execute(select(Job.id).where(Job.lead_id == world.leads[rep])).scalar_one()
-        signer = world.users.get(USERS.get(subject, ("", ""))[0])
-        answer = world.push(subject, _mutation("insert", "job_checklist", JobCheck.id_for(job, item),
-                                               job_id=(None, str(job)), item_id=(None, str(item)), done=(None, True),
-                                               done_by_id=(None, str(signer) if signer else None)))
-        return answer.status_code if answer.status_code != 200 else answer.json()["results"][0]["status"]
-
-    return tick
-
-
-OFFICE_LIST_DO: dict[str, Callable[[World, str], Any]] = dict(zip(OFFICE_LIST_ACTIONS, (
-    _add_a_vendor, _add_a_checklist_item, _tick(ANN), _tick(CARL)), strict=True))
 
 
 @pytest.mark.parametrize(("subject", "action", "expected"), [
@@ -579,6 +535,8 @@ OFFICE_LIST_DO: dict[str, Callable[[World, str], Any]] = dict(zip(OFFICE_LIST_AC
     for action, outcome in zip(UNASSIGNED_ACTIONS, outcomes, strict=True)])
 def test_unassigned_lead_authorization(world: World, subject: str, action: str, expected: Any):
     assert UNASSIGNED_DO[action](world, subject) == expected
+
+
 # --- users on a job and their commission shares ------------------------------------------
 
 JOB_USER_ACTIONS = ("put Bob on Ann's job at 40 %", "shares adding up to 140 %", "Bob's commission at his 40 %",
@@ -663,6 +621,56 @@ def test_a_forged_share_sum_is_refused_in_words_and_leaves_the_shares_as_they_we
 
     on_job = server_rows(world.server.engine, "job_users", JobUser.job_id == job).values()
     assert sorted(float(row["share_pct"]) for row in on_job) == [40, 60]
+
+
+# --- the vendor directory and the installer checklist -----------------------------------
+
+OFFICE_LIST_ACTIONS = ("add a vendor", "add a checklist item", "tick Ann's job's checklist", "tick Carl's job's checklist")
+#: subject: the outcome of each action (a push's status). Role defaults (no groups):
+#: managers and admins edit the vendor directory; only an admin defines the checklist;
+#: whoever sees a job ticks its checklist (signed by themselves).
+OFFICE_LIST_POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": (REJECTED, REJECTED, APPLIED, REJECTED),
+    "manager": (APPLIED, REJECTED, APPLIED, REJECTED),
+    "other team's manager": (APPLIED, REJECTED, REJECTED, APPLIED),
+    "admin": (APPLIED, APPLIED, APPLIED, APPLIED),
+    "no token": (DENIED,) * len(OFFICE_LIST_ACTIONS),
+}
+
+
+def _add_a_vendor(world: World, subject: str) -> Any:
+    return _pushed(world, subject, "vendors", company=f"Glass {uuid.uuid4().hex[:6]}", phone="(312) 555-0142")
+
+
+def _add_a_checklist_item(world: World, subject: str) -> Any:
+    return _pushed(world, subject, "checklist_items", label=f"Step {uuid.uuid4().hex[:6]}", sort_order=10,
+                   active=True)
+
+
+def _tick(rep: str) -> Callable[[World, str], Any]:
+    def tick(world: World, subject: str) -> Any:
+        """A new item (so each cell ticks a row of its own) ticked on the rep's job, signed by the subject."""
+        from rep_tui.store.models import Job, JobCheck
+
+        item = uuid.uuid4()
+        add_rows(world.server.engine, {"checklist_items": [{"id": item, "label": f"Step {item.hex[:6]}"}]})
+        with world.server.engine.connect() as conn:
+            job = conn.execute(select(Job.id).where(Job.lead_id == world.leads[rep])).scalar_one()
+        signer = world.users.get(USERS.get(subject, ("", ""))[0])
+        answer = world.push(subject, _mutation("insert", "job_checklist", JobCheck.id_for(job, item),
+                                               job_id=(None, str(job)), item_id=(None, str(item)), done=(None, True),
+                                               done_by_id=(None, str(signer) if signer else None)))
+        return answer.status_code if answer.status_code != 200 else answer.json()["results"][0]["status"]
+
+    return tick
+
+
+OFFICE_LIST_DO: dict[str, Callable[[World, str], Any]] = dict(zip(OFFICE_LIST_ACTIONS, (
+    _add_a_vendor, _add_a_checklist_item, _tick(ANN), _tick(CARL)), strict=True))
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), [
+    pytest.param(subject, action, outcome, id=f"{subject}-{action}")
     for subject, outcomes in OFFICE_LIST_POLICY.items()
     for action, outcome in zip(OFFICE_LIST_ACTIONS, outcomes, strict=True)])
 def test_office_list_authorization(world: World, subject: str, action: str, expected: Any):
