@@ -45,8 +45,9 @@ def showing(lead_id: uuid.UUID, keys: tuple[str, ...], theme: str | None = None)
         app.open_lead(lead_id)
         await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.press(*keys)
-        await app.workers.wait_for_complete()
+        for key in keys:  # each key once the last one's screen (a dialog's load, its focus) has settled
+            await pilot.press(key)
+            await settle(pilot)
         app.clear_notifications()  # a toast lives 5 s: on a busy machine it may be gone before the picture
         for field in app.screen.query("Input, TextArea"):
             field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
