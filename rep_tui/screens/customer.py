@@ -39,6 +39,7 @@ from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
 from rep_tui.store.reminders import Due
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.screens.job_actions import JobActions
 from rep_tui.screens.lead_actions import LeadActions
 from rep_tui.store_io import in_store
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
@@ -71,7 +72,7 @@ ACTION_TABS = {
     "add": ("job", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",), "add_item": ("job",),
+    "other_job": ("job",), "add_item": ("job",), "new_job": ("job",),
 }
 
 
@@ -124,7 +125,7 @@ def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
                     custom_definitions(session))
 
 
-class CustomerScreen(LeadActions, WaitsForData, Screen):
+class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
     # The keys of the current tab come first so a narrow footer still shows them.
@@ -150,6 +151,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
         Binding("w", "remind", "Remind", tooltip="Add a reminder"),  # at 80 columns: in ?, Ctrl+P and the Job tab
+        # Said on the Job tab (its Job Info title), in ? and Ctrl+P: the footer has no room for it.
+        Binding("J", "new_job", "New job", tooltip="Add another job to this lead"),
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -207,6 +210,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             self.data_shown.set()
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
+        if self.show_job_next is not None:
+            self.job_index = next((i for i, j in enumerate(lead_file.jobs) if j.job.id == self.show_job_next),
+                                  self.job_index)
+            self.show_job_next = None
         self.sub_title = lead_file.lead.name
         self._show_header()
         await self._show_tab(self.active_tab)
@@ -387,6 +394,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
                  if self.lead_file and self.lead_file.jobs else [])
         commands = [
             *payments, *items,
+            ("New job on this lead", self.action_new_job, "J on the Job tab"),
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

@@ -202,6 +202,12 @@ def save_customer_edit(
         add_comment(session, actor, lead_id, clean[COMMENT])
 
 
+def add_job(session: Session, actor: writes.Actor, lead_id: uuid.UUID, clean: dict[str, Any]) -> Job:
+    """A further job on the lead from checked New Job values; its Job ID
+    comes from the server on first sync (no two devices can make the same)."""
+    return writes.insert(session, actor, Job(lead_id=lead_id, **clean))
+
+
 def set_follow_up(session: Session, actor: writes.Actor, lead_id: uuid.UUID, day: date | None) -> Lead:
     """The lead's next follow-up (be-back) date, or none (Be Backs' `f`/`x`, Customer Information's `f`)."""
     lead = session.get(Lead, lead_id)

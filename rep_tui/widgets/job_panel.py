@@ -44,7 +44,7 @@ class JobPanel(VerticalScroll):
         yield Static("", id="job-picker")
         with Horizontal(id="job-columns"):
             with Vertical(classes="job-column"):
-                yield Static("Job Info", classes="section-title")
+                yield Static("Job Info · J adds a job", classes="section-title", id="job-info-title")
                 yield Static("", id="job-info", classes="job-section")
                 yield Static("Account Notes", classes="section-title")
                 yield Static("", id="account-notes", classes="job-section")
@@ -71,7 +71,8 @@ class JobPanel(VerticalScroll):
         self.query_one("#job-items").display = job_file is not None
         if job_file is None:
             picker.display = True
-            picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
+            picker.update("No job for this lead yet: J adds one, or e (Edit Customer) records a result, product "
+                          "and sale.")
             return
         picker.display = count > 1
         picker.update(Content.assemble(
