@@ -1,20 +1,23 @@
 """Several jobs per lead on Customer Information, driven by keys on the demo
 company: a rep adds a second job (typed fast, in a burst), which is shown at
 once with its Job ID pending, and queued for sync; a bad value is refused
-beside its field and nothing is saved."""
+beside its field and nothing is saved. A user allowed to write office notes
+adds one on the current job; a rep reads each note with its job, adds none."""
 
 from __future__ import annotations
 
 import pytest
 from customer_leads import sale_lead
 from rep_pilot import burst, settle, wait_until
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rep_tui.app import RepApp
+from rep_tui.domain.permissions import Permission, granted
 from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.job_dialog import NewJobScreen
+from rep_tui.screens.note_dialog import AddNoteScreen
 from rep_tui.store.client_models import OutboxEntry
-from rep_tui.store.models import Job
+from rep_tui.store.models import Job, Note
 
 pytestmark = pytest.mark.anyio
 
@@ -73,3 +76,39 @@ async def test_a_new_job_without_product_or_with_more_sold_than_quoted_is_refuse
         await settle(pilot)
         assert "cannot be more than total" in str(dialog.query_one("#field-sold_units .field-error").render())
         assert len(jobs_of(store, lead_id)) == count
+
+
+def notes_of(store, lead_id) -> list[Note]:
+    with store.session() as session:
+        notes = list(session.scalars(select(Note).where(Note.lead_id == lead_id)))
+        session.expunge_all()
+        return notes
+
+
+async def test_an_office_user_adds_a_note_on_the_current_job_in_a_burst(store):
+    app = RepApp(store)
+    app.permissions = granted("rep") | {Permission.WRITE_NOTES}
+    async with app.run_test(size=(80, 24)) as pilot:
+        lead_id = await open_sale(pilot, store)
+        job = app.screen.lead_file.jobs[app.screen.job_index].job
+        before = len(notes_of(store, lead_id))
+        burst(pilot, "n", "a", "Permit approved by the city", "ctrl+s")
+        await wait_until(pilot, lambda: len(notes_of(store, lead_id)) == before + 1, "the note to be saved")
+        await settle(pilot)
+        note = max(notes_of(store, lead_id), key=lambda n: n.created_at)
+        assert (note.job_id, note.body) == (job.id, "Permit approved by the city")
+        shown = [str(label.render()) for label in app.screen.query("#notes-list .post-author")]
+        assert f"Job {job.job_number} · {job.product}" in shown[0]
+
+
+async def test_a_rep_reads_notes_with_their_job_but_cannot_add_one(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lead_id = await open_sale(pilot, store)
+        before = len(notes_of(store, lead_id))
+        burst(pilot, "n", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and not isinstance(app.screen, AddNoteScreen)
+        assert len(notes_of(store, lead_id)) == before
+        shown = [str(label.render()) for label in app.screen.query("#notes-list .post-author")]
+        assert shown and all(" · " in author for author in shown)  # each says what it is about

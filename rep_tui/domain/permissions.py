@@ -29,6 +29,7 @@ class Permission(StrEnum):
     EDIT_CATALOGUE = "edit_catalogue"
     SET_TARGETS = "set_targets"
     SEE_COMMISSIONS = "see_commissions"
+    WRITE_NOTES = "write_notes"
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ _LABELS: dict[Permission, str] = {
     Permission.EDIT_CATALOGUE: "Edit the invoice item catalogue",
     Permission.SET_TARGETS: "Set reps' targets",
     Permission.SEE_COMMISSIONS: "See commission reports",
+    Permission.WRITE_NOTES: "Write office notes",
 }
 
 #: What a user in no group may do: the defaults the seeded groups start from.
@@ -58,7 +60,7 @@ ROLE_DEFAULTS: dict[str, frozenset[Permission]] = {
     "rep": frozenset({Permission.SEE_PAYMENTS}),
     "manager": frozenset({
         Permission.SEE_PAYMENTS, Permission.EDIT_OTHERS_CALENDAR, Permission.REASSIGN_LEADS,
-        Permission.SET_TARGETS, Permission.SEE_COMMISSIONS, Permission.EXPORT,
+        Permission.SET_TARGETS, Permission.SEE_COMMISSIONS, Permission.EXPORT, Permission.WRITE_NOTES,
     }),
     "admin": frozenset(Permission),
 }

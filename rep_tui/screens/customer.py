@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from textual import on
@@ -69,7 +70,7 @@ TAB_KEYS = Binding.Group("Tabs", compact=True)
 JOB_KEYS = Binding.Group("Jobs")  # one footer item: "[] Jobs"
 # Actions that only make sense on some tabs.
 ACTION_TABS = {
-    "add": ("job", "comments", "contacts", "engagements"),
+    "add": ("job", "notes", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
     "other_job": ("job",), "add_item": ("job",), "new_job": ("job",),
@@ -253,10 +254,11 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
                 receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
                 edit_payments=self._takes_payments())
             self._show_reminders()
-        elif tab in ("notes", "comments"):
-            posts = lead_file.notes if tab == "notes" else lead_file.comments
-            await self.query_one(f"#{tab}-list", PostList).show_posts(
-                [(p.author_name, p.created_at, p.body) for p in posts], tz)
+        elif tab == "notes":
+            await self.query_one("#notes-list", PostList).show_posts(self._note_posts(), tz)
+        elif tab == "comments":
+            await self.query_one("#comments-list", PostList).show_posts(
+                [(p.author_name, p.created_at, p.body) for p in lead_file.comments], tz)
         elif tab == "documents":
             self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
         elif tab == "contacts":
@@ -277,6 +279,14 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
             in_store(self, "read this lead's history",
                      lambda session: (lead_history(session, self.lead_id), user_names(session)),
                      self._show_history, group="customer-history")
+
+    def _note_posts(self) -> list[tuple[str, datetime, str]]:
+        """The office's notes, each saying which job it is about (or the customer as a whole)."""
+        from rep_tui.screens.note_dialog import job_name
+
+        jobs = {j.job.id: job_name(j) for j in self.lead_file.jobs}
+        return [(f"{n.author_name} · {jobs.get(n.job_id, 'Job (no longer here)') if n.job_id else 'Customer'}",
+                 n.created_at, n.body) for n in self.lead_file.notes]
 
     # --- tabs ----------------------------------------------------------------
 
@@ -332,6 +342,8 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
             return False
         if action == "add" and self.active_tab == "job":
             return self._takes_payments()
+        if action == "add" and self.active_tab == "notes":
+            return self.app.may(Permission.WRITE_NOTES)
         if action == "delete" and self.active_tab == "job":
             return self._takes_payments() or bool(self._current_job() and self._current_job().items)
         if action == "add_item":
@@ -395,6 +407,8 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
         commands = [
             *payments, *items,
             ("New job on this lead", self.action_new_job, "J on the Job tab"),
+            *([("Add office note", self.action_add_note, "a on the Notes tab")]
+              if self.app.may(Permission.WRITE_NOTES) else []),
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

@@ -1,4 +1,5 @@
-"""Customer Information's job-level writes: add a job to the lead.
+"""Customer Information's job-level writes: add a job to the lead, add an
+office note to the lead or one of its jobs.
 
 Kept apart from `lead_actions` (the lead's own writes) so the Job tab's
 functions stay in one place; each writes through `store_io.in_store` and
@@ -12,7 +13,7 @@ from rep_tui.store_io import in_store
 
 
 class JobActions:
-    """Mixed into `CustomerScreen`, which gives `lead_id`, `lead_file`,
+    """Mixed into `CustomerScreen`, which gives `lead_id`, `lead_file`, `job_index`,
     `reload()` and `show_job_next` (the job to show once the file is read again)."""
 
     show_job_next: uuid.UUID | None = None
@@ -35,3 +36,19 @@ class JobActions:
                          added, exclusive=False)
 
         self.app.push_screen(NewJobScreen(self.lead_file.lead.name), answered)
+
+    def _add_note(self) -> None:
+        """a on the Notes tab (users allowed to write notes): a note on the customer or one of the jobs."""
+        from rep_tui.screens.note_dialog import AddNoteScreen
+        from rep_tui.store.leads import add_note
+
+        lead_file, actor = self.lead_file, self.app.actor
+        current = lead_file.jobs[self.job_index] if lead_file.jobs else None
+
+        def answered(answer: tuple[uuid.UUID | None, str] | None) -> None:
+            if answer:
+                job_id, text = answer
+                in_store(self, "add the note", lambda session: add_note(session, actor, self.lead_id, job_id, text),
+                         lambda _note: (self.notify("Note added."), self.reload()), exclusive=False)
+
+        self.app.push_screen(AddNoteScreen(lead_file.jobs, current), answered)

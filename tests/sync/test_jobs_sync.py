@@ -1,12 +1,15 @@
 """Several jobs per lead across devices, over HTTP against a real server
 (SQLite and PostgreSQL): a job a rep adds offline gets its Job ID from the
 server and reaches the office; a job with a value the app's form refuses is
-refused by the server in the same words."""
+refused by the server in the same words. Office notes on a job: a manager's
+reaches the rep, a rep's is refused unless their group grants it, and a note
+cannot name another lead's job."""
 
 from __future__ import annotations
 
-from rep_tui.store.leads import add_job
-from server_fixtures import server_rows
+from rep_tui.domain.permissions import Permission
+from rep_tui.store.leads import add_job, add_note
+from server_fixtures import give, server_rows
 
 
 def _add_job(device, lead_id, **values):
@@ -40,3 +43,47 @@ def test_a_job_the_form_would_refuse_is_refused_by_the_server(server, company, d
     report = ann.sync()
     assert len(report.rejected) == 1 and "total_units" in report.rejected[0]
     assert job not in server_rows(server.engine, "jobs")
+
+
+def _note(device, lead_id, job_id, body="Permit approved"):
+    with device.store.session() as s:
+        return add_note(s, device.actor, lead_id, job_id, body).id
+
+
+def _job_of(engine, lead_id):
+    return next(row_id for row_id, row in server_rows(engine, "jobs").items() if row["lead_id"] == str(lead_id))
+
+
+def test_a_managers_note_on_a_job_reaches_the_rep_who_may_not_write_one(server, company, devices):
+    lead = company.leads["ann"][0]
+    job = _job_of(server.engine, lead)
+    maria, ann = devices("maria"), devices("ann")
+    maria.sync(), ann.sync()
+    note = _note(maria, lead, job)
+    assert maria.sync().rejected == []
+    ann.sync()
+    assert (ann.rows("notes")[note]["job_id"], ann.rows("notes")[note]["body"]) == (str(job), "Permit approved")
+    mine = _note(ann, lead, job, "I wrote this")
+    report = ann.sync()
+    assert len(report.rejected) == 1 and "write office notes needs a permission" in report.rejected[0]
+    assert mine not in server_rows(server.engine, "notes")
+
+
+def test_a_rep_whose_group_grants_it_writes_notes(server, company, devices):
+    give(server.engine, "ann", Permission.WRITE_NOTES.value)
+    lead = company.leads["ann"][0]
+    ann = devices("ann")
+    ann.sync()
+    note = _note(ann, lead, None, "Gate code 4412")
+    assert ann.sync().rejected == []
+    assert server_rows(server.engine, "notes")[note]["job_id"] is None
+
+
+def test_a_note_naming_another_leads_job_is_refused(server, company, devices):
+    maria = devices("maria")
+    maria.sync()
+    other_job = _job_of(server.engine, company.leads["ann"][1])
+    note = _note(maria, company.leads["ann"][0], other_job)
+    report = maria.sync()
+    assert len(report.rejected) == 1 and "not one of this note's lead's jobs" in report.rejected[0]
+    assert note not in server_rows(server.engine, "notes")
