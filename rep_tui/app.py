@@ -466,6 +466,7 @@ class RepApp(OrderedKeys):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"
         if self.may(Permission.EDIT_RESULT_CODES):
             yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
+            yield "Job statuses", self.action_job_statuses, "the list a job's status is set from (S on the Job tab)"
 
     def action_result_codes(self) -> None:
         """The office's list of result codes, for a user allowed to edit them."""
@@ -473,3 +474,10 @@ class RepApp(OrderedKeys):
 
         if self.may(Permission.EDIT_RESULT_CODES) and not isinstance(self.screen, ResultCodesScreen):
             self.push_screen(ResultCodesScreen())
+
+    def action_job_statuses(self) -> None:
+        """The office's list of job statuses, for a user allowed to edit it (as result codes)."""
+        from rep_tui.screens.job_statuses import JobStatusesScreen
+
+        if self.may(Permission.EDIT_RESULT_CODES) and not isinstance(self.screen, JobStatusesScreen):
+            self.push_screen(JobStatusesScreen())

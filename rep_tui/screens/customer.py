@@ -73,7 +73,7 @@ ACTION_TABS = {
     "add": ("job", "notes", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",), "add_item": ("job",), "new_job": ("job",),
+    "other_job": ("job",), "add_item": ("job",), "new_job": ("job",), "job_status": ("job",),
 }
 
 
@@ -113,17 +113,19 @@ class LeadRead:
     open_appointment_id: uuid.UUID | None
     reminders: list[Due]
     definitions: list[Definition]
+    status_labels: dict[str, str]
 
 
 def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
     from rep_tui.store import reminders
+    from rep_tui.store.job_statuses import all_statuses
     from rep_tui.store.leads import load_lead, rep_names
     from rep_tui.store.queries import appointment_to_result, custom_definitions, result_codes
 
     appointment = appointment_to_result(session, lead_id)
     return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
                     rep_names(session), appointment.id if appointment else None, reminders.of_lead(session, lead_id),
-                    custom_definitions(session))
+                    custom_definitions(session), {s.code: s.label for s in all_statuses(session)})
 
 
 class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
@@ -154,6 +156,7 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
         Binding("w", "remind", "Remind", tooltip="Add a reminder"),  # at 80 columns: in ?, Ctrl+P and the Job tab
         # Said on the Job tab (its Job Info title), in ? and Ctrl+P: the footer has no room for it.
         Binding("J", "new_job", "New job", tooltip="Add another job to this lead"),
+        Binding("S", "job_status", "Status", tooltip="Set the job's status"),
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -167,6 +170,8 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
         self.reminders: list[Due] = []
         #: The office's custom fields, as this device has them.
         self.definitions: list[Definition] = []
+        #: The office's job statuses' labels by code.
+        self.status_labels: dict[str, str] = {}
         #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
         self.built_tabs: set[str] = set()
         self.filled_tabs: set[str] = set()
@@ -204,6 +209,7 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
         self.open_appointment_id = read.open_appointment_id
         self.reminders = read.reminders
         self.definitions = read.definitions
+        self.status_labels = read.status_labels
         lead_file = self.lead_file = read.lead_file
         self.filled_tabs.clear()
         if lead_file is None:
@@ -252,7 +258,7 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
             self.query_one(JobPanel).show_job(
                 self._current_job(), self.job_index, len(lead_file.jobs), tz, self.result_labels,
                 receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
-                edit_payments=self._takes_payments())
+                edit_payments=self._takes_payments(), status_labels=self.status_labels)
             self._show_reminders()
         elif tab == "notes":
             await self.query_one("#notes-list", PostList).show_posts(self._note_posts(), tz)
@@ -346,7 +352,7 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
             return self.app.may(Permission.WRITE_NOTES)
         if action == "delete" and self.active_tab == "job":
             return self._takes_payments() or bool(self._current_job() and self._current_job().items)
-        if action == "add_item":
+        if action in ("add_item", "job_status"):
             return self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment", "remind", "reassign") and self.lead_file is None:
@@ -407,6 +413,8 @@ class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
         commands = [
             *payments, *items,
             ("New job on this lead", self.action_new_job, "J on the Job tab"),
+            *([("Set the job's status", self.action_job_status, "S on the Job tab")]
+              if self.lead_file and self.lead_file.jobs else []),
             *([("Add office note", self.action_add_note, "a on the Notes tab")]
               if self.app.may(Permission.WRITE_NOTES) else []),
             ("Add comment", self.action_add_comment, "a on the Comments tab"),

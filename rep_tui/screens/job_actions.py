@@ -1,5 +1,6 @@
-"""Customer Information's job-level writes: add a job to the lead, add an
-office note to the lead or one of its jobs.
+"""Customer Information's job-level writes: add a job to the lead, set the
+job's status from the office's list, add an office note to the lead or one
+of its jobs.
 
 Kept apart from `lead_actions` (the lead's own writes) so the Job tab's
 functions stay in one place; each writes through `store_io.in_store` and
@@ -52,3 +53,26 @@ class JobActions:
                          lambda _note: (self.notify("Note added."), self.reload()), exclusive=False)
 
         self.app.push_screen(AddNoteScreen(lead_file.jobs, current), answered)
+
+    def action_job_status(self) -> None:
+        """S on the Job tab: the job's status, chosen from the office's active job statuses."""
+        from rep_tui.screens.job_dialog import JobStatusScreen
+        from rep_tui.screens.note_dialog import job_name
+        from rep_tui.store.job_statuses import all_statuses, set_job_status
+
+        job_file, actor = self.lead_file.jobs[self.job_index], self.app.actor
+
+        def ask(statuses) -> None:
+            offered = [(s.code, s.label) for s in statuses if s.active]
+            if not offered:
+                self.notify("The office has no job statuses yet (Ctrl+P: Job statuses).", severity="warning")
+                return
+            self.app.push_screen(JobStatusScreen(job_name(job_file), job_file.job.status, offered), answered)
+
+        def answered(code: str | None) -> None:
+            if code and code != job_file.job.status:
+                in_store(self, "set the job status", lambda session: set_job_status(session, actor, job_file.job.id,
+                                                                                    code),
+                         lambda _job: (self.notify(f"Job status: {code}."), self.reload()), exclusive=False)
+
+        in_store(self, "read the job statuses", all_statuses, ask)
