@@ -17,7 +17,7 @@ from rep_tui.screens.customer import CustomerScreen
 from rep_tui.screens.job_dialog import NewJobScreen
 from rep_tui.screens.note_dialog import AddNoteScreen
 from rep_tui.store.client_models import OutboxEntry
-from rep_tui.store.models import Job, Note
+from rep_tui.store.models import Job, JobStatus, Note
 
 pytestmark = pytest.mark.anyio
 
@@ -112,3 +112,35 @@ async def test_a_rep_reads_notes_with_their_job_but_cannot_add_one(store):
         assert len(notes_of(store, lead_id)) == before
         shown = [str(label.render()) for label in app.screen.query("#notes-list .post-author")]
         assert shown and all(" · " in author for author in shown)  # each says what it is about
+
+
+async def test_the_job_status_is_set_from_the_office_list_in_a_burst(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sale(pilot, store)
+        job = app.screen.lead_file.jobs[app.screen.job_index].job
+        burst(pilot, "S", "enter", "Ready", "enter", "ctrl+s")
+        await wait_until(pilot, lambda: next(j for j in jobs_of(store, job.lead_id) if j.id == job.id).status == "RTO",
+                         "the job's status to be saved")
+        await settle(pilot)
+        assert "Ready to order (RTO)" in str(app.screen.query_one("#job-info").render())
+
+
+async def test_an_office_user_adds_a_job_status_on_its_screen(store):
+    app = RepApp(store)
+    app.permissions = granted("rep") | {Permission.EDIT_RESULT_CODES}
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_job_statuses()
+        await settle(pilot)
+        burst(pilot, "a", "Permit Pending", "tab", "Waiting on permit", "ctrl+s")
+        await wait_until(pilot, lambda: "Permit Pending" in codes(store), "the status to be saved")
+        await settle(pilot)
+        burst(pilot, "a", "ordered", "ctrl+s")  # the same code in other capitals is refused
+        await settle(pilot)
+        assert "There is already a status ordered" in str(app.screen.query_one("#field-code .field-error").render())
+        assert len(codes(store)) == len(set(c.casefold() for c in codes(store)))
+
+
+def codes(store) -> list[str]:
+    with store.session() as session:
+        return list(session.scalars(select(JobStatus.code)))

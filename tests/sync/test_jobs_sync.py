@@ -87,3 +87,27 @@ def test_a_note_naming_another_leads_job_is_refused(server, company, devices):
     report = maria.sync()
     assert len(report.rejected) == 1 and "not one of this note's lead's jobs" in report.rejected[0]
     assert note not in server_rows(server.engine, "notes")
+
+
+def test_a_job_status_from_the_office_list_syncs_and_one_not_in_it_is_refused(server, company, devices):
+    from rep_tui.server.admin_jobs import ensure_default_job_statuses
+    from rep_tui.store import writes
+    from rep_tui.store.job_statuses import set_job_status
+    from rep_tui.store.models import Job
+
+    ensure_default_job_statuses(server.engine)  # what the first admin command on this server does
+    lead = company.leads["ann"][0]
+    job = _job_of(server.engine, lead)
+    ann, desk = devices("ann"), devices("ada")
+    ann.sync(), desk.sync()
+    assert "Ordered" in {row["code"] for row in ann.rows("job_statuses").values()}
+    with ann.store.session() as s:
+        set_job_status(s, ann.actor, job, "Ordered")
+    assert ann.sync().rejected == []
+    desk.sync()
+    assert desk.rows("jobs")[job]["status"] == "Ordered"
+    with ann.store.session() as s:  # a device that skips the app's check (or an old one)
+        writes.update(s, ann.actor, s.get(Job, job), status="Shipped")
+    report = ann.sync()
+    assert len(report.rejected) == 1 and "'Shipped' is not an active job status" in report.rejected[0]
+    assert server_rows(server.engine, "jobs")[job]["status"] == "Ordered"
