@@ -36,31 +36,41 @@ from server_fixtures import PASSWORD, Server, make_company, module_server, passw
 APPLIED = "applied"
 ADMIN_ONLY = "only an admin"
 USERS_, CODES, DELETE = Permission.MANAGE_USERS, Permission.EDIT_RESULT_CODES, Permission.DELETE_LEADS
+NOTES = Permission.WRITE_NOTES
 
 ACTIONS = ("edit a user", "add a team", "change a group's grant", "add a group", "edit a result code",
            "delete a lead", "delete a lead by an update", "add an office", "make someone an admin",
-           "edit an admin's account")
+           "edit an admin's account", "write an office note", "add a job status")
 #: subject: (username, role, group: "starting", None or the permissions of a custom group), outcomes in ACTIONS order.
 POLICY: dict[str, tuple[tuple[str, str, Any], tuple[Any, ...]]] = {
     "rep (Reps)": (("ann", "rep", "starting"),
-                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
+                   (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, NOTES, CODES)),
     "manager (Managers)": (("maria", "manager", "starting"),
-                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
-    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 10),
+                           (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, APPLIED,
+                            CODES)),
+    "admin (Office admins)": (("ada", "admin", "starting"), (APPLIED,) * 12),
     "rep in no group": (("nora", "rep", None),
-                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
-    "admin in no group": (("abe", "admin", None), (APPLIED,) * 10),
+                        (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_, NOTES,
+                         CODES)),
+    "admin in no group": (("abe", "admin", None), (APPLIED,) * 12),
     "rep granted delete leads": (("dora", "rep", [DELETE]),
-                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_, USERS_)),
+                                 (USERS_, USERS_, USERS_, USERS_, CODES, APPLIED, APPLIED, ADMIN_ONLY, USERS_, USERS_,
+                                  NOTES, CODES)),
     "rep granted manage users": (("uma", "rep", [USERS_]),
                                  (APPLIED, APPLIED, APPLIED, APPLIED, CODES, DELETE, DELETE, ADMIN_ONLY, ADMIN_ONLY,
-                                  ADMIN_ONLY)),
+                                  ADMIN_ONLY, NOTES, CODES)),
     "manager granted result codes": (("rico", "manager", [CODES, Permission.REASSIGN_LEADS]),
-                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_)),
+                                     (USERS_, USERS_, USERS_, USERS_, APPLIED, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_,
+                                      NOTES, APPLIED)),
+    "rep granted office notes": (("nell", "rep", [NOTES]),
+                                 (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, ADMIN_ONLY, USERS_, USERS_,
+                                  APPLIED, CODES)),
     "admin without manage users": (("alf", "admin", [p for p in Permission if p is not USERS_]),
-                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_)),
+                                   (USERS_, USERS_, USERS_, USERS_, APPLIED, APPLIED, APPLIED, APPLIED, USERS_, USERS_,
+                                    APPLIED, APPLIED)),
     "admin granted nothing": (("ned", "admin", []),
-                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_)),
+                              (USERS_, USERS_, USERS_, USERS_, CODES, DELETE, DELETE, APPLIED, USERS_, USERS_, NOTES,
+                               CODES)),
 }
 
 
@@ -199,9 +209,22 @@ def _edit_an_admins_account(world: World, subject: str) -> Any:
     return _outcome(world.push(subject, _mutation("update", "users", world.users["ada"], phone=(None, phone))))
 
 
+def _write_a_note(world: World, subject: str) -> Any:
+    """An office note on a lead the subject sees and may change (their own; an admin's: Carl's)."""
+    lead = _lead_to_delete(world, subject)
+    return _outcome(world.push(subject, _mutation("insert", "notes", uuid.uuid4(), lead_id=(None, str(lead)),
+                                                  body=(None, f"Note by {subject}"))))
+
+
+def _add_a_job_status(world: World, subject: str) -> Any:
+    return _outcome(world.push(subject, _mutation("insert", "job_statuses", uuid.uuid4(),
+                                                  code=(None, f"S{uuid.uuid4().hex[:8]}"), label=(None, "Shipped"))))
+
+
 DO: dict[str, Callable[[World, str], Any]] = dict(zip(ACTIONS, (
     _edit_a_user, _add_a_team, _change_a_grant, _add_a_group, _edit_a_result_code, _delete_a_lead,
-    _delete_a_lead_by_update, _add_an_office, _make_an_admin, _edit_an_admins_account), strict=True))
+    _delete_a_lead_by_update, _add_an_office, _make_an_admin, _edit_an_admins_account, _write_a_note,
+    _add_a_job_status), strict=True))
 
 CELLS = [pytest.param(subject, action, outcome, id=f"{subject}-{action}")
          for subject, (_who, outcomes) in POLICY.items() for action, outcome in zip(ACTIONS, outcomes, strict=True)]
