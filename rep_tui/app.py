@@ -497,6 +497,7 @@ class RepApp(OrderedKeys):
                 "add, rename, retire"
         if self.may(Permission.EDIT_RESULT_CODES):
             yield "Result codes", self.action_result_codes, "add, edit, stop offering; flags that decide the stats"
+            yield "Job statuses", self.action_job_statuses, "the list a job's status is set from (S on the Job tab)"
 
     def action_checklist_items(self) -> None:
         """The installer checklist's items (an admin's to define: the server checks too)."""
@@ -510,3 +511,10 @@ class RepApp(OrderedKeys):
 
         if self.may(Permission.EDIT_RESULT_CODES) and not isinstance(self.screen, ResultCodesScreen):
             self.push_screen(ResultCodesScreen())
+
+    def action_job_statuses(self) -> None:
+        """The office's list of job statuses, for a user allowed to edit it (as result codes)."""
+        from rep_tui.screens.job_statuses import JobStatusesScreen
+
+        if self.may(Permission.EDIT_RESULT_CODES) and not isinstance(self.screen, JobStatusesScreen):
+            self.push_screen(JobStatusesScreen())

@@ -609,6 +609,76 @@ def result_codes_add(code: str, **values) -> None:
     click.echo(f"Added result code {saved}.")
 
 
+@admin.group("job-statuses")
+def admin_job_statuses() -> None:
+    """The statuses a job is set to (Sold, Ordered, Installed, …), with what each counts as."""
+
+
+def _job_status_options(command):
+    """--label, --order and a --FLAG/--no-FLAG per flag (None: left as it is)."""
+    from rep_tui.domain.job_statuses import FLAGS
+
+    for column in reversed(list(FLAGS)):
+        name = column.removeprefix("counts_as_")
+        command = click.option(f"--{name}/--no-{name}", column, default=None, help=FLAGS[column] + ".")(command)
+    command = click.option("--order", "sort_order", type=int, help="Place in the list (lower first).")(command)
+    return click.option("--label", help="What a rep reads (the code if not given).")(command)
+
+
+@admin_job_statuses.command("list")
+@click.option("--json", "as_json", is_flag=True, help="As JSON, for scripts.")
+def job_statuses_list(as_json: bool) -> None:
+    """Every status in order, with its flags and whether it is offered."""
+    from rep_tui.domain.job_statuses import FLAG_HEADS, FLAGS
+    from rep_tui.server.admin_jobs import list_job_statuses
+
+    with _server_db() as (_admin, engine):
+        statuses = list_job_statuses(engine)
+    if as_json:
+        click.echo(json_text(statuses))
+        return
+    _echo_lines([f"{s['sort_order']:>3} {s['code']:<16} {s['label']:<24} "
+                 + " ".join(head for head, flag in zip(FLAG_HEADS, FLAGS) if s[flag])
+                 + ("" if s["active"] else "  (not offered)") for s in statuses],
+                "No job statuses yet: add one with `rep-tui admin job-statuses add CODE`.")
+
+
+@admin_job_statuses.command("add")
+@click.argument("code")
+@_job_status_options
+def job_statuses_add(code: str, **values) -> None:
+    """Add a status: CODE is what jobs store (fixed once made); flags not given are off."""
+    from rep_tui.server.admin_jobs import save_job_status
+
+    with _server_db() as (_admin, engine):
+        saved = save_job_status(engine, None, {"code": code, **{k: v for k, v in values.items() if v is not None}})
+    click.echo(f"Added job status {saved}.")
+
+
+@admin_job_statuses.command("edit")
+@click.argument("code")
+@_job_status_options
+@click.option("--active/--inactive", default=None, help="Offered on the Job tab (never deleted: jobs keep it).")
+def job_statuses_edit(code: str, **changes) -> None:
+    """Change a status's label, order, flags or whether it is offered; devices get it on their next sync."""
+    from rep_tui.server.admin_jobs import save_job_status
+
+    with _server_db() as (_admin, engine):
+        saved = save_job_status(engine, code, {k: v for k, v in changes.items() if v is not None})
+    click.echo(f"Saved job status {saved}.")
+
+
+@admin_job_statuses.command("deactivate")
+@click.argument("code")
+def job_statuses_deactivate(code: str) -> None:
+    """Stop offering a status (jobs keep it; `edit CODE --active` offers it again)."""
+    from rep_tui.server.admin_jobs import save_job_status
+
+    with _server_db() as (_admin, engine):
+        saved = save_job_status(engine, code, {"active": False})
+    click.echo(f"Job status {saved} is no longer offered.")
+
+
 @admin.group("import")
 def admin_import() -> None:
     """Bring rows in from files."""

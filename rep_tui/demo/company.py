@@ -34,14 +34,15 @@ from rep_tui.demo.names import (
 )
 from rep_tui.demo.files import house_png, pdf
 from rep_tui.domain.permissions import DEFAULT_GROUPS, default_grant
+from rep_tui.domain.job_statuses import DEFAULT_JOB_STATUSES
 from rep_tui.domain.results import DEFAULT_RESULT_CODES
 from rep_tui.domain.text import fold
 from rep_tui.domain.validation import format_money, normalize_phone
 from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.db import Store
 from rep_tui.store.models import (
-    Appointment, Attachment, Comment, Commission, Contact, Engagement, InvoiceItem, Job, Lead, Note, Office,
-    Payment, Region, Reminder, ResultCode, Team, User, UserGroup,
+    Appointment, Attachment, Comment, Commission, Contact, Engagement, InvoiceItem, Job, JobStatus, Lead, Note,
+    Office, Payment, Region, Reminder, ResultCode, Team, User, UserGroup,
 )
 from rep_tui.store.search import rebuild_index
 
@@ -58,8 +59,8 @@ ATTACHMENT_LEADS = 10
 DO_NOT_CONTACT_EVERY = 25  # of the leads nobody has visited, by PID: "take me off your list"
 DEMO_RELATED = 12  # of the demo rep's leads nearest to today get a relative, spouse or phone-sharer
 LOAD_CACHE_SIZE = -262144  # KiB: index pages of a 100k-lead load stay in memory
-INSERT_ORDER = (Region, Office, Team, UserGroup, User, ResultCode, Lead, Job, Appointment, Payment, Commission,
-                InvoiceItem, Note, Comment, Contact, Engagement, Attachment, Reminder)
+INSERT_ORDER = (Region, Office, Team, UserGroup, User, ResultCode, JobStatus, Lead, Job, Appointment, Payment,
+                Commission, InvoiceItem, Note, Comment, Contact, Engagement, Attachment, Reminder)
 NEXT_KIND = {"RS": "reset", "NS": "reset", "CXL": "reset", "BB": "follow-up", "1L": "follow-up", "DNS": "rehash"}
 QUOTED = frozenset({"DNS", "BB", "1L"})  # results that leave a price on the job
 DISREGARD_NOTE = "Entered twice by the call center — disregard in stats."
@@ -582,6 +583,13 @@ class _Builder:
 
     # --- reminders ---------------------------------------------------------------
 
+    def job_statuses(self) -> None:
+        """The statuses a company starts with (their ids made from their codes, not
+        drawn from the generator, so no other demo row changes)."""
+        for order, spec in enumerate(DEFAULT_JOB_STATUSES):
+            self.rows[JobStatus].append({**_BLANK[JobStatus], **spec.row(order), "version": 1, "deleted": False,
+                                         "updated_at": self.now})
+
     def reminders(self) -> None:
         """Each engagement's follow-up as its assignee's reminder (as the app keeps
         it), and the demo rep's manager reminding them both of a lead due today
@@ -674,6 +682,7 @@ def build_demo(store: Store, *, leads: int = 3000, seed: int = 7, blobs_dir: Pat
          f"engagements: {len(builder.rows[Engagement]):,}")
     builder.attachments(blobs_dir or store.path.parent / "blobs")
     builder.reminders()
+    builder.job_statuses()
     note(f"  attachments: {len(builder.rows[Attachment]):,}; saving {sum(map(len, builder.rows.values())):,} rows")
     settings = {"current_user": str(builder.reps[0].id), "device_id": DEVICE_ID}
     teams = Team.__table__

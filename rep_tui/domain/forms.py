@@ -62,9 +62,28 @@ def check_customer_edit(values: dict[str, str], definitions: Iterable[Definition
     custom_checks = {custom_control(d.key): form_check(d, stored or {}) for d in shown}
     clean = collect(values, {**_checks("leads"), **_checks("jobs"), COMMENT: text, **custom_checks})
     clean["custom"] = {d.key: clean.pop(custom_control(d.key)) for d in shown}
+    _units_agree(clean)
+    return clean
+
+
+def _units_agree(clean: dict[str, Any]) -> None:
     total, sold = clean["total_units"], clean["sold_units"]
     if total is not None and sold is not None and sold > total:
         raise FormErrors({"sold_units": f"Sold units ({sold}) cannot be more than total units ({total})."})
+
+
+#: The fields of a new job (Customer Information's `J`): Edit Customer's sale
+#: section but the result, which an appointment's Result gives.
+NEW_JOB_FIELDS = ("product", "total_units", "sold_units", "contract_cents")
+
+
+def check_new_job(values: dict[str, str]) -> dict[str, Any]:
+    """The New Job form's values as Job columns: a product (what the job is for), units and an optional sale."""
+    checks = _checks("jobs")
+    clean = collect(values, {name: checks[name] for name in NEW_JOB_FIELDS})
+    if clean["product"] is None:
+        raise FormErrors({"product": "Product is required: what this job is for."})
+    _units_agree(clean)
     return clean
 
 

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     SEE_COMMISSIONS = "see_commissions"
     EDIT_JOB_USERS = "edit_job_users"
     EDIT_VENDORS = "edit_vendors"
+    WRITE_NOTES = "write_notes"
 
     @property
     def label(self) -> str:
@@ -55,6 +56,7 @@ _LABELS: dict[Permission, str] = {
     Permission.SEE_COMMISSIONS: "See commission reports",
     Permission.EDIT_JOB_USERS: "Edit the users on a job and their commission shares",
     Permission.EDIT_VENDORS: "Edit the vendor directory",
+    Permission.WRITE_NOTES: "Write office notes",
 }
 
 #: What a user in no group may do: the defaults the seeded groups start from.
@@ -63,6 +65,7 @@ ROLE_DEFAULTS: dict[str, frozenset[Permission]] = {
     "manager": frozenset({
         Permission.SEE_PAYMENTS, Permission.EDIT_OTHERS_CALENDAR, Permission.REASSIGN_LEADS,
         Permission.SET_TARGETS, Permission.SEE_COMMISSIONS, Permission.EXPORT, Permission.EDIT_VENDORS,
+        Permission.WRITE_NOTES,
     }),
     "admin": frozenset(Permission),
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from textual import on
@@ -39,6 +40,7 @@ from rep_tui.store.models import ChangeRecord
 from rep_tui.store.queries import RelatedLead
 from rep_tui.store.reminders import Due
 from rep_tui.ordered_keys import WaitsForData
+from rep_tui.screens.job_actions import JobActions
 from rep_tui.screens.lead_actions import LeadActions
 from rep_tui.store_io import in_store
 from rep_tui.sync.tables import JOB_CHILDREN, LEAD_CHILDREN
@@ -68,10 +70,11 @@ TAB_KEYS = Binding.Group("Tabs", compact=True)
 JOB_KEYS = Binding.Group("Jobs")  # one footer item: "[] Jobs"
 # Actions that only make sense on some tabs.
 ACTION_TABS = {
-    "add": ("job", "comments", "contacts", "engagements"),
+    "add": ("job", "notes", "comments", "contacts", "engagements"),
     "delete": ("job", "contacts", "engagements"),
     "copy_notes": ("engagements",), "view_changes": ("engagements",), "attach": ("engagements",),
-    "other_job": ("job",), "add_item": ("job",), "add_job_user": ("job",),
+    "other_job": ("job",), "add_item": ("job",), "add_job_user": ("job",), "new_job": ("job",),
+    "job_status": ("job",),
 }
 
 
@@ -111,20 +114,22 @@ class LeadRead:
     open_appointment_id: uuid.UUID | None
     reminders: list[Due]
     definitions: list[Definition]
+    status_labels: dict[str, str]
 
 
 def _read_lead(session: Session, lead_id: uuid.UUID) -> LeadRead:
     from rep_tui.store import reminders
+    from rep_tui.store.job_statuses import all_statuses
     from rep_tui.store.leads import load_lead, rep_names
     from rep_tui.store.queries import appointment_to_result, custom_definitions, result_codes
 
     appointment = appointment_to_result(session, lead_id)
     return LeadRead(load_lead(session, lead_id), {rc.code: rc.label for rc in result_codes(session)},
                     rep_names(session), appointment.id if appointment else None, reminders.of_lead(session, lead_id),
-                    custom_definitions(session))
+                    custom_definitions(session), {s.code: s.label for s in all_statuses(session)})
 
 
-class CustomerScreen(LeadActions, WaitsForData, Screen):
+class CustomerScreen(LeadActions, JobActions, WaitsForData, Screen):
     TITLE = "Customer Information"
     CSS_PATH = "../styles/customer.tcss"
     # The keys of the current tab come first so a narrow footer still shows them.
@@ -153,6 +158,9 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         Binding("m", "map", "Map"),
         Binding("u", "upload", "Upload", tooltip="Upload Files"),
         Binding("w", "remind", "Remind", tooltip="Add a reminder"),  # at 80 columns: in ?, Ctrl+P and the Job tab
+        # Said on the Job tab (its Job Info title), in ? and Ctrl+P: the footer has no room for it.
+        Binding("J", "new_job", "New job", tooltip="Add another job to this lead"),
+        Binding("S", "job_status", "Status", tooltip="Set the job's status"),
     ]
 
     def __init__(self, lead_id: uuid.UUID) -> None:
@@ -166,6 +174,8 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.reminders: list[Due] = []
         #: The office's custom fields, as this device has them.
         self.definitions: list[Definition] = []
+        #: The office's job statuses' labels by code.
+        self.status_labels: dict[str, str] = {}
         #: Tabs whose widgets exist, and those showing the lead's file as last loaded (see `_show_tab`).
         self.built_tabs: set[str] = set()
         self.filled_tabs: set[str] = set()
@@ -208,6 +218,7 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
         self.open_appointment_id = read.open_appointment_id
         self.reminders = read.reminders
         self.definitions = read.definitions
+        self.status_labels = read.status_labels
         lead_file = self.lead_file = read.lead_file
         self.filled_tabs.clear()
         if lead_file is None:
@@ -215,6 +226,10 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             self.data_shown.set()
             return
         self.job_index = min(self.job_index, len(lead_file.jobs) - 1) if lead_file.jobs else 0
+        if self.show_job_next is not None:
+            self.job_index = next((i for i, j in enumerate(lead_file.jobs) if j.job.id == self.show_job_next),
+                                  self.job_index)
+            self.show_job_next = None
         self.sub_title = lead_file.lead.name
         self._show_header()
         await self._show_tab(self.active_tab)
@@ -256,12 +271,14 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             self.query_one(JobPanel).show_job(
                 self._current_job(), self.job_index, len(lead_file.jobs), tz, self.result_labels,
                 receivable=lead_file.receivable, see_payments=self.app.may(Permission.SEE_PAYMENTS),
-                edit_payments=self._takes_payments(), edit_job_users=self._edits_job_users())
+                edit_payments=self._takes_payments(), edit_job_users=self._edits_job_users(),
+                status_labels=self.status_labels)
             self._show_reminders()
-        elif tab in ("notes", "comments"):
-            posts = lead_file.notes if tab == "notes" else lead_file.comments
-            await self.query_one(f"#{tab}-list", PostList).show_posts(
-                [(p.author_name, p.created_at, p.body) for p in posts], tz)
+        elif tab == "notes":
+            await self.query_one("#notes-list", PostList).show_posts(self._note_posts(), tz)
+        elif tab == "comments":
+            await self.query_one("#comments-list", PostList).show_posts(
+                [(p.author_name, p.created_at, p.body) for p in lead_file.comments], tz)
         elif tab == "documents":
             self.query_one(DocumentTable).show_documents(lead_file.documents, tz)
         elif tab == "contacts":
@@ -282,6 +299,14 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             in_store(self, "read this lead's history",
                      lambda session: (lead_history(session, self.lead_id), user_names(session)),
                      self._show_history, group="customer-history")
+
+    def _note_posts(self) -> list[tuple[str, datetime, str]]:
+        """The office's notes, each saying which job it is about (or the customer as a whole)."""
+        from rep_tui.screens.note_dialog import job_name
+
+        jobs = {j.job.id: job_name(j) for j in self.lead_file.jobs}
+        return [(f"{n.author_name} · {jobs.get(n.job_id, 'Job (no longer here)') if n.job_id else 'Customer'}",
+                 n.created_at, n.body) for n in self.lead_file.notes]
 
     # --- tabs ----------------------------------------------------------------
 
@@ -337,12 +362,14 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
             return False
         if action == "add" and self.active_tab == "job":
             return self._takes_payments()
+        if action == "add" and self.active_tab == "notes":
+            return self.app.may(Permission.WRITE_NOTES)
         if action == "delete" and self.active_tab == "job":
             return self._takes_payments() or self._edits_job_users() or bool(
                 self._current_job() and self._current_job().items)
         if action == "add_job_user":
             return self._edits_job_users()
-        if action == "add_item":
+        if action in ("add_item", "job_status"):
             return self._current_job() is not None
         if action in ("edit_customer", "map", "upload", "result", "follow_up", "book", "move_appointment",
                       "cancel_appointment", "remind", "reassign") and self.lead_file is None:
@@ -404,6 +431,11 @@ class CustomerScreen(LeadActions, WaitsForData, Screen):
                       "s on the Job tab")] if self._edits_job_users() else []
         commands = [
             *payments, *items, *job_users,
+            ("New job on this lead", self.action_new_job, "J on the Job tab"),
+            *([("Set the job's status", self.action_job_status, "S on the Job tab")]
+              if self.lead_file and self.lead_file.jobs else []),
+            *([("Add office note", self.action_add_note, "a on the Notes tab")]
+              if self.app.may(Permission.WRITE_NOTES) else []),
             ("Add comment", self.action_add_comment, "a on the Comments tab"),
             ("Edit Customer", self.action_edit_customer, "e"),
             ("Map: the customer's address", self.action_map, "m"),

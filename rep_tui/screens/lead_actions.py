@@ -99,6 +99,10 @@ class LeadActions:
         await self.action_show_tab("comments")
         self.action_add()
 
+    async def action_add_note(self) -> None:
+        await self.action_show_tab("notes")
+        self.action_add()
+
     async def action_add_payment(self) -> None:
         await self.action_show_tab("job")
         self.action_add()
@@ -107,6 +111,8 @@ class LeadActions:
         tab = self.active_tab
         if tab == "job":
             self._add_payment()
+        elif tab == "notes":
+            self._add_note()
         elif tab == "comments":
             from rep_tui.screens.comment_dialog import AddCommentScreen
             from rep_tui.store.leads import add_comment

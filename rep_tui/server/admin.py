@@ -61,6 +61,9 @@ def open_server(url: str) -> Engine:
         shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
         raise AdminError(f"Cannot open the server database {shown}: {str(exc).splitlines()[0]}") from None
     ensure_default_groups(engine)
+    from rep_tui.server.admin_jobs import ensure_default_job_statuses
+
+    ensure_default_job_statuses(engine)
     return engine
 
 

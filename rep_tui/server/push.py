@@ -46,7 +46,7 @@ from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
 from rep_tui.store.models import (
-    SYNCED_TABLES, ChangeRecord, CustomField, Job, JobUser, Lead, Payment, ResultCode, User,
+    SYNCED_TABLES, ChangeRecord, CustomField, Job, JobStatus, JobUser, Lead, Note, Payment, ResultCode, User,
 )
 from rep_tui.store.serialize import SYNC_COLUMNS_EXCLUDED, from_json, to_json
 from rep_tui.sync.protocol import Conflict, Mutation, MutationResult, PushRequest, PushResponse
@@ -79,8 +79,12 @@ IDENTITY: dict[str, dict[str, Callable[[Principal], Any]]] = {
 }
 
 
-#: Columns that hold a result code: each must name an active row of result_codes.
-RESULT_CODES: dict[str, tuple[str, ...]] = {"appointments": ("result_code",), "jobs": ("result_code",)}
+#: Columns that hold a code of one of the office's lists: {(table, column): (list, what it is)};
+#: a value given now must be an active code of that list.
+CODE_LISTS: dict[tuple[str, str], tuple[Any, str]] = {
+    ("appointments", "result_code"): (ResultCode, "result code"), ("jobs", "result_code"): (ResultCode, "result code"),
+    ("jobs", "status"): (JobStatus, "job status"),
+}
 
 
 class SequenceOutOfRange(ValueError):
@@ -226,13 +230,15 @@ def check(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> dict[s
             raise Rejected(_printable(f"{name}: {exc}")) from None
         if m.op == "update" and name in FIXED_COLUMNS.get(m.table, ()) and new != base:
             raise Rejected(f"{name}: fixed once the row is made (deactivate it and add another)")
-        if name in RESULT_CODES.get(m.table, ()) and new is not None and new != base:
-            _check_result_code(push, name, new)
+        if (m.table, name) in CODE_LISTS and new is not None and new != base:
+            _check_code(push, name, new, *CODE_LISTS[m.table, name])
         if cols[name].foreign_keys and new is not None:
             _check_reference(push, cols[name], new)
     ticker = fields.get("done_by_id", (None, None))[1]
     if m.table == "job_checklist" and ticker not in (None, push.user.id) and push.user.role != "admin":
         raise Rejected("done_by_id: a checklist tick is signed by whoever ticks it")
+    if m.table == "notes":
+        _check_job_of_lead(push, m, fields)
     if m.table == "reminders":
         try:
             fields = reminders.vet(push, m, fields)
@@ -260,6 +266,17 @@ def _check_row_key(m: Mutation, fields: dict[str, tuple[Any, Any]]) -> None:
         raise Rejected(f"a {m.table} row's {words} do not change: write the other one's row instead")
 
 
+def _check_job_of_lead(push: Push, m: Mutation, fields: dict[str, tuple[Any, Any]]) -> None:
+    """A note about a job is about one of its own lead's jobs."""
+    job_id = fields.get("job_id", (None, None))[1]
+    if job_id is None:
+        return
+    lead_id = fields["lead_id"][1] if "lead_id" in fields else push.conn.execute(
+        select(Note.lead_id).where(Note.id == m.row_id)).scalar()
+    if push.conn.execute(select(Job.lead_id).where(Job.id == job_id)).scalar() != lead_id:
+        raise Rejected("job_id: that job is not one of this note's lead's jobs")
+
+
 def _check_reference(push: Push, column: Any, row_id: Any) -> None:
     """A reference must name a row the user may see (said before the database
     would say it in its own words; a row out of sight gets the same answer
@@ -275,13 +292,13 @@ def _check_reference(push: Push, column: Any, row_id: Any) -> None:
         push.present.add((target.table.name, row_id))
 
 
-def _check_result_code(push: Push, name: str, code: str) -> None:
-    """A result given now must be one of the office's active codes (a code
-    already stored stays valid after the office retires it)."""
-    active = set(push.conn.execute(select(ResultCode.code).where(
-        ResultCode.active.is_(True), ResultCode.deleted.is_(False))).scalars())
+def _check_code(push: Push, name: str, code: str, model: Any, what: str) -> None:
+    """A result (or job status) given now must be one of the office's active
+    codes (a code already stored stays valid after the office retires it)."""
+    active = set(push.conn.execute(select(model.code).where(
+        model.active.is_(True), model.deleted.is_(False))).scalars())
     if code not in active:
-        raise Rejected(_printable(f"{name}: {code!r} is not an active result code "
+        raise Rejected(_printable(f"{name}: {code!r} is not an active {what} "
                                   f"({', '.join(sorted(active)) or 'the office has none'})"))
 
 

@@ -213,6 +213,22 @@ def save_customer_edit(
         add_comment(session, actor, lead_id, clean[COMMENT])
 
 
+def add_job(session: Session, actor: writes.Actor, lead_id: uuid.UUID, clean: dict[str, Any]) -> Job:
+    """A further job on the lead from checked New Job values; its Job ID
+    comes from the server on first sync (no two devices can make the same)."""
+    return writes.insert(session, actor, Job(lead_id=lead_id, **clean))
+
+
+def add_note(session: Session, actor: writes.Actor, lead_id: uuid.UUID, job_id: uuid.UUID | None, body: str) -> Note:
+    """An office note on the lead, or on one of its jobs (`job_id`); the server
+    takes it only from a user allowed to write notes."""
+    text = (body or "").strip()
+    if not text:
+        raise Invalid("Write the note first; an empty note is not added.")
+    note = Note(lead_id=lead_id, job_id=job_id, author_name=actor.user_name, body=text, created_at=utcnow())
+    return writes.insert(session, actor, note)
+
+
 def set_follow_up(session: Session, actor: writes.Actor, lead_id: uuid.UUID, day: date | None) -> Lead:
     """The lead's next follow-up (be-back) date, or none (Be Backs' `f`/`x`, Customer Information's `f`)."""
     lead = session.get(Lead, lead_id)

@@ -128,6 +128,22 @@ class ResultCode(Synced, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class JobStatus(Synced, Base):
+    """A status a job can be in (Sold, Ordered, Installed, …): a list the
+    office edits (`domain.job_statuses`), the only values `Job.status` takes
+    from now on. The code is what a job stores, so it is fixed once made;
+    a status no longer used is made inactive, never deleted."""
+
+    __tablename__ = "job_statuses"
+    code: Mapped[str] = mapped_column(String(40), unique=True, info=field("Code", required=True))
+    label: Mapped[str] = mapped_column(String(40), info=field("Label", required=True))
+    counts_as_sold: Mapped[bool] = mapped_column(Boolean, default=False)
+    counts_as_installed: Mapped[bool] = mapped_column(Boolean, default=False)
+    counts_as_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class CustomField(Synced, Base):
     """A customer field the office defines (`domain.custom_fields`): values
     live in `Lead.custom` under its key, which (like its kind) never changes."""
@@ -267,7 +283,8 @@ class Job(Synced, Base):
     product: Mapped[str | None] = mapped_column(String(80), info=field("Product", edited=SALE))
     total_units: Mapped[int | None] = mapped_column(Integer, info=field("Total Units", check=check_units, edited=SALE))
     sold_units: Mapped[int | None] = mapped_column(Integer, info=field("Sold Units", check=check_units, edited=SALE))
-    status: Mapped[str | None] = mapped_column(String(40))
+    #: The code of one of the office's job statuses (`JobStatus`); older jobs may hold free text.
+    status: Mapped[str | None] = mapped_column(String(40), info=field("Status"))
     contract_cents: Mapped[int | None] = mapped_column(BigInteger, info=field(
         "Sale Amount", check=parse_money, rule=rules.not_negative, edited=SALE, placeholder="e.g. 12,450.00"))
     balance_cents: Mapped[int | None] = mapped_column(BigInteger, info=field("Balance Due", rule=rules.not_negative))
@@ -369,10 +386,13 @@ class Appointment(Synced, Base):
 
 
 class Note(Synced, Base):
-    """Office notes: read-only for reps."""
+    """Office notes, on the lead or on one of its jobs: written by users with
+    `Permission.WRITE_NOTES`, read-only for the rest (reps)."""
 
     __tablename__ = "notes"
     lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.id"), index=True)
+    #: The job the note is about; None: the lead as a whole.
+    job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id"), index=True, info=field("Job"))
     author_name: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text, info=field("Text"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -612,7 +632,8 @@ class ChangeRecord(Base):
 SYNCED_TABLES: dict[str, type[Synced]] = {
     cls.__tablename__: cls  # type: ignore[attr-defined]
     for cls in (
-        Region, Office, Team, UserGroup, User, ResultCode, CustomField, Lead, Job, Payment, Commission, JobUser,
+        Region, Office, Team, UserGroup, User, ResultCode, JobStatus, CustomField, Lead, Job, Payment, Commission,
+        JobUser,
         CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
         WorkHours,
         VendorContactType, Vendor, ChecklistItem, JobCheck,

@@ -10,7 +10,8 @@ from rep_tui.store.models import SYNCED_TABLES, Base
 
 #: Readable by everyone; written by admins, or by whoever has the table's `WRITE_PERMISSION`.
 REFERENCE_TABLES = frozenset({"regions", "offices", "teams", "users", "user_groups", "result_codes", "custom_fields",
-                              "catalogue_items", "vendor_contact_types", "vendors", "checklist_items"})
+                              "catalogue_items", "vendor_contact_types", "vendors", "checklist_items",
+                              "job_statuses"})
 #: Tables an office function changes: the permission a write needs (whatever the role).
 WRITE_PERMISSION: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS, "teams": Permission.MANAGE_USERS, "user_groups": Permission.MANAGE_USERS,
@@ -18,11 +19,14 @@ WRITE_PERMISSION: dict[str, Permission] = {
     "custom_fields": Permission.EDIT_CUSTOM_FIELDS, "payments": Permission.EDIT_PAYMENTS,
     "catalogue_items": Permission.EDIT_CATALOGUE, "job_users": Permission.EDIT_JOB_USERS,
     "vendor_contact_types": Permission.EDIT_VENDORS, "vendors": Permission.EDIT_VENDORS,
+    "notes": Permission.WRITE_NOTES, "job_statuses": Permission.EDIT_RESULT_CODES,
 }
 #: Tables a user is not sent at all unless their permissions include seeing them.
 READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
-#: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind).
-FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": frozenset({"user_id"})}
+#: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind,
+#: a job's status on its code).
+FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": frozenset({"user_id"}),
+                 "job_statuses": frozenset({"code"})}
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})

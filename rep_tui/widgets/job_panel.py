@@ -39,6 +39,12 @@ def units_text(job) -> str:
     return " / ".join(parts)
 
 
+def status_text(code: str | None, labels: dict[str, str]) -> str | None:
+    """A job's status as a rep reads it: its label, with the code when they differ ("Ready to order (RTO)")."""
+    label = labels.get(code, code) if code else None
+    return f"{label} ({code})" if label and label != code else label
+
+
 class JobPanel(VerticalScroll):
     """Shows one JobFile; the screen decides which."""
 
@@ -46,7 +52,7 @@ class JobPanel(VerticalScroll):
         yield Static("", id="job-picker")
         with Horizontal(id="job-columns"):
             with Vertical(classes="job-column"):
-                yield Static("Job Info", classes="section-title")
+                yield Static("Job Info · J new job · S status", classes="section-title", id="job-info-title")
                 yield Static("", id="job-info", classes="job-section")
                 yield Static("Account Notes", classes="section-title")
                 yield Static("", id="account-notes", classes="job-section")
@@ -67,7 +73,7 @@ class JobPanel(VerticalScroll):
 
     def show_job(self, job_file: JobFile | None, index: int, count: int, tz: str, result_labels: dict[str, str],
                  *, receivable: int = 0, see_payments: bool = True, edit_payments: bool = False,
-                 edit_job_users: bool = False) -> None:
+                 edit_job_users: bool = False, status_labels: dict[str, str] | None = None) -> None:
         picker = self.query_one("#job-picker", Static)
         columns = self.query_one("#job-columns")
         columns.display = job_file is not None
@@ -76,7 +82,8 @@ class JobPanel(VerticalScroll):
         self.query_one(JobUsersSection).display = job_file is not None
         if job_file is None:
             picker.display = True
-            picker.update("No job for this lead yet: e (Edit Customer) records a result, product and sale.")
+            picker.update("No job for this lead yet: J adds one, or e (Edit Customer) records a result, product "
+                          "and sale.")
             return
         picker.display = count > 1
         picker.update(Content.assemble(
@@ -86,7 +93,8 @@ class JobPanel(VerticalScroll):
             else job.result_code
         self.query_one("#job-info", Static).update(_rows(
             ("Job ID", str(job.job_number) if job.job_number else "(not synced yet)"),
-            ("Product", job.product), ("Units", units_text(job)), ("Result", result), ("Status", job.status),
+            ("Product", job.product), ("Units", units_text(job)), ("Result", result),
+            ("Status", status_text(job.status, status_labels or {})),
         ))
         notes = self.query_one("#account-notes", Static)
         notes.update(Content(visible(job.account_notes, lines=True)) if job.account_notes

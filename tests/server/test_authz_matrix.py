@@ -655,7 +655,8 @@ def _tick(rep: str) -> Callable[[World, str], Any]:
         item = uuid.uuid4()
         add_rows(world.server.engine, {"checklist_items": [{"id": item, "label": f"Step {item.hex[:6]}"}]})
         with world.server.engine.connect() as conn:
-            job = conn.execute(select(Job.id).where(Job.lead_id == world.leads[rep])).scalar_one()
+            job = conn.execute(select(Job.id).where(Job.lead_id == world.leads[rep], Job.job_number.is_not(None))
+                               .order_by(Job.job_number).limit(1)).scalar_one()  # the world's own (cells add others)
         signer = world.users.get(USERS.get(subject, ("", ""))[0])
         answer = world.push(subject, _mutation("insert", "job_checklist", JobCheck.id_for(job, item),
                                                job_id=(None, str(job)), item_id=(None, str(item)), done=(None, True),
