@@ -32,7 +32,13 @@ _numbers = itertools.count(1)
 
 @lru_cache(maxsize=1)
 def password_hash() -> str:
-    return auth.hash_password(PASSWORD)
+    """The company's password as an argon2 hash at the lowest cost. The server
+    verifies it as it does any argon2 hash (the cost is written in the hash),
+    in a millisecond instead of a fifth of a second of CPU per sign-in; an
+    unknown user is still checked against the server's own full-cost hash."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture(scope="session")
