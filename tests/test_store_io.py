@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from customer_leads import sale_lead
-from rep_pilot import settle
+from rep_pilot import palette_answered, settle
 from sqlalchemy import select
 from textual._context import active_app
 
@@ -72,8 +72,7 @@ async def _palette(pilot, text: str) -> None:
     await pilot.press("ctrl+p")
     await settle(pilot)
     await pilot.press(*text)
-    for _ in range(5):  # the palette searches in the background; let every provider answer
-        await settle(pilot)
+    await palette_answered(pilot)  # every provider has searched (in the background) and answered
     await pilot.press("escape")
     await settle(pilot)
 
