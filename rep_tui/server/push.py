@@ -755,8 +755,9 @@ def _update_all(push: Push, ms: list[Mutation]) -> list[MutationResult] | None:
         for m in ms:
             fields = check(push, m, decode(m.table, m.fields))
             row = current.get((m.table, m.row_id))
-            if row is None or row["deleted"] or scoping.promotion_refusal(m.table, fields, push.user, row):
-                raise Rejected("not a plain change of a live row: apply one by one")
+            if row is None or row["deleted"] or scoping.promotion_refusal(m.table, fields, push.user, row) \
+                    or scoping.calendar_refusal(conn, m.table, fields, push.user, row):
+                raise Rejected("not a plain change of a live row one may make: apply one by one")
             changes, conflicts = _diff(push, m, row, fields)
             if conflicts:
                 raise Rejected("a conflict: apply one by one")

@@ -74,7 +74,7 @@ def test_rep_cannot_change_office_data_or_other_reps_leads(server, company, devi
         writes.update(s, ann.actor, s.get(Lead, company.leads["ann"][1]), rep_id=company.users["carl"])
     report = ann.sync()
     assert report.pushed == 3 and len(report.rejected) == 2
-    assert any("office data" in r for r in report.rejected)
+    assert any("write office notes needs a permission" in r for r in report.rejected)
     assert any("may not reassign leads" in r for r in report.rejected)
     status = ann.client.status
     assert status.rejected == 2 and "2 rejected" in status.text
