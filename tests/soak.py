@@ -366,12 +366,18 @@ def ask_all(devices: list[DeviceProcess], command: tuple | Callable[[DeviceProce
             meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
     """Send every device its command at once (`meanwhile` runs while they
     work); their replies, None for a device that died."""
+    replies: dict[str, Any] = {}
+    waiting = {}
     for d in devices:
-        d.conn.send(command(d) if callable(command) else command)
+        try:
+            d.conn.send(command(d) if callable(command) else command)
+        except OSError:  # killed (by the fault proxy) since the last command: it died before this one
+            replies[d.name] = None
+            d.stop()
+            continue
+        waiting[d.conn] = d
     if meanwhile:
         meanwhile()
-    waiting = {d.conn: d for d in devices}
-    replies: dict[str, Any] = {}
     deadline = time.monotonic() + timeout
     while waiting:
         ready = wait_for(list(waiting), timeout=max(0.0, deadline - time.monotonic()))
@@ -750,7 +756,7 @@ class Soak:
             if not tokens:
                 return  # no field of its own to count by: the replica comparison covers it
             times = max(edited[token] for token in tokens)
-        if e.state == "rejected":
+        if e.state in ("rejected", "dismissed"):  # dismissed: refused, then let go (F7, or the row deleted here)
             f.rejected += 1
             if times:
                 f.doubled += 1
