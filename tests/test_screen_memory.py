@@ -31,7 +31,7 @@ async def test_closed_customer_screens_are_freed(store, monkeypatch):
     monkeypatch.setattr(sys, "unraisablehook",
                         lambda u: unraisable.append(f"{u.exc_type.__name__}: {u.exc_value} ({u.object!r})"))
     with store.session() as session:
-        lead_ids = list(session.scalars(select(Lead.id).limit(3)))
+        lead_ids = list(session.scalars(select(Lead.id).limit(5)))
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         closed = []
@@ -45,16 +45,19 @@ async def test_closed_customer_screens_are_freed(store, monkeypatch):
             await settle(pilot)
         # The last lead's loader (a finished worker, kept by the context of the
         # last call back to the UI thread) may outlive it until the next one
-        # runs: what must not happen is closed screens piling up.
-        def freed() -> bool:
+        # runs, and on a loaded machine one more screen may still be held by a
+        # message on its way (a Show event names its sender): what must not
+        # happen is closed screens piling up, one more with every lead opened.
+        def alive() -> list:
             gc.collect()
-            return all(ref() is None for ref in closed[:-1])
+            return [screen for ref in closed[:-1] if (screen := ref()) is not None]
 
         try:
-            await wait_until(pilot, freed, "the closed Customer Information screens to be freed", patience=10)
+            await wait_until(pilot, lambda: len(alive()) <= 1, "the closed Customer Information screens to be freed",
+                             patience=10)
         except AssertionError as error:
-            kept = [ref() for ref in closed[:-1] if ref() is not None]
-            raise AssertionError(f"{error}; kept by {[_who_keeps(screen) for screen in kept]}") from None
+            raise AssertionError(f"{error}: {len(alive())} of {len(closed) - 1} kept, by "
+                                 f"{[_who_keeps(screen) for screen in alive()]}") from None
     assert [u for u in unraisable if not u.startswith("KeyboardInterrupt")] == []
 
 
