@@ -13,7 +13,8 @@ def anyio_backend():
 
 async def settle(pilot) -> None:
     """Let queued messages run, then the workers they start, then their results,
-    and the footer catch up with the keys of what has focus."""
+    the footer catch up with the keys of what has focus, and animations (a
+    scroll) finish."""
     from rep_tui.widgets.footer import RepFooter
 
     await keys_delivered(pilot)
@@ -23,6 +24,7 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await wait_until(pilot, lambda: all(footer.up_to_date for footer in pilot.app.screen.query(RepFooter)),
                      "the footer to show the keys of what has focus")
+    await pilot.wait_for_scheduled_animations()  # a scroll to what took focus ends where it ends on a quiet machine
 
 
 #: How long a test waits for something the app does by itself before it fails
