@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from customer_leads import files_lead, sale_lead
-from rep_pilot import settle
+from rep_pilot import settle, wait_until
 
 from rep_tui.app import RepApp
+from rep_tui.widgets.row_table import RowTable
 
 # name: (lead, keys pressed once the lead is shown)
 CASES = {
@@ -52,6 +53,10 @@ def showing(lead_id: uuid.UUID, keys: tuple[str, ...], theme: str | None = None)
         for field in app.screen.query("Input, TextArea"):
             field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
         await settle(pilot)  # a loaded table takes focus, then the footer shows its keys
+        await wait_until(pilot, lambda: all(table.columns and table.row_count == len(table.rows_shown)
+                                            for table in app.screen.query(RowTable)
+                                            if table.rows_shown and table.region.width),
+                         "every table in view to be drawn with its rows (a table first laid out narrow redraws)")
 
     return run_before
 
