@@ -406,6 +406,9 @@ class Figures:
     blobs: int = 0
     rejected: int = 0
     quarantined: int = 0
+    #: Rows a device keeps as the rep left them because the server refused a change to them: they
+    #: differ from the server until the rep sends the change again or lets it go (F7).
+    held: int = 0
     #: Rejections the device never heard of (a known gap, counted apart from `lost`: see the report).
     unanswered: int = 0
     device_kills: int = 0
@@ -427,7 +430,7 @@ class Figures:
         per_round = self.seconds / self.rounds if self.rounds else 0.0
         return (f"{db}: rounds {self.rounds}, writes {self.writes}, lost {self.lost}, doubled {self.doubled}, "
                 f"diverged {self.diverged}, seed {seed}  ({self.blobs} blobs checked, {self.rejected} rejected, "
-                f"{self.quarantined} quarantined, {self.unanswered} unanswered rejections, {self.faults} faults, "
+                f"{self.quarantined} quarantined, {self.held} rows held for the rep, {self.unanswered} unanswered rejections, {self.faults} faults, "
                 f"{self.device_kills} device and {self.server_kills} server kills, {per_round:.1f} s a round)")
 
 
@@ -672,13 +675,16 @@ class Soak:
                     attachments = list(session.scalars(select(Attachment.sha256).where(
                         Attachment.deleted.is_(False))))
                 user = users[name]
+                refused = {(e.table_name, e.row_id) for e in entries if e.state == "rejected"}
                 for table in ORDERED:
                     mine = live_rows(store.engine, table)
                     theirs = live_rows(self.engine, table, row_filter(table, user))
                     if table == "leads":
                         visible_leads = set(theirs)
                     for row_id in sorted(mine.keys() | theirs.keys(), key=str):
-                        if mine.get(row_id) != theirs.get(row_id):
+                        if mine.get(row_id) != theirs.get(row_id) and (table, row_id) in refused and row_id in mine:
+                            f.held += 1  # the rep's refused change, waiting for their answer in F7
+                        elif mine.get(row_id) != theirs.get(row_id):
                             f.diverged += 1
                             f.problems.append(f"diverged: {name} {table} {row_id}: device {mine.get(row_id)} "
                                               f"server {theirs.get(row_id)}")
