@@ -5,6 +5,7 @@ thread, so a slow disk or a big query cannot freeze a key press.
 - `in_store(node, what, work, then)` runs `work(session)` in a worker and
   calls `then(result)` back on the UI thread; awaiting the returned worker's
   `wait()` gives the result to async code (the palette).
+- `after_typing(delay, work)` waits out fast typing first (a search as you type).
 - A failure becomes a `StoreFailed` message, which bubbles to the app; the
   app tells the rep in words what could not be done. Nothing is retried
   silently and nothing half-written stays (each session is one transaction).
@@ -20,8 +21,6 @@ from textual.worker import Worker, get_current_worker
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-    from rep_tui.domain.forms import FormErrors
     from textual.message_pump import MessagePump
 
 T = TypeVar("T")
@@ -61,15 +60,32 @@ def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
                            exit_on_error=False)
 
 
-def or_refusal(work: Callable[[Session], T]) -> Callable[[Session], T | FormErrors]:
-    """`work` for `in_store` that returns the `FormErrors` it raised (its writes
-    rolled back) instead of failing: a refusal for the form to show, not a fault."""
+def after_typing(delay: float, work: Callable[[Session], T]) -> Callable[[Session], T | None]:
+    """`work` for `in_store` that first waits out fast typing: a newer call of
+    the same group cancels it meanwhile, and then it does nothing (and its
+    `then` is not called)."""
+    import time
+
+    def wait_then(session: Session) -> T | None:
+        if delay:
+            time.sleep(delay)
+        return None if get_current_worker().is_cancelled else work(session)
+
+    return wait_then
+
+
+def or_refusal(work: Callable[[Session], T], *kinds: type[Exception]) -> Callable[[Session], T | Exception]:
+    """`work` for `in_store` that returns the refusal it raised (`FormErrors`,
+    or one of `kinds`), its writes rolled back, instead of failing: a refusal
+    for the dialog to show, not a fault."""
     from rep_tui.domain.forms import FormErrors
 
-    def attempt(session: Session) -> T | FormErrors:
+    refusals = kinds or (FormErrors,)
+
+    def attempt(session: Session) -> T | Exception:
         try:
             return work(session)
-        except FormErrors as refused:
+        except refusals as refused:
             session.rollback()
             return refused
 

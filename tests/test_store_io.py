@@ -120,3 +120,41 @@ async def test_a_bug_in_showing_a_result_is_not_swallowed(store):
         async with app.run_test(size=(80, 24)) as pilot:
             await in_store(app.screen, "read nothing", lambda session: 1, show).wait()
             await pilot.pause()
+
+
+#: The UI layer: everything a running app calls that is not the store, sync, server or domain code.
+UI_LAYER = ("screens", "dialogs", "widgets", "commands.py", "app.py", "messages.py", "ordered_keys.py")
+#: Sessions the UI layer may open itself, and why.
+OWN_SESSIONS = {("app.py", "__init__")}  # who signed in, before the app runs: nothing to freeze yet
+
+
+def _sessions_opened(path: Path) -> list[tuple[str, int]]:
+    """(enclosing function, line) of each `….session()` call in a module."""
+    import ast
+
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            name = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "session"):
+                found.append((name, child.lineno))
+            visit(child, name)
+
+    visit(ast.parse(path.read_text()), "<module>")
+    return found
+
+
+def test_the_ui_layer_opens_sessions_only_through_in_store():
+    """Every store read and write of a screen, dialog, widget or the palette
+    goes through `store_io.in_store` (one worker, one way back, one failure
+    message): a new `with app.store.session()` in the UI layer fails here."""
+    modules = [path for part in UI_LAYER for path in
+               ((PACKAGE / part).rglob("*.py") if (PACKAGE / part).is_dir() else [PACKAGE / part])
+               if path.exists()]
+    assert len(modules) > 40, "the UI layer was not found"
+    outside = [f"{path.relative_to(PACKAGE)}:{line} in {function}" for path in modules
+               for function, line in _sessions_opened(path)
+               if (str(path.relative_to(PACKAGE)), function) not in OWN_SESSIONS]
+    assert outside == [], "sessions opened outside store_io.in_store:\n" + "\n".join(outside)

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,12 +31,13 @@ from rep_tui.domain.dates import (
     format_day, format_length, format_time, parse_day, parse_length, parse_time, relative_day,
 )
 from rep_tui.domain.validation import Invalid
-from rep_tui.store_io import in_store
+from rep_tui.store_io import StoreFailed, in_store, or_refusal
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
 
 #: Leads offered while the rep types a name.
 LEAD_HITS = 6
+SAVING = "save the appointment"
 
 
 def _lead_name(text: str) -> str:
@@ -195,25 +196,11 @@ class BookDialog(ModalScreen[bool]):
         if event.error is None:
             self._search(event.value.strip())
 
-    @work(thread=True, exclusive=True, group="book-leads", exit_on_error=False)
     def _search(self, query: str) -> None:
-        from sqlalchemy import select
-
-        from rep_tui.store.models import Lead
-        from rep_tui.store.search import search
-
         user = self.app.user
-        with self.app.store.session() as session:
-            hits = search(session, query, limit=LEAD_HITS * 5)
-            owner = self.rep_id or (user.id if user.role == "rep" else None)
-            if owner is not None:  # a rep books their own leads; a manager, their team's (or one rep's)
-                own = set(session.scalars(select(Lead.id).where(Lead.id.in_([h.lead_id for h in hits]),
-                                                                 Lead.rep_id == owner)))
-                hits = [hit for hit in hits if hit.lead_id in own]
-            hits = hits[:LEAD_HITS]
-        found = [(hit.lead_id, " · ".join(p for p in (hit.name, hit.city or hit.address, hit.phone) if p))
-                 for hit in hits]
-        self.post_message(self.LeadsFound(query, found))
+        owner = self.rep_id or (user.id if user.role == "rep" else None)
+        in_store(self, "find the customer", lambda session: _leads_to_book(session, query, owner),
+                 lambda found: self.post_message(self.LeadsFound(query, found)), group="book-leads")
 
     @on(LeadsFound)
     def _show_leads(self, event: LeadsFound) -> None:
@@ -267,17 +254,19 @@ class BookDialog(ModalScreen[bool]):
                      f" (↑↓ Enter picks):")
         self._find_slots(day, length_field.cleaned())
 
-    @work(thread=True, exclusive=True, group="book-slots", exit_on_error=False)
     def _find_slots(self, day: date, length: timedelta) -> None:
         from rep_tui.store.booking import free_slots_on
         from rep_tui.store.work_hours import hours_on
 
         app = self.app
-        with app.store.session() as session:
+
+        def find(session) -> list:
             rep_id = self._rep_of(session)
             hours = hours_on(session, rep_id, day, app.settings.work_hours) or (0, 0)
-            slots = free_slots_on(session, rep_id, day, app.tz, hours, length, ignore=self.appointment_id)
-        self.post_message(self.SlotsFound(day, length, slots))
+            return free_slots_on(session, rep_id, day, app.tz, hours, length, ignore=self.appointment_id)
+
+        in_store(self, "find free times", find, lambda slots: self.post_message(self.SlotsFound(day, length, slots)),
+                 group="book-slots")
 
     def _rep_of(self, session) -> uuid.UUID:
         """Whose calendar the booking goes on: the appointment's or the lead's rep,
@@ -344,7 +333,6 @@ class BookDialog(ModalScreen[bool]):
         self._say("Saving…")
         self._save(start, length, kind)
 
-    @work(thread=True, exclusive=True, group="book-save", exit_on_error=False)
     def _save(self, start: datetime, length: timedelta, kind: str) -> None:
         from rep_tui.domain.work_hours import outside_warning
         from rep_tui.store import booking
@@ -352,22 +340,33 @@ class BookDialog(ModalScreen[bool]):
         from rep_tui.store.work_hours import hours_on
 
         app, subject = self.app, self.subject
-        try:
-            with app.store.session() as session:
-                if self.moving:
-                    made = booking.move(session, app.actor, subject.appointment_id, start, length, app.tz)
-                else:
-                    made = booking.book(session, app.actor, subject.lead_id, start, length, kind, app.tz)
-                hours = hours_on(session, made.rep_id, start.date(), app.settings.work_hours)
-                rep = session.get(User, made.rep_id) if made.rep_id != app.user.id else None
-                whose = "your" if rep is None else f"{rep.full_name}'s"
-        except booking.BookingRefused as exc:
-            app.call_from_thread(self._refused, str(exc))
-            return
-        when = f"{format_day(start.date())} {format_time(start, app.tz)}, {format_length(length)}"
-        name = subject.lead_line.split(" · ")[0]
-        self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}",
-                                     outside_warning(start, length, hours, whose)))
+
+        def save(session) -> tuple[tuple[int, int] | None, str]:
+            """The rep's work hours that day and whose calendar it went on."""
+            if self.moving:
+                made = booking.move(session, app.actor, subject.appointment_id, start, length, app.tz)
+            else:
+                made = booking.book(session, app.actor, subject.lead_id, start, length, kind, app.tz)
+            hours = hours_on(session, made.rep_id, start.date(), app.settings.work_hours)
+            rep = session.get(User, made.rep_id) if made.rep_id != app.user.id else None
+            return hours, "your" if rep is None else f"{rep.full_name}'s"
+
+        def saved(outcome: tuple | booking.BookingRefused) -> None:
+            if isinstance(outcome, booking.BookingRefused):
+                self._refused(str(outcome))
+                return
+            hours, whose = outcome
+            when = f"{format_day(start.date())} {format_time(start, app.tz)}, {format_length(length)}"
+            name = subject.lead_line.split(" · ")[0]
+            self.post_message(self.Saved(f"{'Moved' if self.moving else 'Booked'} {name}: {when}",
+                                         outside_warning(start, length, hours, whose)))
+
+        in_store(self, SAVING, or_refusal(save, booking.BookingRefused), saved, group="book-save")
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """The store could not take it: the app says why; the dialog keeps every value typed."""
+        if message.what == SAVING:
+            self._say("Not saved: the store could not take it (see the message).", error=True)
 
     def _refused(self, reason: str) -> None:
         self._say(f"Not saved: {in_markup(reason)}", error=True)  # a clash names the other customer
@@ -478,3 +477,18 @@ def cancel_appointment(screen, done, *, lead_id: uuid.UUID | None = None,
             app.push_screen(ConfirmScreen(question), lambda yes: answered(it, yes))
 
     _find_open(screen, lead_id, appointment_id, found)
+
+
+def _leads_to_book(session, query: str, owner: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:
+    """The leads matching `query` one may book: a rep their own, a manager their team's (or one rep's)."""
+    from sqlalchemy import select
+
+    from rep_tui.store.models import Lead
+    from rep_tui.store.search import search
+
+    hits = search(session, query, limit=LEAD_HITS * 5)
+    if owner is not None:
+        own = set(session.scalars(select(Lead.id).where(Lead.id.in_([h.lead_id for h in hits]), Lead.rep_id == owner)))
+        hits = [hit for hit in hits if hit.lead_id in own]
+    return [(hit.lead_id, " · ".join(p for p in (hit.name, hit.city or hit.address, hit.phone) if p))
+            for hit in hits[:LEAD_HITS]]

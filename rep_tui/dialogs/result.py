@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,7 +25,7 @@ from rep_tui.domain.dates import format_day, format_time, parse_day, parse_time,
 from rep_tui.domain.validation import Invalid, check_units, format_money, parse_money
 from rep_tui.ordered_keys import WaitsForData
 from rep_tui.screens.form_dialog import KeepsTypedText
-from rep_tui.store_io import in_store
+from rep_tui.store_io import StoreFailed, in_store, or_refusal
 from rep_tui.store.models import Appointment, Job, Lead, ResultCode
 from rep_tui.widgets.code_picker import CodePicker
 from rep_tui.widgets.footer import RepFooter
@@ -35,6 +35,7 @@ from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, Validated
 SALE_FIELDS = ("product", "units", "sale")
 FOLLOW_UP_FIELDS = ("follow_up",)
 RESCHEDULE_FIELDS = ("new_day", "new_time")
+SAVING = "save the result"
 
 
 @dataclass(frozen=True)
@@ -237,25 +238,32 @@ class ResultDialog(WaitsForData, KeepsTypedText, ModalScreen[bool]):
             follow_up_on=value.get("follow_up"), new_start=new_start,
         )
 
-    @work(thread=True, exclusive=True, group="result-dialog-save", exit_on_error=False)
     def _save(self, entry) -> None:
         from rep_tui.store.resulting import record_result
 
         app = self.app
-        try:
-            with app.store.session() as session:
-                outcome = record_result(session, app.actor, self.appointment_id, entry, app.tz)
-        except ValueError as exc:
-            app.call_from_thread(self._say, f"Not saved: {in_markup(str(exc))}.", True)
-            return
-        summary = f"{self.loaded.lead.name}: {self.code.label}"
-        if entry.sale_cents:
-            summary += f" {format_money(entry.sale_cents)}"
-        if entry.follow_up_on:
-            summary += f", follow up {format_day(entry.follow_up_on)}"
-        if outcome.reset is not None:
-            summary += f", reset to {format_day(entry.new_start.date())} {format_time(entry.new_start, app.tz)}"
-        self.post_message(self.Saved(summary))
+
+        def saved(outcome) -> None:
+            if isinstance(outcome, ValueError):
+                self._say(f"Not saved: {in_markup(str(outcome))}.", True)
+                return
+            summary = f"{self.loaded.lead.name}: {self.code.label}"
+            if entry.sale_cents:
+                summary += f" {format_money(entry.sale_cents)}"
+            if entry.follow_up_on:
+                summary += f", follow up {format_day(entry.follow_up_on)}"
+            if outcome.reset is not None:
+                summary += f", reset to {format_day(entry.new_start.date())} {format_time(entry.new_start, app.tz)}"
+            self.post_message(self.Saved(summary))
+
+        in_store(self, SAVING, or_refusal(
+            lambda session: record_result(session, app.actor, self.appointment_id, entry, app.tz), ValueError),
+            saved, group="result-dialog-save")
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """The store could not take it: the app says why; the dialog keeps what was chosen and typed."""
+        if message.what == SAVING:
+            self._say("Not saved: the store could not take it (see the message).", True)
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:

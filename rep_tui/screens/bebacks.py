@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from textual import work
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -114,14 +114,15 @@ class BeBacksScreen(Screen):
         if item is not None and item.follow_up_on is not None:
             self._write_follow_up(item.lead.id, None)
 
-    @work(thread=True, group="be-backs-write", exit_on_error=False)
     def _write_follow_up(self, lead_id: uuid.UUID, day: date | None) -> None:
         from rep_tui.domain.dates import format_day
         from rep_tui.store.leads import set_follow_up
 
-        app = self.app
-        with app.store.session() as session:
-            name = set_follow_up(session, app.actor, lead_id, day).name
-        app.call_from_thread(app.notify, f"{name}: follow up {format_day(day)}" if day
-                             else f"{name}: follow-up date cleared")
-        app.call_from_thread(self._load)
+        actor = self.app.actor
+
+        def written(name: str) -> None:
+            self.app.notify(f"{name}: follow up {format_day(day)}" if day else f"{name}: follow-up date cleared")
+            self._load()
+
+        in_store(self, "set the follow-up date", lambda session: set_follow_up(session, actor, lead_id, day).name,
+                 written, group="be-backs-write", exclusive=False)

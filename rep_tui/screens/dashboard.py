@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -52,27 +52,26 @@ class DashboardData:
     periods: list[tuple[str, dict[str, Figure]]]  # (label, figures) for this week, this month
 
 
-def load_dashboard(store, rep_id, tz: str) -> DashboardData:
+def load_dashboard(session, rep_id, tz: str) -> DashboardData:
     """Everything the dashboard shows, read in one session."""
     from rep_tui.clock import local_today, utcnow
     from rep_tui.store import queries, reminders
 
     today, now = local_today(tz), utcnow()
-    with store.session() as session:
-        periods = []
-        for period, label in (("week", "This week"), ("month", "This month")):
-            start, end, _ = queries.period_bounds(period, today, tz)
-            periods.append((label, queries.stats_for(session, [rep_id], start, end)))
-        return DashboardData(
-            today=today,
-            now=now,
-            codes={c.code: c for c in queries.result_codes(session)},
-            appointments=queries.appointments_on(session, rep_id, today, tz),
-            missing=queries.missing_results(session, rep_id, now),
-            reminders=reminders.due_for(session, rep_id, today, queries.day_bounds(today, tz)[0]),
-            follow_ups=queries.follow_ups_due(session, rep_id, today),
-            periods=periods,
-        )
+    periods = []
+    for period, label in (("week", "This week"), ("month", "This month")):
+        start, end, _ = queries.period_bounds(period, today, tz)
+        periods.append((label, queries.stats_for(session, [rep_id], start, end)))
+    return DashboardData(
+        today=today,
+        now=now,
+        codes={c.code: c for c in queries.result_codes(session)},
+        appointments=queries.appointments_on(session, rep_id, today, tz),
+        missing=queries.missing_results(session, rep_id, now),
+        reminders=reminders.due_for(session, rep_id, today, queries.day_bounds(today, tz)[0]),
+        follow_ups=queries.follow_ups_due(session, rep_id, today),
+        periods=periods,
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -125,9 +124,10 @@ class DashboardScreen(Screen):
         for row in self.query(KpiRow):
             row.compact = compact
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(load_dashboard(self.app.store, self.app.user.id, self.app.tz)))
+        rep_id, tz = self.app.user.id, self.app.tz
+        in_store(self, "load the dashboard", lambda session: load_dashboard(session, rep_id, tz),
+                 lambda data: self.post_message(self.Loaded(data)), group="dashboard")
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:

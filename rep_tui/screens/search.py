@@ -13,25 +13,23 @@ typing starts a new search and Down goes on through the results."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
-from textual.worker import get_current_worker
 
 from rep_tui.domain.permissions import Permission
 from rep_tui.domain.text import digits, strip_accents, words
 from rep_tui.domain.validation import format_phone, normalize_phone
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.search import SearchFilters, SearchHit
-from rep_tui.store_io import in_store
+from rep_tui.store_io import after_typing, in_store
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
@@ -229,22 +227,16 @@ class SearchScreen(Screen):
         return _Query(self.query_one("#query", Input).value.strip(), self._filters())
 
     def _search(self, debounce: bool = True) -> None:
-        self._run_search(self._current_query(), DEBOUNCE_SECONDS if debounce else 0.0)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: _Query, delay: float) -> None:
         """Wait out fast typing, then search; a newer keystroke cancels this one."""
-        from rep_tui.store.search import search
+        query, delay = self._current_query(), DEBOUNCE_SECONDS if debounce else 0.0
 
-        worker = get_current_worker()
-        if delay:
-            time.sleep(delay)
-        if worker.is_cancelled:
-            return
-        with self.app.store.session() as session:
-            hits = search(session, query.text, limit=RESULT_LIMIT, filters=query.filters)
-        if not worker.is_cancelled:
-            self.post_message(self.ResultsReady(query, hits))
+        def find(session) -> list[SearchHit]:
+            from rep_tui.store.search import search
+
+            return search(session, query.text, limit=RESULT_LIMIT, filters=query.filters)
+
+        in_store(self, "search", after_typing(delay, find),
+                 lambda hits: self.post_message(self.ResultsReady(query, hits)), group="search")
 
     @on(ResultsReady)
     def _show_results(self, event: ResultsReady) -> None:

@@ -9,16 +9,14 @@ keep the form as it is."""
 
 from __future__ import annotations
 
-import time
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
-from textual.worker import get_current_worker
 
 from rep_tui.domain.fields import used
 from rep_tui.domain.safe_text import visible
@@ -27,6 +25,7 @@ from rep_tui.messages import reload_when_synced
 from rep_tui.screens.form_dialog import KeepsTypedText
 from rep_tui.store.queries import Duplicate
 from rep_tui.store.selfgen import FIELD_CHECKS, PRODUCTS, SelfGenForm, problems
+from rep_tui.store_io import after_typing, in_store
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.lead_table import LeadTable
 from rep_tui.widgets.row_table import Column
@@ -122,18 +121,11 @@ class SelfGenScreen(KeepsTypedText, Screen):
     def _next_field(self) -> None:
         self.focus_next()
 
-    @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
     def _check_duplicates(self, form: SelfGenForm) -> None:
         from rep_tui.store.selfgen import possible_duplicates
 
-        worker = get_current_worker()
-        time.sleep(DEBOUNCE_SECONDS)
-        if worker.is_cancelled:
-            return
-        with self.app.store.session() as session:
-            found = possible_duplicates(session, form)
-        if not worker.is_cancelled:
-            self.post_message(self.DuplicatesFound(form, found))
+        in_store(self, "look for duplicates", after_typing(DEBOUNCE_SECONDS, lambda s: possible_duplicates(s, form)),
+                 lambda found: self.post_message(self.DuplicatesFound(form, found)), group="duplicates")
 
     @on(DuplicatesFound)
     def _show_duplicates(self, event: DuplicatesFound) -> None:
@@ -214,14 +206,12 @@ class SelfGenScreen(KeepsTypedText, Screen):
         self.app.push_screen(ChoiceScreen(question, (("o", "Open the existing lead"), ("y", "Save anyway"))),
                              answered)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, form: SelfGenForm) -> None:
         from rep_tui.store.selfgen import create_self_gen_lead
 
         actor = self.app.actor
-        with self.app.store.session() as session:
-            lead = create_self_gen_lead(session, actor, form)
-        self.app.call_from_thread(self._saved, lead.name, lead.id)
+        in_store(self, "save the new lead", lambda session: create_self_gen_lead(session, actor, form),
+                 lambda lead: self._saved(lead.name, lead.id), group="save")
 
     def _saved(self, name: str, lead_id) -> None:
         self.action_new_lead()
@@ -250,16 +240,20 @@ class SelfGenScreen(KeepsTypedText, Screen):
 
     # --- the list --------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="selfgen-list")
     def _load_leads(self, keep_cursor: bool = False) -> None:
+        in_store(self, "load your self-gen leads", self._my_leads,
+                 lambda rows: self.query_one("#my-leads", LeadTable).show(rows, keep_cursor=keep_cursor),
+                 group="selfgen-list")
+
+    def _my_leads(self, session) -> list:
+        """The rows of the leads this rep found (in the worker)."""
         from rep_tui.clock import local_today
         from rep_tui.store.queries import self_gen_leads
         from rep_tui.widgets.when import short_date
 
         today = local_today(self.app.tz)
-        with self.app.store.session() as session:
-            leads = self_gen_leads(session, self.app.user.id)
-        rows = [
+        leads = self_gen_leads(session, self.app.user.id)
+        return [
             (
                 lead.id,
                 (
@@ -272,7 +266,6 @@ class SelfGenScreen(KeepsTypedText, Screen):
             )
             for lead, stage in leads
         ]
-        self.app.call_from_thread(self.query_one("#my-leads", LeadTable).show, rows, keep_cursor=keep_cursor)
 
     def action_focus_list(self) -> None:
         self.query_one("#my-leads", LeadTable).focus()

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,6 +31,7 @@ from rep_tui.domain.targets import Goal
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import User
 from rep_tui.store.queries import StatRow
+from rep_tui.store_io import in_store
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.sales_chart import SalesChart
@@ -253,20 +254,22 @@ class StatsScreen(Screen):
 
     # --- loading ---------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _load(self, period: Period) -> None:
+        in_store(self, "load the figures", lambda session: self._figures(session, period),
+                 lambda view: self.post_message(self.Loaded(view)), group="stats")
+
+    def _figures(self, session, period: Period) -> StatsView:
+        """The figures of `period` (in the worker)."""
         from rep_tui.domain.stats import compute
         from rep_tui.store.queries import stat_rows
 
         start, end, label = period.bounds(self.app.tz)
-        with self.app.store.session() as session:
-            members = self.members(session)
-            rows = stat_rows(session, [m.id for m in members], start, end)
-            scope, rep_names = self.scope(members)
-            side = self.load_side(session, members, rows, period)
-            goals = self._goals(session, members, rows, period)
-        self.post_message(self.Loaded(StatsView(label, scope, compute(r.outcome for r in rows), rows, rep_names,
-                                                side, goals)))
+        members = self.members(session)
+        rows = stat_rows(session, [m.id for m in members], start, end)
+        scope, rep_names = self.scope(members)
+        side = self.load_side(session, members, rows, period)
+        goals = self._goals(session, members, rows, period)
+        return StatsView(label, scope, compute(r.outcome for r in rows), rows, rep_names, side, goals)
 
     @staticmethod
     def _goals(session, members: list[User], rows: list[StatRow], period: Period) -> dict[uuid.UUID, list[Goal]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,7 +24,7 @@ from rep_tui.store.sync_review import (
     CannotReapply, LostValue, Quarantined, QueuedChange, dismiss, field_label, noun, reapply, send_again,
 )
 from rep_tui.widgets.footer import RepFooter
-from rep_tui.store_io import in_store
+from rep_tui.store_io import in_store, or_refusal
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.row_table import Column, RowTable, TableRow, TableSection, Toned
@@ -226,15 +226,17 @@ class SyncStatusScreen(Screen):
         if change is not None:
             self._review_write(lambda session, _actor: dismiss(session, change.seq))
 
-    @work(thread=True, group="sync-review-write", exit_on_error=False)
     def _review_write(self, write) -> None:
-        """One write from this screen, in a thread; says what became of it and reloads."""
-        app = self.app
-        try:
-            with app.store.session() as session:
-                message = write(session, app.actor)
-        except CannotReapply as exc:
-            app.call_from_thread(app.notify, str(exc), severity="error")
-            return
-        app.call_from_thread(app.notify, message)
-        app.call_from_thread(self._load)
+        """One write from this screen; says what became of it and reloads."""
+        actor = self.app.actor
+
+        def done(outcome: str | CannotReapply) -> None:
+            if isinstance(outcome, CannotReapply):
+                self.app.notify(str(outcome), severity="error")
+                return
+            self.app.notify(outcome)
+            self._load()
+
+        in_store(self, "change what the sync does with it",
+                 or_refusal(lambda session: write(session, actor), CannotReapply), done,
+                 group="sync-review-write", exclusive=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DirectoryTree, Input, Static
@@ -19,10 +19,13 @@ from rep_tui.domain.validation import Invalid
 from rep_tui.store.leads import UploadRefused, add_attachment, file_kind, human_size, store_blob
 from rep_tui.store.models import Engagement
 from rep_tui.screens.form_dialog import FormDialog
+from rep_tui.store_io import StoreFailed, in_store, or_refusal
 from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.loading import loaded
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.path_suggester import PathSuggester
+
+UPLOADING = "upload the file"
 
 
 class UploadScreen(FormDialog[str]):
@@ -96,18 +99,26 @@ class UploadScreen(FormDialog[str]):
         self.query_one("#dialog").loading = True
         self._upload(Path(values["path"].strip()).expanduser(), values["description"])
 
-    @work(thread=True, exclusive=True, group="upload", exit_on_error=False)
     def _upload(self, source: Path, description: str) -> None:
         app = self.app
-        try:
+
+        def upload(session) -> None:
             sha, size = store_blob(app.settings.paths.blobs_dir, source, app.settings.max_upload_bytes)
-            with app.store.session() as session:
-                add_attachment(session, app.actor, self.lead_id, source.name, description, sha, size,
-                               engagement_id=self.engagement_id)
-        except (UploadRefused, Invalid, OSError) as exc:
-            app.call_from_thread(self._refused, str(exc))
-            return
-        app.call_from_thread(self.dismiss, source.name)
+            add_attachment(session, app.actor, self.lead_id, source.name, description, sha, size,
+                           engagement_id=self.engagement_id)
+
+        def done(refused: Exception | None) -> None:
+            if refused is None:
+                self.dismiss(source.name)
+            else:
+                self._refused(str(refused))
+
+        in_store(self, UPLOADING, or_refusal(upload, UploadRefused, Invalid, OSError), done, group="upload")
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """The store could not take it: the app says why; the dialog keeps what was typed."""
+        if message.what == UPLOADING:
+            loaded(self.query_one("#dialog"))
 
     def _refused(self, message: str) -> None:
         loaded(self.query_one("#dialog"))
