@@ -87,3 +87,12 @@ def test_short_date_names_the_year_only_when_it_is_not_this_one():
     assert short_date(datetime(2025, 7, 10, 15, tzinfo=timezone.utc), "America/Chicago", today) == "7/10/25"
     # 2 AM UTC on Jan 1 is still New Year's Eve in Chicago
     assert short_date(datetime(2026, 1, 1, 2, tzinfo=timezone.utc), "America/Chicago", today) == "12/31/25"
+
+
+def test_a_day_of_another_year_shows_its_year():
+    from rep_tui.domain.dates import format_day_from
+
+    today = date(2026, 12, 7)
+    assert format_day_from(date(2026, 10, 20), today) == "Tue Oct 20"
+    assert format_day_from(date(2025, 10, 20), today) == "10/20/25"
+    assert format_day_from(date(2027, 1, 4), today) == "1/4/27"

@@ -160,6 +160,11 @@ def format_day(day: date) -> str:
     return day.strftime("%a %b %-d")
 
 
+def format_day_from(day: date, today: date) -> str:
+    """Tue Nov 24 this year; 10/20/25 in another, so a date never reads as the wrong year."""
+    return format_day(day) if day.year == today.year else day.strftime("%-m/%-d/%y")
+
+
 def format_time(moment: datetime, tz_name: str) -> str:
     """9:00 AM in the company's time zone."""
     return moment.astimezone(zone(tz_name)).strftime("%-I:%M %p")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping, Sequence
 
-from rep_tui.domain.dates import format_day, local_day, relative_day
+from rep_tui.domain.dates import format_day_from, local_day, relative_day
 from rep_tui.domain.validation import format_money
 from rep_tui.store.models import ResultCode
 from rep_tui.store.queries import BeBack
@@ -18,9 +18,10 @@ def date_cell(follow_up_on: date | None, today: date) -> Cell:
     """The follow-up date, marked ⚠ in red when overdue, amber when today."""
     if follow_up_on is None:
         return Toned("no date", "muted")
+    shown = format_day_from(follow_up_on, today)
     if follow_up_on < today:
-        return Toned(f"⚠ {format_day(follow_up_on)}", "error")
-    return Toned(format_day(follow_up_on), "warning") if follow_up_on == today else format_day(follow_up_on)
+        return Toned(f"⚠ {shown}", "error")
+    return Toned(shown, "warning") if follow_up_on == today else shown
 
 
 class BeBackTable(RowTable):
@@ -54,7 +55,7 @@ class BeBackTable(RowTable):
             lead.city or "",
             lead_phone(lead),
             code.label if code else (item.last_result or ""),
-            format_day(local_day(item.last_appointment, tz)) if item.last_appointment else "",
+            format_day_from(local_day(item.last_appointment, tz), today) if item.last_appointment else "",
             format_money(item.quoted_cents),
         )
         return TableRow(str(lead.id), lead.id, cells)
