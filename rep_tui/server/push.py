@@ -41,7 +41,7 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid, format_money
-from rep_tui.server import blobs, reminders, scoping
+from rep_tui.server import blobs, merges, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
@@ -617,6 +617,7 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     decode → check against the rules → authorize → write (and record)."""
     if m.table not in SYNCED_TABLES:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
+    m = merges.redirected(push.conn, m, _op(m))
     fields = check(push, m, decode(m.table, m.fields))
     current = authorize(push, m, fields)
     promotion = scoping.promotion_refusal(m.table, fields, push.user, current)

@@ -1,0 +1,151 @@
+"""Combining duplicate customers, on real SQLite and PostgreSQL servers with
+real devices syncing over HTTP: the office finds the pair, previews the
+merge (nothing written), merges; a rep's device that edited the loser
+offline loses nothing (its edits land on the survivor, or as a conflict in
+the history); every device converges; undo puts both customers back, and
+the devices converge again."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from rep_tui.server import admin_merge
+from rep_tui.server.admin import AdminError
+from rep_tui.server.seed import add_rows
+from rep_tui.store import writes
+from rep_tui.store.models import ChangeRecord, Comment, Lead
+from server_fixtures import server_rows
+
+SURVIVOR_PID, LOSER_PID = 7001, 7002
+
+
+def _pair(server, company) -> dict[str, uuid.UUID]:
+    """Jane Smith twice, Ann's: one PID with a phone and an address, the other
+    with the same phone, an email, a city; each with a job and a comment."""
+    ann = company.users["ann"]
+    ids = {name: uuid.uuid4() for name in ("survivor", "loser", "job_s", "job_l", "comment_s", "comment_l")}
+    blank = dict.fromkeys(("home_phone", "home_phone_e164", "cell_phone", "cell_phone_e164", "email", "city"))
+    add_rows(server.engine, {
+        "leads": [
+            {**blank, "id": ids["survivor"], "pid": SURVIVOR_PID, "first_name": "Jane", "last_name": "Smith",
+             "home_phone": "(312) 555-0101", "home_phone_e164": "+13125550101", "address": "12 Oak St",
+             "rep_id": ann, "custom": {}},
+            {**blank, "id": ids["loser"], "pid": LOSER_PID, "first_name": "Jane", "last_name": "Smith",
+             "cell_phone": "312-555-0101", "cell_phone_e164": "+13125550101", "email": "jane@example.com",
+             "address": "12 Oak Street", "city": "Evanston", "rep_id": ann, "custom": {}}],
+        "jobs": [{"id": ids["job_s"], "lead_id": ids["survivor"], "job_number": 9001, "product": "windows"},
+                 {"id": ids["job_l"], "lead_id": ids["loser"], "job_number": 9002, "product": "siding"}],
+        "comments": [{"id": ids["comment_s"], "lead_id": ids["survivor"], "author_name": "Ann", "body": "dog"},
+                     {"id": ids["comment_l"], "lead_id": ids["loser"], "author_name": "Ann", "body": "gate"}],
+    })
+    return ids
+
+
+def _state(engine) -> dict:
+    """Everything a merge could touch on the server, and the version counter."""
+    with engine.connect() as conn:
+        top = conn.execute(select(func.max(Lead.version))).scalar()
+        history = conn.execute(select(func.count()).select_from(ChangeRecord)).scalar()
+    return {"top": top, "history": history,
+            **{table: server_rows(engine, table) for table in ("leads", "jobs", "comments", "contacts")}}
+
+
+def _under(rows: dict, lead: uuid.UUID) -> set:
+    return {row_id for row_id, row in rows.items() if row["lead_id"] == str(lead)}
+
+
+def _converged(server, *devices) -> None:
+    """Each device holds exactly the server's live rows of the pair's tables (Ann's and her manager's)."""
+    for table in ("leads", "jobs", "comments", "contacts"):
+        want = server_rows(server.engine, table)
+        for device in devices:
+            have = device.rows(table)
+            assert {k: v for k, v in have.items() if k in want} == {k: want[k] for k in have if k in want}, table
+            assert set(have) <= set(want), f"{table}: a ghost on the device"
+
+
+def test_duplicates_lists_the_pair_as_high_by_phone_and_name(server, company):
+    _pair(server, company)
+    pairs = [p for p in admin_merge.find_duplicates(server.engine) if {p.first, p.second} & {SURVIVOR_PID}]
+    assert [(p.first, p.second, p.sureness) for p in pairs] == [(SURVIVOR_PID, LOSER_PID, "high")]
+    assert pairs[0].shared == ("phone +13125550101", "name")
+
+
+def test_dry_run_writes_nothing(server, company):
+    _pair(server, company)
+    before = _state(server.engine)
+    report = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID), dry_run=True)
+    assert report.dry_run and report.merge_id is None
+    assert report.fields["email"] == (None, "jane@example.com")
+    assert report.moved["jobs"] == 1 and report.moved["comments"] == 1
+    assert _state(server.engine) == before
+
+
+def test_offline_edits_of_the_loser_land_on_the_survivor_and_devices_converge(server, company, devices):
+    ids = _pair(server, company)
+    ann, maria = devices("ann"), devices("maria")
+    ann.sync(), maria.sync()
+    assert {ids["survivor"], ids["loser"]} <= set(ann.rows("leads")) & set(maria.rows("leads"))
+
+    with ann.store.session() as s:  # offline, before the office merges
+        loser = s.get(Lead, ids["loser"])
+        writes.update(s, ann.actor, loser, email="jane.new@example.com", address="12 Oak St Apt 2")
+        late_comment = writes.insert(s, ann.actor, Comment(lead_id=ids["loser"], author_name="Ann",
+                                                           body="she called back")).id
+
+    report = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID))
+    assert report.merge_id is not None
+    leads = server_rows(server.engine, "leads")
+    assert ids["loser"] not in leads
+    assert (leads[ids["survivor"]]["email"], leads[ids["survivor"]]["city"]) == ("jane@example.com", "Evanston")
+    assert leads[ids["survivor"]]["address"] == "12 Oak St"  # the survivor's own value wins
+
+    assert ann.sync().rejected == []
+    maria.sync()
+    survivor = server_rows(server.engine, "leads")[ids["survivor"]]
+    assert survivor["email"] == "jane.new@example.com"  # her edit of the loser, on the survivor
+    with server.engine.connect() as conn:
+        lost = conn.execute(select(ChangeRecord.new_value).where(
+            ChangeRecord.row_id == ids["survivor"], ChangeRecord.field == "address",
+            ChangeRecord.kind == "conflict")).scalars().all()
+    assert lost == ["12 Oak St Apt 2"]  # the address that lost to the survivor's is kept, not dropped
+    for device in (ann, maria):
+        assert ids["loser"] not in device.rows("leads")
+        assert _under(device.rows("jobs"), ids["survivor"]) == {ids["job_s"], ids["job_l"]}
+        assert _under(device.rows("comments"), ids["survivor"]) == {ids["comment_s"], ids["comment_l"], late_comment}
+    _converged(server, ann, maria)
+
+    with pytest.raises(AdminError, match="Email of PID 7001 is now 'jane.new@example.com'"):
+        admin_merge.undo(server.engine, report.merge_id)  # undo would throw her edit away
+
+
+def test_undo_puts_both_back_and_devices_converge(server, company, devices):
+    ids = _pair(server, company)
+    ann, maria = devices("ann"), devices("maria")
+    ann.sync(), maria.sync()
+    before = {table: server_rows(server.engine, table) for table in ("leads", "jobs", "comments")}
+
+    report = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID), take=["address"], as_family=True)
+    assert server_rows(server.engine, "leads")[ids["survivor"]]["address"] == "12 Oak Street"
+    assert [c["name"] for c in server_rows(server.engine, "contacts").values()
+            if c["lead_id"] == str(ids["survivor"])] == ["Jane Smith"]
+    ann.sync(), maria.sync()
+    assert ids["loser"] not in ann.rows("leads")
+
+    admin_merge.undo(server.engine, report.merge_id)
+    after = {table: server_rows(server.engine, table) for table in ("leads", "jobs", "comments")}
+    for table, rows in before.items():
+        assert {k: {c: v for c, v in row.items() if c != "updated_at"} for k, row in after[table].items()} \
+            == {k: {c: v for c, v in row.items() if c != "updated_at"} for k, row in rows.items()}, table
+    assert not [c for c in server_rows(server.engine, "contacts").values() if c["lead_id"] == str(ids["survivor"])]
+    ann.sync(), maria.sync()
+    for device in (ann, maria):
+        assert {ids["survivor"], ids["loser"]} <= set(device.rows("leads"))
+        assert _under(device.rows("jobs"), ids["loser"]) == {ids["job_l"]}
+        assert _under(device.rows("comments"), ids["loser"]) == {ids["comment_l"]}
+    _converged(server, ann, maria)
+    with pytest.raises(AdminError, match="undone already"):
+        admin_merge.undo(server.engine, report.merge_id)
