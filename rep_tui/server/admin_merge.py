@@ -28,7 +28,7 @@ from rep_tui.server.db import PENDING
 from rep_tui.server.models import Merge
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Lead
 from rep_tui.store.serialize import from_json, to_json
-from rep_tui.sync.tables import LEAD_CHILDREN, ORDERED
+from rep_tui.sync.tables import LEAD_CHILDREN, ORDERED, SERVER_NUMBERS
 
 #: The loser's rows that move to the survivor: every table hanging off a lead, parents first.
 MOVED_TABLES = [name for name in ORDERED if name in LEAD_CHILDREN]
@@ -92,8 +92,10 @@ def find_duplicates(engine: Engine) -> list[Pair]:
 
 
 #: The survivor's fields a merge may fill from the loser: what a rep knows
-#: as the customer's (derived columns follow their field, `_with_derived`).
-MERGED_FIELDS = tuple(name for name, spec in specs("leads").items() if not spec.derived)
+#: as the customer's (derived columns follow their field, `_with_derived`;
+#: the PID is the survivor's own).
+MERGED_FIELDS = tuple(name for name, spec in specs("leads").items()
+                      if not spec.derived and name != SERVER_NUMBERS["leads"])
 
 
 @dataclass

@@ -7,28 +7,32 @@ the devices converge again."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
+
+from rep_tui.cli import main
 
 from rep_tui.server import admin_merge
 from rep_tui.server.admin import AdminError
 from rep_tui.server.seed import add_rows
 from rep_tui.store import writes
 from rep_tui.store.models import ChangeRecord, Comment, Lead
-from server_fixtures import server_rows
+from server_fixtures import make_company, server_rows
 
 SURVIVOR_PID, LOSER_PID = 7001, 7002
 
 
-def _pair(server, company) -> dict[str, uuid.UUID]:
+def _pair(engine, company) -> dict[str, uuid.UUID]:
     """Jane Smith twice, Ann's: one PID with a phone and an address, the other
     with the same phone, an email, a city; each with a job and a comment."""
     ann = company.users["ann"]
     ids = {name: uuid.uuid4() for name in ("survivor", "loser", "job_s", "job_l", "comment_s", "comment_l")}
     blank = dict.fromkeys(("home_phone", "home_phone_e164", "cell_phone", "cell_phone_e164", "email", "city"))
-    add_rows(server.engine, {
+    add_rows(engine, {
         "leads": [
             {**blank, "id": ids["survivor"], "pid": SURVIVOR_PID, "first_name": "Jane", "last_name": "Smith",
              "home_phone": "(312) 555-0101", "home_phone_e164": "+13125550101", "address": "12 Oak St",
@@ -68,14 +72,14 @@ def _converged(server, *devices) -> None:
 
 
 def test_duplicates_lists_the_pair_as_high_by_phone_and_name(server, company):
-    _pair(server, company)
+    _pair(server.engine, company)
     pairs = [p for p in admin_merge.find_duplicates(server.engine) if {p.first, p.second} & {SURVIVOR_PID}]
     assert [(p.first, p.second, p.sureness) for p in pairs] == [(SURVIVOR_PID, LOSER_PID, "high")]
     assert pairs[0].shared == ("phone +13125550101", "name")
 
 
 def test_dry_run_writes_nothing(server, company):
-    _pair(server, company)
+    _pair(server.engine, company)
     before = _state(server.engine)
     report = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID), dry_run=True)
     assert report.dry_run and report.merge_id is None
@@ -85,7 +89,7 @@ def test_dry_run_writes_nothing(server, company):
 
 
 def test_offline_edits_of_the_loser_land_on_the_survivor_and_devices_converge(server, company, devices):
-    ids = _pair(server, company)
+    ids = _pair(server.engine, company)
     ann, maria = devices("ann"), devices("maria")
     ann.sync(), maria.sync()
     assert {ids["survivor"], ids["loser"]} <= set(ann.rows("leads")) & set(maria.rows("leads"))
@@ -123,7 +127,7 @@ def test_offline_edits_of_the_loser_land_on_the_survivor_and_devices_converge(se
 
 
 def test_undo_puts_both_back_and_devices_converge(server, company, devices):
-    ids = _pair(server, company)
+    ids = _pair(server.engine, company)
     ann, maria = devices("ann"), devices("maria")
     ann.sync(), maria.sync()
     before = {table: server_rows(server.engine, table) for table in ("leads", "jobs", "comments")}
@@ -149,3 +153,37 @@ def test_undo_puts_both_back_and_devices_converge(server, company, devices):
     _converged(server, ann, maria)
     with pytest.raises(AdminError, match="undone already"):
         admin_merge.undo(server.engine, report.merge_id)
+
+
+def test_the_office_cli_finds_previews_merges_and_undoes(backend):
+    def admin(*args: str):
+        return CliRunner().invoke(main, ["admin", "--db", backend.url, *args], catch_exceptions=False)
+
+    from rep_tui.server.admin import open_server
+
+    engine = open_server(backend.url)
+    ids = _pair(engine, make_company(engine))
+    found = json.loads(admin("duplicates", "--json").output)
+    assert {"sureness": "high", "pids": [SURVIVOR_PID, LOSER_PID], "names": ["Jane Smith", "Jane Smith"],
+            "shared": ["phone +13125550101", "name"]} in found
+
+    bad = admin("merge", str(SURVIVOR_PID), str(LOSER_PID), "--take", "shoe_size=loser")
+    assert bad.exit_code == 1 and "--take: no field shoe_size (fields: first_name" in bad.output
+    assert admin("merge", str(SURVIVOR_PID)).exit_code == 2  # one customer is no merge
+    preview = admin("merge", str(SURVIVOR_PID), str(LOSER_PID), "--take", "address=loser", "--dry-run")
+    assert preview.output.startswith(f"Would merge PID {LOSER_PID} into PID {SURVIVOR_PID}.\n")
+    assert "  Address: 12 Oak St -> 12 Oak Street\n" in preview.output
+    assert ids["loser"] in server_rows(engine, "leads")
+
+    done = json.loads(admin("merge", str(SURVIVOR_PID), str(LOSER_PID), "--take", "address=loser", "--json").output)
+    assert (done["dry_run"], done["moved"]["jobs"], done["fields"]["address"]) == (
+        False, 1, {"before": "12 Oak St", "after": "12 Oak Street"})
+    assert ids["loser"] not in server_rows(engine, "leads")
+    again = admin("merge", str(SURVIVOR_PID), str(LOSER_PID))
+    assert again.exit_code == 1 and f"Customer {LOSER_PID} was deleted" in again.output
+
+    undone = admin("merge", "--undo", str(done["merge_id"]))
+    assert undone.output == f"Merge {done['merge_id']} undone: PID {LOSER_PID} is back, with its 2 row(s); " \
+                            f"PID {SURVIVOR_PID}'s fields are as before.\n"
+    assert server_rows(engine, "leads")[ids["survivor"]]["address"] == "12 Oak St"
+    engine.dispose()
