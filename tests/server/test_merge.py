@@ -187,3 +187,39 @@ def test_the_office_cli_finds_previews_merges_and_undoes(backend):
                             f"PID {SURVIVOR_PID}'s fields are as before.\n"
     assert server_rows(engine, "leads")[ids["survivor"]]["address"] == "12 Oak St"
     engine.dispose()
+
+
+def _one_of_each(lead: uuid.UUID, ann: uuid.UUID) -> dict[str, list[dict]]:
+    """A row under `lead` in every table that hangs off a lead."""
+    from datetime import date, datetime, timezone
+
+    when = datetime(2026, 12, 1, 18, tzinfo=timezone.utc)
+    rows = {
+        "jobs": {"product": "roof"}, "comments": {"author_name": "Ann", "body": "b"},
+        "notes": {"author_name": "Office", "body": "n"}, "contacts": {"name": "Joe Smith"},
+        "appointments": {"rep_id": ann, "starts_at": when},
+        "attachments": {"kind": "document", "filename": "c.pdf", "description": "contract", "sha256": "a" * 64,
+                        "size": 1, "mime": "application/pdf"},
+        "engagements": {"subject": "call", "occurred_at": when, "contact_type": "phone"},
+        "reminders": {"assignee_id": ann, "due_on": date(2026, 12, 9), "body": "call back"},
+    }
+    return {table: [{"id": uuid.uuid4(), "lead_id": lead, **values}] for table, values in rows.items()}
+
+
+def test_every_table_under_the_loser_moves_and_moves_back(server, company):
+    from rep_tui.sync.tables import LEAD_CHILDREN
+
+    ids = _pair(server.engine, company)
+    children = _one_of_each(ids["loser"], company.users["ann"])
+    assert set(children) == LEAD_CHILDREN, "a new table under leads: give the loser a row of it here"
+    add_rows(server.engine, children)
+    mine = {table: {rows[0]["id"]} | ({ids["job_l"]} if table == "jobs" else set())
+            | ({ids["comment_l"]} if table == "comments" else set()) for table, rows in children.items()}
+
+    merged = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID))
+    for table, wanted in mine.items():
+        assert wanted <= _under(server_rows(server.engine, table), ids["survivor"]), table
+        assert not _under(server_rows(server.engine, table), ids["loser"]), table
+    admin_merge.undo(server.engine, merged.merge_id)
+    for table, wanted in mine.items():
+        assert _under(server_rows(server.engine, table), ids["loser"]) == wanted, table
