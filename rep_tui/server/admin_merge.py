@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -23,7 +23,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from rep_tui.clock import utcnow
 from rep_tui.domain.duplicates import SURENESS, address_key, contact_keys, name_key, sureness
 from rep_tui.domain.fields import specs
+from rep_tui.server import scoping
 from rep_tui.server.admin import ADMIN, AdminError, Change, _insert, _write
+from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING
 from rep_tui.server.models import Merge
 from rep_tui.store.models import SYNCED_TABLES, ChangeRecord, Lead
@@ -58,15 +60,15 @@ class Pair:
                 f"same {', '.join(self.shared)}")
 
 
-def find_duplicates(engine: Engine) -> list[Pair]:
-    """Pairs of live leads with a phone, an email, or a name and address in
-    common, surest first, each with what they share."""
+def find_duplicates(engine: Engine, user: Principal | None = None) -> list[Pair]:
+    """Pairs of live leads (those `user` sees) with a phone, an email, or a
+    name and address in common, surest first, each with what they share."""
     columns = [Lead.__table__.c[name] for name in ("id", "pid", "first_name", "last_name", "home_phone_e164",
                                                    "cell_phone_e164", "work_phone_e164", "email", "alt_email",
                                                    "address", "zip")]
     with engine.connect() as conn:
-        leads = {row["pid"]: dict(row) for row in conn.execute(select(*columns).where(
-            Lead.deleted.is_(False), Lead.pid.is_not(None))).mappings()}
+        leads = {row["pid"]: dict(row) for row in conn.execute(_seen(select(*columns).where(
+            Lead.deleted.is_(False), Lead.pid.is_not(None)), user)).mappings()}
     by_key: dict[str, list[int]] = defaultdict(list)
     for pid, lead in leads.items():
         for key in dict.fromkeys([*contact_keys(lead), address_key(lead)]):
@@ -130,20 +132,37 @@ class MergeReport:
         return "\n".join(lines + self.notes)
 
 
+class NotFound(AdminError):
+    """No such customer or merge (or none the user sees)."""
+
+
+def office_as(user: Principal | None) -> Principal:
+    """Who a merge is written as: the office, in the name of the user who
+    may merge (their MERGE and the customers' scope are checked first), so
+    the history says who did it."""
+    return ADMIN if user is None else replace(ADMIN, id=user.id, username=user.username, full_name=user.full_name)
+
+
 class _DryRun(Exception):
     """Everything checked and written in the transaction, which is rolled back."""
 
 
-def _lead(conn: Connection, ref: str) -> dict[str, Any]:
-    """A live lead by PID or id."""
+def _seen(stmt: Any, user: Principal | None) -> Any:
+    """`stmt` on leads, limited to those `user` sees (None: the office sees all)."""
+    clause = None if user is None else scoping.row_filter("leads", user)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def _lead(conn: Connection, ref: str, user: Principal | None) -> dict[str, Any]:
+    """A live lead by PID or id, one `user` sees."""
     t = Lead.__table__
     try:
         where = t.c.pid == int(ref) if ref.strip().isdigit() else t.c.id == uuid.UUID(ref.strip())
-    except ValueError:
-        raise AdminError(f"{ref!r} is neither a PID nor a lead id.") from None
-    row = conn.execute(select(t).where(where)).mappings().first()
+    except (ValueError, OverflowError):
+        raise NotFound(f"{ref!r} is neither a PID nor a lead id.") from None
+    row = conn.execute(_seen(select(t).where(where), user)).mappings().first()
     if row is None:
-        raise AdminError(f"No customer {ref}.")
+        raise NotFound(f"No customer {ref}.")
     if row["deleted"]:
         raise AdminError(f"Customer {ref} was deleted (merged away already? see `rep-tui admin merge --undo`).")
     return dict(row)
@@ -195,17 +214,18 @@ def _rows_of(conn: Connection, table: str, lead_id: Any) -> list[uuid.UUID]:
 
 
 def merge(engine: Engine, survivor_ref: str, loser_ref: str, *, take: Iterable[str] = (),
-          as_family: bool = False, dry_run: bool = False) -> MergeReport:
+          as_family: bool = False, dry_run: bool = False, user: Principal | None = None) -> MergeReport:
     """Fold the loser into the survivor in one transaction (nothing written
-    on `dry_run`, though every change is checked as for real)."""
+    on `dry_run`, though every change is checked as for real); for `user`,
+    two customers they see."""
     from rep_tui.server import push
 
     take = list(take)
 
     def attempt() -> MergeReport:
-        with push.office_transaction(engine, ADMIN, f"admin-{uuid.uuid4().hex}") as state:
+        with push.office_transaction(engine, office_as(user), f"admin-{uuid.uuid4().hex}") as state:
             conn = state.conn
-            survivor, loser = _lead(conn, survivor_ref), _lead(conn, loser_ref)
+            survivor, loser = _lead(conn, survivor_ref, user), _lead(conn, loser_ref, user)
             if survivor["id"] == loser["id"]:
                 raise AdminError("A customer cannot be merged into itself: give two PIDs.")
             values = merged_values(survivor, loser, take)
@@ -252,19 +272,21 @@ def _move_history(conn: Connection, ids: list[Any], lead_id: Any) -> None:
 # --- undoing a merge --------------------------------------------------------------
 
 
-def undo(engine: Engine, merge_id: int) -> MergeReport:
+def undo(engine: Engine, merge_id: int, user: Principal | None = None) -> MergeReport:
     """Put both customers back as they were before merge `merge_id`: the
     loser live again, its rows moved back, the survivor's fields as they
     were. Refused, naming each, when a moved row or a field the merge set
-    was changed since (undo would throw that change away)."""
+    was changed since (undo would throw that change away). For `user`, a
+    merge whose survivor they see."""
     from rep_tui.server import push
 
     def attempt() -> MergeReport:
-        with push.office_transaction(engine, ADMIN, f"admin-{uuid.uuid4().hex}") as state:
+        with push.office_transaction(engine, office_as(user), f"admin-{uuid.uuid4().hex}") as state:
             conn = state.conn
             record = conn.execute(select(Merge.__table__).where(Merge.id == merge_id).with_for_update()).first()
-            if record is None:
-                raise AdminError(f"No merge {merge_id}.")
+            if record is None or conn.execute(_seen(select(Lead.id).where(Lead.id == record.survivor_id),
+                                                    user)).first() is None:
+                raise NotFound(f"No merge {merge_id}.")
             if record.undone_at is not None:
                 raise AdminError(f"Merge {merge_id} was undone already ({record.undone_at:%Y-%m-%d %H:%M} UTC).")
             leads = Lead.__table__

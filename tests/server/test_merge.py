@@ -223,3 +223,43 @@ def test_every_table_under_the_loser_moves_and_moves_back(server, company):
     admin_merge.undo(server.engine, merged.merge_id)
     for table, wanted in mine.items():
         assert _under(server_rows(server.engine, table), ids["loser"]) == wanted, table
+
+
+def test_over_http_merging_needs_the_permission_and_customers_one_sees(server, company):
+    from server_fixtures import PASSWORD, give, http
+
+    ids = _pair(server.engine, company)
+    give(server.engine, "maria", "merge")
+
+    def call(username: str, method: str, path: str, **kwargs):
+        token = http.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD}).json()["token"]
+        return http.request(method, f"{server.url}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    body = {"survivor": str(SURVIVOR_PID), "loser": str(LOSER_PID), "take": ["city"]}
+    refused = call("ann", "POST", "/merges", json=body)
+    assert (refused.status_code, refused.json()["detail"]) == (403, "You may not do this: merge customers needs a "
+                                                                     "permission your group lacks.")
+    assert call("ann", "GET", "/merges/duplicates").status_code == 403
+    assert call("carl", "POST", "/merges", json=body).status_code == 403
+
+    pairs = call("maria", "GET", "/merges/duplicates").json()
+    assert [p["pids"] for p in pairs if p["sureness"] == "high"] == [[SURVIVOR_PID, LOSER_PID]]
+    carls = company.leads["carl"][0]  # not on her team: as if it did not exist
+    other = call("maria", "POST", "/merges", json={"survivor": str(SURVIVOR_PID), "loser": str(carls)})
+    assert (other.status_code, other.json()["detail"]) == (404, f"No customer {carls}.")
+
+    preview = call("maria", "POST", "/merges", json={**body, "dry_run": True})
+    assert preview.status_code == 200 and preview.json()["merge_id"] is None
+    assert ids["loser"] in server_rows(server.engine, "leads")
+    done = call("maria", "POST", "/merges", json=body).json()
+    assert ids["loser"] not in server_rows(server.engine, "leads")
+    with server.engine.connect() as conn:
+        who = set(conn.execute(select(ChangeRecord.user_name).where(ChangeRecord.row_id == ids["loser"],
+                                                                    ChangeRecord.new_value == "deleted")).scalars())
+    assert who == {"Maria"}
+    twice = call("maria", "POST", "/merges", json=body)
+    assert twice.status_code == 409 and f"Customer {LOSER_PID} was deleted" in twice.json()["detail"]
+    assert call("maria", "POST", f"/merges/{done['merge_id']}/undo").status_code == 200
+    assert ids["loser"] in server_rows(server.engine, "leads")
+    again = call("maria", "POST", f"/merges/{done['merge_id']}/undo")
+    assert again.status_code == 409 and "undone already" in again.json()["detail"]
