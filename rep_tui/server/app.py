@@ -306,7 +306,8 @@ def create_app(
         auth.require(user, Permission.MERGE)
         return [pair.as_json() for pair in admin_merge.find_duplicates(reader, user)]
 
-    @app.post("/merges", response_model=MergeOut, responses=merge_refusals)
+    @app.post("/merges", response_model=MergeOut, responses={
+        **merge_refusals, **_refusals(400, why={400: "The body is not UTF-8 text."})})
     def merge_route(body: MergeRequest, user: auth.Principal = Depends(principal)) -> dict:
         """Combine two customers the user sees (needs "Merge customers"); `dry_run` writes nothing."""
         from rep_tui.server import admin_merge
