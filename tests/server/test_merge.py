@@ -263,3 +263,18 @@ def test_over_http_merging_needs_the_permission_and_customers_one_sees(server, c
     assert ids["loser"] in server_rows(server.engine, "leads")
     again = call("maria", "POST", f"/merges/{done['merge_id']}/undo")
     assert again.status_code == 409 and "undone already" in again.json()["detail"]
+
+
+def test_a_late_comment_on_a_customer_merged_twice_lands_where_it_lives_now(server, company, devices):
+    ids = _pair(server.engine, company)
+    third = company.leads["ann"][0]
+    ann = devices("ann")
+    ann.sync()
+    with ann.store.session() as s:  # offline
+        late = writes.insert(s, ann.actor, Comment(lead_id=ids["loser"], author_name="Ann", body="late")).id
+    admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID))
+    third_pid = server_rows(server.engine, "leads")[third]["pid"]
+    admin_merge.merge(server.engine, str(third_pid), str(SURVIVOR_PID))
+    assert ann.sync().rejected == []
+    assert server_rows(server.engine, "comments")[late]["lead_id"] == str(third)
+    assert ann.rows("comments")[late]["lead_id"] == str(third)
