@@ -124,7 +124,7 @@ class MergeReport:
                  + (" (as a family member)" if self.as_family else "") + "."]
         labels = specs("leads")
         lines += [f"  {labels[n].label}: {b if b not in (None, '') else '(empty)'} -> {a}"
-                  for n, (b, a) in self.fields.items() if n in labels]
+                  for n, (b, a) in self.fields.items() if n in MERGED_FIELDS]  # a phone's E.164 form goes unsaid
         moved = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in self.moved.items() if count)
         lines.append(f"  Moved to the survivor: {moved or 'nothing'}.")
         lines.append(f"  PID {self.loser_pid} is " + ("to be deleted." if self.dry_run else
