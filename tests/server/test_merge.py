@@ -278,3 +278,14 @@ def test_a_late_comment_on_a_customer_merged_twice_lands_where_it_lives_now(serv
     assert ann.sync().rejected == []
     assert server_rows(server.engine, "comments")[late]["lead_id"] == str(third)
     assert ann.rows("comments")[late]["lead_id"] == str(third)
+
+
+def test_undo_is_refused_when_a_moved_row_was_deleted_since(server, company):
+    from rep_tui.server.admin import Change, _apply
+
+    ids = _pair(server.engine, company)
+    merged = admin_merge.merge(server.engine, str(SURVIVOR_PID), str(LOSER_PID))
+    _apply(server.engine, [Change("comments", ids["comment_l"], "update", {"deleted": (False, True)})])
+    with pytest.raises(AdminError, match=f"comments row {ids['comment_l']} was deleted since"):
+        admin_merge.undo(server.engine, merged.merge_id)
+    assert ids["loser"] not in server_rows(server.engine, "leads")  # nothing undone
