@@ -80,7 +80,7 @@ def main() -> None:
               f"{len(pairs)} pairs {by}")
         print(f"  floor (reading the columns): {base_wall * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU; "
               f"ratio {wall / base_wall:.1f}x wall, {cpu / max(base_cpu, 1e-6):.1f}x CPU")
-        first = next(p for p in pairs if p.sureness == "high")
+        first = pairs[0]
         wall, cpu, report = _timed(lambda: admin_merge.merge(engine, str(first.first), str(first.second)))
         print(f"merge PID {first.second} into {first.first}: {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU")
         wall, cpu, _ = _timed(lambda: admin_merge.undo(engine, report.merge_id))
