@@ -38,11 +38,12 @@ def sureness(shared: set[str], same_name: bool) -> str | None:
     """How sure a pair sharing these kinds of key ("phone", "email",
     "address") is to be one customer; None when it is no candidate. A
     phone or email with the name is near certain; a name at the same
-    address likely; a shared phone or email under another name (a spouse,
-    a landlord) only possible."""
+    address (or a phone or email there under another name) likely; a shared
+    phone or email under another name elsewhere (a spouse, a landlord) only
+    possible."""
     reach = shared & {"phone", "email"}
     if (reach and same_name) or reach == {"phone", "email"}:
         return "high"
-    if same_name and "address" in shared or reach and "address" in shared:
+    if "address" in shared and (same_name or reach):
         return "medium"
     return "low" if reach else None
