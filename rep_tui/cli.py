@@ -723,6 +723,57 @@ def assign(pid: int | None, from_user: str | None, to_user: str) -> None:
     click.echo(f"{moved} lead(s) assigned to {to_user}.")
 
 
+@admin.command("duplicates")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def duplicates(as_json: bool) -> None:
+    """Pairs of customers that look like one person (same phone, same email,
+    or same name at the same address), surest first: high, medium, low."""
+    with _server_db() as (_admin, engine):
+        from rep_tui.server import admin_merge
+
+        pairs = admin_merge.find_duplicates(engine)
+    if as_json:
+        click.echo(json_text([pair.as_json() for pair in pairs]))
+        return
+    _echo_lines([pair.text() for pair in pairs], "No duplicates found.")
+
+
+@admin.command("merge")
+@click.argument("survivor", required=False)
+@click.argument("loser", required=False)
+@click.option("--take", "take", multiple=True, metavar="FIELD=loser",
+              help="Keep the loser's value of FIELD (repeatable); by default the survivor's, the loser's where it is empty.")
+@click.option("--as-family", is_flag=True, help="Keep the loser as a family member (contact) of the survivor.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--undo", "undo_id", type=int, metavar="MERGE_ID", help="Put back both customers of an earlier merge.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def merge(survivor: str | None, loser: str | None, take: tuple[str, ...], as_family: bool, dry_run: bool,
+          undo_id: int | None, as_json: bool) -> None:
+    """Combine customer LOSER into SURVIVOR (PIDs or ids): its jobs,
+    appointments, notes, comments, attachments, contacts, reminders and
+    history move to the survivor, and the loser is deleted. Undo with --undo."""
+    if (undo_id is None) == (survivor is None or loser is None):
+        raise click.UsageError("Give SURVIVOR and LOSER, or --undo MERGE_ID.")
+    fields = []
+    for item in take:
+        name, _eq, side = item.partition("=")
+        if side.strip().lower() != "loser":
+            raise click.BadParameter(f"{item!r}: write FIELD=loser", param_hint="--take")
+        fields.append(name.strip())
+    with _server_db() as (_admin, engine):
+        from rep_tui.server import admin_merge
+
+        report = admin_merge.undo(engine, undo_id) if undo_id is not None else admin_merge.merge(
+            engine, survivor, loser, take=fields, as_family=as_family, dry_run=dry_run)
+    if as_json:
+        click.echo(json_text(report.as_json()))
+    elif undo_id is not None:
+        _say(f"Merge {undo_id} undone: PID {report.loser_pid} is back, with its "
+             f"{sum(report.moved.values())} row(s); PID {report.survivor_pid}'s fields are as before.")
+    else:
+        _say(report.text())
+
+
 @admin.group("targets")
 def admin_targets() -> None:
     """Reps' monthly targets (net sales $, units sold, issued), shown on their My Stats."""

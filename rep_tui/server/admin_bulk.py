@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from sqlalchemy import Connection, Engine, func, select
 
 from rep_tui.domain.custom_fields import Definition
+from rep_tui.domain.duplicates import contact_keys
 from rep_tui.domain.fields import specs, used, with_derived
 from rep_tui.domain.rules import check_text
 from rep_tui.domain.validation import Invalid
@@ -188,13 +189,6 @@ EMAIL_COLUMNS = (Lead.email, Lead.alt_email)
 CHUNK = 500
 
 
-def _keys(values: dict[str, Any]) -> list[str]:
-    """What makes two leads the same person (as the app's duplicate check
-    says): a phone, or the email."""
-    phones = [f"phone {values[c.key]}" for c in PHONE_COLUMNS if values.get(c.key)]
-    return phones + ([f"email {values['email'].lower()}"] if values.get("email") else [])
-
-
 def _existing(conn: Connection, keys: set[str]) -> dict[str, str]:
     """Which of these phone/email keys live leads already have, each with the
     first such lead (in a few queries for a whole file, not one per line)."""
@@ -244,10 +238,10 @@ def _lead_changes(conn: Connection, good: list[tuple[int, dict[str, str], dict[s
     """A lead (and its note) per good line; one sharing a phone or email with
     an earlier line (`seen`, filled here) or a lead in the database is
     reported, and with `skip_duplicates` left out."""
-    existing = _existing(conn, {key for _n, _c, values in good for key in _keys(values)})
+    existing = _existing(conn, {key for _n, _c, values in good for key in contact_keys(values)})
     changes = []
     for number, cells, values in good:
-        keys = _keys(values)
+        keys = contact_keys(values)
         earlier = next((f"line {seen[k]} ({k.split()[0]})" for k in keys if k in seen), None) \
             or next((existing[k] for k in keys if k in existing), None)
         for key in keys:

@@ -30,6 +30,7 @@ from rep_tui.server.limits import BodyLimit
 from rep_tui.server.pull import pull_json
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.server.push import SequenceOutOfRange, push
+from rep_tui.domain.permissions import Permission
 from rep_tui.store.models import User
 from rep_tui.sync.protocol import (
     CLIENT_ID, LoginRequest, LoginResponse, PasswordHashRequest, PullPage, PushRequest, PushResponse,
@@ -80,6 +81,35 @@ class CommissionReportOut(BaseModel):
     to: str
     lines: list[CommissionLineOut]
     totals: dict[str, int]
+
+
+class MergeRequest(BaseModel):
+    """Two customers to make one (`server.admin_merge.merge`), by PID or id."""
+
+    survivor: str = Field(max_length=40)
+    loser: str = Field(max_length=40)
+    #: Fields whose loser's value wins (else the survivor's, the loser's where it is empty).
+    take: list[str] = Field(default=[], max_length=40)
+    as_family: bool = False
+    dry_run: bool = False
+
+
+class MergeOut(BaseModel):
+    merge_id: int | None
+    dry_run: bool
+    survivor: int | None
+    loser: int | None
+    as_family: bool
+    moved: dict[str, int]
+    #: {field: {"before": value, "after": value}} of the survivor.
+    fields: dict[str, dict]
+
+
+class DuplicateOut(BaseModel):
+    sureness: str
+    pids: list[int]
+    names: list[str]
+    shared: list[str]
 
 
 #: The refusals a route can answer, as documented in the OpenAPI (each with a
@@ -204,7 +234,6 @@ def create_app(
         """Set a user's password, hashed on the device of the user who reset it
         (who needs "Manage users"; only an admin resets an admin's)."""
         from rep_tui.domain.passwords import weak_hash
-        from rep_tui.domain.permissions import Permission
         from rep_tui.server.scoping import promotion_refusal
 
         auth.require(user, Permission.MANAGE_USERS)
@@ -255,7 +284,6 @@ def create_app(
         user: auth.Principal = Depends(principal),
     ) -> dict:
         """The commission report of the jobs sold in the period, of the reps whose leads the user sees."""
-        from rep_tui.domain.permissions import Permission
         from rep_tui.server.scoping import visible_reps
         from rep_tui.store.commissions import commission_report
 
@@ -264,6 +292,38 @@ def create_app(
         with reader.connect() as conn:
             rep_ids = None if reps is None else list(conn.execute(reps).scalars())
             return commission_report(conn, start, end, rep_ids).as_dict()
+
+    merge_refusals = _refusals(401, 403, 404, 409, why={
+        404: "No such customer or merge, or none the user sees.",
+        409: "Not as asked: the answer says why (the same customer twice, an unknown field, a later change "
+             "undo would lose)."})
+
+    @app.get("/merges/duplicates", response_model=list[DuplicateOut], responses=_refusals(401, 403))
+    def duplicates_route(user: auth.Principal = Depends(principal)) -> list[dict]:
+        """Pairs of the user's customers that look like one person, surest first (needs "Merge customers")."""
+        from rep_tui.server import admin_merge
+
+        auth.require(user, Permission.MERGE)
+        return [pair.as_json() for pair in admin_merge.find_duplicates(reader, user)]
+
+    @app.post("/merges", response_model=MergeOut, responses={
+        **merge_refusals, **_refusals(400, why={400: "The body is not UTF-8 text."})})
+    def merge_route(body: MergeRequest, user: auth.Principal = Depends(principal)) -> dict:
+        """Combine two customers the user sees (needs "Merge customers"); `dry_run` writes nothing."""
+        from rep_tui.server import admin_merge
+
+        auth.require(user, Permission.MERGE)
+        return _merged(lambda: admin_merge.merge(engine, body.survivor, body.loser, take=body.take,
+                                                 as_family=body.as_family, dry_run=body.dry_run, user=user))
+
+    @app.post("/merges/{merge_id}/undo", response_model=MergeOut, responses=merge_refusals)
+    def undo_merge_route(merge_id: int = PathParam(ge=1, le=2**31 - 1),
+                         user: auth.Principal = Depends(principal)) -> dict:
+        """Put back both customers of a merge (needs "Merge customers")."""
+        from rep_tui.server import admin_merge
+
+        auth.require(user, Permission.MERGE)
+        return _merged(lambda: admin_merge.undo(engine, merge_id, user))
 
     @app.put("/blobs/{sha}", status_code=201, response_class=Response, openapi_extra=_BLOB_BODY, responses={
         200: {"description": "The server had it already (and the content matched its name)."},
@@ -302,6 +362,19 @@ _BLOB_BODY = {"requestBody": {"required": True, "content": _BINARY}}
 _BLOB_ANSWERS = {200: {"description": "The blob's content.", "content": _BINARY}, **_refusals(401, 404)}
 _NOT_VALID = {"description": "Not a push request: what is wrong, where.",
               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}
+
+
+def _merged(run) -> dict:
+    """A merge's (or undo's) report, or its refusal as 404/409 in words."""
+    from rep_tui.server.admin import AdminError
+    from rep_tui.server.admin_merge import NotFound
+
+    try:
+        return run().as_json()
+    except NotFound as exc:
+        raise auth.AuthError(404, str(exc)) from None
+    except AdminError as exc:
+        raise auth.AuthError(409, str(exc)) from None
 
 
 def _methods_at(app: FastAPI, path: str) -> list[str]:

@@ -134,3 +134,22 @@ class FormPost(ServerBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Merge(ServerBase):
+    """Two customers made one (`admin_merge`): what moved and what the
+    survivor's fields were, so the merge can be undone exactly, and so a
+    device's later edits to the loser land on the survivor (`merges`)."""
+
+    __tablename__ = "server_merges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    loser_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    #: {column: [before, after]} of the survivor's changed fields, as JSON values.
+    fields: Mapped[Any] = mapped_column(JSON, nullable=False)
+    #: {table: [row id, ...]} of the loser's rows moved to the survivor ("change_history" too).
+    moved: Mapped[Any] = mapped_column(JSON, nullable=False)
+    #: The contact made of the loser (`--as-family`), if any.
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -41,7 +41,7 @@ from rep_tui.domain.permissions import Permission
 from rep_tui.domain.rules import check_value
 from rep_tui.domain.rules import printable as _printable
 from rep_tui.domain.validation import Invalid, format_money
-from rep_tui.server import blobs, reminders, scoping
+from rep_tui.server import blobs, merges, reminders, scoping
 from rep_tui.server.auth import Principal
 from rep_tui.server.db import PENDING, dialect_insert, take_versions, write_transaction
 from rep_tui.server.models import ClientSequence, PushRejection, RowBirth, ScopeExit
@@ -117,6 +117,8 @@ class Push:
     moved: list[uuid.UUID] = field(default_factory=list)
     #: The office's custom fields by key, as read for this push (forgotten when they change, and on every rollback).
     _definitions: dict[str, Definition] | None = None
+    #: Merged-away customers and where they live on (`merges.survivors`), as read for this push.
+    _survivors: dict[uuid.UUID, uuid.UUID] | None = None
 
     def mark(self) -> tuple[int, ...]:
         return len(self.history), len(self.stamped), len(self.exits), len(self.births), len(self.moved)
@@ -141,6 +143,11 @@ class Push:
             self.seen_by.clear()
         if table == "custom_fields":
             self._definitions = None
+
+    def survivors(self) -> dict[uuid.UUID, uuid.UUID]:
+        if self._survivors is None:
+            self._survivors = merges.survivors(self.conn)
+        return self._survivors
 
     def definitions(self) -> dict[str, Definition]:
         """The custom fields `leads.custom` is checked against: the server's, whatever the device knew."""
@@ -617,6 +624,7 @@ def apply(push: Push, m: Mutation) -> list[Conflict]:
     decode → check against the rules → authorize → write (and record)."""
     if m.table not in SYNCED_TABLES:
         raise Rejected(_printable(f"unknown table {m.table!r}"))
+    m = merges.redirected(push.survivors(), m, _op(m))
     fields = check(push, m, decode(m.table, m.fields))
     current = authorize(push, m, fields)
     promotion = scoping.promotion_refusal(m.table, fields, push.user, current)

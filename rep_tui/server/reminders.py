@@ -5,7 +5,8 @@ see its lead: such an assignee may only mark it done or not done. Who it is
 for, which lead and which reminder it is part of never change (taking an
 assignee off is deleting their row, so the row's tombstone reaches their
 devices). The lead's summary and who wrote it come from the server, never
-from the device."""
+from the device. Only the office moves one to another lead, when it merges
+two customers."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ def vet(push: Any, m: Mutation, fields: Fields) -> Fields:
     if current is None:
         return given  # `authorize` answers "no such row"
     changed = [name for name in FIXED if name in given and given[name][1] != current[name]]
+    if changed == ["lead_id"] and admin:  # the office merging customers (`admin_merge`): the summary follows
+        row = conn.execute(select(Reminder.__table__).where(Reminder.id == m.row_id)).mappings().one()
+        lead = conn.execute(select(Lead).where(Lead.id == given["lead_id"][1])).first()
+        summary = Reminder.summary(lead) if lead is not None else {}
+        return {**given, **{name: (row[name], value) for name, value in summary.items()}}
     if changed:
         raise Refused("a reminder stays on its lead and with its assignee: remove it and add a new one")
     if admin or scoping.may_see_lead(conn, user, current["lead_id"]):

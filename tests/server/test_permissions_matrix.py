@@ -321,3 +321,29 @@ def test_editing_the_vendor_directory(world: World, subject: str, expected: Any)
     assert VENDOR_POLICY.keys() == POLICY.keys()
     result = world.push(subject, _mutation("insert", "vendors", uuid.uuid4(), company=(None, f"Vendor of {subject}")))
     assert _outcome(result) == expected
+
+
+#: Merging two customers (a dry run over HTTP, two leads of the subject's own;
+#: an admin's: Carl's), per subject of `POLICY`: only the Office admins group
+#: and the admin role grant it.
+MERGE_ = Permission.MERGE
+MERGE_POLICY = {
+    "rep (Reps)": MERGE_, "manager (Managers)": MERGE_, "admin (Office admins)": APPLIED,
+    "rep in no group": MERGE_, "admin in no group": APPLIED, "rep granted delete leads": MERGE_,
+    "rep granted manage users": MERGE_, "manager granted result codes": MERGE_,
+    "admin without manage users": APPLIED, "admin granted nothing": MERGE_,
+    "rep granted others' calendars": MERGE_, "rep granted office notes": MERGE_,
+    "rep granted job users": MERGE_,
+}
+
+
+@pytest.mark.parametrize(("subject", "expected"), list(MERGE_POLICY.items()))
+def test_merging_customers(world: World, subject: str, expected: Any):
+    assert MERGE_POLICY.keys() == POLICY.keys()
+    survivor, loser = _lead_to_delete(world, subject), _lead_to_delete(world, subject)
+    answer = world.http.post(f"{world.server.url}/merges", headers=world.headers[subject],
+                             json={"survivor": str(survivor), "loser": str(loser), "dry_run": True})
+    outcome = APPLIED if answer.status_code == 200 else _outcome({"status": "refused",
+                                                                   "reason": answer.json()["detail"]})
+    assert outcome == expected
+    assert loser in server_rows(world.server.engine, "leads")  # a dry run
