@@ -42,7 +42,7 @@ from rep_pilot import burst, settle, wait_until
 from sqlalchemy import insert, update
 
 from rep_tui.domain.validation import format_money
-from rep_tui.store.models import SYNCED_TABLES, Team
+from rep_tui.store.models import SYNCED_TABLES, Team, User
 from rep_tui.store.queries import Period
 from rep_tui.store.reports import build_report
 from rep_tui.sync.tables import ORDERED
@@ -138,7 +138,6 @@ def fill_store(store) -> None:
         from rep_tui.store.queries import set_setting
 
         set_setting(session, "current_user", str(R["maria"]))
-        session.commit()
 
 
 @pytest.fixture
@@ -332,3 +331,12 @@ def test_admin_report_json_and_csv_equal_the_core(backend, known):  # noqa: F811
     assert refused.exit_code == 1 and "write it as YYYY-MM" in refused.output
     refused = admin(backend.url, "report", "--period", "custom", "--from", "2026-11-30", "--to", "2026-11-01")
     assert refused.exit_code == 1 and "before --from" in refused.output
+
+
+def test_two_reps_of_one_name_keep_a_row_each(known):
+    with known.session() as session:
+        session.execute(update(User).where(User.id == R["bob"]).values(full_name="Ann"))
+    with known.session() as session:
+        report = build_report(session, Period.parse("month", "2026-11"), "rep", CHICAGO)
+    assert sorted(shown(report)[:2], key=lambda row: row[1]) == [("Ann", 2, 2, 1, "50.0%", "$8,000", "$8,000"),
+                                                                 ("Ann", 4, 3, 2, "66.7%", "$16,000", "$8,000")]

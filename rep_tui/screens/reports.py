@@ -20,6 +20,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from rep_tui.domain.safe_text import visible
+from rep_tui.messages import reload_when_synced
+from rep_tui.screens.stats import STATS_TABLES
 from rep_tui.store.queries import Period
 from rep_tui.store.reports import COLUMNS, GROUPINGS, MARGIN_UNKNOWN, TOTAL, Report
 from rep_tui.store_io import in_store
@@ -28,6 +31,9 @@ from rep_tui.widgets.footer import RepFooter
 
 PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 GROUP_WIDTH = 16
+
+#: A sync that changes one of these re-reads the report shown: My Stats' tables and the names it groups by.
+REPORT_TABLES = STATS_TABLES | {"leads", "users", "teams", "offices"}
 
 FORMULAS = "Close % = sales ÷ demos · Volume = gross sold $ · Avg sale = volume ÷ sales"
 
@@ -76,6 +82,11 @@ class ReportsScreen(Screen):
                              key=key)
         table.focus()
         self.show_period(self.first_period or Period("month", local_today(self.app.tz)))
+        reload_when_synced(self, REPORT_TABLES, self.reload)
+
+    def on_unmount(self) -> None:
+        """Closed: let go of the sync's signal, or it keeps this screen in memory."""
+        self.app.rows_changed_signal.unsubscribe(self)
 
     # --- keys ----------------------------------------------------------------
 
@@ -146,7 +157,8 @@ class ReportsScreen(Screen):
         table.clear()
         for line in report.rows:
             group, *figures = line.cells()
-            table.add_row(Text(group[:GROUP_WIDTH]), *(Text(cell, justify="right") for cell in figures))
+            table.add_row(Text(visible(group), no_wrap=True, overflow="ellipsis"),
+                          *(Text(cell, justify="right") for cell in figures))
         group, *figures = report.total.cells()
         table.add_row(Text(group, style="bold"), *(Text(cell, justify="right", style="bold") for cell in figures),
                       key=TOTAL)

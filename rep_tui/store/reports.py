@@ -85,11 +85,17 @@ class Report:
         writer.writerows(row.csv_cells() for row in [*self.rows, self.total])
 
 
-def _grouper(session: Session, by: str) -> Callable[[StatRow], str]:
-    """What group an appointment falls in: by its rep, the rep's team or office, the job's product, the lead's source."""
-    if by in ("product", "source"):
-        return (lambda r: (r.job.product if r.job else None) or r.lead.product_interest or "(no product)") \
-            if by == "product" else (lambda r: r.lead.source or "(no source)")
+Group = tuple[str, object]  # (its name, what tells it apart: an id, or the name itself)
+
+
+def _grouper(session: Session, by: str) -> Callable[[StatRow], Group]:
+    """What group an appointment falls in: its rep, the rep's team or office, the job's product, the lead's
+    source. People and places are told apart by id, so two reps of one name keep a row each."""
+    if by == "product":
+        return lambda r: ((name := (r.job.product if r.job else None) or r.lead.product_interest or "(no product)"),
+                          name)
+    if by == "source":
+        return lambda r: ((name := r.lead.source or "(no source)"), name)
     users = {u.id: u for u in session.scalars(select(User))}
     teams = {t.id: t for t in session.scalars(select(Team))}
     offices = {o.id: o.name for o in session.scalars(select(Office))}
@@ -99,11 +105,13 @@ def _grouper(session: Session, by: str) -> Callable[[StatRow], str]:
         return teams.get(rep.team_id) if rep and rep.team_id else None
 
     if by == "rep":
-        return lambda r: users[r.appointment.rep_id].full_name if r.appointment.rep_id in users else "(no rep)"
+        return lambda r: (users[r.appointment.rep_id].full_name, r.appointment.rep_id) \
+            if r.appointment.rep_id in users else ("(no rep)", None)
     if by == "team":
-        return lambda r: team.name if (team := team_of(r)) else "(no team)"
+        return lambda r: (team.name, team.id) if (team := team_of(r)) else ("(no team)", None)
     if by == "office":
-        return lambda r: offices.get(team.office_id, "(no office)") if (team := team_of(r)) else "(no office)"
+        return lambda r: (offices[team.office_id], team.office_id) \
+            if (team := team_of(r)) and team.office_id in offices else ("(no office)", None)
     raise ValueError(f"cannot group by {by!r}: use {', '.join(GROUPINGS)}")
 
 
@@ -112,12 +120,12 @@ def build_report(session: Session, period: Period, by: str, tz_name: str) -> Rep
     group_of = _grouper(session, by)
     start, end, label = period.bounds(tz_name)
     rows = stat_rows(session, None, start, end)
-    groups: dict[str, list[StatRow]] = {}
+    groups: dict[Group, list[StatRow]] = {}
     for row in rows:
         groups.setdefault(group_of(row), []).append(row)
-    ordered = sorted(groups, key=lambda name: (name.startswith("("), name.lower()))
+    ordered = sorted(groups, key=lambda group: (group[0].startswith("("), group[0].lower(), str(group[1])))
     return Report(period, label, by, tz_name,
-                  [ReportRow(name, compute(r.outcome for r in groups[name])) for name in ordered],
+                  [ReportRow(group[0], compute(r.outcome for r in groups[group])) for group in ordered],
                   ReportRow(TOTAL, compute(r.outcome for r in rows)))
 
 
