@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 from rep_pilot import burst, settle, wait_until
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from rep_tui.domain.validation import format_money
 from rep_tui.store.models import SYNCED_TABLES, Team, User
@@ -327,6 +327,12 @@ def test_admin_report_json_and_csv_equal_the_core(backend, known):  # noqa: F811
         ["South", "2", "2", "1", "50.0", "20000.00", "20000.00"], ["Total", "10", "9", "6", "66.7", "60000.00", "10000.00"]]
     table = admin(backend.url, "report", "--period", "week", "--on", "2026-W45").output
     assert table.splitlines()[0] == "Week of Nov 2, 2026 by rep (America/Chicago)" and "Margin: unknown" in table
+    in_utc = json.loads(admin(backend.url, "report", "--on", "2026-11", "--tz", "UTC", "--json").output)
+    assert in_utc["time_zone"] == "UTC" and in_utc["rows"][-1] == {  # Dan's Oct 31 23:30 in, Nov 30 23:30 out
+        "group": "Dan", "issued": 2, "demos": 2, "sales": 1, "close_rate": 0.5, "volume_cents": 700_000,
+        "average_sale_cents": 700_000}
+    refused = admin(backend.url, "report", "--on", "2026-11", "--tz", "Mars/Base")
+    assert refused.exit_code == 1 and "'Mars/Base' is not a time zone" in refused.output
     refused = admin(backend.url, "report", "--on", "November")
     assert refused.exit_code == 1 and "write it as YYYY-MM" in refused.output
     refused = admin(backend.url, "report", "--period", "custom", "--from", "2026-11-30", "--to", "2026-11-01")
@@ -340,3 +346,25 @@ def test_two_reps_of_one_name_keep_a_row_each(known):
         report = build_report(session, Period.parse("month", "2026-11"), "rep", CHICAGO)
     assert sorted(shown(report)[:2], key=lambda row: row[1]) == [("Ann", 2, 2, 1, "50.0%", "$8,000", "$8,000"),
                                                                  ("Ann", 4, 3, 2, "66.7%", "$16,000", "$8,000")]
+
+
+@pytest.mark.anyio
+async def test_a_sync_that_brings_an_appointment_refreshes_the_report_shown(known):
+    from rep_tui.app import RepApp
+    from rep_tui.messages import RowsChanged
+    from rep_tui.screens.reports import ReportsScreen
+    from rep_tui.store.models import Appointment, Lead
+
+    app = RepApp(known, user_id=R["maria"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReportsScreen(Period.parse("month", "2026-11")))
+        await settle(pilot)
+        screen = app.screen
+        await wait_until(pilot, lambda: _table(screen)[-1][1] == "10", "November's total")
+        with known.session() as session:  # what a pull writes: Ann's no-show on Nov 13
+            lead = session.scalars(select(Lead).where(Lead.rep_id == R["ann"])).first()
+            session.add(Appointment(lead_id=lead.id, rep_id=R["ann"], time_zone=CHICAGO, result_code="NS",
+                                    starts_at=datetime(2026, 11, 13, 16, tzinfo=ZoneInfo("UTC"))))
+        app.post_message(RowsChanged(frozenset({"appointments"})))
+        await wait_until(pilot, lambda: _table(screen)[-1][1] == "11", "the total to count the new appointment")
+        assert _table(screen)[0][:2] == ["Ann", "5"]
