@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,7 +30,7 @@ from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 
 PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
-GROUP_WIDTH = 16
+GROUP_WIDTH, MAX_GROUP_WIDTH = 16, 30
 
 #: A sync that changes one of these re-reads the report shown: My Stats' tables and the names it groups by.
 REPORT_TABLES = STATS_TABLES | {"leads", "users", "teams", "offices"}
@@ -76,10 +76,7 @@ class ReportsScreen(Screen):
         self.query_one("#custom-range").display = False
         self.query_one("#csv-path").display = False
         table = self.query_one("#report-table", DataTable)
-        table.add_column(self.by.capitalize(), width=GROUP_WIDTH, key="group")
-        for key, heading in COLUMNS.items():
-            table.add_column(Text(heading, justify="right"), width=11 if key in ("gross", "average_sale") else 7,
-                             key=key)
+        self._add_columns(self.app.size.width)
         table.focus()
         self.show_period(self.first_period or Period("month", local_today(self.app.tz)))
         reload_when_synced(self, REPORT_TABLES, self.reload)
@@ -87,6 +84,22 @@ class ReportsScreen(Screen):
     def on_unmount(self) -> None:
         """Closed: let go of the sync's signal, or it keeps this screen in memory."""
         self.app.rows_changed_signal.unsubscribe(self)
+
+    def _add_columns(self, screen_width: int) -> None:
+        """The group's column takes what the figures leave of the width (names are cut with "…" at 80)."""
+        table = self.query_one("#report-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(self.by.capitalize(), width=max(GROUP_WIDTH, min(MAX_GROUP_WIDTH, screen_width - 64)),
+                         key="group")
+        for key, heading in COLUMNS.items():
+            table.add_column(Text(heading, justify="right"), width=11 if key in ("gross", "average_sale") else 7,
+                             key=key)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wider or narrower: the group's column follows, the rows are shown again."""
+        self._add_columns(event.size.width)
+        if self.shown is not None:
+            self._show(self.shown)
 
     # --- keys ----------------------------------------------------------------
 
@@ -149,7 +162,7 @@ class ReportsScreen(Screen):
         bar = Text()
         bar.append(f" {report.label} ", style="bold reverse")
         bar.append(f"  by {report.by}", style="bold")
-        bar.append("   p ◀ ▶ n · d w m y c · g group · e CSV", style="dim")
+        bar.append("   p ◀ ▶ n · g group · e CSV", style="dim")
         self.query_one("#report-bar", Static).update(bar)
         table = self.query_one("#report-table", DataTable)
         table.columns["group"].label = Text(report.by.capitalize())
