@@ -24,7 +24,7 @@ def period_of(kind: str, on: str | None, start: date | None, end: date | None) -
             raise AdminError(f"--to ({end}) is before --from ({start}).")
         return Period("custom", start, end)
     if not on:
-        raise AdminError(f"Say which {kind} with --on, written {PERIOD_FORMATS.get(kind, 'YYYY-MM-DD')}.")
+        raise AdminError(f"Say which {kind} with --on, written {PERIOD_FORMATS[kind]}.")
     try:
         return Period.parse(kind, on)
     except ValueError as exc:
