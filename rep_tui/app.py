@@ -289,6 +289,13 @@ class RepApp(OrderedKeys):
         while not isinstance(self.screen, TeamScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
 
+    def action_reports(self) -> None:
+        """The palette and `r` on Team: reports by period, for whoever watches a team."""
+        from rep_tui.screens.reports import ReportsScreen
+
+        if self.user.watches_team:
+            self.push_screen(ReportsScreen())
+
     def action_admin(self) -> None:
         """F9 and the palette: users, teams and groups, for whoever may manage them."""
         from rep_tui.screens.admin import AdminScreen

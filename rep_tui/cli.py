@@ -987,6 +987,41 @@ def checklist_add(label: str) -> None:
     _say(f"Added {stored!r} to the checklist.")
 
 
+@admin.command("report")
+@click.option("--period", "kind", type=click.Choice(["day", "week", "month", "year", "custom"]), default="month",
+              show_default=True, help="How long a period (a week starts on Monday).")
+@click.option("--on", help="Which one: 2026-11-24 (a day, or any day of its week), 2026-W48, 2026-11, 2026.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="A custom range's first day, YYYY-MM-DD.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="A custom range's last day, YYYY-MM-DD.")
+@click.option("--by", type=click.Choice(["rep", "team", "office", "product", "source"]), default="rep",
+              show_default=True, help="A row per what.")
+@click.option("--tz", "tz_name", help="Read days in this time zone [default: the offices'].")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), help="Write the report as CSV to FILE (- for stdout).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def report(kind: str, on: str | None, start, end, by: str, tz_name: str | None, csv_file, as_json: bool) -> None:
+    """Sales by period: issued, demos, sales, closing ratio, volume and
+    average sale per rep, team, office, product or source, and the total;
+    the same figures as the app's Reports and My Stats."""
+    from rep_tui.store.reports import COLUMNS, MARGIN_UNKNOWN
+
+    with _server_db() as (_admin, engine):
+        from rep_tui.server import admin_reports
+
+        period = admin_reports.period_of(kind, on, start and start.date(), end and end.date())
+        found = admin_reports.report(engine, period, by, tz_name)
+    if as_json:
+        click.echo(json_text(found.as_dict()))
+        return
+    if csv_file is not None:
+        found.write_csv(csv_file)
+        return
+    click.echo(f"{found.label} by {by} ({found.time_zone})")
+    _echo_lines([f"{by.capitalize():<20} " + " ".join(f"{h:>10}" for h in COLUMNS.values())]
+                + [f"{cells[0]:<20.20} " + " ".join(f"{c:>10}" for c in cells[1:])
+                   for cells in (row.cells() for row in [*found.rows, found.total])], "")
+    click.echo(MARGIN_UNKNOWN)
+
+
 @admin.command("commissions")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First sale day, YYYY-MM-DD.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last sale day, YYYY-MM-DD.")

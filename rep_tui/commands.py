@@ -62,6 +62,8 @@ class ScreenCommands(ListedCommands):
                     for mode, key, title, *_ in MAIN_SCREENS]
         if app.user.watches_team:
             commands.append(("Open Team: each rep's numbers, leaderboard", app.action_team, "key 7 or F8"))
+            commands.append(("Reports: sales, closing ratio, volume by rep, team, office, product, source",
+                             app.action_reports, "r on Team (F8)"))
         if app.may(Permission.MANAGE_USERS):
             commands.append(("Open Admin: users, teams, groups and permissions", app.action_admin, "F9"))
         commands += [("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -30,7 +30,7 @@ from rep_tui.domain.stats import Figure
 from rep_tui.domain.targets import Goal
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.models import User
-from rep_tui.store.queries import StatRow
+from rep_tui.store.queries import Period, StatRow
 from rep_tui.store_io import in_store
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
@@ -38,40 +38,6 @@ from rep_tui.widgets.sales_chart import SalesChart
 from rep_tui.widgets.target_progress import TargetProgress
 
 CHART_WEEKS = 12
-
-
-@dataclass(frozen=True)
-class Period:
-    """What the rep is looking at: a kind and a day inside it (or a custom range)."""
-
-    kind: str  # day | week | month | year | custom
-    anchor: date
-    until: date | None = None  # last day, custom ranges only
-
-    def shifted(self, step: int) -> Period:
-        """The previous (-1) or next (+1) period of the same kind."""
-        if self.kind == "day":
-            return Period("day", self.anchor + timedelta(days=step))
-        if self.kind == "week":
-            return Period("week", self.anchor + timedelta(days=7 * step))
-        if self.kind == "month":
-            first = self.anchor.replace(day=1)
-            moved = first - timedelta(days=1) if step < 0 else first + timedelta(days=32)
-            return Period("month", moved.replace(day=1))
-        if self.kind == "year":
-            return Period("year", self.anchor.replace(year=self.anchor.year + step, month=1, day=1))
-        length = timedelta(days=((self.until or self.anchor) - self.anchor).days + 1)
-        return Period("custom", self.anchor + step * length, (self.until or self.anchor) + step * length)
-
-    def bounds(self, tz_name: str) -> tuple[datetime, datetime, str]:
-        """UTC start and end, and a label for the screen."""
-        from rep_tui.store.queries import day_bounds, period_bounds
-
-        if self.kind != "custom":
-            return period_bounds(self.kind, self.anchor, tz_name)
-        until = self.until or self.anchor
-        start, end = day_bounds(self.anchor, tz_name, (until - self.anchor).days + 1)
-        return start, end, f"{self.anchor:%b %-d, %Y} – {until:%b %-d, %Y}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ targets for the month in view with `s`; a line per rep shows their progress
 for a month that has targets. `a` opens the calendar of the rep under the
 cursor (`AppointmentsScreen(rep)`): read-only, or with the permission to edit
 another user's calendar, to book, move and cancel for them and set their hours.
+`r` opens the reports by period (`ReportsScreen`) on the period in view.
 
 Reached by 7 or F8 from anywhere (managers and admins only), `t` on My Stats,
 or "Team" in the Ctrl+P palette."""
@@ -92,7 +93,8 @@ class TeamScreen(StatsScreen):
 
     TITLE = "Team"
     BINDINGS = [Binding("s", "set_target", "Set target", tooltip="Set the targets of the rep under the cursor"),
-                Binding("a", "calendar", "Calendar", tooltip="The calendar of the rep under the cursor")]
+                Binding("a", "calendar", "Calendar", tooltip="The calendar of the rep under the cursor"),
+                Binding("r", "reports", "Reports", tooltip="Reports by period: by rep, team, office, product, source")]
 
     def compose_side(self) -> ComposeResult:
         yield Static("Reps — Enter opens one", classes="section-title")
@@ -130,6 +132,12 @@ class TeamScreen(StatsScreen):
 
         if rep := self._rep_under_cursor("show the calendar of"):
             self.app.push_screen(AppointmentsScreen(rep))
+
+    def action_reports(self) -> None:
+        """r: the office's reports, opened on the period in view."""
+        from rep_tui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.period))
 
     def palette_commands(self):
         """The Team view's own actions, for the command palette."""

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from rep_tui.clock import utcnow, zone
@@ -357,8 +357,9 @@ class StatRow:
     outcome: stats_rules.Outcome
 
 
-def stat_rows(session: Session, rep_ids: list[uuid.UUID], start: datetime, end: datetime) -> list[StatRow]:
-    """Resulted appointments of these reps in [start, end) that count in stats (`stats.outcome_of`)."""
+def stat_rows(session: Session, rep_ids: list[uuid.UUID] | None, start: datetime, end: datetime) -> list[StatRow]:
+    """Resulted appointments of these reps (None: of everyone in this database) in [start, end)
+    that count in stats (`stats.outcome_of`)."""
     codes = {c.code: c for c in session.scalars(select(ResultCode))}
     commissions: dict[tuple, tuple[int, int]] = {}
     rows = session.execute(
@@ -366,7 +367,8 @@ def stat_rows(session: Session, rep_ids: list[uuid.UUID], start: datetime, end: 
         .join(Lead, Lead.id == Appointment.lead_id)
         .outerjoin(Job, Job.id == Appointment.job_id)
         .where(
-            Appointment.rep_id.in_(rep_ids), Appointment.starts_at >= start, Appointment.starts_at < end,
+            Appointment.rep_id.in_(rep_ids) if rep_ids is not None else true(),
+            Appointment.starts_at >= start, Appointment.starts_at < end,
             Appointment.result_code.is_not(None), Appointment.deleted.is_(False),
         )
         .order_by(Appointment.starts_at)
@@ -412,21 +414,87 @@ def rows_behind(rows: list[StatRow], figure_key: str) -> list[StatRow]:
     return [r for r in rows if keep(r.outcome)]
 
 
-def period_bounds(period: str, today: date, tz_name: str) -> tuple[datetime, datetime, str]:
-    """UTC bounds and a label for day | week | month | year containing `today`."""
+def period_days(period: str, today: date) -> tuple[date, int, str]:
+    """The first day, the number of days and a label of the day | week | month | year holding `today`
+    (a week starts on Monday)."""
     if period == "day":
-        first, days, label = today, 1, today.strftime("%a %b %-d, %Y")
-    elif period == "week":
+        return today, 1, today.strftime("%a %b %-d, %Y")
+    if period == "week":
         first = week_start(today)
-        days, label = 7, f"Week of {first.strftime('%b %-d, %Y')}"
-    elif period == "month":
+        return first, 7, f"Week of {first.strftime('%b %-d, %Y')}"
+    if period == "month":
         first = today.replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
-        days, label = (nxt - first).days, first.strftime("%B %Y")
-    elif period == "year":
+        return first, (nxt - first).days, first.strftime("%B %Y")
+    if period == "year":
         first = today.replace(month=1, day=1)
-        days, label = (first.replace(year=first.year + 1) - first).days, str(first.year)
-    else:
-        raise ValueError(f"unknown period {period!r}: use day, week, month or year")
+        return first, (first.replace(year=first.year + 1) - first).days, str(first.year)
+    raise ValueError(f"unknown period {period!r}: use day, week, month or year")
+
+
+def period_bounds(period: str, today: date, tz_name: str) -> tuple[datetime, datetime, str]:
+    """UTC bounds and a label for day | week | month | year containing `today`."""
+    first, days, label = period_days(period, today)
     start, end = day_bounds(first, tz_name, days)
     return start, end, label
+
+
+#: How a period is written on a command line, by kind (`Period.parse`).
+PERIOD_FORMATS = {"day": "YYYY-MM-DD", "week": "YYYY-MM-DD (any day of it) or YYYY-Www",
+                  "month": "YYYY-MM", "year": "YYYY"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the rep is looking at: a kind and a day inside it (or a custom range)."""
+
+    kind: str  # day | week | month | year | custom
+    anchor: date
+    until: date | None = None  # last day, custom ranges only
+
+    def shifted(self, step: int) -> Period:
+        """The previous (-1) or next (+1) period of the same kind."""
+        if self.kind == "day":
+            return Period("day", self.anchor + timedelta(days=step))
+        if self.kind == "week":
+            return Period("week", self.anchor + timedelta(days=7 * step))
+        if self.kind == "month":
+            first = self.anchor.replace(day=1)
+            moved = first - timedelta(days=1) if step < 0 else first + timedelta(days=32)
+            return Period("month", moved.replace(day=1))
+        if self.kind == "year":
+            return Period("year", self.anchor.replace(year=self.anchor.year + step, month=1, day=1))
+        length = timedelta(days=((self.until or self.anchor) - self.anchor).days + 1)
+        return Period("custom", self.anchor + step * length, (self.until or self.anchor) + step * length)
+
+    @classmethod
+    def parse(cls, kind: str, text: str) -> Period:
+        """The period of `kind` written as in `PERIOD_FORMATS` ("2026-11" for a month); ValueError says how to write it."""
+        if kind not in PERIOD_FORMATS:
+            raise ValueError(f"unknown period {kind!r}: use {', '.join(PERIOD_FORMATS)}")
+        text = text.strip()
+        try:
+            if kind == "year":
+                return cls(kind, date(int(text), 1, 1))
+            if kind == "month":
+                return cls(kind, datetime.strptime(text, "%Y-%m").date())
+            if kind == "week" and "-W" in text.upper():
+                return cls(kind, datetime.strptime(text.upper() + "-1", "%G-W%V-%u").date())
+            return cls(kind, date.fromisoformat(text))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a {kind}: write it as {PERIOD_FORMATS[kind]}") from None
+
+    def days(self) -> tuple[date, date]:
+        """The first and the last day of the period."""
+        if self.kind == "custom":
+            return self.anchor, self.until or self.anchor
+        first, count, _label = period_days(self.kind, self.anchor)
+        return first, first + timedelta(days=count - 1)
+
+    def bounds(self, tz_name: str) -> tuple[datetime, datetime, str]:
+        """UTC start and end, and a label for the screen."""
+        if self.kind != "custom":
+            return period_bounds(self.kind, self.anchor, tz_name)
+        until = self.until or self.anchor
+        start, end = day_bounds(self.anchor, tz_name, (until - self.anchor).days + 1)
+        return start, end, f"{self.anchor:%b %-d, %Y} – {until:%b %-d, %Y}"
