@@ -99,6 +99,9 @@ def main() -> None:
     if sys.argv[1:2] == ["--floor"]:
         _floor(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
         return
+    if sys.argv[1:2] == ["--company"]:
+        print(_company(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5])))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", default="100000", help="Comma-separated company sizes (leads).")
     parser.add_argument("--blobs", type=int, default=200)
@@ -120,7 +123,10 @@ def main() -> None:
                             f"sqlite:///{root / (name + '.sqlite3')}"
 
                     source = database("source")
-                    rows = _company(source, leads, options.blobs, root / "blobs")
+                    # In a process of its own: a child's peak RSS starts from its parent's at the fork.
+                    rows = int(subprocess.run([sys.executable, str(Path(__file__).resolve()), "--company", source,
+                                               str(leads), str(options.blobs), str(root / "blobs")], check=True,
+                                              capture_output=True, text=True, cwd=ROOT).stdout.split()[-1])
                     zip_path = root / "company.zip"
                     idle_s, idle_mb = _run([*cli, "admin", "--db", source, "users", "list"])
                     read_s, read_mb = _run([*me, source])
