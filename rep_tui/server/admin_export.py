@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.types import JSON, Boolean, Integer
+from sqlalchemy.types import JSON, Boolean, Integer, Numeric, String, Text, Uuid
 
 from rep_tui import __version__
 from rep_tui.blobs import CHUNK, BlobStore, Refused, is_name
@@ -92,9 +92,11 @@ def _encoder(column_type: Any) -> Callable[[Any], str]:
         return lambda value: "true" if value else "false"
     if isinstance(column_type, JSON):
         return lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(column_type, Integer):
+    if isinstance(column_type, (Integer, Uuid, Numeric)):
         return str
-    return lambda value: _escaped(str(to_json(value)))
+    if isinstance(column_type, (String, Text)):
+        return _escaped
+    return lambda value: str(to_json(value))
 
 
 def _escaped(value: str) -> str:
@@ -119,14 +121,20 @@ def _encode_row(encoders: list[Callable[[Any], str]], row: Any) -> list[str]:
 
 
 class _HashingWriter:
-    """What the CSV writer writes to: UTF-8 into the zip, hashed and counted on the way."""
+    """What the CSV writer writes to: kept until `flush` (a batch of rows at
+    a time), then UTF-8 into the zip, hashed on the way."""
 
     def __init__(self, out: io.BufferedIOBase) -> None:
         self._out = out
+        self._pending: list[str] = []
         self.digest = hashlib.sha256()
 
     def write(self, text: str) -> None:
-        data = text.encode("utf-8")
+        self._pending.append(text)
+
+    def flush(self) -> None:
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
         self.digest.update(data)
         self._out.write(data)
 
@@ -203,6 +211,8 @@ def _export_table(conn: Connection, table: Table, archive: zipfile.ZipFile) -> d
         for batch in result.partitions():
             writer.writerows(_encode_row(encoders, row) for row in batch)
             rows += len(batch)
+            sink.flush()
+        sink.flush()
     return {"rows": rows, "sha256": sink.digest.hexdigest()}
 
 
