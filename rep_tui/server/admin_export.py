@@ -84,6 +84,13 @@ def _blob_name(sha: str) -> str:
     return f"blobs/{sha}"
 
 
+def _member(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A file in the zip dated now (a streamed one would say 1980)."""
+    info = zipfile.ZipInfo(name, date_time=utcnow().timetuple()[:6])
+    info.compress_type = compress
+    return info
+
+
 # --- cells ---------------------------------------------------------------------------------
 
 
@@ -202,7 +209,7 @@ def export_zip(engine: Engine, blobs_dir: Path, target: Path | str) -> ExportRep
 def _export_table(conn: Connection, table: Table, archive: zipfile.ZipFile) -> dict[str, Any]:
     encoders = [_encoder(c.type) for c in table.columns]
     rows = 0
-    with archive.open(_csv_name(table.name), "w", force_zip64=True) as out:
+    with archive.open(_member(_csv_name(table.name)), "w", force_zip64=True) as out:
         sink = _HashingWriter(out)
         writer = csv.writer(sink, lineterminator="\n")
         writer.writerow([c.name for c in table.columns])
@@ -227,7 +234,7 @@ def _export_blobs(conn: Connection, store: BlobStore, archive: zipfile.ZipFile, 
             continue
         size = 0
         with store.path(sha).open("rb") as source, \
-                archive.open(_blob_name(sha), "w", force_zip64=True) as out:
+                archive.open(_member(_blob_name(sha), zipfile.ZIP_STORED), "w", force_zip64=True) as out:
             for chunk in iter(lambda: source.read(CHUNK), b""):
                 out.write(chunk)
                 size += len(chunk)
