@@ -450,6 +450,10 @@ def import_zip(engine: Engine, blobs_dir: Path, source: Path | str) -> ImportRep
     except BaseException:
         _forget(store, added)
         raise
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:  # fresh statistics, or the planner guesses badly after a bulk load
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     return report
 
 

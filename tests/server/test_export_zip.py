@@ -21,6 +21,7 @@ from sqlalchemy import select, text
 
 from rep_tui.blobs import BlobStore
 from rep_tui.cli import main
+from rep_tui.server import admin_bulk
 from rep_tui.server.admin import AdminError, open_server
 from rep_tui.server.admin_export import _encode_row, _encoder, export_zip, import_zip, tables
 from rep_tui.server.seed import add_rows
@@ -70,6 +71,7 @@ def _company(server: Server, tmp_path: Path) -> dict[str, uuid.UUID]:
         assert ann.sync().blobs_up == 1
     finally:
         ann.close()
+    admin_bulk.assign(server.engine, "carl", pid=1001)  # ann's devices drop it: a scope exit
     return company.users
 
 
@@ -108,7 +110,7 @@ def _restore_and_check(source: Server, target_url: str, tmp_path: Path) -> None:
     before, blobs_before = _all_rows(source.engine), _blobs(source.blobs_dir)
     assert all(before[name] for name in ("payments", "appointments", "comments", "attachments", "change_history",
                                          "server_passwords", "server_row_births", "server_client_sequences",
-                                         "server_blob_uploads"))
+                                         "server_blob_uploads", "server_scope_exits"))
     source.stop()
 
     restored_blobs = tmp_path / "restored-blobs"
@@ -117,6 +119,7 @@ def _restore_and_check(source: Server, target_url: str, tmp_path: Path) -> None:
         imported = import_zip(engine, restored_blobs, zip_path)
         assert imported.rows == report.rows and imported.blobs == 2
         assert _all_rows(engine) == before
+        admin_bulk.assign(engine, "ann", pid=1001)  # new scope exits and versions go on after the zip's
     finally:
         engine.dispose()
     assert _blobs(restored_blobs) == blobs_before
