@@ -235,8 +235,9 @@ def admin(ctx: click.Context, db_url: str | None) -> None:
 
 
 @contextmanager
-def _server_db():
-    """The admin's server database while the block runs; bad input as clean errors."""
+def _server_db(*, defaults: bool = True):
+    """The admin's server database while the block runs (with the default
+    groups and job statuses unless not `defaults`); bad input as clean errors."""
     try:
         from rep_tui.server import admin as server_admin
         from rep_tui.server.embedded import default_db_url
@@ -244,7 +245,8 @@ def _server_db():
         raise click.ClickException(f"Admin needs the server's extras: pip install 'rep-tui[server]' ({exc}).") \
             from None
     try:
-        engine = server_admin.open_server(click.get_current_context().obj["db_url"] or default_db_url())
+        engine = server_admin.open_server(click.get_current_context().obj["db_url"] or default_db_url(),
+                                          defaults=defaults)
         try:
             yield server_admin, engine
         finally:
@@ -707,6 +709,54 @@ def import_leads(csv_file, rep: str | None, skip_bad: bool, skip_duplicates: boo
         _say(report.text())
     if report.bad_lines:
         sys.exit(1)
+
+
+@admin_import.command("zip")
+@click.argument("zip_file", metavar="FILE.zip", type=click.Path(dir_okay=False))
+@_blobs_option
+@click.option("--json", "as_json", is_flag=True, help="Print the rows and blobs imported as JSON.")
+def import_zip(zip_file: str, blobs_dir: str | None, as_json: bool) -> None:
+    """Restore a company from a zip `rep-tui admin export --zip` wrote, into
+    a new, empty server database (and its attachment store). Every file is
+    checked against the manifest first; if one is wrong, nothing is written."""
+    with _server_db(defaults=False) as (_admin, engine):
+        from rep_tui.server import admin_export
+
+        report = admin_export.import_zip(engine, _server_blobs(blobs_dir), zip_file)
+    _report(report, as_json)
+
+
+@admin.command("export")
+@click.option("--zip", "zip_file", metavar="FILE.zip", type=click.Path(dir_okay=False), required=True,
+              help="The zip to write (replaced if it exists, only once the export is whole).")
+@_blobs_option
+@click.option("--json", "as_json", is_flag=True, help="Print the rows and blobs exported as JSON.")
+def export(zip_file: str, blobs_dir: str | None, as_json: bool) -> None:
+    """All of the company's data in one zip: a CSV per table (deleted rows
+    and sync bookkeeping too), the attachments, and a manifest. It holds the
+    password hashes: keep it as safe as the database. `admin import zip`
+    restores it into a new server."""
+    with _server_db(defaults=False) as (_admin, engine):
+        from rep_tui.server import admin_export
+
+        report = admin_export.export_zip(engine, _server_blobs(blobs_dir), zip_file)
+    _report(report, as_json)
+
+
+def _server_blobs(blobs_dir: str | None):
+    from pathlib import Path
+
+    from rep_tui.server.embedded import default_blobs_dir
+
+    return Path(blobs_dir) if blobs_dir else default_blobs_dir()
+
+
+def _report(report, as_json: bool) -> None:
+    """A report with `as_json()` and `text()`, as the command's answer."""
+    if as_json:
+        click.echo(json_text(report.as_json()))
+    else:
+        _say(report.text())
 
 
 @admin.command("assign")

@@ -49,8 +49,10 @@ class AdminError(Exception):
     """Input the admin must fix; nothing was written. The message says what."""
 
 
-def open_server(url: str) -> Engine:
-    """The server database at `url`, migrated (so the first admin can be made before serving)."""
+def open_server(url: str, *, defaults: bool = True) -> Engine:
+    """The server database at `url`, migrated (so the first admin can be made
+    before serving), with the default groups and job statuses unless not
+    `defaults` (an export only reads; an import wants the database empty)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -60,6 +62,8 @@ def open_server(url: str) -> Engine:
     except SQLAlchemyError as exc:
         shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
         raise AdminError(f"Cannot open the server database {shown}: {str(exc).splitlines()[0]}") from None
+    if not defaults:
+        return engine
     ensure_default_groups(engine)
     from rep_tui.server.admin_jobs import ensure_default_job_statuses
 
