@@ -321,3 +321,30 @@ def last_run(session: Session) -> LastRun | None:
         return None
     data = json.loads(text)
     return LastRun(Query.from_json(data["query"]), data.get("name"), data.get("output"), data.get("path"))
+
+
+def export(session: Session, query: Query, output: str, path: str, *, template: str | None = None,
+           name: str | None = None) -> str:
+    """Write `query`'s rows to the file at `path` as `output` for the user
+    signed in on this device, who needs EXPORT; remembered as the last run.
+    Returns what was written, in words."""
+    from pathlib import Path
+
+    from rep_tui.domain.permissions import Permission
+    from rep_tui.outputs import render
+    from rep_tui.store.queries import current_user, permissions_of
+
+    user = current_user(session)
+    if user is None or Permission.EXPORT not in permissions_of(session, user):
+        raise DataSearchError(f"Writing a search to a file needs the permission “{Permission.EXPORT.label}”, "
+                              "which your group lacks.")
+    if not path.strip():
+        raise DataSearchError("Give the file to write, like ~/mailing.csv.")
+    data, said = render(run(session.connection(), query), output, template)
+    target = Path(path.strip()).expanduser()
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise DataSearchError(f"Could not write {target}: {exc.strerror or exc}.") from None
+    remember(session, LastRun(query, name, output, str(target)))
+    return f"{said} written to {target}"
