@@ -24,6 +24,7 @@ from rep_tui.store import data_search as ds
 from rep_tui.store import writes
 from rep_tui.store.custom_fields import save_definition
 from rep_tui.store.models import Lead, SavedSearch, User
+from server_fixtures import backend, pg_cluster  # noqa: F401  (fixtures)
 
 OLD_HOMES = ds.Query(("pid", "first_name", "last_name", "custom.home_built", "last_result"),
                      (ds.Filter("state", "=", "il"), ds.Filter("custom.home_built", "<", "1950")),
@@ -145,3 +146,55 @@ def test_writing_a_file_needs_export_and_is_remembered_as_the_last_run(store, tm
     assert said.endswith(f"written to {out}") and out.read_bytes().startswith(b"\xef\xbb\xbfPID,")
     with store.session() as s:
         assert ds.last_run(s) == ds.LastRun(query, "IL", "csv", str(out))
+
+
+def test_the_command_line_runs_a_users_saved_search_on_the_server_database(backend, tmp_path):  # noqa: F811
+    import uuid
+
+    from click.testing import CliRunner
+    from sqlalchemy import update
+
+    from rep_tui.cli import main
+    from rep_tui.server.admin import open_server
+    from rep_tui.server.seed import add_rows
+    from server_fixtures import make_company
+
+    engine = open_server(backend.url)
+    company = make_company(engine, leads_per_rep=2)
+    ann_leads = company.leads["ann"]
+    with engine.begin() as conn:
+        for n, lead in enumerate(ann_leads):
+            conn.execute(update(Lead).where(Lead.id == lead).values(
+                custom={"roof": "Metal" if n else "Shingle"}, address=f"{n + 1} Oak St", city="Elgin", state="IL",
+                zip="60120", email=f"ann{n}@example.com"))
+    query = ds.Query(("pid", "first_name", "custom.roof", "job.product"), (ds.Filter("custom.roof", "filled"),),
+                     "job", (("custom.roof", True),))
+    add_rows(engine, {
+        "custom_fields": [{"id": uuid.uuid4(), "key": "roof", "label": "Roof", "kind": "choice",
+                           "choices": ["Shingle", "Metal"]}],
+        "saved_searches": [{"id": uuid.uuid4(), "user_id": company.users["ada"], "name": "Roofs",
+                            "query": query.as_json()}]})
+    engine.dispose()
+
+    def admin(*args: str):
+        return CliRunner().invoke(main, ["admin", "--db", backend.url, "data-search", *args], catch_exceptions=False)
+
+    shown = admin("--saved", "roofs", "--user", "ada", "--format", "csv")
+    assert shown.exit_code == 0, shown.output
+    assert list(csv.reader(io.StringIO(shown.output))) == [
+        ["PID", "First Name", "Roof", "Product"], ["1000", "ann0", "Shingle", "windows"],
+        ["1001", "ann1", "Metal", "windows"]]
+    labels = tmp_path / "labels.pdf"
+    said = admin("--saved", "Roofs", "--user", "ada", "--format", "labels", "--out", str(labels), "--json")
+    assert json.loads(said.output) == {"format": "labels", "path": str(labels), "written": "2 label(s) on 1 page(s)"}
+    assert "ann0 Customer\n1 Oak St\nElgin, IL 60120" in pypdf.PdfReader(labels).pages[0].extract_text()
+    emails = admin("--filter", "email filled", "--format", "emails")
+    assert emails.output == "ann0@example.com\nann1@example.com\n"
+    refused = admin("--filter", "custom.roof = Slate")
+    assert refused.exit_code == 1 and "Filter on Roof: Roof is one of: Shingle, Metal." in refused.output
+    template = tmp_path / "letter.txt"
+    template.write_text("Hello {first_name}, about your {roof} roof and {gutters}.")
+    refused = admin("--format", "letters-text", "--template", str(template))
+    assert refused.exit_code == 1 and "placeholder {gutters} is no field" in refused.output
+    refused = admin("--saved", "Roofs", "--user", "ann")
+    assert refused.exit_code == 1 and "ann has no saved search 'Roofs' (saved: none yet)" in refused.output
