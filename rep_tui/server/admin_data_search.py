@@ -26,15 +26,6 @@ class Asked:
     sort: tuple[str, ...] = ()
 
 
-def parse_filter(text: str) -> ds.Filter:
-    """'FIELD OP VALUE' ("state = IL", "job.contract_cents >= 10000", "email filled")."""
-    parts = text.strip().split(None, 2)
-    if len(parts) < 2:
-        raise AdminError(f"A filter is FIELD OP VALUE, like 'state = IL' (not {text!r}); "
-                         f"operators: {', '.join(ds.OPERATORS)}.")
-    return ds.Filter(parts[0], parts[1], parts[2] if len(parts) > 2 else "")
-
-
 def query_of(engine: Engine, asked: Asked) -> tuple[ds.Query, str | None]:
     """The query to run and its saved name: the saved one (options given beside it replace its parts)."""
     base = ds.Query()
@@ -48,9 +39,12 @@ def query_of(engine: Engine, asked: Asked) -> tuple[ds.Query, str | None]:
                 names = ", ".join(r.name for r in ds.saved(session, user.id)) or "none yet"
                 raise AdminError(f"{asked.username} has no saved search {asked.saved!r} (saved: {names}).")
             base = ds.Query.from_json(row.query)
-    sort = tuple((key.removeprefix("-"), key.startswith("-")) for key in asked.sort)
-    return ds.Query(asked.fields or base.fields, tuple(parse_filter(f) for f in asked.filters) or base.filters,
-                    asked.per or base.per, sort or base.sort), asked.saved
+    try:
+        filters = ds.parse_filters(";".join(asked.filters))
+    except ds.DataSearchError as exc:
+        raise AdminError(str(exc)) from None
+    return ds.Query(asked.fields or base.fields, filters or base.filters, asked.per or base.per,
+                    ds.parse_sort(",".join(asked.sort)) or base.sort), asked.saved
 
 
 def run(engine: Engine, asked: Asked, output: str, template: str | None = None) -> tuple[bytes, str]:

@@ -16,6 +16,7 @@ wrote is here."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field as dc_field
 from datetime import date
@@ -129,6 +130,8 @@ class Result:
     columns: list[SearchField]
     records: list[dict[str, Any]]
     catalog: dict[str, SearchField] = dc_field(repr=False, default_factory=dict)
+    #: The query run, every field by its key and operator by its sign (what is saved).
+    query: Query = dc_field(default_factory=Query)
 
     def table(self) -> list[list[str]]:
         """The rows as the screen and the text table show them."""
@@ -213,7 +216,16 @@ def run(conn: Connection, query: Query) -> Result:
     if query.per == "job":
         stmt = stmt.order_by(Job.job_number)
     records = [_record(row) for row in conn.execute(stmt).mappings()]
-    return Result(chosen, records, fields)
+    keyed = Query(tuple(f.key for f in chosen),
+                  tuple(Filter(field_of(fields, f.key).key, _sign(f.op), f.value) for f in query.filters),
+                  query.per, tuple((field_of(fields, key).key, down) for key, down in query.sort))
+    return Result(chosen, records, fields, keyed)
+
+
+def _sign(op: str) -> str:
+    """An operator by its sign, whether typed as one ("<=") or in words ("at most")."""
+    op = op.strip().casefold()
+    return {label: sign for sign, label in OPERATORS.items()}.get(op, op)
 
 
 def _record(row: Any) -> dict[str, Any]:
@@ -239,8 +251,7 @@ def _expression(search_field: SearchField, last: Any) -> Any:
 def _condition(fields: dict[str, SearchField], wanted: Filter, last: Any) -> Any:
     search_field = field_of(fields, wanted.key)
     expr = _expression(search_field, last)
-    op = wanted.op.strip().casefold()
-    op = {label: sign for sign, label in OPERATORS.items()}.get(op, op)
+    op = _sign(wanted.op)
     if op not in OPERATORS:
         raise DataSearchError(f"Filter on {search_field.label}: “{wanted.op}” is not an operator; "
                               f"use one of: {', '.join(OPERATORS)}.")
@@ -267,6 +278,38 @@ def _condition(fields: dict[str, SearchField], wanted: Filter, last: Any) -> Any
     return or_(compare(value), expr.is_(None)) if op == "!=" else compare(value)
 
 
+_OPERATOR = re.compile(r"^\s*(.+?)\s+(" + "|".join(re.escape(word) for word in sorted(
+    {*OPERATORS, *OPERATORS.values()}, key=len, reverse=True)) + r")(?:\s+(.*?))?\s*$", re.IGNORECASE)
+
+
+def parse_filters(text: str) -> tuple[Filter, ...]:
+    """Filters as typed, ";" between them: "State = IL; Home Built < 1950; Email is filled in"."""
+    found = []
+    for part in (p for p in text.split(";") if p.strip()):
+        match = _OPERATOR.match(part)
+        if match is None:
+            raise DataSearchError(f"A filter is FIELD OPERATOR VALUE, like “State = IL” (not “{part.strip()}”); "
+                                  f"operators: {', '.join(OPERATORS)}.")
+        found.append(Filter(match[1], match[2], match[3] or ""))
+    return tuple(found)
+
+
+def parse_sort(text: str) -> tuple[tuple[str, bool], ...]:
+    """Sort fields as typed, "," between them, "-" before one sorted down: "-Home Built, PID"."""
+    return tuple((part.strip().removeprefix("-").strip(), part.strip().startswith("-"))
+                 for part in text.split(",") if part.strip().removeprefix("-").strip())
+
+
+def describe(query: Query, fields: dict[str, SearchField]) -> tuple[str, str, str]:
+    """(fields, filters, sort) of `query` as a person types them (labels where the field is known)."""
+    def label(key: str) -> str:
+        return fields[key].label if key in fields else key
+
+    return (", ".join(label(key) for key in query.fields),
+            "; ".join(" ".join(p for p in (label(f.key), f.op, f.value) if p) for f in query.filters),
+            ", ".join(("-" if down else "") + label(key) for key, down in query.sort))
+
+
 # --- saved searches and the last run -----------------------------------------
 
 
@@ -290,7 +333,7 @@ def save(session: Session, actor: Any, name: str, query: Query) -> SavedSearch:
         raise DataSearchError("Give the search a name to save it under.")
     if len(name) > 80:
         raise DataSearchError("A search's name is at most 80 characters.")
-    run(session.connection(), query)
+    query = run(session.connection(), query).query
     existing = find_saved(saved(session, actor.user_id), name)
     if existing is None:
         return writes.insert(session, actor, SavedSearch(user_id=actor.user_id, name=name, query=query.as_json()))
@@ -343,11 +386,12 @@ def export(session: Session, user_id: uuid.UUID, query: Query, output: str, path
                               "which your group lacks.")
     if not path.strip():
         raise DataSearchError("Give the file to write, like ~/mailing.csv.")
-    data, said = render(run(session.connection(), query), output, template)
+    result = run(session.connection(), query)
+    data, said = render(result, output, template)
     target = Path(path.strip()).expanduser()
     try:
         target.write_bytes(data)
     except OSError as exc:
         raise DataSearchError(f"Could not write {target}: {exc.strerror or exc}.") from None
-    remember(session, LastRun(query, name, output, str(target)))
+    remember(session, LastRun(result.query, name, output, str(target)))
     return f"{said} written to {target}"
