@@ -198,3 +198,88 @@ def test_the_command_line_runs_a_users_saved_search_on_the_server_database(backe
     assert refused.exit_code == 1 and "placeholder {gutters} is no field" in refused.output
     refused = admin("--saved", "Roofs", "--user", "ann")
     assert refused.exit_code == 1 and "ann has no saved search 'Roofs' (saved: none yet)" in refused.output
+
+
+# --- the screen -------------------------------------------------------------------
+
+
+async def _open(pilot):
+    from rep_pilot import settle
+    from test_shell import palette_pick
+
+    from rep_tui.screens.data_search import DataSearchScreen
+
+    await settle(pilot)
+    await palette_pick(pilot, "data search")
+    assert isinstance(pilot.app.screen, DataSearchScreen)
+    return pilot.app.screen
+
+
+@pytest.mark.anyio
+async def test_the_screen_by_keys_runs_saves_and_writes_what_its_table_shows(store, tmp_path):
+    from rep_pilot import anyio_backend, burst, settle, wait_until  # noqa: F401
+
+    from rep_tui.app import RepApp
+
+    actor = _office(store)
+    out = tmp_path / "old-homes.csv"
+    app = RepApp(store, user_id=actor.user_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        burst(pilot, "end", "ctrl+u", "PID, First Name, Last Name, Home Built, Last Appointment Result", "tab",
+              "State = IL; Home Built < 1950", "tab", "Home Built", "ctrl+r")
+        await settle(pilot)
+        await wait_until(pilot, lambda: screen.result is not None, "the search to show its rows")
+        with store.session() as s:
+            expected = ds.run(s.connection(), OLD_HOMES).table()
+        assert screen.shown_rows() == expected and len(expected) > 30
+        assert f"{len(expected)} customer(s) found" in str(screen.query_one("#ds-status").render())
+
+        burst(pilot, "shift+tab", "shift+tab", "shift+tab", "shift+tab", "Old homes in IL", "ctrl+s")
+        await settle(pilot)
+        with store.session() as s:
+            row = s.scalars(select(SavedSearch)).one()
+            assert (row.name, row.user_id) == ("Old homes in IL", actor.user_id)
+            assert ds.run(s.connection(), ds.Query.from_json(row.query)).table() == expected
+        burst(pilot, *["tab"] * 7, str(out), "ctrl+o")
+        await settle(pilot)
+        await wait_until(pilot, out.exists, "the CSV to be written")
+        assert list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))[1:] == screen.shown_rows()
+        assert "Written:" in str(screen.query_one("#ds-status").render())
+
+        burst(pilot, "shift+tab", "ctrl+u", "ctrl+l")  # the fields emptied, then the last run brings them back
+        await settle(pilot)
+        assert screen.query_one("#ds-fields").value.startswith("PID, First Name")
+        assert screen.shown_rows() == expected
+
+
+@pytest.mark.anyio
+async def test_a_user_without_export_has_no_data_search(store):
+    from rep_pilot import anyio_backend, palette_answered, settle  # noqa: F401
+    from textual.command import CommandList
+
+    from rep_tui.app import RepApp
+
+    app = RepApp(store, user_id=_user(store, "demo").id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"data search")
+        await palette_answered(pilot)
+        hits = app.screen.query_one(CommandList)
+        assert not any("Data search" in str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count))
+
+
+def test_data_search_snapshot(snap_compare, store):
+    from rep_pilot import settle
+
+    from rep_tui.app import RepApp
+
+    actor = _office(store)
+
+    async def run_before(pilot) -> None:
+        screen = await _open(pilot)
+        await pilot.press("tab", *"State = IL; Home Built < 1950", "tab", *"Home Built", "ctrl+r")
+        await settle(pilot)
+        assert screen.result is not None
+
+    assert snap_compare(RepApp(store, user_id=actor.user_id), terminal_size=(80, 24), run_before=run_before)
