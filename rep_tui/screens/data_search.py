@@ -86,7 +86,6 @@ class DataSearchScreen(Screen):
         yield RepFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#ds-fields", Input).value = ", ".join(ds.DEFAULT_FIELDS)
         self.query_one("#ds-fields", Input).focus()
         self._load_saved()
 
@@ -98,6 +97,9 @@ class DataSearchScreen(Screen):
 
         def show(found: tuple[dict, list[str]]) -> None:
             self.fields, names = found
+            shown = self.query_one("#ds-fields", Input)
+            if not shown.value:  # a new search: the default fields, by their labels
+                shown.value = ds.describe(ds.Query(), self.fields)[0]
             saved = self.query_one("#ds-saved", Select)
             with self.prevent(Select.Changed):
                 saved.set_options([(visible(name), name) for name in names])
