@@ -102,6 +102,18 @@ def test_a_saved_search_with_a_custom_field_as_csv_json_labels_letters_and_email
     assert emails == [lead["email"] for lead in result.customers if lead["email"] and not lead["invalid_email"]]
 
 
+def test_a_csv_cell_that_starts_like_a_formula_is_written_as_text(store):
+    with store.session() as s:
+        lead = s.scalars(select(Lead).where(Lead.deleted.is_(False), Lead.state == "IL")).first()
+        lead.first_name, lead.last_name = "=HYPERLINK(\"http://x\")", "@SUM(A1)"
+        pid = lead.pid
+    with store.session() as s:
+        result = ds.run(s.connection(), ds.Query(("pid", "first_name", "last_name"), (ds.Filter("pid", "=", str(pid)),)))
+    assert result.table() == [[str(pid), "=HYPERLINK(\"http://x\")", "@SUM(A1)"]]
+    rows = list(csv.reader(io.StringIO(render(result, "csv")[0].decode("utf-8-sig"))))
+    assert rows[1] == [str(pid), "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+
+
 def test_labels_sit_on_the_avery_5160_grid():
     assert (LABEL.columns, LABEL.rows, LABEL.width, LABEL.height) == (3, 10, 2.625, 1.0)
     assert LABEL.origin(0) == (0.1875, 0.5)

@@ -49,13 +49,19 @@ def render(result: Result, output: str, template: str | None = None) -> tuple[by
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow([column.label for column in result.columns])
-        writer.writerows(rows)
+        writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in rows])
         return buffer.getvalue().encode("utf-8-sig"), f"{len(rows)} row(s)"
     if output == "json":
         keys = [column.key for column in result.columns]
         return (json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False, indent=1) + "\n").encode(), \
             f"{len(rows)} row(s)"
     return text_table(result).encode(), f"{len(rows)} row(s)"
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs: one that starts like
+    a formula ("=HYPERLINK(…)" typed into a web form) gets a leading apostrophe."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def text_table(result: Result) -> str:
