@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from rep_tui.domain.custom_fields import Definition
 from rep_tui.outputs import render
-from rep_tui.outputs.pdf import LABEL
+from rep_tui.outputs.pdf import LABEL, POSTCARD
 from rep_tui.store import data_search as ds
 from rep_tui.store import writes
 from rep_tui.store.custom_fields import save_definition
@@ -86,6 +86,13 @@ def test_a_saved_search_with_a_custom_field_as_csv_json_labels_letters_and_email
     assert f"{first['address']}\n{first['city']}, IL {first['zip']}" in text
     assert sum(text.count(f"{lead.first_name} {lead.last_name}") >= 1 for lead in expected) == len(expected)
 
+    data, said = render(result, "postcards", "Hello {first_name}, is your {home_built} home ready for winter?")
+    cards = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(cards) == -(-len(table) // 4) and said == f"{len(table)} postcard(s) on {len(cards)} page(s)"
+    card = cards[0].extract_text()
+    assert f"Hello {first['first_name']}, is your {first['custom.home_built']} home" in " ".join(card.split())
+    assert f"{first['address']}\n{first['city']}, IL {first['zip']}" in card
+
     data, said = render(result, "letters-text", LETTER)
     letters = data.decode().split("\f\n")
     assert len(letters) == len(result.customers) == len(table) and said == f"{len(table)} letter(s)"
@@ -121,6 +128,7 @@ def test_labels_sit_on_the_avery_5160_grid():
     right, bottom = LABEL.origin(29)
     assert right + LABEL.width + LABEL.side == pytest.approx(8.5) and bottom + LABEL.height + LABEL.top == 11
     assert LABEL.origin(30) == LABEL.origin(0)
+    assert [POSTCARD.origin(i) for i in range(5)] == [(0, 0), (4.25, 0), (0, 5.5), (4.25, 5.5), (0, 0)]
 
 
 def test_bad_filters_and_placeholders_are_refused_in_words(store):

@@ -16,9 +16,12 @@ from rep_tui.store.data_search import DataSearchError, Result, SearchField, fiel
 
 #: Output → how the office reads it.
 FORMATS = {"table": "Table (text)", "csv": "CSV", "json": "JSON", "labels": "Mailing labels (PDF, Avery 5160)",
+           "postcards": "Postcards (PDF, 4 per page)",
            "letters": "Letters (PDF)", "letters-text": "Letters (plain text)", "emails": "Email list"}
 #: The outputs that need a letter template.
 NEEDS_TEMPLATE = frozenset({"letters", "letters-text"})
+#: The outputs that are PDFs (a file, never a terminal).
+PDFS = frozenset({"labels", "postcards", "letters"})
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
@@ -35,12 +38,15 @@ def render(result: Result, output: str, template: str | None = None) -> tuple[by
         from rep_tui.outputs.pdf import letters_pdf
 
         return letters_pdf(letters), f"{len(letters)} letter(s), one page each"
-    if output == "labels":
-        from rep_tui.outputs.pdf import LABELS_PER_PAGE, labels_pdf
+    if output in ("labels", "postcards"):
+        from rep_tui.outputs.pdf import LABEL, POSTCARD, labels_pdf
 
+        sheet = LABEL if output == "labels" else POSTCARD
         labels = [mailing_label(record) for record in result.customers]
-        pages = max(1, -(-len(labels) // LABELS_PER_PAGE))
-        return labels_pdf(labels), f"{len(labels)} label(s) on {pages} page(s)"
+        messages = [fill(template, result, record) for record in result.customers] \
+            if output == "postcards" and (template or "").strip() else None
+        pages = max(1, -(-len(labels) // sheet.per_page))
+        return labels_pdf(labels, sheet, messages), f"{len(labels)} {output[:-1]}(s) on {pages} page(s)"
     if output == "emails":
         found = emails(result)
         return "".join(f"{email}\n" for email in found).encode(), f"{len(found)} email address(es)"

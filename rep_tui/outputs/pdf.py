@@ -2,7 +2,9 @@
 
 Labels are Avery 5160 / 8160: 30 per US Letter page, 3 across and 10 down,
 each 2.625" × 1", with a 0.5" top margin, 0.1875" side margins and 0.125"
-between columns (`LABEL`)."""
+between columns (`LABEL`). Postcards are a Letter page's quarters (Avery
+8383 / 5389-style 4.25" × 5.5", `POSTCARD`): the message on the left half,
+the address on the right."""
 
 from __future__ import annotations
 
@@ -23,17 +25,21 @@ class Sheet:
     top: float = 0.5
     side: float = 0.1875
     gutter: float = 0.125
-    #: Text inset from a label's edge.
+    #: Where the address starts, from the label's left edge (text stays 0.15" off the right one).
     padding: float = 0.15
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
 
     def origin(self, index: int) -> tuple[float, float]:
         """The top-left corner of the label at `index` on its page (across, then down)."""
-        row, column = divmod(index % (self.columns * self.rows), self.columns)
+        row, column = divmod(index % self.per_page, self.columns)
         return self.side + column * (self.width + self.gutter), self.top + row * self.height
 
 
 LABEL = Sheet()
-LABELS_PER_PAGE = LABEL.columns * LABEL.rows
+POSTCARD = Sheet(columns=2, rows=2, width=4.25, height=5.5, top=0, side=0, gutter=0, padding=2.25)
 
 
 def _document():
@@ -64,19 +70,23 @@ def _fit(pdf, text: str, width: float) -> str:
     return text + "…"
 
 
-def labels_pdf(labels: list[list[str]], sheet: Sheet = LABEL) -> bytes:
-    """One label per entry (its lines), `sheet` after sheet; an empty list gives one blank page."""
+def labels_pdf(labels: list[list[str]], sheet: Sheet = LABEL, messages: list[str] | None = None) -> bytes:
+    """One label per entry (its lines), `sheet` after sheet; an empty list gives one blank page.
+    `messages` (postcards): each card's message, on its left half."""
     pdf = _document()
     pdf.add_page()
-    line = 0.17
+    line, width = 0.17, sheet.width - sheet.padding - 0.15
     for index, lines in enumerate(labels):
-        if index and index % LABELS_PER_PAGE == 0:
+        if index and index % sheet.per_page == 0:
             pdf.add_page()
         x, y = sheet.origin(index)
+        if messages:
+            pdf.set_xy(x + 0.25, y + 0.4)
+            pdf.multi_cell(sheet.padding - 0.5, line, _safe(pdf, messages[index]), align="L")
         top = y + (sheet.height - line * len(lines)) / 2
         for number, text in enumerate(lines):
             pdf.set_xy(x + sheet.padding, top + number * line)
-            pdf.cell(sheet.width - 2 * sheet.padding, line, _fit(pdf, _safe(pdf, text), sheet.width - 2 * sheet.padding))
+            pdf.cell(width, line, _fit(pdf, _safe(pdf, text), width))
     return bytes(pdf.output())
 
 
@@ -88,7 +98,7 @@ def letters_pdf(letters: list[str]) -> bytes:
     pdf.set_font(size=11)
     for letter in letters:
         pdf.add_page()
-        pdf.multi_cell(0, 0.2, _safe(pdf, letter))
+        pdf.multi_cell(0, 0.2, _safe(pdf, letter), align="L")
     if not letters:
         pdf.add_page()
     return bytes(pdf.output())

@@ -2,7 +2,7 @@
 sort (by the fields' labels: "State = IL; Home Built < 1950"), runs it
 (Ctrl+R, in a worker), reads the rows, saves the search by name (Ctrl+S) or
 opens a saved one (the Saved list), and writes the rows to a file as CSV,
-JSON, mailing labels, letters or an email list (Ctrl+O). Ctrl+L brings back
+JSON, mailing labels, postcards, letters or an email list (Ctrl+O). Ctrl+L brings back
 the last search written out on this device, with its output and file.
 
 For users whose permissions include EXPORT (the palette offers it only to
@@ -25,8 +25,9 @@ from rep_tui.store_io import in_store
 from rep_tui.widgets.footer import RepFooter
 
 #: Outputs offered, in the order the list shows them (`outputs.FORMATS` describes them).
-OUTPUTS = (("CSV", "csv"), ("JSON", "json"), ("Mailing labels (PDF)", "labels"), ("Letters (PDF)", "letters"),
-           ("Letters (text)", "letters-text"), ("Email list", "emails"), ("Text table", "table"))
+OUTPUTS = (("CSV", "csv"), ("JSON", "json"), ("Mailing labels (PDF)", "labels"), ("Postcards (PDF)", "postcards"),
+           ("Letters (PDF)", "letters"), ("Letters (text)", "letters-text"), ("Email list", "emails"),
+           ("Text table", "table"))
 
 
 def _refused(work):
@@ -218,10 +219,12 @@ class DataSearchScreen(Screen):
         def write(session) -> str:
             from pathlib import Path
 
+            from rep_tui.outputs import NEEDS_TEMPLATE
+
             template = None
-            if output in ("letters", "letters-text"):
-                if not template_path:
-                    raise ds.DataSearchError("Letters need a template: give its file under Letter.")
+            if output in NEEDS_TEMPLATE and not template_path:
+                raise ds.DataSearchError("Letters need a template: give its file under Letter.")
+            if template_path and output in NEEDS_TEMPLATE | {"postcards"}:
                 try:
                     template = Path(template_path).expanduser().read_text(encoding="utf-8")
                 except OSError as exc:
