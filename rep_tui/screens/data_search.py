@@ -101,6 +101,8 @@ class DataSearchScreen(Screen):
             shown = self.query_one("#ds-fields", Input)
             if not shown.value:  # a new search: the default fields, by their labels
                 shown.value = ds.describe(ds.Query(), self.fields)[0]
+            if self.result is None:
+                self._say(f"Ctrl+R runs the search. Fields: {ds.field_names(self.fields)}.")
             saved = self.query_one("#ds-saved", Select)
             with self.prevent(Select.Changed):
                 saved.set_options([(visible(name), name) for name in names])

@@ -184,7 +184,12 @@ def field_of(fields: dict[str, SearchField], key: str) -> SearchField:
     try:
         return by_label[key.strip().casefold()]
     except KeyError:
-        raise DataSearchError(f"There is no field “{key}”. Fields: {', '.join(fields)}.") from None
+        raise DataSearchError(f"There is no field “{key}”. Fields: {field_names(fields)}.") from None
+
+
+def field_names(fields: dict[str, SearchField]) -> str:
+    """The fields a person may type, by label."""
+    return ", ".join(f.label for f in fields.values())
 
 
 def run(conn: Connection, query: Query) -> Result:
@@ -306,7 +311,8 @@ def describe(query: Query, fields: dict[str, SearchField]) -> tuple[str, str, st
         return fields[key].label if key in fields else key
 
     return (", ".join(label(key) for key in query.fields),
-            "; ".join(" ".join(p for p in (label(f.key), f.op, f.value) if p) for f in query.filters),
+            "; ".join(" ".join(p for p in (label(f.key), OPERATORS[f.op] if f.op in NO_VALUE else f.op, f.value) if p)
+                      for f in query.filters),
             ", ".join(("-" if down else "") + label(key) for key, down in query.sort))
 
 
