@@ -24,6 +24,7 @@ from rep_tui.store import data_search as ds
 from rep_tui.store import writes
 from rep_tui.store.custom_fields import save_definition
 from rep_tui.store.models import Lead, SavedSearch, User
+from rep_pilot import anyio_backend, burst, palette_answered, settle, wait_until  # noqa: F401  (anyio_backend: a fixture)
 from server_fixtures import backend, pg_cluster  # noqa: F401  (fixtures)
 
 OLD_HOMES = ds.Query(("pid", "first_name", "last_name", "custom.home_built", "last_result"),
@@ -224,7 +225,6 @@ def test_the_command_line_runs_a_users_saved_search_on_the_server_database(backe
 
 
 async def _open(pilot):
-    from rep_pilot import settle
     from test_shell import palette_pick
 
     from rep_tui.screens.data_search import DataSearchScreen
@@ -237,8 +237,6 @@ async def _open(pilot):
 
 @pytest.mark.anyio
 async def test_the_screen_by_keys_runs_saves_and_writes_what_its_table_shows(store, tmp_path):
-    from rep_pilot import anyio_backend, burst, settle, wait_until  # noqa: F401
-
     from rep_tui.app import RepApp
 
     actor = _office(store)
@@ -275,7 +273,6 @@ async def test_the_screen_by_keys_runs_saves_and_writes_what_its_table_shows(sto
 
 @pytest.mark.anyio
 async def test_a_user_without_export_has_no_data_search(store):
-    from rep_pilot import anyio_backend, palette_answered, settle  # noqa: F401
     from textual.command import CommandList
 
     from rep_tui.app import RepApp
@@ -290,8 +287,6 @@ async def test_a_user_without_export_has_no_data_search(store):
 
 
 def test_data_search_snapshot(snap_compare, store):
-    from rep_pilot import settle
-
     from rep_tui.app import RepApp
 
     actor = _office(store)
