@@ -1352,5 +1352,45 @@ def referral_sources_remove(name: str) -> None:
     _say(f"Removed {name.strip()}.")
 
 
+@admin.command("data-search")
+@click.option("--saved", help="Run this saved search (a user's: give --user).")
+@click.option("--user", "username", help="Whose saved search.")
+@click.option("--field", "fields", multiple=True, help="A field to show (repeat; keys like first_name, job.product, "
+              "custom.roof_age, last_result).")
+@click.option("--filter", "filters", multiple=True, help="FIELD OP VALUE, like 'state = IL' (repeat).")
+@click.option("--per", type=click.Choice(["customer", "job"]), help="One row per customer or per job.")
+@click.option("--sort", multiple=True, help="A field to sort by; -FIELD sorts down (repeat).")
+@click.option("--format", "output", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "json", "labels", "postcards", "letters", "letters-text", "emails"]))
+@click.option("--template", type=click.File("r", encoding="utf-8"),
+              help="The letter's text (letters; a postcard's message).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (PDFs need one).")
+@click.option("--json", "as_json", is_flag=True, help="With --out: print what was written as JSON; "
+              "without: the rows as JSON.")
+def data_search(saved, username, fields, filters, per, sort, output, template, out, as_json) -> None:
+    """Find customers or jobs and write them out: a table, CSV, JSON, mailing
+    labels (Avery 5160), postcards, letters from a template, or an email list."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server import admin_data_search
+
+        asked = admin_data_search.Asked(saved, username, fields, filters, per, sort)
+        output = "json" if as_json and out is None and output == "table" else output
+        data, said = admin_data_search.run(engine, asked, output, template.read() if template else None)
+    if out is None:
+        from rep_tui.outputs import PDFS
+
+        if output in PDFS:
+            raise click.ClickException(f"{output} are a PDF: give --out FILE.pdf.")
+        click.echo(data.decode("utf-8-sig"), nl=False)
+        return
+    from pathlib import Path
+
+    Path(out).write_bytes(data)
+    if as_json:
+        click.echo(json_text({"format": output, "path": out, "written": said}))
+    else:
+        _say(f"{said} written to {out}.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

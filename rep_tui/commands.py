@@ -75,7 +75,7 @@ class ScreenCommands(ListedCommands):
 
 
 def _money_commands(app) -> list[Command]:
-    """The office's money screens, for the users whose permissions allow them."""
+    """The office's money and data screens, for the users whose permissions allow them."""
     from rep_tui.domain.permissions import Permission
 
     def push(module: str, name: str) -> Callable[[], Any]:
@@ -93,6 +93,9 @@ def _money_commands(app) -> list[Command]:
     if app.may(Permission.SEE_COMMISSIONS):
         commands.append(("Commission report: sale, commission and what the customer paid, per job",
                          push("rep_tui.screens.commissions", "CommissionsScreen"), "also $ on My Stats"))
+    if app.may(Permission.EXPORT):
+        commands.append(("Data search: find customers or jobs; CSV, labels, letters, emails",
+                         push("rep_tui.screens.data_search", "DataSearchScreen"), "saved searches, Ctrl+L last run"))
     return commands
 
 

@@ -17,7 +17,8 @@ are seen like the rep's leads, and so are a user's work hours. A lead with
 no rep (from the web form) is in the Unassigned queue of every manager who
 may reassign leads (and admins'): reps never see one. Someone else's calendar
 (their appointments, their work hours) is changed only with
-EDIT_OTHERS_CALENDAR (`calendar_refusal`)."""
+EDIT_OTHERS_CALENDAR (`calendar_refusal`). A user's own rows (`OWN_ROWS`:
+saved searches) are the user's alone."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ from rep_tui.domain.permissions import Permission, granted
 from rep_tui.server.auth import Principal, lacks
 from rep_tui.store.models import SYNCED_TABLES, Job, Lead, Team, User, UserGroup
 from rep_tui.sync.tables import (
-    APPEND_ONLY, CALENDARS, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, READ_PERMISSION, REFERENCE_TABLES, REP_ROWS,
-    WRITE_PERMISSION,
+    APPEND_ONLY, CALENDARS, JOB_CHILDREN, LEAD_CHILDREN, OFFICE_TABLES, OWN_ROWS, READ_PERMISSION, REFERENCE_TABLES,
+    REP_ROWS, WRITE_PERMISSION,
 )
 
 
@@ -102,6 +103,8 @@ def role_filter(table: str, role: str, user_id: Any, team_id: Any, unassigned: b
     cols = SYNCED_TABLES[table].__table__.c  # type: ignore[attr-defined]
     if table in REFERENCE_TABLES or role == "admin":
         return None
+    if table in OWN_ROWS:
+        return cols[OWN_ROWS[table]] == user_id
     if table == "leads" or table in REP_ROWS:
         whose = cols[REP_ROWS.get(table, "rep_id")]
         if role == "rep":
@@ -216,6 +219,8 @@ def may_write_row(conn: Connection, user: Principal, table: str, values: dict[st
         return values.get("rep_id") == user.id  # the row is at hand: no need to read it again
     if table == "reminders" and values.get("assignee_id") == user.id:
         return True  # what an assignee who does not see the lead may change: `server.reminders`
+    if table in OWN_ROWS:
+        return values.get(OWN_ROWS[table]) == user.id
     if table in REP_ROWS:
         return sees_rep(conn, user, values.get(REP_ROWS[table]))
     return may_see_lead(conn, user, lead_of(conn, table, values))

@@ -603,6 +603,17 @@ class WorkHours(Synced, Base):
 _WORK_HOURS_IDS = uuid.UUID("b6d0f1e2-5a3c-4f7e-8d21-9c4b7a6e3f18")  # never change: ids in data depend on it
 
 
+class SavedSearch(Synced, Base):
+    """A data search a user saved by name (`store.data_search`): the user's
+    alone, synced so it follows them to every device they sign in on. `query`
+    is the search as `data_search.Query.as_json` writes it."""
+
+    __tablename__ = "saved_searches"
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80), info=field("Name", required=True))
+    query: Mapped[dict] = mapped_column(JSON, default=dict, info=field("Search", rule=rules.check_json_object))
+
+
 class ChangeRecord(Base):
     """Who changed which field of which row, when, from which device.
 
@@ -636,6 +647,6 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
         JobUser,
         CatalogueItem, InvoiceItem, Appointment, Note, Comment, Attachment, Contact, Engagement, Reminder, Target,
         WorkHours,
-        VendorContactType, Vendor, ChecklistItem, JobCheck,
+        VendorContactType, Vendor, ChecklistItem, JobCheck, SavedSearch,
     )
 }

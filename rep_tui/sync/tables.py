@@ -26,7 +26,7 @@ READ_PERMISSION: dict[str, Permission] = {"payments": Permission.SEE_PAYMENTS}
 #: Columns fixed once a row exists: {table: columns} (a custom field's values hang on its key and kind,
 #: a job's status on its code).
 FIXED_COLUMNS = {"custom_fields": frozenset({"key", "kind"}), "work_hours": frozenset({"user_id"}),
-                 "job_statuses": frozenset({"code"})}
+                 "job_statuses": frozenset({"code"}), "saved_searches": frozenset({"user_id"})}
 #: Rows reached through their `lead_id` (reminders also through their assignee: `server.scoping`).
 LEAD_CHILDREN = frozenset({"jobs", "appointments", "notes", "comments", "attachments", "contacts", "engagements",
                            "reminders"})
@@ -35,6 +35,9 @@ JOB_CHILDREN = frozenset({"payments", "commissions", "invoice_items", "job_users
 #: Rows about one user, not a lead: {table: the column naming the user}; seen
 #: by the user and by whoever sees the user's leads.
 REP_ROWS = {"targets": "rep_id", "work_hours": "user_id"}
+#: Rows a user owns alone: {table: the column naming the owner}; seen and
+#: changed by the owner (and admins) only, never moved to another owner.
+OWN_ROWS = {"saved_searches": "user_id"}
 #: A user's calendar: {table: the column naming whose it is}. Someone else's is
 #: changed only with EDIT_OTHERS_CALENDAR, for a user one sees (`server.scoping.calendar_refusal`).
 CALENDARS = {"appointments": "rep_id", "work_hours": "user_id"}

@@ -676,3 +676,66 @@ OFFICE_LIST_DO: dict[str, Callable[[World, str], Any]] = dict(zip(OFFICE_LIST_AC
     for action, outcome in zip(OFFICE_LIST_ACTIONS, outcomes, strict=True)])
 def test_office_list_authorization(world: World, subject: str, action: str, expected: Any):
     assert OFFICE_LIST_DO[action](world, subject) == expected
+
+
+# --- saved data searches: each user's own -----------------------------------------------
+
+SAVED_SEARCH_ACTIONS = ("save a search of one's own", "save a search as Ann", "Ann's saved search arrives",
+                        "move Ann's saved search to oneself")
+#: subject: the outcome of each action (a push's status; a pull's, whether the row arrives).
+#: A saved search is its owner's alone: not their manager's (who sees their leads), only an admin's too.
+SAVED_SEARCH_POLICY: dict[str, tuple[Any, ...]] = {
+    "rep": (APPLIED, APPLIED, True, APPLIED),
+    "second rep": (APPLIED, REJECTED, False, REJECTED),
+    "manager": (APPLIED, REJECTED, False, REJECTED),
+    "other team's manager": (APPLIED, REJECTED, False, REJECTED),
+    "admin": (APPLIED, APPLIED, True, REJECTED),
+    "no token": (DENIED,) * len(SAVED_SEARCH_ACTIONS),
+}
+_QUERY = {"fields": ["pid"], "per": "customer", "filters": [], "sort": []}
+
+
+def _save_search_as(whose: str | None) -> Callable[[World, str], Any]:
+    def save(world: World, subject: str) -> Any:
+        owner = world.users.get(whose or USERS.get(subject, ("", ""))[0]) or uuid.uuid4()
+        return _pushed(world, subject, "saved_searches", user_id=str(owner), name="Mine", query=_QUERY)
+
+    return save
+
+
+def _anns_saved_search(world: World) -> uuid.UUID:
+    row = uuid.uuid5(uuid.NAMESPACE_URL, "anns-saved-search")
+    if row not in server_rows(world.server.engine, "saved_searches"):
+        add_rows(world.server.engine, {"saved_searches": [
+            {"id": row, "user_id": world.users[ANN], "name": "Ann's", "query": _QUERY}]})
+    return row
+
+
+def _anns_saved_search_arrives(world: World, subject: str) -> Any:
+    row = _anns_saved_search(world)
+    answer = world.pull(subject)
+    if answer.status_code != 200:
+        return answer.status_code
+    return str(row) in {r["id"] for r in answer.json()["upserts"].get("saved_searches", [])}
+
+
+def _move_anns_saved_search(world: World, subject: str) -> Any:
+    """A user id fixed once the row exists: nobody moves a search to another owner."""
+    row = _anns_saved_search(world)
+    mover = world.users.get(USERS.get(subject, ("", ""))[0]) or world.users["ada"]
+    owner = world.users[ANN] if subject == "rep" else mover
+    answer = world.push(subject, _mutation("update", "saved_searches", row, user_id=(str(world.users[ANN]), str(owner)),
+                                           name=("Ann's", "Ann's")))
+    return answer.status_code if answer.status_code != 200 else answer.json()["results"][0]["status"]
+
+
+SAVED_SEARCH_DO: dict[str, Callable[[World, str], Any]] = dict(zip(SAVED_SEARCH_ACTIONS, (
+    _save_search_as(None), _save_search_as(ANN), _anns_saved_search_arrives, _move_anns_saved_search), strict=True))
+
+
+@pytest.mark.parametrize(("subject", "action", "expected"), [
+    pytest.param(subject, action, outcome, id=f"{subject}-{action}")
+    for subject, outcomes in SAVED_SEARCH_POLICY.items()
+    for action, outcome in zip(SAVED_SEARCH_ACTIONS, outcomes, strict=True)])
+def test_saved_search_authorization(world: World, subject: str, action: str, expected: Any):
+    assert SAVED_SEARCH_DO[action](world, subject) == expected
