@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_data import demo_home  # noqa: E402
 from rep_tui.store import customer_list  # noqa: E402
-from rep_tui.store.customer_list import PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery  # noqa: E402
+from rep_tui.store.customer_list import CHOICE_FIELDS, PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery  # noqa: E402
 from rep_tui.store.db import Store  # noqa: E402
 from rep_tui.store.models import Lead  # noqa: E402
 
@@ -89,7 +89,7 @@ def main() -> None:
                 CustomerFilters(result="SOLD"), CustomerFilters(source=choices.sources[0]),
                 CustomerFilters(product=choices.products[0]), CustomerFilters(rep_id=choices.reps[0][1]),
                 CustomerFilters(team_id=choices.teams[0][1]), CustomerFilters(office_id=choices.offices[0][1]),
-                CustomerFilters(zip="606"), CustomerFilters(city="Naperville"), CustomerFilters(status="prospect"),
+                CustomerFilters(zip="606"), CustomerFilters(city="Naperville"), CustomerFilters(picked=((next(iter(CHOICE_FIELDS)), "prospect"),)),
                 CustomerFilters(appointment_from=date(2026, 11, 1)),
             ]
             changes = []

@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from rep_tui.app import RepApp
 from rep_tui.store import customer_list
-from rep_tui.store.customer_list import SORTS, CustomerFilters, CustomerQuery
+from rep_tui.store.customer_list import CHOICE_FIELDS, SORTS, CustomerFilters, CustomerQuery
 from rep_tui.store.models import Appointment, CustomField, Job, Lead, Team, User
 from rep_tui.store.queries import day_bounds
 
 TZ = "America/Chicago"
+STATUS = next(iter(CHOICE_FIELDS))  # the customer's status: the lead's one field picked from a list
 SORT_KEYS = {
     "name": lambda lead: (lead.last_name, lead.first_name),
     "created": lambda lead: (lead.created_at,),
@@ -105,7 +106,7 @@ def _matches(o: dict, lead: Lead, f: CustomerFilters) -> bool:
         not (f.appointment_from or f.appointment_until) or within(starts, f.appointment_from, f.appointment_until),
         f.zip is None or (lead.zip or "").startswith(f.zip),
         f.city is None or (lead.city or "").lower() == f.city.lower(),
-        f.status is None or lead.customer_status == f.status,
+        all(getattr(lead, name) == value for name, value in f.picked),
         all(_custom_matches((lead.custom or {}).get(key), value, key) for key, value in f.custom),
     ))
 
@@ -147,7 +148,7 @@ def test_every_filter_gives_exactly_the_leads_that_match(store):
             CustomerFilters(appointment_from=date(2026, 11, 20)),
             CustomerFilters(appointment_until=date(2026, 11, 1)),
             CustomerFilters(zip=a_lead.zip[:3]), CustomerFilters(city=a_lead.city.upper()),
-            CustomerFilters(status="prospect"),
+            CustomerFilters(picked=((STATUS, "prospect"),)),
             CustomerFilters(custom=(("gate_code", "gate #1"),)), CustomerFilters(custom=(("siding", "Cedar"),)),
             CustomerFilters(source=choices.sources[0], office_id=office, result="DNS"),
         ]

@@ -1,6 +1,6 @@
 """The customer list's filters (f on Customers): result, product, source,
-rep, team, office, created and appointment dates, ZIP, city, customer status
-and every active custom field. Ctrl+S applies them; a date or a custom value
+rep, team, office, created and appointment dates, ZIP, city, the lead's
+fields picked from a list (`CHOICE_FIELDS`) and every active custom field. Ctrl+S applies them; a date or a custom value
 that is not one says why under its field and nothing is applied.
 
 `describe` says the filters in one line, for above the list."""
@@ -16,10 +16,10 @@ from textual.widgets import Select
 
 from rep_tui.domain.custom_fields import YES_NO
 from rep_tui.domain.dates import format_day
-from rep_tui.domain.rules import CUSTOMER_STATUSES, check_day
+from rep_tui.domain.rules import check_day
 from rep_tui.domain.validation import Invalid
 from rep_tui.screens.form_dialog import FormDialog
-from rep_tui.store.customer_list import CustomerFilters, FilterChoices
+from rep_tui.store.customer_list import CHOICE_FIELDS, CustomerFilters, FilterChoices
 from rep_tui.widgets.form_field import FormField, text_input
 from rep_tui.widgets.markup_text import in_markup
 
@@ -27,6 +27,7 @@ from rep_tui.widgets.markup_text import in_markup
 DATES = {"created_from": "Created from", "created_until": "Created to",
          "appointment_from": "Appointment from", "appointment_until": "Appointment to"}
 CUSTOM = "custom-"  # the id of a custom field's control is this and its key
+PICKED = "pick-"  # the id of a `CHOICE_FIELDS` control is this and its column
 
 
 def _picker(name: str, options: list[tuple[str, Any]], value: Any) -> Select:
@@ -43,7 +44,6 @@ def _options(choices: FilterChoices) -> dict[str, tuple[str, list[tuple[str, Any
         "rep_id": ("Rep", choices.reps),
         "team_id": ("Team", choices.teams),
         "office_id": ("Office", choices.offices),
-        "status": ("Customer status", [(label, code) for code, label in CUSTOMER_STATUSES]),
     }
 
 
@@ -54,6 +54,10 @@ def describe(filters: CustomerFilters, choices: FilterChoices) -> str:
         value = getattr(filters, name)
         if value is not None:
             parts.append(f"{label} {dict((v, k) for k, v in options).get(value, value)}")
+    picked = dict(filters.picked)
+    for name, spec in CHOICE_FIELDS.items():
+        if name in picked:
+            parts.append(f"{spec.label} {spec.choice_label(picked[name])}")
     for name, label in DATES.items():
         day: date | None = getattr(filters, name)
         if day is not None:
@@ -84,6 +88,10 @@ class CustomerFiltersDialog(FormDialog[CustomerFilters]):
         f = self.filters
         for name, (label, options) in _options(self.choices).items():
             yield FormField(label, _picker(name, options, getattr(f, name)))
+        picked = dict(f.picked)
+        for name, spec in CHOICE_FIELDS.items():
+            yield FormField(spec.label, _picker(PICKED + name, [(label, value) for value, label in spec.choices],
+                                                picked.get(name)))
         for name, label in DATES.items():
             day = getattr(f, name)
             yield FormField(label, text_input(name, day.isoformat() if day else None, "e.g. 11/1, 2026-11-01"))
@@ -129,6 +137,7 @@ class CustomerFiltersDialog(FormDialog[CustomerFilters]):
             self.show_errors(errors)
             return
         zip_code, city = (values["zip"] or "").strip(), (values["city"] or "").strip()
+        picked = tuple((name, values[PICKED + name]) for name in CHOICE_FIELDS if values[PICKED + name] is not None)
         self.dismiss(replace(CustomerFilters(), **chosen, zip=zip_code or None, city=city or None,
-                             custom=tuple(custom)))
+                             picked=picked, custom=tuple(custom)))
 

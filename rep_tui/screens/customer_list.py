@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rep_tui.messages import reload_when_synced
-from rep_tui.store.customer_list import PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery, CustomerRow, FilterChoices
+from rep_tui.store.customer_list import CHOICE_FIELDS, PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery, CustomerRow, FilterChoices
 from rep_tui.store_io import in_store
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
@@ -47,7 +47,8 @@ COLUMNS = (
     Column("ZIP", 5, wide_only=True),
     Column("Created", 10, wide_only=True),
     Column("PID", 7, wide_only=True),
-    Column("Status", 10, wide_only=True),
+    *(Column(spec.header.tag if spec.header and spec.header.tag else spec.label, 10, wide_only=True)
+      for spec in CHOICE_FIELDS.values()),
 )
 
 
@@ -251,7 +252,9 @@ class CustomerListScreen(Screen):
         codes = dict((code, label) for label, code in self.choices.results) if self.choices else {}
         return [TableRow(str(row.lead_id), row.lead_id, (
             row.name or "(no name)", row.phone, row.city, row.rep or "(unassigned)", codes.get(row.result, row.result),
-            row.zip, row.created.date().isoformat(), str(row.pid or ""), row.status)) for row in self.rows]
+            row.zip, row.created.date().isoformat(), str(row.pid or ""),
+            *(spec.choice_label(value) or "" for spec, value in zip(CHOICE_FIELDS.values(), row.picked))))
+            for row in self.rows]
 
     def _say(self) -> None:
         """The filters line and the count line (with the sort and where the cursor is)."""

@@ -25,11 +25,14 @@ from sqlalchemy import Select, exists, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from rep_tui.domain.custom_fields import Definition
+from rep_tui.domain.fields import specs
 from rep_tui.domain.validation import call_phone
 from rep_tui.store.models import Appointment, Job, Lead, Team, User
 from rep_tui.store.queries import day_bounds
 
 PAGE_SIZE = 100
+#: The lead's fields picked from a list (its spec has choices): each is a filter and a column of the list.
+CHOICE_FIELDS = {name: spec for name, spec in specs("leads").items() if spec.choices}
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class CustomerFilters:
     appointment_until: date | None = None
     zip: str | None = None  # a prefix: "606" is every ZIP starting so
     city: str | None = None  # the whole name, any case
-    status: str | None = None
+    picked: tuple[tuple[str, str], ...] = ()  # (lead column, stored choice) of the `CHOICE_FIELDS`
     custom: tuple[tuple[str, Any], ...] = field(default=())  # (key, stored value) of custom fields
 
     def any(self) -> bool:
@@ -94,7 +97,7 @@ class CustomerRow:
     rep: str
     result: str  # the last result's code ("" when none yet)
     created: datetime
-    status: str
+    picked: tuple[str, ...]  # the stored values of the `CHOICE_FIELDS`, in their order
 
 
 def _last_result():
@@ -151,8 +154,8 @@ def _conditions(query: CustomerQuery) -> list:
         where.append(Lead.zip.startswith(f.zip.strip(), autoescape=True))
     if f.city:
         where.append(func.lower(Lead.city) == f.city.strip().lower())
-    if f.status:
-        where.append(Lead.customer_status == f.status)
+    for name, value in f.picked:
+        where.append(Lead.__table__.c[name] == value)
     kinds = dict(query.custom_kinds)
     for key, value in f.custom:
         where.append(_custom_condition(key, kinds.get(key, "choice"), value))
@@ -199,7 +202,8 @@ def page(session: Session, query: CustomerQuery, *, after: tuple | None = None, 
 
 def _row(lead: Lead, rep: str | None, result: str | None, key: tuple) -> CustomerRow:
     return CustomerRow(lead.id, key, lead.pid, lead.name, call_phone(lead), lead.city or "", lead.zip or "",
-                       rep or "", result or "", lead.created_at, lead.customer_status or "")
+                       rep or "", result or "", lead.created_at,
+                       tuple(getattr(lead, name) or "" for name in CHOICE_FIELDS))
 
 
 # --- the filter form's choices ------------------------------------------------
