@@ -220,6 +220,34 @@ async def test_moving_down_reads_pages_as_it_goes_and_never_holds_them_all(store
 
 
 @pytest.mark.anyio
+async def test_keys_typed_before_the_next_page_arrives_move_the_cursor_once_it_does(store, monkeypatch):
+    """A slow disk: the pages after the first are held until the keys are all in."""
+    import threading
+
+    from rep_pilot import keys_delivered
+
+    order = _names_in_order(store)
+    disk = threading.Event()
+    read = customer_list.page
+
+    def slow_page(session, query, **where):
+        if where.get("after") is not None:
+            assert disk.wait(30), "the test never let the page be read"
+        return read(session, query, **where)
+
+    monkeypatch.setattr(customer_list, "page", slow_page)
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        burst(pilot, *["down"] * 250)
+        await keys_delivered(pilot)
+        assert screen.query_one("#customers").cursor_row == customer_list.PAGE_SIZE - 1  # the last row held
+        disk.set()
+        await settle(pilot)
+        assert _at_cursor(screen) == order[250]
+
+
+@pytest.mark.anyio
 async def test_enter_opens_the_customer_under_the_cursor(store):
     from rep_tui.screens.customer import CustomerScreen
 

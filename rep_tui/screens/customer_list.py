@@ -223,8 +223,11 @@ class CustomerListScreen(Screen):
             self.rows, cursor = window[:WINDOW], cursor + len(rows)
             self.at_end = self.at_end and len(window) <= WINDOW
         table.show(self._table_rows())
-        owed, self._owed = self._owed, 0
-        table.move_cursor(row=min(cursor + owed, len(self.rows) - 1), animate=False)
+        target, last = cursor + self._owed, len(self.rows) - 1
+        self._owed = 0 if self.at_end else max(0, target - last)  # what this page did not cover, the next one will
+        table.move_cursor(row=min(target, last), animate=False)
+        if self._owed:
+            self._more("after")
         self._say()
 
     def owe_rows(self, count: int) -> bool:
