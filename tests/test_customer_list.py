@@ -248,6 +248,26 @@ async def test_keys_typed_before_the_next_page_arrives_move_the_cursor_once_it_d
 
 
 @pytest.mark.anyio
+async def test_a_sync_reads_the_count_and_rows_again_keeping_the_cursor_on_its_customer(store):
+    order = _names_in_order(store)
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        burst(pilot, *["down"] * 120)
+        await settle(pilot)
+        assert _at_cursor(screen) == order[120]
+        with store.session() as s:  # what a pull would bring: a new customer, first in the list
+            s.add(Lead(first_name="Aaron", last_name="Aaberg", source="web"))
+        app.rows_changed_signal.publish(frozenset({"leads"}))
+        await settle(pilot)
+        assert screen.total == len(order) + 1
+        assert _at_cursor(screen) == order[120]
+        burst(pilot, "home")
+        await settle(pilot)
+        assert screen.rows[0].name == "Aaron Aaberg"
+
+
+@pytest.mark.anyio
 async def test_enter_opens_the_customer_under_the_cursor(store):
     from rep_tui.screens.customer import CustomerScreen
 

@@ -23,7 +23,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rep_tui.messages import reload_when_synced
-from rep_tui.store.customer_list import CHOICE_FIELDS, PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery, CustomerRow, FilterChoices
+from rep_tui.store.customer_list import (
+    CHOICE_FIELDS, PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery, CustomerRow, FilterChoices,
+)
 from rep_tui.store_io import in_store
 from rep_tui.widgets.footer import RepFooter
 from rep_tui.widgets.loading import loaded
@@ -115,7 +117,7 @@ class CustomerListScreen(Screen):
         from rep_tui.store.customer_list import filter_choices
 
         in_store(self, "read the customer filters", filter_choices, self._have_choices, group="customer-choices")
-        reload_when_synced(self, {"leads", "appointments", "jobs"}, self._reload)
+        reload_when_synced(self, {"leads", "appointments", "jobs"}, self._synced)
 
     def on_unmount(self) -> None:
         signal = getattr(self.app, "rows_changed_signal", None)
@@ -147,6 +149,30 @@ class CustomerListScreen(Screen):
         self._owed, self._loading = 0, None
         return self._generation
 
+    def _synced(self) -> None:
+        """A sync changed leads: the count and the rows held read again, from
+        the same place in the list (the cursor stays on its customer while
+        they are still there)."""
+        from rep_tui.store import customer_list
+
+        if not self.rows:
+            self._reload()
+            return
+        query, generation, first, held = self.query_now, self._new_window(), self.rows[0].key, len(self.rows)
+        from_top = self.window_start == 0
+
+        def read(session) -> tuple[list[CustomerRow], int]:
+            above = [] if from_top else customer_list.page(session, query, before=first, limit=1)
+            rows = customer_list.page(session, query, after=above[-1].key if above else None, limit=held)
+            return rows, customer_list.count(session, query)
+
+        def show(found: tuple[list[CustomerRow], int]) -> None:
+            rows, self.total = found
+            self._replace(generation, rows, min(self.window_start, max(0, self.total - len(rows))),
+                          at_end=len(rows) < held, cursor=None)
+
+        in_store(self, "read the customers", read, show, group="customer-page", exclusive=False)
+
     def jump(self, *, last: bool) -> None:
         """Home: the first page; End: the last one (the cursor on its last row)."""
         from rep_tui.store import customer_list
@@ -176,13 +202,14 @@ class CustomerListScreen(Screen):
             self._say()
 
     def _replace(self, generation: int, rows: list[CustomerRow], offset: int, *, at_end: bool,
-                 cursor: int = 0) -> None:
+                 cursor: int | None = 0) -> None:
+        """Show `rows` as the window, the cursor on row `cursor` (None: on the customer it was on, if still there)."""
         if generation != self._generation:
             return
         self.rows, self.window_start, self.at_end = rows, offset, at_end
         table = self.query_one(CustomerTable)
         table.show(self._table_rows())
-        if rows:
+        if rows and cursor is not None:
             table.move_cursor(row=cursor, animate=False)
         table.display = bool(rows)
         self.query_one("#customer-empty").display = not rows
