@@ -1,7 +1,8 @@
 """The customer list over a 100k-lead demo company: time to the first page
-(count + page), paging p50/p95 by keyset and, for comparison, the same
-statement by OFFSET at depths spread over the list, a sort change and a filter change; each against a baseline
-measured in the same run, a bare SELECT of one page of leads.
+and the count, paging p50/p95 by keyset and, for comparison, the same
+statement by OFFSET at depths spread over the list, a sort change and a
+filter change; each against a baseline measured in the same run, a bare
+SELECT of one page of leads.
 
     .venv/bin/python bench/customer_list.py [--leads 100000] [--pages 200]
 """
@@ -61,9 +62,9 @@ def main() -> None:
             rows.append(("baseline: bare SELECT of a page", baseline))
 
             query = CustomerQuery(tz=TZ)
-            rows.append(("first page + count", [timed(lambda: (customer_list.count(s, query),
-                                                               customer_list.page(s, query)))[0]
-                                                for _ in range(10)]))
+            # The screen shows the first page as soon as it is read; the count follows in its own worker.
+            rows.append(("first page", [timed(lambda: customer_list.page(s, query))[0] for _ in range(10)]))
+            rows.append(("count", [timed(lambda: customer_list.count(s, query))[0] for _ in range(10)]))
             keyset, offset, after = [], [], None
             for _ in range(args.pages):
                 took, page = timed(lambda: customer_list.page(s, query, after=after))
@@ -92,11 +93,13 @@ def main() -> None:
                 CustomerFilters(zip="606"), CustomerFilters(city="Naperville"), CustomerFilters(picked=((next(iter(CHOICE_FIELDS)), "prospect"),)),
                 CustomerFilters(appointment_from=date(2026, 11, 1)),
             ]
-            changes = []
+            pages, counts = [], []
             for f in filters:
                 q = CustomerQuery(filters=f, tz=TZ)
-                changes.append(timed(lambda: (customer_list.count(s, q), customer_list.page(s, q)))[0])
-            rows.append(("filter change (count + page)", changes))
+                pages.append(timed(lambda: customer_list.page(s, q))[0])
+                counts.append(timed(lambda: customer_list.count(s, q))[0])
+            rows.append(("filter change: first page", pages))
+            rows.append(("filter change: count", counts))
     finally:
         store.close()
     base = statistics.median(baseline)

@@ -301,6 +301,31 @@ async def test_s_sorts_by_the_next_column_and_shift_s_reverses(store):
 
 
 @pytest.mark.anyio
+async def test_the_palette_opens_customers_and_a_click_on_a_header_sorts_by_it(store):
+    from test_shell import palette_pick
+
+    from rep_tui.screens.customer_list import CustomerListScreen, CustomerTable
+
+    by_city = _names_in_order(store, CustomerQuery(sort="city"))
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette_pick(pilot, "Customers: every customer")
+        screen = app.screen
+        assert isinstance(screen, CustomerListScreen)
+        await wait_until(pilot, lambda: screen.rows, "the first page")
+        table = screen.query_one(CustomerTable)
+        city = next(n for n, (index, _width) in enumerate(table._widths) if table.all_columns[index].label == "City")
+        x = sum(width + 2 * table.cell_padding for _index, width in table._widths[:city]) + 1
+        await pilot.click(CustomerTable, offset=(x, 0))
+        await settle(pilot)
+        assert screen.query_now.sort == "city" and _at_cursor(screen) == by_city[0]
+        await pilot.click(CustomerTable, offset=(x, 0))
+        await settle(pilot)
+        assert screen.query_now.descending and _at_cursor(screen) == by_city[-1]
+
+
+@pytest.mark.anyio
 async def test_filters_set_by_keys_narrow_the_list_and_x_clears_them(store):
     with store.session() as s:
         source = customer_list.filter_choices(s).sources[1]  # the second source: Down twice from "any"
