@@ -381,3 +381,14 @@ def test_customers_at_80x24(snap_compare, store):
                          "the table to be drawn")
 
     assert snap_compare(RepApp(store), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.anyio
+async def test_the_filters_line_shows_typed_text_as_typed_never_as_markup(store):
+    app = RepApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        screen._filter(CustomerFilters(city="[b]Oak[/b] [@click=app.quit]x"))
+        await settle(pilot)
+        assert "City [b]Oak[/b] [@click=app.quit]x" in str(screen.query_one("#customer-filters").render())
+        assert screen.total == 0 and screen.query_one("#customer-empty").display

@@ -19,9 +19,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from rep_tui.domain.dates import local_day
+from rep_tui.domain.safe_text import visible
 from rep_tui.messages import reload_when_synced
 from rep_tui.store.customer_list import (
     CHOICE_FIELDS, PAGE_SIZE, SORTS, CustomerFilters, CustomerQuery, CustomerRow, FilterChoices,
@@ -282,7 +285,7 @@ class CustomerListScreen(Screen):
         codes = dict((code, label) for label, code in self.choices.results) if self.choices else {}
         return [TableRow(str(row.lead_id), row.lead_id, (
             row.name or "(no name)", row.phone, row.city, row.rep or "(unassigned)", codes.get(row.result, row.result),
-            row.zip, row.created.date().isoformat(), str(row.pid or ""),
+            row.zip, local_day(row.created, self.app.tz).isoformat(), str(row.pid or ""),
             *(spec.choice_label(value) or "" for spec, value in zip(CHOICE_FIELDS.values(), row.picked))))
             for row in self.rows]
 
@@ -292,8 +295,8 @@ class CustomerListScreen(Screen):
 
         query = self.query_now
         said = describe(query.filters, self.choices) if self.choices else ""
-        self.query_one("#customer-filters", Static).update(
-            f"Filters: {said} · x clears" if said else "All customers · f filters")
+        self.query_one("#customer-filters", Static).update(  # names and typed text: never read as markup
+            Content(visible(f"Filters: {said} · x clears" if said else "All customers · f filters")))
         arrow = "↓" if query.descending else "↑"
         order = f"by {SORTS[query.sort].label} {arrow}"
         if self.total is None:
@@ -354,6 +357,7 @@ class CustomerListScreen(Screen):
             return
         kinds = tuple((d.key, d.kind) for d in self.choices.custom)
         self.query_now = replace(self.query_now, filters=filters, custom_kinds=kinds)
+        self.refresh_bindings()  # x (clear) comes or goes
         self._reload()
 
     def action_clear_filters(self) -> None:
