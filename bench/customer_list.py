@@ -90,7 +90,8 @@ def main() -> None:
                 CustomerFilters(result="SOLD"), CustomerFilters(source=choices.sources[0]),
                 CustomerFilters(product=choices.products[0]), CustomerFilters(rep_id=choices.reps[0][1]),
                 CustomerFilters(team_id=choices.teams[0][1]), CustomerFilters(office_id=choices.offices[0][1]),
-                CustomerFilters(zip="606"), CustomerFilters(city="Naperville"), CustomerFilters(picked=((next(iter(CHOICE_FIELDS)), "prospect"),)),
+                CustomerFilters(zip="606"), CustomerFilters(city="Naperville"),
+                CustomerFilters(picked=((next(iter(CHOICE_FIELDS)), "prospect"),)),
                 CustomerFilters(appointment_from=date(2026, 11, 1)),
             ]
             pages, counts = [], []

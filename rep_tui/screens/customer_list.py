@@ -194,7 +194,8 @@ class CustomerListScreen(Screen):
 
         def show(found: tuple[list[CustomerRow], int]) -> None:
             rows, total = found
-            self._replace(generation, rows, max(0, total - len(rows)) if last else 0, at_end=last or len(rows) < PAGE_SIZE,
+            self._replace(generation, rows, max(0, total - len(rows)) if last else 0,
+                          at_end=last or len(rows) < PAGE_SIZE,
                           cursor=len(rows) - 1 if last else 0)
 
         in_store(self, "read the customers", read, show, group="customer-page", exclusive=False)
