@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/blobs.py
 	$(BIN)/python bench/admin_bulk.py
+	$(BIN)/python bench/customer_list.py
 
 soak: $(STAMP)  # SOAK_ROUNDS (1000), SOAK_DB (both), SOAK_SEED to replay, SOAK_MINUTES to bound each database
 	$(BIN)/python tests/soak.py --rounds $${SOAK_ROUNDS:-1000} --db $${SOAK_DB:-both} $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(if $(SOAK_MINUTES),--minutes $(SOAK_MINUTES))

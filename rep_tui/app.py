@@ -106,6 +106,7 @@ class RepApp(OrderedKeys):
         Binding("f10", "app.custom_fields", "Custom fields", show=False),
         Binding("f11", "app.unassigned", "Unassigned leads", show=False),
         Binding("f12", "app.vendors", "Vendors", show=False),
+        Binding("8", "app.customers", "Customers", show=False),
     ]
 
     #: What the sync indicator shows: a `SyncStatus`, or None on a device not linked to a server.
@@ -490,10 +491,18 @@ class RepApp(OrderedKeys):
         if not isinstance(self.screen, VendorsScreen):
             self.push_screen(VendorsScreen())
 
+    def action_customers(self) -> None:
+        """8 and the palette: every customer on this device, sorted and filtered."""
+        from rep_tui.screens.customer_list import CustomerListScreen
+
+        if not isinstance(self.screen, CustomerListScreen):
+            self.push_screen(CustomerListScreen())
+
     def extra_commands(self):
         """Sync commands, and the office screens this user may use, for the palette (see `commands.ScreenCommands`)."""
         yield "Sync status", self.action_sync_status, "F7: changes waiting, conflicts, quarantine"
         yield "Sync now", self.action_sync_now, "send and fetch changes now"
+        yield "Customers: every customer, sorted and filtered", self.action_customers, "8"
         yield "Vendors: installers, suppliers and whom to call there", self.action_vendors, "F12; filter by type"
         if self.may(Permission.EDIT_CUSTOM_FIELDS):
             yield "Custom fields: define customer fields", self.action_custom_fields, "F10"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
-    Uuid,
+    Uuid, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -267,6 +267,11 @@ class Lead(Synced, Base):
     __table_args__ = (
         Index("ix_leads_last_first", "last_name", "first_name"),
         Index("ix_leads_address", "address"),
+        # The customer list's orders (`store.customer_list.SORTS`), the id breaking ties.
+        Index("ix_leads_created_sort", "created_at", "id"),
+        Index("ix_leads_city_sort", text("coalesce(city, '')"), "id"),
+        Index("ix_leads_zip_sort", text("coalesce(zip, '')"), "id"),
+        Index("ix_leads_pid_sort", text("coalesce(pid, 0)"), "id"),
     )
 
     @property
