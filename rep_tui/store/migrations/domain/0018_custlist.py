@@ -7,7 +7,7 @@ The nullable columns are indexed as coalesce(column, '') (or 0), the very
 expression `store.customer_list.SORTS` orders by.
 
 Revision ID: domain_custlist
-Revises: domain_jobs
+Revises: domain_datasearch
 Create Date: 2026-12-08 00:30:00
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'domain_custlist'
-down_revision = 'domain_jobs'
+down_revision = 'domain_datasearch'
 branch_labels = None
 depends_on = None
 
