@@ -422,7 +422,7 @@ def _find_open(screen, lead_id: uuid.UUID | None, appointment_id: uuid.UUID | No
         return _Open(appointment.id, lead.name, f"{format_day(start.astimezone(zone(tz)).date())} at "
                                                 f"{format_time(start, tz)}", label)
 
-    in_store(screen, "find the open appointment", look, then, group="booking-lookup")
+    in_store(screen, "find the open appointment", look, then, group="booking-lookup", opens=True)
 
 
 def _usable(screen, found: _Open | None, doing: str) -> bool:
