@@ -62,13 +62,14 @@ CASES = {
     "work hours (h)": Case("calendar", ("h", "ctrl+u", "9-5"), "WorkHoursDialog", lambda d: value(d, "mon") == "9-5"),
     "target (s)": Case("team", ("s", "ctrl+u", "$40,000"), "TargetDialog",
                        lambda d: value(d, "sales_cents") == "$40,000"),
+    "book (b)": Case("job", ("b", "ctrl+u", "12/9/2026"), "BookDialog", lambda d: value(d, "day") == "12/9/2026"),
     "vendor (a)": Case("vendors", ("a", "Acme Windows"), "VendorScreen",
                        lambda d: value(d, "company") == "Acme Windows"),
 }
 
 
 #: What each query costs a worker once the screen below is shown (a slow disk).
-SLOW_QUERY_SECONDS = 0.05
+SLOW_QUERY_SECONDS = 0.3
 
 
 def slow_disk(store) -> None:
