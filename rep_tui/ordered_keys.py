@@ -12,7 +12,8 @@ after `e` reach the old screen before Edit Customer has opened.
 The fix is one rule, applied to every key and paste: the next one is handed
 to Textual only when the previous one has been handled all the way up (the
 widget it went to, each parent, the screen, the app) and the app has settled
-(a screen it opened is mounted, and a focus it moved has landed). A key that
+(a screen it opened is mounted, and a focus it moved has landed, and a store
+read it started to open a dialog has opened it: `keys_wait_for`). A key that
 arrives while nothing is pending is delivered at once, exactly as Textual
 would, so single key presses cost nothing.
 """
@@ -20,12 +21,14 @@ would, so single key presses cost nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 
 from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.widgets import Input, TextArea
+from textual.worker import Worker
 
 #: Rounds of "let every widget empty its queue" before a key counts as handled (a timer may keep one busy).
 MAX_SETTLE_ROUNDS = 8
@@ -99,6 +102,20 @@ class OrderedKeys(App):
         self._held_input: deque[events.Key | events.Paste] = deque()
         self._delivering_input = False
         self._following: asyncio.Task | None = None
+        self._opening: set[Worker] = set()
+
+    def keys_wait_for(self, worker: Worker) -> None:
+        """Keys typed after the one that started `worker` wait until it has
+        finished: it reads what a dialog needs, then opens the dialog the keys
+        are meant for (the job statuses, then Job Status)."""
+        self._opening.add(worker)
+
+    async def _opened(self) -> None:
+        """Wait for the work of `keys_wait_for`; not for good (a stuck read must not swallow the keys)."""
+        while self._opening:
+            worker = self._opening.pop()
+            with contextlib.suppress(Exception):  # a failed read is told to the rep by its own message
+                await asyncio.wait_for(asyncio.shield(worker.wait()), DATA_WAIT_LIMIT)
 
     @property
     def keys_pending(self) -> bool:
@@ -161,9 +178,12 @@ class OrderedKeys(App):
         set off: no widget of the screen on top has messages waiting (the key
         bubbles from the focused widget to its parents, a binding posts a
         message, a handler moves focus), the screen is mounted and shows its
-        data, callbacks waiting for its next refresh have run, and the app's
-        own queue (where `widget.focus()` lands) is through."""
+        data, a dialog it set off a read for is open, callbacks waiting for its
+        next refresh have run, and the app's own queue (where `widget.focus()`
+        lands) is through."""
         for _ in range(MAX_SETTLE_ROUNDS):
+            if self._opening:
+                await self._opened()
             screen = self.screen
             await data_shown(screen)
             busy = [widget for widget in screen.walk_children(with_self=True) if not widget._message_queue.empty()]

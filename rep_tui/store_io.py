@@ -6,6 +6,8 @@ thread, so a slow disk or a big query cannot freeze a key press.
   calls `then(result)` back on the UI thread; awaiting the returned worker's
   `wait()` gives the result to async code (the palette).
 - `after_typing(delay, work)` waits out fast typing first (a search as you type).
+- `opens=True` for a read whose `then` opens a dialog: keys typed meanwhile
+  wait for the dialog instead of going to the screen below (`ordered_keys`).
 - A failure becomes a `StoreFailed` message, which bubbles to the app; the
   app tells the rep in words what could not be done. Nothing is retried
   silently and nothing half-written stays (each session is one transaction).
@@ -36,7 +38,7 @@ class StoreFailed(Message):
 
 def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
              then: Callable[[T], Any] | None = None, *, group: str | None = None,
-             exclusive: bool = True) -> Worker[T | None]:
+             exclusive: bool = True, opens: bool = False) -> Worker[T | None]:
     """Run `work` with a session in a thread of `node`; `then(result)` runs on
     the UI thread unless a newer call of the same group replaced this one.
     `what` names the job in words, for the rep if it fails."""
@@ -56,8 +58,11 @@ def in_store(node: MessagePump, what: str, work: Callable[[Session], T],
                 app.call_from_thread(app._handle_exception, error)
         return result
 
-    return node.run_worker(run, name=what, group=group or what, exclusive=exclusive, thread=True,
-                           exit_on_error=False)
+    worker = node.run_worker(run, name=what, group=group or what, exclusive=exclusive, thread=True,
+                             exit_on_error=False)
+    if opens:
+        app.keys_wait_for(worker)
+    return worker
 
 
 def after_typing(delay: float, work: Callable[[Session], T]) -> Callable[[Session], T | None]:

@@ -118,11 +118,8 @@ async def test_the_job_status_is_set_from_the_office_list_in_a_burst(store):
     app = RepApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sale(pilot, store)
-        screen = app.screen
-        job = screen.lead_file.jobs[screen.job_index].job
-        burst(pilot, "S")
-        await wait_until(pilot, lambda: app.screen is not screen, "the job status dialog to open")
-        burst(pilot, "enter", "Ready", "enter", "ctrl+s")
+        job = app.screen.lead_file.jobs[app.screen.job_index].job
+        burst(pilot, "S", "enter", "Ready", "enter", "ctrl+s")  # typed before the dialog has read the statuses
         await wait_until(pilot, lambda: next(j for j in jobs_of(store, job.lead_id) if j.id == job.id).status == "RTO",
                          "the job's status to be saved")
         await settle(pilot)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -369,3 +369,53 @@ def test_a_company_server_whose_team_names_a_missing_manager_still_upgrades(pg_c
     finally:
         engine.dispose()
         pg_cluster.drop_database(name)
+
+
+# -- data: the seeded Managers group on an existing server -------------------
+
+MANAGERS_SEEDED = ["edit_others_calendar", "export", "reassign_leads", "see_commissions", "see_payments", "set_targets"]
+
+
+@pytest.mark.parametrize("before, after", [
+    (MANAGERS_SEEDED, sorted([*MANAGERS_SEEDED, "edit_vendors", "write_notes"])),  # seeded before both
+    (sorted([*MANAGERS_SEEDED, "edit_vendors"]), sorted([*MANAGERS_SEEDED, "edit_vendors", "write_notes"])),
+    ([p for p in MANAGERS_SEEDED if p != "export"], [p for p in MANAGERS_SEEDED if p != "export"]),  # an admin's
+], ids=["seeded", "seeded-with-vendors", "changed-by-an-admin"])
+def test_a_servers_seeded_managers_group_gains_notes_and_vendors_on_upgrade(backend, before, after):  # noqa: F811
+    """A server at the previous head whose Managers group still grants what it
+    was seeded with gets write_notes and edit_vendors, with a new version so
+    devices pull it; a group an admin changed keeps what the admin chose; the
+    Reps group is left alone."""
+    from alembic import command
+
+    from rep_tui.server.models import Counter
+    from rep_tui.store.models import UserGroup
+
+    engine = server_db.make_engine(backend.url)
+    try:
+        cfg = migrations.alembic_config(engine, migrations.SERVER)
+        command.upgrade(cfg, "domain_jobs")
+        command.upgrade(cfg, "server@head")
+        assert not migrations.is_current(_stamped(engine), migrations.SERVER)
+        managers, reps = uuid.uuid4(), uuid.uuid4()
+        now = datetime(2026, 12, 1, 12, 0)
+        with engine.begin() as conn:
+            conn.execute(Counter.__table__.insert().values(id=server_db.COUNTER_ID, value=41))
+            conn.execute(UserGroup.__table__.insert(), [
+                {"id": managers, "name": "Managers", "permissions": before, "version": 7, "deleted": False,
+                 "updated_at": now.replace(tzinfo=timezone.utc)},
+                {"id": reps, "name": "Reps", "permissions": ["see_payments"], "version": 8, "deleted": False,
+                 "updated_at": now.replace(tzinfo=timezone.utc)}])
+        server_db.migrate(engine)
+        assert migrations.is_current(_stamped(engine), migrations.SERVER)
+        with engine.connect() as conn:
+            rows = {row.id: row for row in conn.execute(select(UserGroup.__table__))}
+            counter = conn.execute(select(Counter.value)).scalar_one()
+        assert sorted(rows[managers].permissions) == after
+        assert (rows[reps].permissions, rows[reps].version) == (["see_payments"], 8)
+        if after != before:
+            assert rows[managers].version == counter == 42  # past every device's cursor: it is pulled
+        else:
+            assert (rows[managers].version, counter) == (7, 41)
+    finally:
+        engine.dispose()

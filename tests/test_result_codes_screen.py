@@ -42,7 +42,7 @@ async def _open(pilot) -> ResultCodesScreen:
 
 async def _to_row(pilot, screen: ResultCodesScreen, code: str) -> None:
     table = screen.query_one(DataTable)
-    table.move_cursor(row=[c.code for c in screen.codes].index(code))
+    table.move_cursor(row=[c.code for c in screen.rows].index(code))
     await settle(pilot)
 
 
@@ -52,7 +52,7 @@ async def test_an_admin_makes_one_leg_count_as_a_demo_and_my_stats_follow(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await _open(pilot)
-        assert [c.code for c in screen.codes] == [c.code for c in _codes(store).values()]
+        assert [c.code for c in screen.rows] == [c.code for c in _codes(store).values()]
         await _to_row(pilot, screen, "1L")
         await pilot.press("e")
         await settle(pilot)
@@ -86,7 +86,7 @@ async def test_refused_input_is_marked_and_nothing_is_written(store):
         assert _codes(store).keys() == before.keys()
         await pilot.press("backspace", "k", "ctrl+s")
         await settle(pilot)
-        assert app.screen is screen and "NEW" in [c.code for c in screen.codes]
+        assert app.screen is screen and "NEW" in [c.code for c in screen.rows]
     assert (_codes(store)["NEW"].label, _codes(store)["NEW"].key) == ("Newcomer", "k")
 
 

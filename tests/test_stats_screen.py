@@ -162,3 +162,60 @@ def test_stats_snapshot(snap_compare, store, case, size):
         await settle(pilot)
 
     assert snap_compare(RepApp(store), terminal_size=size, run_before=run_before)
+
+
+async def test_a_job_in_a_status_flagged_cancelled_counts_as_a_cancel_in_my_stats_and_the_team(store):
+    """The demo rep's year: one sale's job is set to Cancelled (flagged so),
+    another to On Hold (not flagged: no change) until the office flags On Hold
+    as cancelled. My Stats (shown) and the manager's team figures follow."""
+    from rep_tui.store import writes
+    from rep_tui.store.job_statuses import all_statuses, save_status, set_job_status
+    from rep_tui.store.queries import team_members
+
+    office = writes.Actor(None, "Office")
+    year = period_bounds("year", TODAY, CHICAGO)[:2]
+    with store.session() as s:
+        rep = current_user(s)
+        team = [m.id for m in team_members(s, _manager(store))]
+        assert rep.id in team
+        standing = [r for r in stat_rows(s, [rep.id], *year) if r.outcome.sale and not r.outcome.cancelled]
+        assert len(standing) >= 2, "the demo rep needs two standing sales this year"
+        first, second = standing[0], standing[1]
+        mine, ours = stats_for(s, [rep.id], *year), stats_for(s, team, *year)
+
+    def figures(rep_ids) -> dict:
+        with store.session() as s:
+            return stats_for(s, rep_ids, *year)
+
+    def change(work) -> None:
+        with store.session() as s:
+            work(s)
+
+    change(lambda s: set_job_status(s, office, first.job.id, "Cancelled"))
+    change(lambda s: set_job_status(s, office, second.job.id, "On Hold"))
+    for before, after in ((mine, figures([rep.id])), (ours, figures(team))):
+        assert after["cancels"].value == before["cancels"].value + 1
+        assert after["net"].value == before["net"].value - first.outcome.sale_cents
+        assert after["sales"].value == before["sales"].value  # still a sale, now a cancelled one
+    with store.session() as s:
+        behind = rows_behind(stat_rows(s, [rep.id], *year), "cancels")
+    assert first.job.id in {r.job.id for r in behind} and second.job.id not in {r.job.id for r in behind}
+
+    def flag_on_hold(s) -> None:
+        on_hold = next(st for st in all_statuses(s) if st.code == "On Hold")
+        save_status(s, office, on_hold.id, {"code": on_hold.code, "label": on_hold.label,
+                                            "sort_order": on_hold.sort_order, "active": True,
+                                            "counts_as_sold": False, "counts_as_installed": False,
+                                            "counts_as_cancelled": True})
+
+    change(flag_on_hold)
+    now = figures(team)
+    assert now["cancels"].value == ours["cancels"].value + 2
+    assert "job status counting as cancelled" in now["cancels"].formula
+    app = RepApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_stats(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _figures_shown(screen) == {key: f.display() for key, f in figures([rep.id]).items()}
+        assert _figures_shown(screen)["cancels"] == f"{mine['cancels'].value + 2:,}"

@@ -31,6 +31,7 @@ from rep_tui.domain.dates import (
     format_day, format_length, format_time, parse_day, parse_length, parse_time, relative_day,
 )
 from rep_tui.domain.validation import Invalid
+from rep_tui.ordered_keys import WaitsForData
 from rep_tui.store_io import StoreFailed, in_store, or_refusal
 from rep_tui.widgets.markup_text import in_markup
 from rep_tui.widgets.validated_input import DAY_EXAMPLE, TIME_EXAMPLE, ValidatedInput
@@ -61,7 +62,7 @@ class _Subject:
 LENGTH_EXAMPLE = "e.g. 90, 2h or 1:30"
 
 
-class BookDialog(ModalScreen[bool]):
+class BookDialog(WaitsForData, ModalScreen[bool]):
     """`BookDialog(lead_id)` books; `BookDialog(appointment_id=...)` moves;
     `BookDialog(day=..., at=...)` asks for the lead first."""
 
@@ -138,6 +139,7 @@ class BookDialog(ModalScreen[bool]):
             self._say("Type the customer's name, then ↓ and Enter to pick them.")
             self.query_one("#customer", ValidatedInput).focus()
             self._show_slots_of_typed_day()
+            self.data_shown.set()
         else:
             self.query_one("#dialog").loading = True
             self._load()
@@ -166,7 +168,9 @@ class BookDialog(ModalScreen[bool]):
                         length_of(appointment.starts_at, appointment.ends_at), appointment.kind)
 
     def _loaded(self, subject: _Subject | None) -> None:
+        """Show who is booked; keys typed while they were read act on the form now."""
         self.query_one("#dialog").loading = False
+        self.data_shown.set()
         if subject is None:
             self._say("That lead or appointment is not on this device any more. Esc closes.", error=True)
             return
@@ -421,7 +425,7 @@ def _find_open(screen, lead_id: uuid.UUID | None, appointment_id: uuid.UUID | No
         return _Open(appointment.id, lead.name, f"{format_day(start.astimezone(zone(tz)).date())} at "
                                                 f"{format_time(start, tz)}", label)
 
-    in_store(screen, "find the open appointment", look, then, group="booking-lookup")
+    in_store(screen, "find the open appointment", look, then, group="booking-lookup", opens=True)
 
 
 def _usable(screen, found: _Open | None, doing: str) -> bool:

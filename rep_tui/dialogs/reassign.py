@@ -99,4 +99,4 @@ def reassign(screen: Screen, lead_ids: list[uuid.UUID], done: Callable[[int], ob
             app.push_screen(RepPicker(found), lambda rep_id: picked(found, rep_id))
 
     in_store(screen, "read who may take the leads", lambda session: handover(session, user, lead_ids), ask,
-             group="reassign-read")
+             group="reassign-read", opens=True)

@@ -12,14 +12,11 @@ from typing import Iterable
 
 from rep_tui.clock import zone
 from rep_tui.domain.dates import format_length, format_time
+from rep_tui.domain.rules import APPOINTMENT_KINDS
 
-#: What a rep books, as stored in `appointments.kind`, and how it reads.
-#: "reset" is made by resulting an appointment Reset, not booked.
-BOOKABLE_KINDS: tuple[tuple[str, str], ...] = (
-    ("new", "In-home demo"), ("follow-up", "Follow-up"), ("rehash", "Rehash"), ("measure", "Measure"),
-    ("service", "Service call"),
-)
-KIND_LABELS = dict(BOOKABLE_KINDS) | {"reset": "Reset"}
+#: What a rep books: every kind of appointment but "reset" (resulting one Reset makes it).
+BOOKABLE_KINDS: tuple[tuple[str, str], ...] = tuple(kind for kind in APPOINTMENT_KINDS if kind[0] != "reset")
+KIND_LABELS = dict(APPOINTMENT_KINDS)
 #: How long an appointment lasts unless the rep says otherwise (and for rows without an end).
 DEFAULT_LENGTH = timedelta(hours=2)
 #: Free times are offered on this grid (9:00, 9:30, …).

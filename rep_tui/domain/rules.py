@@ -28,7 +28,13 @@ MAX_JSON_DEPTH = 8
 MAX_JSON_BYTES = 16_384
 CONTACT_TYPES = ("phone", "visit", "email", "text")
 ATTACHMENT_KINDS = ("document", "picture")
-APPOINTMENT_KINDS = ("new", "rehash", "reset", "follow-up", "service")
+#: An appointment's kind as stored, and how it reads: what the Book dialog offers
+#: (`booking.BOOKABLE_KINDS`) and what the server accepts are this one list.
+#: "reset" is made by resulting an appointment Reset, not booked.
+APPOINTMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("new", "In-home demo"), ("follow-up", "Follow-up"), ("rehash", "Rehash"), ("measure", "Measure"),
+    ("service", "Service call"), ("reset", "Reset"),
+)
 ROLES = ("rep", "manager", "admin")
 #: How a customer pays (a payment's method, a job's MOP).
 PAYMENT_METHODS = ("Cash", "Check", "Credit Card", "Finance", "ACH")

@@ -3,7 +3,8 @@
 Pure functions over `Outcome`s (one per resulted appointment that counts).
 What counts, and as what, is decided here once (`outcome_of`) from the
 appointment's result code's flags, which are data the office edits (Result
-Codes), and its "disregard in stats" mark: every figure, the team's, the
+Codes), its job's status's "counts as cancelled" flag (Job Statuses, read
+by `queries.stat_rows`), and its "disregard in stats" mark: every figure, the team's, the
 Dashboard's and every drill-down is computed from these outcomes.
 """
 
@@ -120,7 +121,8 @@ def compute(outcomes: Iterable[Outcome]) -> dict[str, Figure]:
                "sales ÷ issued", f"{sales} ÷ {issued}"),
         Figure("average_sale", "Average sale", _cents_avg(gross, sales), "money",
                "gross sold $ ÷ sales", f"{_money(gross)} ÷ {sales}"),
-        Figure("cancels", "Cancels", cancels, "count", "sales later cancelled", f"{cancels}"),
+        Figure("cancels", "Cancels", cancels, "count", "sales later cancelled (a cancel date, or a job status counting as cancelled)",
+               f"{cancels}"),
         Figure("cancel_rate", "Cancel rate", _ratio(cancels, sales), "rate",
                "cancelled sales ÷ sales", f"{cancels} ÷ {sales}"),
         Figure("gross", "Gross sold", gross, "money", "sum of sale $ of all sales", _money(gross)),

@@ -75,4 +75,4 @@ class JobActions:
                                                                                     code),
                          lambda _job: (self.notify(f"Job status: {code}."), self.reload()), exclusive=False)
 
-        in_store(self, "read the job statuses", all_statuses, ask)
+        in_store(self, "read the job statuses", all_statuses, ask, opens=True)

@@ -176,7 +176,7 @@ class LeadActions:
                 "add the item", "Item added.",
                 lambda session, chosen: add_invoice_item(session, actor, job.id, *chosen)))
 
-        in_store(self, "read the catalogue", catalogue, ask)
+        in_store(self, "read the catalogue", catalogue, ask, opens=True)
 
     def _remove_item(self) -> None:
         from rep_tui.screens.confirm import ConfirmScreen

@@ -77,4 +77,4 @@ def set_target(screen: Screen, rep: User, month: date, done: Callable[[], object
 
     in_store(screen, "read the rep's targets", lambda session: targets_of(session, [rep.id], month).get(rep.id),
              lambda target: app.push_screen(TargetDialog(rep.full_name, month, target), saved),
-             group="target-read")
+             group="target-read", opens=True)

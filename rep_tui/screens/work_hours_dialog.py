@@ -69,4 +69,4 @@ def set_work_hours(screen: Screen, user_id: uuid.UUID, name: str, done: Callable
                      written, exclusive=False)
 
     in_store(screen, "read the work hours", lambda session: week_of(session, user_id, app.settings.work_hours),
-             lambda week: app.push_screen(WorkHoursDialog(name, week), saved), group="work-hours-read")
+             lambda week: app.push_screen(WorkHoursDialog(name, week), saved), group="work-hours-read", opens=True)

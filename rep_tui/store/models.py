@@ -380,7 +380,7 @@ class Appointment(Synced, Base):
     time_zone: Mapped[str] = mapped_column(String(40), default="America/Chicago",
                                            info=field("Time Zone", rule=rules.time_zone))
     kind: Mapped[str] = mapped_column(String(16), default="new", info=field(
-        "Kind", choices=rules.pairs(rules.APPOINTMENT_KINDS)))
+        "Kind", choices=rules.APPOINTMENT_KINDS))
     result_code: Mapped[str | None] = mapped_column(String(12))
     resulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_on: Mapped[date | None] = mapped_column(Date, info=field("Follow-up Date"))

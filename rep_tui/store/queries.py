@@ -20,7 +20,7 @@ from rep_tui.domain.custom_fields import Definition, ordered
 from rep_tui.domain.permissions import Permission, granted
 from rep_tui.store.client_models import LocalSetting
 from rep_tui.store.models import (
-    Appointment, Commission, CustomField, Job, Lead, Office, ResultCode, Team, User, UserGroup,
+    Appointment, Commission, CustomField, Job, JobStatus, Lead, Office, ResultCode, Team, User, UserGroup,
 )
 
 # --- who -------------------------------------------------------------------
@@ -359,8 +359,10 @@ class StatRow:
 
 def stat_rows(session: Session, rep_ids: list[uuid.UUID] | None, start: datetime, end: datetime) -> list[StatRow]:
     """Resulted appointments of these reps (None: of everyone in this database) in [start, end)
-    that count in stats (`stats.outcome_of`)."""
+    that count in stats (`stats.outcome_of`). A sale counts as cancelled when its job has a cancel
+    date or is in a job status the office flags "counts as cancelled"."""
     codes = {c.code: c for c in session.scalars(select(ResultCode))}
+    cancel_statuses = set(session.scalars(select(JobStatus.code).where(JobStatus.counts_as_cancelled.is_(True))))
     commissions: dict[tuple, tuple[int, int]] = {}
     rows = session.execute(
         select(Appointment, Lead, Job)
@@ -387,7 +389,7 @@ def stat_rows(session: Session, rep_ids: list[uuid.UUID] | None, start: datetime
         earned, paid = commissions.get((job.id, appt.rep_id), (0, 0)) if job else (0, 0)
         outcome = stats_rules.outcome_of(
             code, disregarded=appt.disregard_in_stats, contract_cents=job.contract_cents if job else None,
-            cancelled=bool(job and job.cancelled_on), commission_cents=earned, commission_paid_cents=paid)
+            cancelled=bool(job and (job.cancelled_on or job.status in cancel_statuses)), commission_cents=earned, commission_paid_cents=paid)
         if outcome is not None:
             out.append(StatRow(appt, lead, job, code, outcome))
     return out

@@ -62,3 +62,27 @@ def test_offline_booking_move_and_cancel_reach_the_server_and_the_other_device(s
             booking.book(s, phone.actor, second, _tomorrow_at(12), timedelta(hours=1), "new", TZ)
         # the cancelled appointment's time is free again on the other device too
         booking.book(s, phone.actor, second, _tomorrow_at(14), timedelta(hours=1), "new", TZ)
+
+
+def test_every_kind_the_book_dialog_offers_reaches_the_server_and_no_other(server, company, devices):
+    """The Book dialog's kinds (Measure, Service call, …) are the server's: each
+    booked on a device is accepted over HTTP; a kind outside them is refused, naming them."""
+    from rep_tui.domain.booking import BOOKABLE_KINDS
+
+    laptop = devices("ann")
+    laptop.sync()
+    lead = company.leads["ann"][0]
+    with laptop.store.session() as s:
+        booked = {booking.book(s, laptop.actor, lead, _tomorrow_at(8 + 2 * n), timedelta(hours=1), kind, TZ).id: kind
+                  for n, (kind, _label) in enumerate(BOOKABLE_KINDS)}
+    assert "measure" in booked.values()
+    report = laptop.sync()
+    assert report.rejected == []
+    on_server = server_rows(server.engine, "appointments")
+    assert {row_id: on_server[row_id]["kind"] for row_id in booked} == booked
+
+    with laptop.store.session() as s:
+        lunch = booking.book(s, laptop.actor, lead, _tomorrow_at(19), timedelta(hours=1), "lunch", TZ)
+    report = laptop.sync()
+    assert len(report.rejected) == 1 and "Kind must be one of" in report.rejected[0], report.rejected
+    assert "measure" in report.rejected[0] and lunch.id not in server_rows(server.engine, "appointments")
