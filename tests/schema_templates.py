@@ -83,7 +83,26 @@ def new_server_postgresql(cluster, database: str) -> None:
         return
     _pg_template(cluster)
     cluster.drop_database(database)
-    cluster.create_database(database, template=PG_TEMPLATE)
+    _copy_template(cluster, database)
+
+
+def _copy_template(cluster, database: str, patience: float = 30.0) -> None:
+    """CREATE DATABASE … TEMPLATE, which PostgreSQL refuses while any session
+    (autovacuum, say) is connected to the template: try again until it is
+    gone, and fail loudly if it never goes."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cluster.create_database(database, template=PG_TEMPLATE)
+            return
+        except psycopg.errors.ObjectInUse:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _pg_template(cluster) -> None:
@@ -97,4 +116,10 @@ def _pg_template(cluster) -> None:
         server_db.migrate(engine)
     finally:
         engine.dispose()
+    # Nobody connects to it again (autovacuum skips a database that allows no connections).
+    import psycopg
+
+    with psycopg.connect(host=str(cluster.root), port=cluster.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{PG_TEMPLATE}" WITH ALLOW_CONNECTIONS false')
     _templated_clusters.add(cluster.root)
