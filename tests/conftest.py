@@ -14,6 +14,7 @@ from sqlalchemy import text
 from rep_tui.config import resolve_paths, reset_settings_cache
 from rep_tui.demo.company import build_demo
 from rep_tui.store.db import Store
+from schema_templates import new_store_file
 
 NOW = "2026-11-24T16:00:00+00:00"  # 10:00 in Chicago, a Tuesday
 DEMO_LEADS, DEMO_SEED = 1500, 7
@@ -91,6 +92,6 @@ def store(demo_home: Path) -> Iterator[Store]:
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Iterator[Store]:
     """A freshly migrated database with no rows."""
-    opened = Store(tmp_path / "empty" / "rep-tui.sqlite3")
+    opened = Store(new_store_file(tmp_path / "empty" / "rep-tui.sqlite3"))
     yield opened
     opened.close()

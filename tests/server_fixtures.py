@@ -21,6 +21,7 @@ import pytest
 from rep_tui.server import auth
 from rep_tui.server.embedded import ServerThread
 from pgtemp import TempCluster
+from schema_templates import new_server_postgresql, new_server_sqlite, new_store_file
 from rep_tui.server.seed import add_rows
 
 PASSWORD = "correct horse"
@@ -60,6 +61,14 @@ class Backend:
     cluster: TempCluster | None = None
     path: Path | None = None
     database: str = ""
+
+    def fill_if_new(self) -> None:
+        """A database that does not exist yet, or is empty, gets the migrated
+        schema by copy (what the server's start would build, in milliseconds)."""
+        if self.cluster:
+            new_server_postgresql(self.cluster, self.database)
+        elif self.path:
+            new_server_sqlite(self.path)
 
     def backup(self) -> None:
         if self.cluster:
@@ -109,6 +118,7 @@ class Server:
     def start(self) -> Server:
         from rep_tui.server.app import create_app
 
+        self.backend.fill_if_new()
         app = create_app(self.backend.url, blobs_dir=self.blobs_dir, **self.options)
         self.engine = app.state.engine
         self.thread = ServerThread(app, port=self.port).start()
@@ -223,7 +233,7 @@ class Device:
         from rep_tui.sync.engine import SyncClient
 
         root.mkdir(parents=True, exist_ok=True)
-        self.store = Store(root / f"{username}.sqlite3")
+        self.store = Store(new_store_file(root / f"{username}.sqlite3"))
         answer = credentials.login(server.url, username, password)
         self.user_id = answer.user_id
         self.actor = writes.Actor(answer.user_id, answer.full_name, device_id=username)
