@@ -141,7 +141,7 @@ class SearchScreen(Screen):
         """The results shown, read again (a sync changed leads); not while the
         rep's own newer search is on its way (it reads the new rows anyway)."""
         if self._shown is not None and self._shown == self._current_query() and self._idle():
-            self._run_search(self._shown, 0.0)
+            self._search(debounce=False)
 
     def on_screen_resume(self) -> None:
         """Back from a lead opened here: stay on the results, so 1-6 switch
@@ -305,7 +305,7 @@ class SearchScreen(Screen):
         def done(count: int) -> None:
             if count:
                 table.clear_marks()
-                self._run_search(self._current_query(), 0.0)
+                self._search(debounce=False)
             self._back_to_results = True  # the dialog closing may resume this screen after this
             table.focus()
 
