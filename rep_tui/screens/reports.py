@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.safe_text import visible
+from rep_tui.file_out import write_text_file
 from rep_tui.messages import reload_when_synced
 from rep_tui.screens.stats import STATS_TABLES
 from rep_tui.store.queries import Period
@@ -202,15 +203,5 @@ class ReportsScreen(Screen):
             return
         self._close("#csv-path")
 
-        def write() -> None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", newline="", encoding="utf-8") as out:
-                    report.write_csv(out)
-            except OSError as exc:
-                self.app.call_from_thread(self.notify, f"Could not write {path}: {exc.strerror or exc}",
-                                          severity="error")
-            else:
-                self.app.call_from_thread(self.notify, f"Wrote {len(report.rows)} row(s) and the total to {path}")
-
-        self.run_worker(write, group="report-csv", thread=True)
+        write_text_file(self, path, report.write_csv, f"Wrote {len(report.rows)} row(s) and the total",
+                        group="report-csv")
