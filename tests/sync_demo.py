@@ -59,7 +59,8 @@ class LiveServer(Server):
 
     def __init__(self) -> None:
         self.paths = resolve_paths()
-        super().__init__(SimpleNamespace(url=f"sqlite:///{server_db_path(self.paths)}"),
+        # The demo built its database already: nothing to fill.
+        super().__init__(SimpleNamespace(url=f"sqlite:///{server_db_path(self.paths)}", fill_if_new=lambda: None),
                          server_blobs_dir(self.paths))
 
     def comments(self) -> list[str]:
