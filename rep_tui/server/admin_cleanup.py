@@ -324,7 +324,9 @@ def _refusals(changes: list[dict[str, Any]], current: dict[tuple[str, uuid.UUID]
             found.append(f"{who} is gone")
             continue
         changed = {name: after for name, (_before, after) in change["fields"].items() if to_json(row[name]) != after}
-        if "deleted" in changed:
+        if row["deleted"] and "deleted" not in change["fields"]:
+            found.append(f"{who} was deleted since")
+        elif "deleted" in changed:
             found.append(f"{who} is no longer deleted")
         elif changed:  # named by the field a rep sees (a phone, not its E.164 form)
             name = next((n for n in changed if n in labels and not labels[n].derived), next(iter(changed)))

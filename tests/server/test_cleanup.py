@@ -21,7 +21,7 @@ from rep_tui.server.models import CleanupRun
 from rep_tui.server.seed import add_rows
 from rep_tui.store import writes
 from rep_tui.store.models import ChangeRecord, Lead
-from server_fixtures import make_company, server_rows
+from server_fixtures import give, make_company, server_rows
 
 PHONES = ("home_phone", "home_phone_e164", "cell_phone", "cell_phone_e164", "work_phone", "work_phone_e164")
 LONG_AGO = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -157,6 +157,18 @@ def test_undo_is_refused_naming_the_row_a_rep_changed_since(server, company, dev
     assert "PID 7401 Cell Phone is now '(312) 555-0177', not None as the run left it" in str(refused.value)
     assert server_rows(server.engine, "leads")[lead]["cell_phone"] == "(312) 555-0177"
     assert admin_cleanup.list_runs(server.engine)[0].undone_at is None
+
+    with ann.store.session() as s:
+        writes.update(s, ann.actor, s.get(Lead, lead), city="Aurora")
+    ann.sync()
+    moved = admin_cleanup.change_area_code(server.engine, "630", "331", cities=["Aurora"])
+    assert [row.pid for row in moved.rows] == [7401]
+    give(server.engine, "ann", "delete_leads")
+    with ann.store.session() as s:  # then Ann deletes the customer the run changed
+        writes.delete(s, ann.actor, s.get(Lead, lead))
+    assert ann.sync().rejected == []
+    with pytest.raises(AdminError, match="PID 7401 was deleted since"):
+        admin_cleanup.undo(server.engine, moved.run_id)
 
 
 def test_the_office_cli_previews_runs_lists_undoes_and_says_what_is_wrong(backend):
