@@ -873,7 +873,9 @@ def _cleanup_report(report, as_json: bool) -> None:
 @click.option("--lead", "pid", type=int, help="Only the customer with this PID.")
 @_cleanup_options
 def cleanup_duplicate_phones(pid: int | None, dry_run: bool, as_json: bool) -> None:
-    """A number held in two of a customer's phone fields stays in the first
+    """Clear a number held twice on a customer.
+
+    A number held in two of a customer's phone fields stays in the first
     (home, cell, work); the others are cleared."""
     with _cleanup_db() as (cleanup, engine):
         _cleanup_report(cleanup.duplicate_phones(engine, pid=pid, dry_run=dry_run), as_json)
@@ -887,8 +889,10 @@ def cleanup_duplicate_phones(pid: int | None, dry_run: bool, as_json: bool) -> N
 @_cleanup_options
 def cleanup_area_code(old: str, new: str, cities: tuple[str, ...], zips: tuple[str, ...], dry_run: bool,
                       as_json: bool) -> None:
-    """Give every phone with area code --from of the customers in those
-    cities or ZIPs the area code --to; a number that would not be valid is
+    """Change an area code in some cities or ZIPs.
+
+    Every phone with area code --from of the customers in those cities or
+    ZIPs gets the area code --to; a number that would not be valid is
     listed and left alone."""
     with _cleanup_db() as (cleanup, engine):
         _cleanup_report(cleanup.change_area_code(engine, old, new, cities=cities, zips=zips, dry_run=dry_run),
@@ -900,8 +904,11 @@ def cleanup_area_code(old: str, new: str, cities: tuple[str, ...], zips: tuple[s
               help="Created more than this many days ago.")
 @_cleanup_options
 def cleanup_stale_leads(days: int, dry_run: bool, as_json: bool) -> None:
-    """Delete the customers with no job and no appointment created more
-    than DAYS days ago (as a rep's delete: devices drop them; undo brings them back)."""
+    """Delete old customers nobody worked.
+
+    The customers with no job and no appointment created more than DAYS
+    days ago are deleted as a rep's delete is: devices drop them; undo
+    brings them back."""
     with _cleanup_db() as (cleanup, engine):
         _cleanup_report(cleanup.stale_leads(engine, days, dry_run=dry_run), as_json)
 
