@@ -294,7 +294,8 @@ class RunLine:
         given = [f"--{name.replace('_', '-')} {value}" for name, values in self.options.items()
                  for value in (values if isinstance(values, list) else [values]) if value is not None]
         undone = f"  (undone {self.undone_at:%Y-%m-%d %H:%M})" if self.undone_at else ""
-        return f"{self.run_id:>4}  {self.at:%Y-%m-%d %H:%M}  {' '.join([self.kind, *given])}: {self.rows} row(s){undone}"
+        asked = " ".join([self.kind, *given])
+        return f"{self.run_id:>4}  {self.at:%Y-%m-%d %H:%M}  {asked}: {self.rows} row(s){undone}"
 
 
 def list_runs(engine: Engine) -> list[RunLine]:
