@@ -179,8 +179,8 @@ def test_the_office_cli_previews_runs_lists_undoes_and_says_what_is_wrong(backen
 
     engine = open_server(backend.url)
     company = make_company(engine)
-    (lead,) = _leads(engine, company, {"pid": 7501, "city": "Naperville", "home_phone": "(630) 555-0101",
-                                       "home_phone_e164": "+16305550101"})
+    lead, *_more = _leads(engine, company, *({"pid": 7400 + i, "city": "Naperville", "home_phone": f"(630) 555-{i:04}",
+                                              "home_phone_e164": f"+1630555{i:04}"} for i in range(101, 113)))
 
     for args, said in [
         (("area-code", "--from", "630", "--to", "3x1", "--city", "Naperville"),
@@ -197,18 +197,20 @@ def test_the_office_cli_previews_runs_lists_undoes_and_says_what_is_wrong(backen
     assert server_rows(engine, "leads")[lead]["home_phone"] == "(630) 555-0101"
     assert admin("--list").output == "No clean-up runs yet.\n"
 
-    preview = admin("area-code", "--from", "630", "--to", "331", "--city", "Naperville", "--dry-run")
-    assert preview.output == ("area-code: Would change 1 customer(s):\n"
+    preview = admin("area-code", "--from", "630", "--to", "331", "--city", "Naperville", "--dry-run").output
+    assert preview.startswith("area-code: Would change 12 customer(s):\n"
                               "  PID 7501 Pat Lee7501: Home Phone (630) 555-0101 -> (331) 555-0101\n")
+    assert preview.endswith("  PID 7510 Pat Lee7510: Home Phone (630) 555-0110 -> (331) 555-0110\n"
+                            "  … and 2 more (--json lists them all).\n")
     done = json.loads(admin("area-code", "--from", "630", "--to", "331", "--city", "Naperville", "--json").output)
-    assert (done["changed"], done["rows"][0]["fields"]["home_phone"]) == (
-        1, {"before": "(630) 555-0101", "after": "(331) 555-0101"})
+    assert (done["changed"], len(done["rows"]), done["rows"][0]["fields"]["home_phone"]) == (
+        12, 12, {"before": "(630) 555-0101", "after": "(331) 555-0101"})
     assert server_rows(engine, "leads")[lead]["home_phone_e164"] == "+13315550101"
     listed = admin("--list").output
-    assert f"{done['run_id']:>4}  " in listed and "area-code --from 630 --to 331 --city naperville: 1 row(s)" in listed
+    assert f"{done['run_id']:>4}  " in listed and "area-code --from 630 --to 331 --city naperville: 12 row(s)" in listed
 
-    assert admin("--undo", str(done["run_id"])).output == f"Clean-up run {done['run_id']} undone: 1 row(s) put back " \
-                                                          "as they were.\n"
+    assert admin("--undo", str(done["run_id"])).output == f"Clean-up run {done['run_id']} undone: 12 row(s) put " \
+                                                          "back as they were.\n"
     assert server_rows(engine, "leads")[lead]["home_phone_e164"] == "+16305550101"
     assert "(undone " in admin("--list").output
     engine.dispose()
