@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Connection, Engine, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, exists, func, insert, or_, select, update
 
 from rep_tui.clock import utcnow
 from rep_tui.domain.duplicates import PHONE_FIELDS
@@ -357,14 +357,17 @@ def undo(engine: Engine, run_id: int) -> RunLine:
             if refusals:
                 raise AdminError(f"Clean-up run {run_id} cannot be undone without losing later work:\n  "
                                  + "\n  ".join(refusals))
-            revived = [c for c in run.changes if "deleted" in c["fields"]]
-            for change in sorted(revived, key=lambda c: c["table"] != "leads"):  # a lead before what hangs off it
-                _revive(state, change["table"], current[change["table"], uuid.UUID(change["id"])])
+            revived: dict[str, list[dict[str, Any]]] = {}  # by table, leads first: then what hangs off them
+            for change in sorted(run.changes, key=lambda c: c["table"] != "leads"):
+                if "deleted" in change["fields"]:
+                    revived.setdefault(change["table"], []).append(current[change["table"], uuid.UUID(change["id"])])
+            for table, rows in revived.items():
+                _revive(state, table, rows)
             columns = Lead.__table__.c
             _write(state, [Change("leads", uuid.UUID(c["id"]), "update", {
                 n: (from_json(columns[n].type, after), from_json(columns[n].type, before))
                 for n, (before, after) in c["fields"].items()}, f"PID {c['pid']}")
-                for c in run.changes if c not in revived])
+                for c in run.changes if "deleted" not in c["fields"]])
             undone_at = utcnow()
             conn.execute(update(CleanupRun).where(CleanupRun.id == run_id).values(undone_at=undone_at))
             return RunLine(run_id, run.at, run.kind, run.options, len(run.changes), undone_at)
@@ -372,13 +375,16 @@ def undo(engine: Engine, run_id: int) -> RunLine:
     return push.retried(attempt)
 
 
-def _revive(state: Any, table: str, row: dict[str, Any]) -> None:
-    """A row the run deleted, live again with a new version (devices pull it
+def _revive(state: Any, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows the run deleted, live again with new versions (devices pull them
     back): the push path refuses to change a deleted row, so as a merge's undo does."""
     from rep_tui.server import push
 
     t = SYNCED_TABLES[table].__table__  # type: ignore[attr-defined]
-    state.conn.execute(update(t).where(t.c.id == row["id"]).values(deleted=False, version=PENDING,
-                                                                    updated_at=utcnow()))
-    state.stamped.append((table, row["id"]))
-    push._record(state, table, row["id"], scoping.lead_of(state.conn, table, row), "*", "deleted", "present", "edit")
+    state.conn.execute(update(t).where(t.c.id == bindparam("_id")).values(deleted=False, version=PENDING,
+                                                                           updated_at=utcnow()),
+                       [{"_id": row["id"]} for row in rows])
+    for row in rows:
+        state.stamped.append((table, row["id"]))
+        push._record(state, table, row["id"], scoping.lead_of(state.conn, table, row), "*", "deleted", "present",
+                     "edit")
