@@ -213,4 +213,7 @@ def test_the_office_cli_previews_runs_lists_undoes_and_says_what_is_wrong(backen
                                                           "back as they were.\n"
     assert server_rows(engine, "leads")[lead]["home_phone_e164"] == "+16305550101"
     assert "(undone " in admin("--list").output
+    (run,) = json.loads(admin("--list", "--json").output)
+    assert (run["run_id"], run["kind"], run["options"]["city"], run["rows"]) == (
+        done["run_id"], "area-code", ["naperville"], 12) and run["undone_at"]
     engine.dispose()
