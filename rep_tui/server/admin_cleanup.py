@@ -197,15 +197,15 @@ def _renumbered(typed: str, number: str, to: str) -> str:
     return "".join(chars)
 
 
-def _checked_phone(name: str, typed: str) -> tuple[str, str]:
-    """(typed, E.164) of a phone by the field's own rules, or Invalid."""
+def _checked_phone(name: str, typed: str) -> str:
+    """The E.164 form of a phone for field `name`, by the field's own rules, or Invalid."""
     columns = Lead.__table__.c
     check_value(columns[name], typed)
     number = normalize_phone(typed)
     if number is None:
         raise Invalid("Not a valid phone number (check the area code and length).")
     check_value(columns[f"{name}_e164"], number)
-    return typed, number
+    return number
 
 
 def change_area_code(engine: Engine, old: str, new: str, *, cities: Iterable[str] = (), zips: Iterable[str] = (),
@@ -235,11 +235,12 @@ def change_area_code(engine: Engine, old: str, new: str, *, cities: Iterable[str
                 typed, number = getattr(lead, name), getattr(lead, f"{name}_e164")
                 if not (typed and number and number.startswith(f"+1{old}") and len(number) == 12):
                     continue
-                wanted = _renumbered(typed, number, new)
+                new_typed = _renumbered(typed, number, new)
                 try:
-                    new_typed, new_number = _checked_phone(name, wanted)
+                    new_number = _checked_phone(name, new_typed)
                 except Invalid as exc:
-                    left_alone.append(f"PID {lead.pid} {_name(lead)}: {labels[name].label} {typed} -> {wanted}: {exc}")
+                    left_alone.append(f"PID {lead.pid} {_name(lead)}: {labels[name].label} {typed} -> {new_typed}: "
+                                      f"{exc}")
                     continue
                 fields |= {name: (typed, new_typed), f"{name}_e164": (number, new_number)}
                 said.append(f"{labels[name].label} {typed} -> {new_typed}")
