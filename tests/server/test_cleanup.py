@@ -113,6 +113,10 @@ def test_area_code_changes_only_those_places_and_leaves_invalid_numbers_alone(se
     assert _phones(ann, by_zip) == {**old[by_zip], "work_phone": "1-331-555-0199 x12",
                                     "work_phone_e164": "+13315550199"}
     assert _phones(ann, elsewhere) == old[elsewhere]
+    with server.engine.connect() as conn:  # the customer's history says who changed what
+        history = conn.execute(select(ChangeRecord.field, ChangeRecord.old_value, ChangeRecord.new_value,
+                                      ChangeRecord.user_name).where(ChangeRecord.row_id == town)).all()
+    assert ("home_phone", "(630) 555-0101", "(331) 555-0101", "rep-tui admin") in history
 
     admin_cleanup.undo(server.engine, done.run_id)
     ann.sync()
