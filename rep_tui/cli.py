@@ -824,6 +824,95 @@ def merge(survivor: str | None, loser: str | None, take: tuple[str, ...], as_fam
         _say(report.text())
 
 
+@admin.group("cleanup", invoke_without_command=True)
+@click.option("--list", "list_runs", is_flag=True, help="Show past clean-up runs, newest first.")
+@click.option("--undo", "undo_id", type=int, metavar="RUN_ID", help="Put back what an earlier run changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def admin_cleanup(ctx: click.Context, list_runs: bool, undo_id: int | None, as_json: bool) -> None:
+    """Clean-up utilities, each previewed with --dry-run and undone with
+    `cleanup --undo RUN_ID`: duplicate-phones, area-code, stale-leads."""
+    if ctx.invoked_subcommand is not None:
+        if list_runs or undo_id is not None:
+            raise click.UsageError("--list and --undo go without a utility.")
+        return
+    if list_runs == (undo_id is not None):
+        raise click.UsageError("Give a utility (see --help), --list, or --undo RUN_ID.")
+    with _cleanup_db() as (cleanup, engine):
+        found = cleanup.list_runs(engine) if list_runs else [cleanup.undo(engine, undo_id)]
+    if as_json:
+        click.echo(json_text([line.as_json() for line in found] if list_runs else found[0].as_json()))
+    elif list_runs:
+        _echo_lines([line.text() for line in found], "No clean-up runs yet.")
+    else:
+        _say(f"Clean-up run {undo_id} undone: {found[0].rows} row(s) put back as they were.")
+
+
+@contextmanager
+def _cleanup_db():
+    """`_server_db` for the clean-up utilities (`server/admin_cleanup.py`)."""
+    with _server_db() as (_server_admin, engine):
+        from rep_tui.server import admin_cleanup
+
+        yield admin_cleanup, engine
+
+
+def _cleanup_options(command):
+    command = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (every row).")(command)
+    return click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")(command)
+
+
+def _cleanup_report(report, as_json: bool) -> None:
+    if as_json:
+        click.echo(json_text(report.as_json()))
+    else:
+        _say(report.text())
+
+
+@admin_cleanup.command("duplicate-phones")
+@click.option("--lead", "pid", type=int, help="Only the customer with this PID.")
+@_cleanup_options
+def cleanup_duplicate_phones(pid: int | None, dry_run: bool, as_json: bool) -> None:
+    """Clear a number held twice on a customer.
+
+    A number held in two of a customer's phone fields stays in the first
+    (home, cell, work); the others are cleared."""
+    with _cleanup_db() as (cleanup, engine):
+        _cleanup_report(cleanup.duplicate_phones(engine, pid=pid, dry_run=dry_run), as_json)
+
+
+@admin_cleanup.command("area-code")
+@click.option("--from", "old", required=True, metavar="AREA", help="The area code to replace, like 630.")
+@click.option("--to", "new", required=True, metavar="AREA", help="The new area code, like 331.")
+@click.option("--city", "cities", multiple=True, metavar="NAME", help="Customers in this city (repeatable).")
+@click.option("--zip", "zips", multiple=True, metavar="ZIP", help="Customers in this ZIP (repeatable).")
+@_cleanup_options
+def cleanup_area_code(old: str, new: str, cities: tuple[str, ...], zips: tuple[str, ...], dry_run: bool,
+                      as_json: bool) -> None:
+    """Change an area code in some cities or ZIPs.
+
+    Every phone with area code --from of the customers in those cities or
+    ZIPs gets the area code --to; a number that would not be valid is
+    listed and left alone."""
+    with _cleanup_db() as (cleanup, engine):
+        _cleanup_report(cleanup.change_area_code(engine, old, new, cities=cities, zips=zips, dry_run=dry_run),
+                        as_json)
+
+
+@admin_cleanup.command("stale-leads")
+@click.option("--older-than", "days", type=int, required=True, metavar="DAYS",
+              help="Created more than this many days ago.")
+@_cleanup_options
+def cleanup_stale_leads(days: int, dry_run: bool, as_json: bool) -> None:
+    """Delete old customers nobody worked.
+
+    The customers with no job and no appointment created more than DAYS
+    days ago are deleted as a rep's delete is: devices drop them; undo
+    brings them back."""
+    with _cleanup_db() as (cleanup, engine):
+        _cleanup_report(cleanup.stale_leads(engine, days, dry_run=dry_run), as_json)
+
+
 @admin.group("targets")
 def admin_targets() -> None:
     """Reps' monthly targets (net sales $, units sold, issued), shown on their My Stats."""

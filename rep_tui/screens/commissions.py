@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 
 from rep_tui.domain.money import pct_text
 from rep_tui.domain.validation import format_money
+from rep_tui.file_out import write_text_file
 from rep_tui.store.commissions import CommissionReport, commission_report
 from rep_tui.store_io import in_store
 from rep_tui.widgets.footer import RepFooter
@@ -150,18 +151,7 @@ class CommissionsScreen(Screen):
         if report is None:
             return
 
-        def save() -> None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", newline="", encoding="utf-8") as out:
-                    report.write_csv(out)
-            except OSError as exc:
-                self.app.call_from_thread(self.notify, f"Could not save {path}: {exc.strerror or exc}",
-                                          severity="error")
-            else:
-                self.app.call_from_thread(self.notify, f"Saved {len(report.lines)} line(s) to {path}")
-
-        self.run_worker(save, group="commissions-csv", thread=True)
+        write_text_file(self, path, report.write_csv, f"Saved {len(report.lines)} line(s)", group="commissions-csv")
 
     def on_data_table_row_selected(self, event) -> None:
         """Enter: the job's lead."""

@@ -21,15 +21,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from rep_tui.domain.safe_text import visible
+from rep_tui.file_out import write_text_file
 from rep_tui.messages import reload_when_synced
-from rep_tui.screens.stats import STATS_TABLES
+from rep_tui.screens.stats import STATS_TABLES, period_bindings
 from rep_tui.store.queries import Period
 from rep_tui.store.reports import COLUMNS, GROUPINGS, MARGIN_UNKNOWN, TOTAL, Report
 from rep_tui.store_io import in_store
 from rep_tui.widgets.date_range import DateRange
 from rep_tui.widgets.footer import RepFooter
 
-PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 GROUP_WIDTH, MAX_GROUP_WIDTH = 16, 30
 
 #: A sync that changes one of these re-reads the report shown: My Stats' tables and the names it groups by.
@@ -42,13 +42,7 @@ class ReportsScreen(Screen):
     TITLE = "Reports"
     CSS_PATH = "../styles/reports.tcss"
     BINDINGS = [
-        Binding("d", "period('day')", "Day", group=PERIOD_KEYS),
-        Binding("w", "period('week')", "Week", group=PERIOD_KEYS),
-        Binding("m", "period('month')", "Month", group=PERIOD_KEYS),
-        Binding("y", "period('year')", "Year", group=PERIOD_KEYS),
-        Binding("c", "custom", "Custom"),
-        Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
-        Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
+        *period_bindings("Day"),
         Binding("g", "next_grouping", "Group by", tooltip="Rep, team, office, product, source"),
         Binding("e", "export", "CSV", tooltip="Write what is shown as a CSV file"),
         Binding("escape", "back", "Back"),
@@ -202,15 +196,5 @@ class ReportsScreen(Screen):
             return
         self._close("#csv-path")
 
-        def write() -> None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", newline="", encoding="utf-8") as out:
-                    report.write_csv(out)
-            except OSError as exc:
-                self.app.call_from_thread(self.notify, f"Could not write {path}: {exc.strerror or exc}",
-                                          severity="error")
-            else:
-                self.app.call_from_thread(self.notify, f"Wrote {len(report.rows)} row(s) and the total to {path}")
-
-        self.run_worker(write, group="report-csv", thread=True)
+        write_text_file(self, path, report.write_csv, f"Wrote {len(report.rows)} row(s) and the total",
+                        group="report-csv")

@@ -84,19 +84,26 @@ STATS_TABLES = frozenset({"appointments", "jobs", "result_codes", "commissions"}
 PERIOD_KEYS, SHIFT_KEYS = Binding.Group("Period"), Binding.Group("Prev/next")
 
 
-class StatsScreen(Screen):
-    """Figures with formulas, a drill-down and a weekly chart; `t` opens the Team view for a manager."""
-
-    TITLE = "My Stats"
-    CSS_PATH = "../styles/stats.tcss"
-    BINDINGS = [
-        Binding("d", "period('day')", "Today", group=PERIOD_KEYS),
+def period_bindings(day: str) -> list[Binding]:
+    """d w m y, c, p n: the period keys of My Stats and Reports (`day` names d's period)."""
+    return [
+        Binding("d", "period('day')", day, group=PERIOD_KEYS),
         Binding("w", "period('week')", "Week", group=PERIOD_KEYS),
         Binding("m", "period('month')", "Month", group=PERIOD_KEYS),
         Binding("y", "period('year')", "Year", group=PERIOD_KEYS),
         Binding("c", "custom", "Custom"),
         Binding("p", "shift(-1)", "Prev", group=SHIFT_KEYS),
         Binding("n", "shift(1)", "Next", group=SHIFT_KEYS),
+    ]
+
+
+class StatsScreen(Screen):
+    """Figures with formulas, a drill-down and a weekly chart; `t` opens the Team view for a manager."""
+
+    TITLE = "My Stats"
+    CSS_PATH = "../styles/stats.tcss"
+    BINDINGS = [
+        *period_bindings("Today"),
         Binding("t", "team", "Team", tooltip="Team: each rep's numbers and the leaderboard (also 7 or F8)"),
         Binding("dollar_sign", "commissions", "Commissions", key_display="$",
                 tooltip="Commission report of the period's month"),

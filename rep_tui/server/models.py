@@ -153,3 +153,19 @@ class Merge(ServerBase):
     #: The contact made of the loser (`--as-family`), if any.
     contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CleanupRun(ServerBase):
+    """One run of an office clean-up utility (`admin_cleanup`): what it was
+    asked and every value it changed, so `--undo` puts them back and can
+    tell which were changed again since."""
+
+    __tablename__ = "server_cleanup_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The utility ("duplicate-phones", "area-code", "stale-leads") and its options, as the office gave them.
+    kind: Mapped[str] = mapped_column(String(40))
+    options: Mapped[Any] = mapped_column(JSON, nullable=False)
+    #: [[table, row id, {column: [before, after]}], ...] as JSON values; a deletion is {"deleted": [false, true]}.
+    changes: Mapped[Any] = mapped_column(JSON, nullable=False)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
