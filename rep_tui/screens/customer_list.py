@@ -234,7 +234,8 @@ class CustomerListScreen(Screen):
         else:
             edge = {"before": self.rows[0].key}
         in_store(self, "read more customers", lambda s: customer_list.page(s, query, **edge),
-                 lambda rows: self._add(generation, direction, rows), group="customer-more", exclusive=False)
+                 lambda rows: self._add(generation, direction, rows), group="customer-more", exclusive=False,
+                 opens=bool(self._owed))  # keys typed past the rows held wait for the page they are meant for
 
     def _add(self, generation: int, direction: str, rows: list[CustomerRow]) -> None:
         """Put a page at the window's end (or start), letting go of rows at the other end past `WINDOW`."""
